@@ -148,7 +148,8 @@ def init_wandb(
         raise RuntimeError(f"wandb.init failed in every mode: {error}")
     used = "disabled" if getattr(run, "disabled", False) else run.settings.mode
     if used != first:
-        _note(f"W&B {first} init failed ({type(error).__name__}: {error}); continuing {used}.")
+        reason = " ".join(str(error).split())[:300]  # one line, even for multi-line errors
+        _note(f"W&B {first} init failed ({type(error).__name__}: {reason}); continuing {used}.")
     run_dir = run_directory(run)
     if run_dir:
         _note(f"W&B run ({used}) {run.id} in {run_dir}")
