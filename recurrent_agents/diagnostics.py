@@ -1,0 +1,603 @@
+"""Gradient flow through time: watch a vanilla RNN's gradient vanish and an LSTM's survive.
+
+For one episode, the core is stepped one time step at a time and every step's recurrent state is
+kept in the autograd graph. The loss of the decision step (the step on which the agent must use
+the cue) is then differentiated with respect to the state ``k`` steps earlier, for
+``k = 0 .. memory_length``: ``||dL_T / dh_{T-k}||``. For a vanilla RNN this is a product of ``k``
+Jacobians ``diag(tanh') W_hh`` and shrinks geometrically; the LSTM's cell state adds a path whose
+Jacobian is the forget gate, so the signal survives while ``f`` stays near 1. For LSTM cores the
+forget-gate activations along the episode are recorded too (computed from ``core.rnn``'s weights,
+``nn.LSTM`` gate order i, f, g, o).
+
+This is a diagnostic: it favours clarity over speed (one core call per time step).
+
+CLI (``python train.py gradient-flow ...``)::
+
+    python train.py gradient-flow --task TMaze --memory-length 20 --cores lstm,gru,rnn
+    python train.py gradient-flow --memory-length 20 --model lstm=runs/x/model.zip
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+LossFn = Callable[[Tensor], Tensor]
+
+
+@dataclass
+class GradientFlow:
+    """Gradient-flow measurements of one core on one batch of episodes.
+
+    ``grad_norms[k]`` is the mean over the batch of ``||dL / d state_{decision - k}||`` (all state
+    tensors of the core concatenated, e.g. LSTM ``h`` and ``c``); ``component_norms`` has the same
+    per state tensor (``"h"``, ``"c"`` for an LSTM). ``forget_gates`` (LSTM only) has shape
+    ``(T, num_layers, B, hidden_size)``: the forget-gate activation of every unit at every step.
+    """
+
+    label: str
+    decision_step: int
+    grad_norms: np.ndarray
+    component_norms: dict[str, np.ndarray] = field(default_factory=dict)
+    forget_gates: np.ndarray | None = None
+    loss: float = float("nan")
+
+    @property
+    def ks(self) -> np.ndarray:
+        """Lags ``k = 0 .. K`` matching ``grad_norms``."""
+        return np.arange(len(self.grad_norms))
+
+    def relative(self) -> np.ndarray:
+        """``grad_norms`` divided by the k=0 norm (1 at k=0): the pure decay through time."""
+        base = self.grad_norms[0]
+        return self.grad_norms / base if base > 0 else np.full_like(self.grad_norms, np.nan)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly summary (forget gates reduced to per-step mean/min/max)."""
+        out: dict[str, Any] = {
+            "label": self.label,
+            "decision_step": self.decision_step,
+            "loss": self.loss,
+            "grad_norms": [float(x) for x in self.grad_norms],
+            "component_norms": {k: [float(x) for x in v] for k, v in self.component_norms.items()},
+        }
+        if self.forget_gates is not None:
+            mean, lo, hi = forget_gate_summary(self.forget_gates)
+            out["forget_gate_mean"] = [float(x) for x in mean]
+            out["forget_gate_min"] = [float(x) for x in lo]
+            out["forget_gate_max"] = [float(x) for x in hi]
+        return out
+
+
+def _state_names(core: nn.Module, n: int) -> list[str]:
+    rnn = getattr(core, "rnn", None)
+    if isinstance(rnn, nn.LSTM) and n == 2:
+        return ["h", "c"]
+    return ["h"] if n == 1 else [f"state{i}" for i in range(n)]
+
+
+def _lstm_step(
+    lstm: nn.LSTM, x: Tensor, hx: tuple[Tensor, Tensor]
+) -> tuple[Tensor, Tensor, Tensor]:
+    """One ``nn.LSTM`` step recomputed from its weights (gate order i, f, g, o).
+
+    ``nn.LSTM`` does not expose its gates. ``x`` is the step's input ``(B, F)``, ``hx`` the
+    ``(h, c)`` it received, each ``(num_layers, B, H)``. Returns the forget gates
+    ``(num_layers, B, H)`` and the new ``h``, ``c`` (dropout ignored: eval semantics).
+    """
+    if lstm.proj_size or lstm.bidirectional:
+        raise ValueError("core.rnn must be a plain unidirectional nn.LSTM for forget-gate stats")
+    h0, c0 = hx
+    hidden = lstm.hidden_size
+    forget, hs, cs = [], [], []
+    layer_in = x
+    for layer in range(lstm.num_layers):
+        w_ih = getattr(lstm, f"weight_ih_l{layer}")
+        w_hh = getattr(lstm, f"weight_hh_l{layer}")
+        pre = layer_in @ w_ih.T + h0[layer] @ w_hh.T
+        if lstm.bias:
+            pre = pre + getattr(lstm, f"bias_ih_l{layer}") + getattr(lstm, f"bias_hh_l{layer}")
+        i, f, g, o = pre.split(hidden, dim=-1)
+        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c = f * c0[layer] + i * g
+        layer_in = o * torch.tanh(c)
+        forget.append(f)
+        hs.append(layer_in)
+        cs.append(c)
+    return torch.stack(forget), torch.stack(hs), torch.stack(cs)
+
+
+class _ForgetGateRecorder:
+    """Forward pre-hook on ``core.rnn`` (an ``nn.LSTM``) that records its forget gates per call.
+
+    Hooking the module, rather than re-deriving its input from the core's input, keeps this right
+    for cores that transform inputs or reset the state before calling ``rnn``.
+    """
+
+    def __init__(self, lstm: nn.LSTM) -> None:
+        self.lstm = lstm
+        self.steps: list[Tensor] = []
+        self._handle = lstm.register_forward_pre_hook(self._hook)
+
+    def _hook(self, module: nn.LSTM, args: tuple[Any, ...]) -> None:
+        x = args[0]
+        hx = args[1] if len(args) > 1 else None
+        if not isinstance(x, Tensor):  # packed sequences are not used by a one-step call
+            return
+        if module.batch_first:
+            x = x.transpose(0, 1)
+        if x.dim() == 2:  # unbatched (T, F)
+            x = x.unsqueeze(1)
+        batch = x.shape[1]
+        if hx is None:
+            zeros = x.new_zeros(module.num_layers, batch, module.hidden_size)
+            hx = (zeros, zeros)
+        with torch.no_grad():
+            # a one-step call gets one row; longer calls are unrolled for the record
+            h, c = hx[0].detach(), hx[1].detach()
+            for t in range(x.shape[0]):
+                f, h, c = _lstm_step(module, x[t].detach(), (h, c))
+                self.steps.append(f)
+
+    def close(self) -> np.ndarray | None:
+        """Remove the hook; return the recorded gates ``(T, num_layers, B, H)``."""
+        self._handle.remove()
+        if not self.steps:
+            return None
+        return torch.stack(self.steps).cpu().numpy()
+
+
+def _sum_output(output: Tensor) -> Tensor:
+    return output.sum()
+
+
+def gradient_flow(
+    core: nn.Module,
+    inputs: Tensor,
+    *,
+    episode_starts: Tensor | None = None,
+    decision_step: int | None = None,
+    loss_fn: LossFn | None = None,
+    max_k: int | None = None,
+    label: str = "core",
+) -> GradientFlow:
+    """Measure ``||dL / d state_{decision - k}||`` for ``k = 0 .. max_k`` on a recurrent core.
+
+    Args:
+        core: a ``RecurrentCore`` (``core(inputs[T, B, F], state, episode_starts[T, B])`` ->
+            ``(outputs[T, B, H], state)``, ``core.initial_state(B)``).
+        inputs: ``(T, B, F)`` (or ``(T, F)`` for one episode) core inputs of the episode(s).
+        episode_starts: ``(T, B)``; default 1 at t=0 and 0 elsewhere (one episode).
+        decision_step: index of the step whose loss is differentiated (default: the last).
+        loss_fn: maps the decision step's core output ``(B, H)`` to a scalar loss; default its sum.
+            Batch items must not interact in it (the per-item norms assume a sum over items).
+        max_k: the largest lag (default ``decision_step``; capped at it).
+        label: name stored with the result (plot legend).
+
+    Returns:
+        A ``GradientFlow``: ``grad_norms[k]`` averaged over the batch.
+    """
+    if inputs.dim() == 2:
+        inputs = inputs.unsqueeze(1)
+    if inputs.dim() != 3 or inputs.shape[0] < 1:
+        raise ValueError(f"inputs must have shape (T, B, F) with T >= 1, got {tuple(inputs.shape)}")
+    steps, batch = inputs.shape[0], inputs.shape[1]
+    if decision_step is None:
+        decision_step = steps - 1
+    if not 0 <= decision_step < steps:
+        raise ValueError(f"decision_step must be in [0, {steps - 1}], got {decision_step}")
+    if max_k is None:
+        max_k = decision_step
+    if max_k < 0:
+        raise ValueError(f"max_k must be >= 0, got {max_k}")
+    max_k = min(max_k, decision_step)
+    if episode_starts is None:
+        episode_starts = torch.zeros(steps, batch, dtype=inputs.dtype, device=inputs.device)
+        episode_starts[0] = 1.0
+    elif episode_starts.dim() == 1:
+        episode_starts = episode_starts.unsqueeze(1)
+    loss_fn = loss_fn or _sum_output
+
+    rnn = getattr(core, "rnn", None)
+    recorder = _ForgetGateRecorder(rnn) if isinstance(rnn, nn.LSTM) else None
+    states: list[tuple[Tensor, ...]] = []
+    try:
+        with torch.enable_grad():
+            state = tuple(s.to(inputs.device) for s in core.initial_state(batch))
+            output = None
+            # the loss only needs steps up to the decision, but the gates are shown for the episode
+            for t in range(steps):
+                out, state = core(inputs[t : t + 1], state, episode_starts[t : t + 1])
+                state = tuple(state)
+                states.append(state)
+                if t == decision_step:
+                    output = out[0]
+            assert output is not None
+            loss = loss_fn(output)
+            # k = 0 is the decision step's own hidden output: a core's returned state tensors
+            # are separate autograd nodes from its output (nn.LSTM returns h_n apart from out)
+            targets = [output] + [s for k in range(1, max_k + 1) for s in states[decision_step - k]]
+            grads = torch.autograd.grad(loss, targets, allow_unused=True)
+    finally:
+        gates = recorder.close() if recorder is not None else None
+
+    names = _state_names(core, len(states[0]))
+    per_k: list[list[Tensor | None]] = [[grads[0]]]
+    for k in range(1, max_k + 1):
+        start = 1 + (k - 1) * len(names)
+        per_k.append(list(grads[start : start + len(names)]))
+    total = np.zeros(max_k + 1)
+    comps = {name: np.full(max_k + 1, np.nan) for name in names}
+    for k, group in enumerate(per_k):
+        sq = torch.zeros(batch, dtype=torch.float64)
+        for name, g in zip(names, group, strict=True):
+            if g is None:
+                g_sq = torch.zeros(batch, dtype=torch.float64)
+            else:
+                g = g.detach().double()
+                # states are (num_layers, B, H), the output (B, H): norm per batch item
+                g_sq = g.pow(2).sum(-1) if g.dim() == 2 else g.pow(2).sum((0, 2))
+            comps[name][k] = g_sq.sqrt().mean().item()
+            sq = sq + g_sq.cpu()
+        total[k] = sq.sqrt().mean().item()
+    if len(names) == 1:
+        comps = {}
+    return GradientFlow(
+        label=label,
+        decision_step=decision_step,
+        grad_norms=total,
+        component_norms=comps,
+        forget_gates=gates,
+        loss=float(loss.detach()),
+    )
+
+
+def forget_gate_summary(gates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-step mean, min and max of forget gates ``(T, layers, B, H)`` over layers/batch/units."""
+    flat = gates.reshape(gates.shape[0], -1)
+    return flat.mean(1), flat.min(1), flat.max(1)
+
+
+# ----------------------------------------------------------------------------- episodes
+
+
+def collect_episode(
+    env: Any, memory_length: int, seed: int = 0, policy: Callable[[np.ndarray], int] | None = None
+) -> np.ndarray:
+    """Observations ``(T, obs_dim)`` of one episode, from ``t=0`` up to the decision step.
+
+    ``policy`` maps an observation to an action (default: action 0 at every step, i.e. a fixed
+    action sequence; for the T-maze use the corridor action). Stops at the decision step
+    ``t = memory_length`` or when the episode ends, whichever comes first.
+    """
+    obs, _ = env.reset(seed=seed)
+    observations = [np.asarray(obs, dtype=np.float32).reshape(-1)]
+    for _ in range(memory_length):
+        action = policy(obs) if policy is not None else 0
+        obs, _, terminated, truncated, _ = env.step(action)
+        if terminated or truncated:
+            break
+        observations.append(np.asarray(obs, dtype=np.float32).reshape(-1))
+    return np.stack(observations)
+
+
+def _make_env(task: str, memory_length: int) -> Any:
+    import gymnasium as gym
+
+    import envs
+
+    env_id = envs.TASKS.get(task, task)
+    return gym.make(env_id, memory_length=memory_length)
+
+
+def core_gradient_flow(
+    core_name: str,
+    observations: np.ndarray,
+    *,
+    hidden_size: int = 64,
+    seed: int = 0,
+    **core_kwargs: Any,
+) -> GradientFlow:
+    """Gradient flow of a freshly initialised registered core (``make_core``) on an episode."""
+    from recurrent_agents import make_core
+
+    torch.manual_seed(seed)
+    core = make_core(core_name, observations.shape[-1], hidden_size=hidden_size, **core_kwargs)
+    inputs = torch.as_tensor(observations, dtype=torch.float32).unsqueeze(1)
+    # a fixed random readout stands in for an untrained head: sum() would align with any bias
+    readout = torch.randn(core.hidden_size, generator=torch.Generator().manual_seed(seed))
+    return gradient_flow(core, inputs, loss_fn=lambda out: (out @ readout).sum(), label=core_name)
+
+
+def policy_gradient_flow(
+    model: Any,
+    observations: np.ndarray,
+    *,
+    action: int | None = None,
+    label: str | None = None,
+) -> GradientFlow:
+    """Gradient flow of a (trained) ``RecurrentPPO``'s actor on one episode's observations.
+
+    The decision step's loss is ``-log pi(a | obs_0..T)`` where ``a`` is ``action`` or, by default,
+    the policy's greedy action at the decision step. Path: features extractor -> ``core_actor``
+    -> ``mlp_extractor.forward_actor`` -> action distribution (SB3 / stream B names).
+    """
+    from stable_baselines3.common.policies import BasePolicy
+
+    policy = model.policy if hasattr(model, "policy") else model
+    core = policy.core_actor
+    obs_t, _ = policy.obs_to_tensor(observations)
+    with torch.no_grad():
+        extractor = getattr(policy, "pi_features_extractor", None)
+        if extractor is not None:
+            features = BasePolicy.extract_features(policy, obs_t, extractor)
+        else:
+            features = policy.extract_features(obs_t)
+            features = features[0] if isinstance(features, tuple) else features
+    inputs = features.float().unsqueeze(1)
+
+    def loss_fn(out: Tensor) -> Tensor:
+        latent = policy.mlp_extractor.forward_actor(out)
+        dist = policy._get_action_dist_from_latent(latent)
+        chosen = dist.get_actions(deterministic=True) if action is None else action
+        chosen = torch.as_tensor(chosen).reshape(-1).to(out.device)
+        return -dist.log_prob(chosen).sum()
+
+    was_training = policy.training
+    policy.eval()
+    try:
+        return gradient_flow(core, inputs, loss_fn=loss_fn, label=label or "policy")
+    finally:
+        policy.train(was_training)
+
+
+# ----------------------------------------------------------------------------- outputs
+
+
+def plot_gradient_flow(
+    results: Sequence[GradientFlow], path: str | Path, *, title: str | None = None
+) -> Path:
+    """Write a PNG: gradient norm vs lag k (log y, one curve per core) and LSTM forget gates."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with_gates = [r for r in results if r.forget_gates is not None]
+    ncols = 2 if with_gates else 1
+    fig, axes = plt.subplots(1, ncols, figsize=(6.0 * ncols, 4.2), squeeze=False)
+    ax = axes[0, 0]
+    for r in results:
+        norms = np.where(r.grad_norms > 0, r.grad_norms, np.nan)
+        ax.semilogy(r.ks, norms, marker="o", markersize=3, label=r.label)
+    ax.set_xlabel("k (steps before the decision)")
+    ax.set_ylabel("||dL_decision / dh_(t-k)||")
+    ax.set_title(title or "Gradient flow through time")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    if with_gates:
+        ax = axes[0, 1]
+        for r in with_gates:
+            mean, lo, hi = forget_gate_summary(r.forget_gates)
+            steps = np.arange(len(mean))
+            (line,) = ax.plot(steps, mean, label=f"{r.label} mean")
+            ax.fill_between(steps, lo, hi, alpha=0.2, color=line.get_color())
+        ax.set_xlabel("t (episode step)")
+        ax.set_ylabel("forget gate f_t (mean, min-max band)")
+        ax.set_ylim(0.0, 1.0)
+        ax.set_title("LSTM forget gates along the episode")
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def log_gradient_flow(run: Any, results: Sequence[GradientFlow], plot_path: Path | None) -> None:
+    """Log a W&B table (core, k, grad_norm), a line plot over k, the PNG and per-core summaries."""
+    import wandb
+
+    if run is None or getattr(run, "disabled", False):
+        return
+    rows = [
+        [r.label, int(k), float(v)]
+        for r in results
+        for k, v in zip(r.ks, r.grad_norms, strict=True)
+    ]
+    table = wandb.Table(columns=["core", "k", "grad_norm"], data=rows)
+    payload: dict[str, Any] = {"gradient_flow/table": table}
+    payload["gradient_flow/plot"] = wandb.plot.line_series(
+        xs=[list(map(int, r.ks)) for r in results],
+        ys=[[max(float(v), 1e-45) for v in r.grad_norms] for r in results],
+        keys=[r.label for r in results],
+        title="Gradient norm vs steps before the decision",
+        xname="k",
+    )
+    if plot_path is not None:
+        payload["gradient_flow/image"] = wandb.Image(str(plot_path))
+    gate_rows = []
+    for r in results:
+        if r.forget_gates is not None:
+            mean, lo, hi = forget_gate_summary(r.forget_gates)
+            gate_rows += [
+                [r.label, t, float(m), float(a), float(b)]
+                for t, (m, a, b) in enumerate(zip(mean, lo, hi, strict=True))
+            ]
+    if gate_rows:
+        payload["gradient_flow/forget_gates"] = wandb.Table(
+            columns=["core", "t", "mean", "min", "max"], data=gate_rows
+        )
+    run.log(payload)
+    for r in results:
+        run.summary[f"gradient_flow/{r.label}/norm_at_max_k"] = float(r.grad_norms[-1])
+        run.summary[f"gradient_flow/{r.label}/decay"] = float(r.relative()[-1])
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def _parse_model_specs(specs: Sequence[str]) -> list[tuple[str, str]]:
+    out = []
+    for spec in specs:
+        label, sep, path = spec.partition("=")
+        if not sep or not label or not path:
+            raise ValueError(
+                f"--model must be LABEL=PATH (e.g. lstm=runs/x/model.zip), got {spec!r}"
+            )
+        out.append((label, path))
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser of ``python train.py gradient-flow``."""
+    p = argparse.ArgumentParser(
+        prog="train.py gradient-flow",
+        description="Gradient norm of the decision step's loss w.r.t. the hidden state k steps "
+        "earlier, per core (untrained cores from the registry, or trained RecurrentPPO models).",
+    )
+    p.add_argument("--task", default="TMaze", help="short task name or env id (default TMaze)")
+    p.add_argument("--memory-length", type=int, default=20)
+    p.add_argument("--cores", default="lstm,gru,rnn", help="untrained registry cores ('' = none)")
+    p.add_argument("--hidden-size", type=int, default=64)
+    p.add_argument(
+        "--core-kwargs",
+        default="{}",
+        help="JSON kwargs for make_core, e.g. '{\"chrono_init\": true}' (untrained cores only)",
+    )
+    p.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="a saved RecurrentPPO model to measure (repeatable)",
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out-dir", default="gradient_flow", help="where the PNG and JSON go")
+    p.add_argument("--wandb-project", default="recurrent-agents")
+    p.add_argument("--wandb-group", default=None)
+    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    return p
+
+
+def _corridor_action(env: Any) -> Callable[[np.ndarray], int]:
+    """A scripted action for untrained cores: T-maze 'right' (1) walks the corridor."""
+    n = getattr(env.action_space, "n", 1)
+    return lambda obs: 1 if n > 1 else 0
+
+
+class _GreedyActor:
+    """Callable obs -> greedy action of a recurrent SB3 model, carrying its state over steps."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.state: Any = None
+        self.start = True
+
+    def __call__(self, obs: np.ndarray) -> int:
+        action, self.state = self.model.predict(
+            obs, state=self.state, episode_start=np.array([self.start]), deterministic=True
+        )
+        self.start = False
+        return int(np.asarray(action).reshape(-1)[0])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python train.py gradient-flow``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        if args.memory_length < 1:
+            raise ValueError(f"memory_length must be a positive int, got {args.memory_length}")
+        if args.hidden_size < 1:
+            raise ValueError(f"hidden_size must be a positive int, got {args.hidden_size}")
+        try:
+            core_kwargs = json.loads(args.core_kwargs)
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"core_kwargs must be a JSON object, got {args.core_kwargs!r}"
+            ) from exc
+        models = _parse_model_specs(args.model)
+        cores = [c.strip() for c in args.cores.split(",") if c.strip()]
+        if not cores and not models:
+            raise ValueError("cores must name at least one core when no --model is given, got ''")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    torch.manual_seed(args.seed)
+    env = _make_env(args.task, args.memory_length)
+    results: list[GradientFlow] = []
+    try:
+        if cores:
+            obs = collect_episode(env, args.memory_length, args.seed, _corridor_action(env))
+            for name in cores:
+                try:
+                    results.append(
+                        core_gradient_flow(
+                            name, obs, hidden_size=args.hidden_size, seed=args.seed, **core_kwargs
+                        )
+                    )
+                except ValueError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return 2
+        for label, path in models:
+            from recurrent_agents import RecurrentPPO
+
+            model = RecurrentPPO.load(path, device="cpu")
+
+            act = _GreedyActor(model)
+            obs = collect_episode(env, args.memory_length, args.seed, act)
+            results.append(policy_gradient_flow(model, obs, label=label))
+    finally:
+        env.close()
+
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    title = f"Gradient flow, {args.task} L={args.memory_length}"
+    png = plot_gradient_flow(results, out_dir / "gradient_flow.png", title=title)
+    (out_dir / "gradient_flow.json").write_text(
+        json.dumps([r.to_dict() for r in results], indent=1)
+    )
+    for r in results:
+        decay = r.relative()[-1]
+        print(
+            f"{r.label:>10}: |grad| k=0 {r.grad_norms[0]:.3e}  k={r.ks[-1]} "
+            f"{r.grad_norms[-1]:.3e}  (ratio {decay:.2e})"
+        )
+    print(f"wrote {png} and {out_dir / 'gradient_flow.json'}")
+
+    if args.wandb_mode != "disabled":
+        from recurrent_agents.tracking import init_wandb
+
+        run = init_wandb(
+            project=args.wandb_project,
+            group=args.wandb_group,
+            job_type="gradient-flow",
+            config={**vars(args), "core_kwargs": core_kwargs},
+            mode=args.wandb_mode,
+            dir=out_dir,
+            name=f"gradient-flow-L{args.memory_length}",
+        )
+        try:
+            log_gradient_flow(run, results, png)
+        finally:
+            if run is not None:
+                run.finish()
+    return 0 if all(math.isfinite(r.grad_norms[0]) for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""Gradient flow through time: known answers on a linear RNN, and RNN vs LSTM decay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from recurrent_agents.diagnostics import (
+    GradientFlow,
+    _lstm_step,
+    gradient_flow,
+    main,
+    plot_gradient_flow,
+)
+
+
+class LinearCore(nn.Module):
+    """h_t = w * h_{t-1} + x_t (reset at episode starts): dL/dh_{T-k} = w^k * dL/dh_T."""
+
+    def __init__(self, input_size: int, hidden_size: int, w: float) -> None:
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.w = w
+        self.proj = nn.Linear(input_size, hidden_size, bias=False)
+
+    def initial_state(self, batch_size: int) -> tuple[torch.Tensor, ...]:
+        return (torch.zeros(1, batch_size, self.hidden_size),)
+
+    def forward(self, inputs, state, episode_starts):
+        (h,) = state
+        outs = []
+        for t in range(inputs.shape[0]):
+            h = h * (1.0 - episode_starts[t]).view(1, -1, 1)
+            h = self.w * h + self.proj(inputs[t])
+            outs.append(h[-1])
+        return torch.stack(outs), (h,)
+
+
+class TorchCore(nn.Module):
+    """Minimal RecurrentCore around nn.RNN / nn.LSTM (same interface as stream B's cores)."""
+
+    def __init__(self, rnn: nn.Module) -> None:
+        super().__init__()
+        self.rnn = rnn
+        self.hidden_size = rnn.hidden_size
+        self.is_lstm = isinstance(rnn, nn.LSTM)
+
+    def initial_state(self, batch_size: int) -> tuple[torch.Tensor, ...]:
+        z = torch.zeros(self.rnn.num_layers, batch_size, self.hidden_size)
+        return (z, z.clone()) if self.is_lstm else (z,)
+
+    def forward(self, inputs, state, episode_starts):
+        outs = []
+        for t in range(inputs.shape[0]):
+            keep = (1.0 - episode_starts[t]).view(1, -1, 1)
+            state = tuple(s * keep for s in state)
+            out, new = self.rnn(inputs[t : t + 1], state if self.is_lstm else state[0])
+            state = tuple(new) if self.is_lstm else (new,)
+            outs.append(out[0])
+        return torch.stack(outs), state
+
+
+@pytest.mark.parametrize("w", [0.5, -0.8, 1.3])
+def test_linear_rnn_gradient_is_w_to_the_k(w: float) -> None:
+    torch.manual_seed(0)
+    core = LinearCore(input_size=3, hidden_size=4, w=w)
+    inputs = torch.randn(12, 2, 3)
+    flow = gradient_flow(core, inputs)  # loss = sum of outputs -> dL/dh_T = ones(4) per item
+    expected = np.abs(w) ** np.arange(12) * 2.0  # ||ones(4)|| = 2
+    np.testing.assert_allclose(flow.grad_norms, expected, rtol=1e-5)
+    np.testing.assert_allclose(flow.relative(), np.abs(w) ** np.arange(12), rtol=1e-5)
+    assert flow.forget_gates is None
+
+
+def test_episode_start_cuts_the_gradient() -> None:
+    core = LinearCore(input_size=1, hidden_size=1, w=0.9)
+    starts = torch.zeros(10, 1)
+    starts[0] = starts[6] = 1.0  # a new episode at t=6: nothing before it reaches the decision
+    flow = gradient_flow(core, torch.ones(10, 1, 1), episode_starts=starts, max_k=9)
+    np.testing.assert_allclose(flow.grad_norms[:4], 0.9 ** np.arange(4), rtol=1e-6)
+    assert np.all(flow.grad_norms[4:] == 0.0)
+
+
+def test_decision_step_and_max_k() -> None:
+    core = LinearCore(input_size=1, hidden_size=1, w=0.5)
+    flow = gradient_flow(core, torch.ones(10, 1, 1), decision_step=5, max_k=3)
+    assert flow.decision_step == 5 and len(flow.grad_norms) == 4
+    with pytest.raises(ValueError, match="decision_step"):
+        gradient_flow(core, torch.ones(10, 1, 1), decision_step=10)
+
+
+def test_lstm_step_matches_nn_lstm_and_records_forget_gates() -> None:
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 5, num_layers=2)
+    x = torch.randn(1, 4, 3)
+    hx = (torch.randn(2, 4, 5), torch.randn(2, 4, 5))
+    _, (h_ref, c_ref) = lstm(x, hx)
+    f, h, c = _lstm_step(lstm, x[0], hx)
+    torch.testing.assert_close(h, h_ref)
+    torch.testing.assert_close(c, c_ref)
+    assert f.shape == (2, 4, 5) and bool(((f > 0) & (f < 1)).all())
+
+    core = TorchCore(nn.LSTM(3, 5))
+    with torch.no_grad():
+        core.rnn.bias_hh_l0[5:10] = 20.0  # forget-gate bias: f ~ 1 everywhere
+    flow = gradient_flow(core, torch.randn(7, 2, 3))
+    assert flow.forget_gates is not None and flow.forget_gates.shape == (7, 1, 2, 5)
+    assert flow.forget_gates.min() > 0.99
+    assert set(flow.component_norms) == {"h", "c"}
+
+
+def _decay(core: nn.Module, steps: int = 31) -> np.ndarray:
+    torch.manual_seed(1)
+    inputs = torch.randn(steps, 8, 4)
+    readout = torch.randn(core.hidden_size)
+    return gradient_flow(core, inputs, loss_fn=lambda o: (o @ readout).sum()).relative()
+
+
+def test_vanilla_rnn_vanishes_faster_than_forget_biased_lstm() -> None:
+    torch.manual_seed(0)
+    rnn = TorchCore(nn.RNN(4, 64, nonlinearity="tanh"))
+    lstm = TorchCore(nn.LSTM(4, 64))
+    with torch.no_grad():
+        # chrono-style init (Tallec & Ollivier 2018): b_f = log U(1, T-1), b_i = -b_f
+        b_f = torch.log(torch.empty(64).uniform_(1, 30))
+        lstm.rnn.bias_ih_l0.zero_()
+        lstm.rnn.bias_hh_l0.zero_()
+        lstm.rnn.bias_hh_l0[64:128] = b_f
+        lstm.rnn.bias_hh_l0[:64] = -b_f
+    r, l_ = _decay(rnn), _decay(lstm)
+    assert r[-1] < 1e-4  # the vanilla RNN's signal is gone after 30 steps
+    assert l_[-1] > 1e3 * r[-1]
+    assert l_[-1] > 1e-2
+
+
+def test_registered_cores_vanilla_vs_chrono_lstm() -> None:
+    ra = pytest.importorskip("recurrent_agents")
+    if not hasattr(ra, "make_core"):
+        pytest.skip("stream B's core registry not merged yet")
+    torch.manual_seed(0)
+    rnn = ra.make_core("rnn", 4, hidden_size=64)
+    lstm = ra.make_core("lstm", 4, hidden_size=64, chrono_init=30)
+    r, l_ = _decay(rnn), _decay(lstm)
+    assert l_[-1] > 1e3 * r[-1]
+
+
+def test_plot_and_cli(tmp_path) -> None:
+    flows = [
+        GradientFlow("a", 5, 0.5 ** np.arange(6)),
+        GradientFlow("b", 5, np.ones(6), forget_gates=np.full((6, 1, 2, 3), 0.9)),
+    ]
+    png = plot_gradient_flow(flows, tmp_path / "g.png")
+    assert png.stat().st_size > 1000
+    assert main(["--memory-length", "0", "--wandb-mode", "disabled"]) == 2
+    assert main(["--model", "nolabel", "--wandb-mode", "disabled"]) == 2
