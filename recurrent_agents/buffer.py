@@ -1,0 +1,208 @@
+"""Rollout buffer that trains on whole episode segments, for cores with any state tuple.
+
+Each environment's column of the rollout is cut at its episode starts into sequences. A
+sequence that starts mid-episode (only possible at the first step of the rollout) starts from
+the core state stored at the rollout's start; every other sequence starts an episode and so
+starts from zero. Minibatches are made of whole sequences, padded at the end to the longest
+one, so gradients flow from any step back to the first step of its segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+import torch as th
+from sb3_contrib.common.recurrent.type_aliases import RNNStates
+
+
+class SequenceBatch(NamedTuple):
+    """A minibatch of padded sequences; every tensor is time-major ``[T, B, ...]``."""
+
+    observations: th.Tensor
+    actions: th.Tensor
+    old_values: th.Tensor
+    old_log_prob: th.Tensor
+    advantages: th.Tensor
+    returns: th.Tensor
+    states: RNNStates
+    episode_starts: th.Tensor
+    mask: th.Tensor
+
+
+class SequenceRolloutBuffer:
+    """Stores one rollout of ``n_steps x n_envs`` transitions and serves whole sequences.
+
+    :param n_steps: steps per env per rollout.
+    :param n_envs: number of environments.
+    :param device: torch device of the stored tensors.
+    :param gamma: discount factor.
+    :param gae_lambda: GAE lambda.
+    """
+
+    def __init__(
+        self,
+        n_steps: int,
+        n_envs: int,
+        device: th.device | str = "cpu",
+        gamma: float = 0.99,
+        gae_lambda: float = 0.95,
+    ) -> None:
+        self.n_steps = n_steps
+        self.n_envs = n_envs
+        self.device = th.device(device)
+        self.gamma = gamma
+        self.gae_lambda = gae_lambda
+        self.observations: th.Tensor | None = None
+        self.actions: th.Tensor | None = None
+        self.rewards = np.zeros((n_steps, n_envs), dtype=np.float32)
+        self.episode_starts = np.zeros((n_steps, n_envs), dtype=np.float32)
+        self.values = th.zeros((n_steps, n_envs), device=self.device)
+        self.log_probs = th.zeros((n_steps, n_envs), device=self.device)
+        self.advantages = np.zeros((n_steps, n_envs), dtype=np.float32)
+        self.returns = np.zeros((n_steps, n_envs), dtype=np.float32)
+        self.initial_states: RNNStates | None = None
+        self.pos = 0
+        self._sequences: dict[str, th.Tensor] | None = None
+
+    @property
+    def full(self) -> bool:
+        """True once ``n_steps`` steps have been added."""
+        return self.pos == self.n_steps
+
+    def reset(self, initial_states: RNNStates) -> None:
+        """Start a new rollout whose envs begin in ``initial_states`` (copied)."""
+        self.initial_states = RNNStates(
+            tuple(s.detach().clone() for s in initial_states.pi),
+            tuple(s.detach().clone() for s in initial_states.vf),
+        )
+        self.pos = 0
+        self._sequences = None
+
+    def add(
+        self,
+        obs: th.Tensor,
+        actions: th.Tensor,
+        rewards: np.ndarray,
+        episode_starts: np.ndarray,
+        values: th.Tensor,
+        log_probs: th.Tensor,
+    ) -> None:
+        """Store one step for all envs (``obs`` and ``actions`` as the policy saw/produced)."""
+        if self.observations is None:
+            self.observations = th.zeros(
+                (self.n_steps, *obs.shape), dtype=obs.dtype, device=self.device
+            )
+            self.actions = th.zeros(
+                (self.n_steps, *actions.shape), dtype=actions.dtype, device=self.device
+            )
+        self.observations[self.pos] = obs
+        self.actions[self.pos] = actions
+        self.rewards[self.pos] = rewards
+        self.episode_starts[self.pos] = episode_starts
+        self.values[self.pos] = values.reshape(-1)
+        self.log_probs[self.pos] = log_probs.reshape(-1)
+        self.pos += 1
+
+    def compute_returns_and_advantage(self, last_values: th.Tensor, dones: np.ndarray) -> None:
+        """GAE(lambda) advantages and TD(lambda) returns, exactly as SB3's RolloutBuffer."""
+        values = self.values.cpu().numpy()
+        last_values = last_values.detach().cpu().numpy().reshape(-1)
+        last_gae = np.zeros(self.n_envs, dtype=np.float32)
+        for step in reversed(range(self.n_steps)):
+            if step == self.n_steps - 1:
+                next_non_terminal = 1.0 - dones.astype(np.float32)
+                next_values = last_values
+            else:
+                next_non_terminal = 1.0 - self.episode_starts[step + 1]
+                next_values = values[step + 1]
+            delta = self.rewards[step] + self.gamma * next_values * next_non_terminal - values[step]
+            last_gae = delta + self.gamma * self.gae_lambda * next_non_terminal * last_gae
+            self.advantages[step] = last_gae
+        self.returns = self.advantages + values
+
+    def _build_sequences(self) -> dict[str, th.Tensor]:
+        """Cut each env's column at episode starts and pad all sequences to ``[T_max, N]``."""
+        starts = self.episode_starts.T.copy()  # [n_envs, n_steps], env-major like the flat index
+        starts[:, 0] = 1.0
+        flat_starts = np.flatnonzero(starts.reshape(-1))
+        lengths = np.diff(np.append(flat_starts, self.n_steps * self.n_envs))
+        env_of_seq = flat_starts // self.n_steps
+        t_max = int(lengths.max())
+        offsets = np.arange(t_max)[:, None]
+        valid = offsets < lengths[None, :]
+        # Padding repeats the last valid step; it is masked out of every loss.
+        flat_idx = flat_starts[None, :] + np.minimum(offsets, lengths[None, :] - 1)
+        time_idx = th.as_tensor(flat_idx % self.n_steps, device=self.device)
+        env_idx = th.as_tensor(flat_idx // self.n_steps, device=self.device)
+
+        def gather(x: th.Tensor) -> th.Tensor:
+            return x[time_idx, env_idx]
+
+        def to_t(x: np.ndarray) -> th.Tensor:
+            return th.as_tensor(x, device=self.device)
+
+        mask = to_t(valid)
+        envs = th.as_tensor(env_of_seq, device=self.device)
+        return {
+            "observations": gather(self.observations),
+            "actions": gather(self.actions),
+            "old_values": gather(self.values),
+            "old_log_prob": gather(self.log_probs),
+            "advantages": gather(to_t(self.advantages)),
+            "returns": gather(to_t(self.returns)),
+            "episode_starts": gather(to_t(self.episode_starts)) * mask,
+            "mask": mask,
+            "lengths": to_t(lengths),
+            "envs": envs,
+        }
+
+    def sequences(self) -> dict[str, th.Tensor]:
+        """All sequences of the rollout, padded, time-major (built once per rollout)."""
+        if not self.full:
+            raise ValueError(f"buffer must be full before sampling, got {self.pos}/{self.n_steps}")
+        if self._sequences is None:
+            self._sequences = self._build_sequences()
+        return self._sequences
+
+    def get(self, batch_size: int | None = None, shuffle: bool = True) -> Iterator[SequenceBatch]:
+        """Yield minibatches of whole sequences holding about ``batch_size`` valid steps each.
+
+        The number of minibatches is ``round(n_steps * n_envs / batch_size)``; shuffled
+        sequences are assigned to them by their cumulative length, so no sequence is cut.
+        """
+        seqs = self.sequences()
+        lengths = seqs["lengths"].cpu().numpy()
+        total = int(lengths.sum())
+        n_seq = len(lengths)
+        n_batches = 1 if batch_size is None else max(1, min(n_seq, round(total / batch_size)))
+        order = np.random.permutation(n_seq) if shuffle else np.arange(n_seq)
+        cum_before = np.cumsum(lengths[order]) - lengths[order]
+        batch_of = (cum_before * n_batches) // total
+        for b in range(n_batches):
+            idx_np = order[batch_of == b]
+            if len(idx_np) == 0:
+                continue
+            t_len = int(lengths[idx_np].max())
+            idx = th.as_tensor(idx_np, device=self.device)
+            envs = seqs["envs"][idx]
+
+            def pick(name: str, idx: th.Tensor = idx, t_len: int = t_len) -> th.Tensor:
+                return seqs[name][:t_len, idx]
+
+            states = RNNStates(
+                tuple(s[:, envs] for s in self.initial_states.pi),
+                tuple(s[:, envs] for s in self.initial_states.vf),
+            )
+            yield SequenceBatch(
+                observations=pick("observations"),
+                actions=pick("actions"),
+                old_values=pick("old_values"),
+                old_log_prob=pick("old_log_prob"),
+                advantages=pick("advantages"),
+                returns=pick("returns"),
+                states=states,
+                episode_starts=pick("episode_starts"),
+                mask=pick("mask"),
+            )

@@ -1,0 +1,243 @@
+"""Recurrent cores: the memory module plugged into the actor-critic policy, and their registry.
+
+A core maps a batch of padded sequences ``inputs[T, B, F]`` plus an initial state (a tuple of
+tensors, each ``(num_layers, B, hidden_size)``) and episode-start flags ``[T, B]`` to outputs
+``[T, B, hidden_size]`` and the final state. The state is zeroed wherever an episode starts,
+before that step is processed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch as th
+from torch import nn
+
+_REGISTRY: dict[str, type[RecurrentCore]] = {}
+
+
+class RecurrentCore(nn.Module):
+    """Base class of every recurrent core.
+
+    Subclasses set ``num_states`` (2 for ``(h, c)``, 1 for ``(h,)``) and implement
+    :meth:`forward_sequence`, which runs a sequence with no resets inside it. This base class
+    handles the episode-start resets, so a new core is a few lines (see the README).
+    """
+
+    num_states: int = 1
+
+    def __init__(self, input_size: int, hidden_size: int = 64, num_layers: int = 1) -> None:
+        super().__init__()
+        for name, value in (
+            ("input_size", input_size),
+            ("hidden_size", hidden_size),
+            ("num_layers", num_layers),
+        ):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+
+    def initial_state(self, batch_size: int) -> tuple[th.Tensor, ...]:
+        """Zero state: ``num_states`` tensors of shape (num_layers, batch_size, hidden_size)."""
+        device = next(self.parameters()).device
+        shape = (self.num_layers, batch_size, self.hidden_size)
+        return tuple(th.zeros(shape, device=device) for _ in range(self.num_states))
+
+    def forward_sequence(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """Run ``inputs[T, B, F]`` from ``state`` with no resets; return outputs and final state."""
+        raise NotImplementedError
+
+    def forward(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...], episode_starts: th.Tensor
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """Process ``inputs[T, B, F]``, zeroing the state where ``episode_starts[T, B]`` is 1.
+
+        Training batches hold whole episode segments, so resets only happen at t=0 and the
+        sequence runs in one call. Resets later in the sequence (e.g. a diagnostic feeding
+        several episodes back to back) split it at those time steps only.
+        """
+        starts = episode_starts.reshape(inputs.shape[0], inputs.shape[1])
+        cut_times = [0]
+        if inputs.shape[0] > 1:
+            later = th.nonzero(starts[1:].any(dim=1)).flatten()
+            cut_times += (later + 1).tolist()
+        cut_times.append(inputs.shape[0])
+        outputs = []
+        for t0, t1 in zip(cut_times[:-1], cut_times[1:], strict=True):
+            keep = (1.0 - starts[t0].to(inputs.dtype)).view(1, -1, 1)
+            state = tuple(s * keep for s in state)
+            out, state = self.forward_sequence(inputs[t0:t1], state)
+            outputs.append(out)
+        output = outputs[0] if len(outputs) == 1 else th.cat(outputs, dim=0)
+        return output, state
+
+
+class LSTMCore(RecurrentCore):
+    """LSTM core (``rnn`` is an ``nn.LSTM``; state ``(h, c)``).
+
+    :param forget_bias: initial forget-gate bias (PyTorch's default is 0; 1 is the classic
+        Gers et al. choice that lets the cell state persist from the start of training).
+    :param chrono_init: if set to a memory length ``T_max``, chrono initialisation (Tallec &
+        Ollivier 2018): forget bias ``log(U(1, T_max - 1))`` and input bias its negative, so
+        the initial cell-state time constants span 1..T_max steps. Overrides ``forget_bias``.
+    """
+
+    num_states = 2
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        forget_bias: float | None = None,
+        chrono_init: int | None = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, num_layers)
+        self.rnn = nn.LSTM(input_size, hidden_size, num_layers)
+        # PyTorch gate order: input, forget, cell, output.
+        _init_gate_biases(self.rnn, hidden_size, num_layers, 1, 0, forget_bias, chrono_init)
+
+    def forward_sequence(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """Run the LSTM over ``inputs[T, B, F]`` from ``(h, c)``."""
+        out, (h, c) = self.rnn(inputs, (state[0].contiguous(), state[1].contiguous()))
+        return out, (h, c)
+
+
+class GRUCore(RecurrentCore):
+    """GRU core (``rnn`` is an ``nn.GRU``; state ``(h,)``).
+
+    ``forget_bias`` / ``chrono_init`` act on the update gate z (h' = (1 - z) n + z h), the
+    GRU's keep-the-old-state gate; with chrono init the reset gate keeps PyTorch's default.
+    """
+
+    num_states = 1
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        forget_bias: float | None = None,
+        chrono_init: int | None = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, num_layers)
+        self.rnn = nn.GRU(input_size, hidden_size, num_layers)
+        # PyTorch gate order: reset, update, new.
+        _init_gate_biases(self.rnn, hidden_size, num_layers, 1, None, forget_bias, chrono_init)
+
+    def forward_sequence(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """Run the GRU over ``inputs[T, B, F]`` from ``(h,)``."""
+        out, h = self.rnn(inputs, state[0].contiguous())
+        return out, (h,)
+
+
+class RNNCore(RecurrentCore):
+    """Vanilla (Elman, tanh) RNN core (``rnn`` is an ``nn.RNN``; state ``(h,)``).
+
+    :param orthogonal_init: orthogonal recurrent weights, which keep the backward Jacobian
+        closer to norm-preserving at initialisation (default True).
+    """
+
+    num_states = 1
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        orthogonal_init: bool = True,
+    ) -> None:
+        super().__init__(input_size, hidden_size, num_layers)
+        self.rnn = nn.RNN(input_size, hidden_size, num_layers, nonlinearity="tanh")
+        if orthogonal_init:
+            for layer in range(num_layers):
+                nn.init.orthogonal_(getattr(self.rnn, f"weight_hh_l{layer}"))
+
+    def forward_sequence(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """Run the RNN over ``inputs[T, B, F]`` from ``(h,)``."""
+        out, h = self.rnn(inputs, state[0].contiguous())
+        return out, (h,)
+
+
+def _init_gate_biases(
+    rnn: nn.RNNBase,
+    hidden_size: int,
+    num_layers: int,
+    keep_gate: int,
+    write_gate: int | None,
+    forget_bias: float | None,
+    chrono_init: int | None,
+) -> None:
+    """Set the keep gate's bias (LSTM forget / GRU update) to a constant or chrono init.
+
+    PyTorch has two bias vectors per layer that are summed, so the value goes into ``bias_ih``
+    and the matching slice of ``bias_hh`` is zeroed.
+    """
+    if chrono_init is not None:
+        if not isinstance(chrono_init, int) or isinstance(chrono_init, bool) or chrono_init < 2:
+            raise ValueError(
+                f"chrono_init must be an int >= 2 (a memory length), got {chrono_init!r}"
+            )
+    if forget_bias is not None and not math.isfinite(float(forget_bias)):
+        raise ValueError(f"forget_bias must be a finite float, got {forget_bias!r}")
+    if chrono_init is None and forget_bias is None:
+        return
+    keep = slice(keep_gate * hidden_size, (keep_gate + 1) * hidden_size)
+    with th.no_grad():
+        for layer in range(num_layers):
+            b_ih = getattr(rnn, f"bias_ih_l{layer}")
+            b_hh = getattr(rnn, f"bias_hh_l{layer}")
+            if chrono_init is not None:
+                bias = th.log(th.empty(hidden_size).uniform_(1.0, float(chrono_init - 1)))
+            else:
+                bias = th.full((hidden_size,), float(forget_bias))
+            b_ih[keep] = bias
+            b_hh[keep] = 0.0
+            if chrono_init is not None and write_gate is not None:
+                write = slice(write_gate * hidden_size, (write_gate + 1) * hidden_size)
+                b_ih[write] = -bias
+                b_hh[write] = 0.0
+
+
+def register_core(name: str) -> Callable[[type[RecurrentCore]], type[RecurrentCore]]:
+    """Class decorator: register a :class:`RecurrentCore` subclass under ``name``."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty str, got {name!r}")
+
+    def decorator(cls: type[RecurrentCore]) -> type[RecurrentCore]:
+        if not (isinstance(cls, type) and issubclass(cls, RecurrentCore)):
+            raise ValueError(f"core class must subclass RecurrentCore, got {cls!r}")
+        _REGISTRY[name] = cls
+        return cls
+
+    return decorator
+
+
+def available_cores() -> list[str]:
+    """Names of the registered cores, sorted."""
+    return sorted(_REGISTRY)
+
+
+def make_core(
+    name: str, input_size: int, hidden_size: int = 64, num_layers: int = 1, **kwargs
+) -> RecurrentCore:
+    """Build the core registered as ``name`` (extra keyword arguments go to its constructor)."""
+    if name not in _REGISTRY:
+        raise ValueError(f"core must be one of {available_cores()}, got {name!r}")
+    return _REGISTRY[name](input_size, hidden_size=hidden_size, num_layers=num_layers, **kwargs)
+
+
+register_core("lstm")(LSTMCore)
+register_core("gru")(GRUCore)
+register_core("rnn")(RNNCore)

@@ -1,0 +1,38 @@
+"""Tuned hyperparameters for :class:`recurrent_agents.RecurrentPPO` (its constructor defaults).
+
+Configs and sweeps read these dicts; changing a value here changes the algorithm's defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: PPO hyperparameters that train every built-in core on the memory tasks without collapsing
+#: (see the robustness table in the README, produced by bench/robustness.py).
+PPO_DEFAULTS: dict[str, Any] = {
+    "learning_rate": 3e-4,
+    "n_steps": 128,
+    "batch_size": 256,
+    "n_epochs": 4,
+    "gamma": 0.99,
+    "gae_lambda": 0.95,
+    "clip_range": 0.2,
+    "clip_range_vf": None,
+    "normalize_advantage": True,
+    "advantage_std_floor": 0.1,
+    "ent_coef": 0.01,
+    "vf_coef": 0.5,
+    "max_grad_norm": 0.5,
+    "target_kl": 0.02,
+}
+
+#: Policy keyword arguments (``policy_kwargs``) used with PPO_DEFAULTS.
+POLICY_DEFAULTS: dict[str, Any] = {
+    "core": "lstm",
+    "hidden_size": 64,
+    "num_layers": 1,
+    "shared_core": False,
+}
+
+#: Number of parallel environments the defaults were tuned with.
+N_ENVS_DEFAULT: int = 8

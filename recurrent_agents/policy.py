@@ -1,0 +1,265 @@
+"""Shared recurrent actor-critic policy: features extractor -> core -> MLP actor / critic heads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch as th
+from gymnasium import spaces
+from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy as _ContribPolicy
+from sb3_contrib.common.recurrent.type_aliases import RNNStates
+from stable_baselines3.common.distributions import Distribution
+from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
+from stable_baselines3.common.torch_layers import BaseFeaturesExtractor, FlattenExtractor
+from stable_baselines3.common.type_aliases import Schedule
+from torch import nn
+
+from recurrent_agents.cores import RecurrentCore, make_core
+
+State = tuple[th.Tensor, ...]
+
+
+class RecurrentActorCriticPolicy(_ContribPolicy):
+    """Recurrent actor-critic policy with any registered core.
+
+    Layout per time step: ``features_extractor(obs) -> core -> mlp_extractor -> action_net /
+    value_net``. The actor's core is ``core_actor``, the critic's ``core_critic`` (the same
+    object when ``shared_core=True``; then the value loss also trains the shared core).
+
+    :param core: registered core name ("lstm", "gru", "rnn", or one you registered).
+    :param hidden_size: core hidden size.
+    :param num_layers: core layers.
+    :param shared_core: one core for actor and critic (True) or one each (False, default,
+        as in sb3-contrib: the critic's error cannot disturb the actor's memory).
+    :param forget_bias: keep-gate bias for cores that take it (LSTM forget, GRU update).
+    :param chrono_init: memory length for chrono init (Tallec & Ollivier 2018), gated cores.
+    :param core_kwargs: any other keyword arguments for the core constructor.
+    Other parameters are those of SB3's ``ActorCriticPolicy``.
+    """
+
+    def __init__(
+        self,
+        observation_space: spaces.Space,
+        action_space: spaces.Space,
+        lr_schedule: Schedule,
+        net_arch: list[int] | dict[str, list[int]] | None = None,
+        activation_fn: type[nn.Module] = nn.Tanh,
+        ortho_init: bool = True,
+        use_sde: bool = False,
+        log_std_init: float = 0.0,
+        full_std: bool = True,
+        use_expln: bool = False,
+        squash_output: bool = False,
+        features_extractor_class: type[BaseFeaturesExtractor] = FlattenExtractor,
+        features_extractor_kwargs: dict[str, Any] | None = None,
+        share_features_extractor: bool = True,
+        normalize_images: bool = True,
+        optimizer_class: type[th.optim.Optimizer] = th.optim.Adam,
+        optimizer_kwargs: dict[str, Any] | None = None,
+        core: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        shared_core: bool = False,
+        forget_bias: float | None = None,
+        chrono_init: int | None = None,
+        core_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        if not share_features_extractor:
+            raise ValueError("share_features_extractor must be True, got False")
+        # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this.
+        self.lstm_output_dim = hidden_size
+        # Skip sb3-contrib's __init__: it builds nn.LSTM modules we replace by cores.
+        ActorCriticPolicy.__init__(
+            self,
+            observation_space,
+            action_space,
+            lr_schedule,
+            net_arch,
+            activation_fn,
+            ortho_init,
+            use_sde,
+            log_std_init,
+            full_std,
+            use_expln,
+            squash_output,
+            features_extractor_class,
+            features_extractor_kwargs,
+            share_features_extractor,
+            normalize_images,
+            optimizer_class,
+            optimizer_kwargs,
+        )
+        self.core_name = core
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.shared_core = shared_core
+        self.forget_bias = forget_bias
+        self.chrono_init = chrono_init
+        self.core_kwargs = dict(core_kwargs or {})
+        kwargs = dict(self.core_kwargs)
+        if forget_bias is not None:
+            kwargs["forget_bias"] = forget_bias
+        if chrono_init is not None:
+            kwargs["chrono_init"] = chrono_init
+        self.core_actor: RecurrentCore = make_core(
+            core, self.features_dim, hidden_size, num_layers, **kwargs
+        )
+        self.core_critic: RecurrentCore = (
+            self.core_actor
+            if shared_core
+            else make_core(core, self.features_dim, hidden_size, num_layers, **kwargs)
+        )
+        # sb3-contrib code paths (and users) look for these names.
+        self.lstm_actor = self.core_actor
+        self.lstm_critic = None if shared_core else self.core_critic
+        self.shared_lstm = shared_core
+        self.enable_critic_lstm = not shared_core
+        self.critic = None
+        self.lstm_hidden_state_shape = (num_layers, 1, hidden_size)
+        # The optimizer built by ActorCriticPolicy did not see the cores.
+        self.optimizer = self.optimizer_class(
+            self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs
+        )
+
+    def _get_constructor_parameters(self) -> dict[str, Any]:
+        data = super()._get_constructor_parameters()
+        data.update(
+            core=self.core_name,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            shared_core=self.shared_core,
+            forget_bias=self.forget_bias,
+            chrono_init=self.chrono_init,
+            core_kwargs=self.core_kwargs,
+        )
+        return data
+
+    def initial_state(self, n_envs: int) -> RNNStates:
+        """Zero states of actor and critic cores for ``n_envs`` environments."""
+        pi = self.core_actor.initial_state(n_envs)
+        return RNNStates(pi, pi if self.shared_core else self.core_critic.initial_state(n_envs))
+
+    # --- sequence-major API used by RecurrentPPO's training step -------------------------
+
+    def _features(self, obs: th.Tensor) -> th.Tensor:
+        return BasePolicy.extract_features(self, obs, self.features_extractor)
+
+    def _latents_seq(
+        self, obs: th.Tensor, states: RNNStates, episode_starts: th.Tensor
+    ) -> tuple[th.Tensor, th.Tensor, RNNStates]:
+        """Core outputs for ``obs[T, B, ...]``; returns (latent_pi, latent_vf, new states)."""
+        t, b = episode_starts.shape
+        features = self._features(obs.reshape(t * b, *obs.shape[2:])).reshape(t, b, -1)
+        out_pi, state_pi = self.core_actor(features, states.pi, episode_starts)
+        if self.shared_core:
+            out_vf, state_vf = out_pi, state_pi
+        else:
+            out_vf, state_vf = self.core_critic(features, states.vf, episode_starts)
+        latent_pi = self.mlp_extractor.forward_actor(out_pi)
+        latent_vf = self.mlp_extractor.forward_critic(out_vf)
+        return latent_pi, latent_vf, RNNStates(state_pi, state_vf)
+
+    def evaluate_sequences(
+        self, obs: th.Tensor, actions: th.Tensor, states: RNNStates, episode_starts: th.Tensor
+    ) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
+        """Values, log-probs and entropies ``[T, B]`` of padded sequences ``obs[T, B, ...]``.
+
+        One core call per batch: the caller guarantees that episode starts only occur at t=0.
+        """
+        t, b = episode_starts.shape
+        latent_pi, latent_vf, _ = self._latents_seq(obs, states, episode_starts)
+        distribution = self._get_action_dist_from_latent(latent_pi.reshape(t * b, -1))
+        log_prob = distribution.log_prob(actions.reshape(t * b, *actions.shape[2:]))
+        entropy = distribution.entropy()
+        values = self.value_net(latent_vf).reshape(t, b)
+        entropy = entropy.reshape(t, b) if entropy is not None else None
+        return values, log_prob.reshape(t, b), entropy
+
+    # --- step API (flat batch of n_envs, one time step), same signatures as sb3-contrib ----
+
+    def forward(
+        self,
+        obs: th.Tensor,
+        lstm_states: RNNStates,
+        episode_starts: th.Tensor,
+        deterministic: bool = False,
+    ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
+        """One step for a batch of envs: actions, values, log-probs, new states."""
+        starts = episode_starts.reshape(1, -1)
+        latent_pi, latent_vf, states = self._latents_seq(obs.unsqueeze(0), lstm_states, starts)
+        distribution = self._get_action_dist_from_latent(latent_pi[0])
+        actions = distribution.get_actions(deterministic=deterministic)
+        log_prob = distribution.log_prob(actions)
+        values = self.value_net(latent_vf[0])
+        actions = actions.reshape((-1, *self.action_space.shape))
+        return actions, values, log_prob, states
+
+    def get_distribution(
+        self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
+    ) -> tuple[Distribution, State]:
+        """Actor distribution for one step of a batch of envs, and the actor core's new state."""
+        features = self._features(obs).unsqueeze(0)
+        out, state = self.core_actor(features, lstm_states, episode_starts.reshape(1, -1))
+        latent_pi = self.mlp_extractor.forward_actor(out[0])
+        return self._get_action_dist_from_latent(latent_pi), state
+
+    def predict_values(
+        self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
+    ) -> th.Tensor:
+        """Values for one step of a batch of envs, given the critic core's state."""
+        features = self._features(obs).unsqueeze(0)
+        out, _ = self.core_critic(features, lstm_states, episode_starts.reshape(1, -1))
+        return self.value_net(self.mlp_extractor.forward_critic(out[0]))
+
+    def evaluate_actions(
+        self, obs: th.Tensor, actions: th.Tensor, lstm_states: RNNStates, episode_starts: th.Tensor
+    ) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
+        """sb3-contrib layout: ``obs`` is ``(n_seq * max_len, ...)``, sequence-major."""
+        n_seq = lstm_states.pi[0].shape[1]
+        starts = episode_starts.reshape(n_seq, -1).T
+        t = starts.shape[0]
+        obs_seq = obs.reshape(n_seq, t, *obs.shape[1:]).transpose(0, 1)
+        act_seq = actions.reshape(n_seq, t, *actions.shape[1:]).transpose(0, 1)
+        values, log_prob, entropy = self.evaluate_sequences(obs_seq, act_seq, lstm_states, starts)
+        entropy = entropy.T.flatten() if entropy is not None else None
+        return values.T.reshape(-1, 1), log_prob.T.flatten(), entropy
+
+    def predict(
+        self,
+        observation: np.ndarray | dict[str, np.ndarray],
+        state: tuple[np.ndarray, ...] | None = None,
+        episode_start: np.ndarray | None = None,
+        deterministic: bool = False,
+    ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """Actions for ``observation`` and the actor core's next state (tuple of arrays).
+
+        ``state=None`` starts from the zero state; ``episode_start`` (bool per env) resets it.
+        """
+        self.set_training_mode(False)
+        obs, vectorized_env = self.obs_to_tensor(observation)
+        n_envs = obs.shape[0]
+        with th.no_grad():
+            if state is None:
+                states = self.core_actor.initial_state(n_envs)
+            else:
+                states = tuple(
+                    th.as_tensor(np.asarray(s), dtype=th.float32, device=self.device) for s in state
+                )
+            if episode_start is None:
+                episode_start = np.zeros(n_envs, dtype=bool)
+            starts = th.as_tensor(
+                np.asarray(episode_start, dtype=np.float32), device=self.device
+            ).reshape(-1)
+            distribution, states = self.get_distribution(obs, states, starts)
+            actions = distribution.get_actions(deterministic=deterministic)
+        new_state = tuple(s.cpu().numpy() for s in states)
+        actions = actions.cpu().numpy().reshape((-1, *self.action_space.shape))
+        if isinstance(self.action_space, spaces.Box):
+            if self.squash_output:
+                actions = self.unscale_action(actions)
+            else:
+                actions = np.clip(actions, self.action_space.low, self.action_space.high)
+        if not vectorized_env:
+            actions = actions.squeeze(axis=0)
+        return actions, new_state

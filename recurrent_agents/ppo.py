@@ -1,0 +1,298 @@
+"""Recurrent PPO for any core, trained on whole episode segments (extends sb3-contrib's)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import torch as th
+from gymnasium import spaces
+from sb3_contrib import RecurrentPPO as _ContribRecurrentPPO
+from sb3_contrib.common.recurrent.type_aliases import RNNStates
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.policies import BasePolicy
+from stable_baselines3.common.type_aliases import GymEnv, Schedule
+from stable_baselines3.common.utils import FloatSchedule, explained_variance
+from stable_baselines3.common.vec_env import VecEnv
+
+from recurrent_agents.buffer import SequenceRolloutBuffer
+from recurrent_agents.defaults import PPO_DEFAULTS
+from recurrent_agents.policy import RecurrentActorCriticPolicy
+
+_D = PPO_DEFAULTS
+
+
+class RecurrentPPO(_ContribRecurrentPPO):
+    """PPO with a recurrent policy whose core is any registered :class:`RecurrentCore`.
+
+    Same API as ``sb3_contrib.RecurrentPPO`` (learn / predict / save / load / callbacks), with
+    these changes:
+
+    * any core and state tuple (``policy_kwargs=dict(core="gru", hidden_size=64)``);
+    * minibatches are whole episode segments (never cut at a minibatch boundary), so the
+      gradient of a decision reaches the cue step of the same episode inside the rollout;
+    * each minibatch runs through the core in one call (state reset once, at t=0), with no
+      Python loop over time steps;
+    * advantages are normalised over the whole rollout with a floor on the scale
+      (``advantage_std_floor``), so critic noise is not blown up to unit scale once the task
+      is solved (the collapse described in the README);
+    * robust defaults from :data:`recurrent_agents.defaults.PPO_DEFAULTS`
+      (fewer epochs, entropy bonus, ``target_kl`` early stopping);
+    * logs ``train/grad_norm`` (before clipping).
+
+    :param advantage_std_floor: lower bound on the advantage std used for normalisation,
+        in reward units (0 gives plain whole-rollout normalisation).
+    Other parameters as in ``sb3_contrib.RecurrentPPO``.
+    """
+
+    policy_aliases: ClassVar[dict[str, type[BasePolicy]]] = {
+        "MlpPolicy": RecurrentActorCriticPolicy,
+        "MlpLstmPolicy": RecurrentActorCriticPolicy,
+    }
+
+    def __init__(
+        self,
+        policy: str | type[RecurrentActorCriticPolicy],
+        env: GymEnv | str,
+        learning_rate: float | Schedule = _D["learning_rate"],
+        n_steps: int = _D["n_steps"],
+        batch_size: int | None = _D["batch_size"],
+        n_epochs: int = _D["n_epochs"],
+        gamma: float = _D["gamma"],
+        gae_lambda: float = _D["gae_lambda"],
+        clip_range: float | Schedule = _D["clip_range"],
+        clip_range_vf: float | Schedule | None = _D["clip_range_vf"],
+        normalize_advantage: bool = _D["normalize_advantage"],
+        advantage_std_floor: float = _D["advantage_std_floor"],
+        ent_coef: float = _D["ent_coef"],
+        vf_coef: float = _D["vf_coef"],
+        max_grad_norm: float = _D["max_grad_norm"],
+        target_kl: float | None = _D["target_kl"],
+        stats_window_size: int = 100,
+        tensorboard_log: str | None = None,
+        policy_kwargs: dict[str, Any] | None = None,
+        verbose: int = 0,
+        seed: int | None = None,
+        device: th.device | str = "cpu",
+        _init_setup_model: bool = True,
+    ) -> None:
+        if not isinstance(n_steps, int) or n_steps < 1:
+            raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+        if advantage_std_floor < 0:
+            raise ValueError(f"advantage_std_floor must be >= 0, got {advantage_std_floor!r}")
+        self.advantage_std_floor = float(advantage_std_floor)
+        super().__init__(
+            policy,
+            env,
+            learning_rate=learning_rate,
+            n_steps=n_steps,
+            batch_size=batch_size,
+            n_epochs=n_epochs,
+            gamma=gamma,
+            gae_lambda=gae_lambda,
+            clip_range=clip_range,
+            clip_range_vf=clip_range_vf,
+            normalize_advantage=normalize_advantage,
+            ent_coef=ent_coef,
+            vf_coef=vf_coef,
+            max_grad_norm=max_grad_norm,
+            target_kl=target_kl,
+            stats_window_size=stats_window_size,
+            tensorboard_log=tensorboard_log,
+            policy_kwargs=policy_kwargs,
+            verbose=verbose,
+            seed=seed,
+            device=device,
+            _init_setup_model=_init_setup_model,
+        )
+
+    def _setup_model(self) -> None:
+        self._setup_lr_schedule()
+        self.set_random_seed(self.seed)
+        self.policy = self.policy_class(
+            self.observation_space,
+            self.action_space,
+            self.lr_schedule,
+            use_sde=self.use_sde,
+            **self.policy_kwargs,
+        ).to(self.device)
+        if not isinstance(self.policy, RecurrentActorCriticPolicy):
+            raise ValueError(
+                f"policy must subclass recurrent_agents.RecurrentActorCriticPolicy, "
+                f"got {type(self.policy).__name__}"
+            )
+        self._last_lstm_states = self.policy.initial_state(self.n_envs)
+        self.rollout_buffer = SequenceRolloutBuffer(
+            self.n_steps, self.n_envs, self.device, gamma=self.gamma, gae_lambda=self.gae_lambda
+        )
+        self.clip_range = FloatSchedule(self.clip_range)
+        if self.clip_range_vf is not None:
+            if isinstance(self.clip_range_vf, (float, int)) and self.clip_range_vf <= 0:
+                raise ValueError(
+                    f"clip_range_vf must be positive or None, got {self.clip_range_vf!r}"
+                )
+            self.clip_range_vf = FloatSchedule(self.clip_range_vf)
+
+    def collect_rollouts(
+        self,
+        env: VecEnv,
+        callback: BaseCallback,
+        rollout_buffer: SequenceRolloutBuffer,
+        n_rollout_steps: int,
+    ) -> bool:
+        """Run the policy for ``n_rollout_steps`` steps per env and fill ``rollout_buffer``."""
+        assert self._last_obs is not None, "No previous observation was provided"
+        self.policy.set_training_mode(False)
+        rollout_buffer.reset(self._last_lstm_states)
+        callback.on_rollout_start()
+        states = self._last_lstm_states
+        is_box = isinstance(self.action_space, spaces.Box)
+        dones = self._last_episode_starts
+        for _ in range(n_rollout_steps):
+            with th.no_grad():
+                obs_tensor = th.as_tensor(self._last_obs, device=self.device)
+                starts = th.as_tensor(self._last_episode_starts, dtype=th.float32)
+                actions, values, log_probs, states = self.policy(obs_tensor, states, starts)
+            clipped_actions = actions.cpu().numpy()
+            if is_box:
+                clipped_actions = np.clip(
+                    clipped_actions, self.action_space.low, self.action_space.high
+                )
+            new_obs, rewards, dones, infos = env.step(clipped_actions)
+            self.num_timesteps += env.num_envs
+
+            callback.update_locals(locals())
+            if not callback.on_step():
+                return False
+            self._update_info_buffer(infos, dones)
+            if dones.any():
+                self._bootstrap_truncated(rewards, dones, infos, states)
+            rollout_buffer.add(
+                obs_tensor, actions, rewards, self._last_episode_starts, values, log_probs
+            )
+            self._last_obs = new_obs
+            self._last_episode_starts = dones
+            self._last_lstm_states = states
+
+        with th.no_grad():
+            last_values = self.policy.predict_values(
+                th.as_tensor(self._last_obs, device=self.device),
+                states.vf,
+                th.as_tensor(dones, dtype=th.float32),
+            )
+        rollout_buffer.compute_returns_and_advantage(last_values=last_values, dones=dones)
+        callback.update_locals(locals())
+        callback.on_rollout_end()
+        return True
+
+    def _bootstrap_truncated(
+        self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict], states: RNNStates
+    ) -> None:
+        """Add gamma * V(terminal obs) to rewards of time-limit truncations (SB3 issue #633)."""
+        idx = [
+            i
+            for i in np.flatnonzero(dones)
+            if infos[i].get("terminal_observation") is not None
+            and infos[i].get("TimeLimit.truncated", False)
+        ]
+        if not idx:
+            return
+        terminal_obs = th.as_tensor(
+            np.stack([infos[i]["terminal_observation"] for i in idx]), device=self.device
+        )
+        with th.no_grad():
+            vf_state = tuple(s[:, idx] for s in states.vf)
+            values = self.policy.predict_values(terminal_obs, vf_state, th.zeros(len(idx)))
+        rewards[idx] += self.gamma * values.cpu().numpy().reshape(-1)
+
+    def _advantage_scale(self) -> tuple[float, float]:
+        """Mean and (floored) std of the rollout's advantages, for normalisation."""
+        adv = self.rollout_buffer.advantages
+        if not self.normalize_advantage:
+            return 0.0, 1.0
+        return float(adv.mean()), max(float(adv.std()), self.advantage_std_floor, 1e-8)
+
+    def train(self) -> None:
+        """PPO update on whole-sequence minibatches of the current rollout."""
+        self.policy.set_training_mode(True)
+        self._update_learning_rate(self.policy.optimizer)
+        clip_range = self.clip_range(self._current_progress_remaining)
+        clip_range_vf = (
+            self.clip_range_vf(self._current_progress_remaining)
+            if self.clip_range_vf is not None
+            else None
+        )
+        adv_mean, adv_std = self._advantage_scale()
+        entropy_losses, pg_losses, value_losses, clip_fractions = [], [], [], []
+        grad_norms, approx_kl_divs = [], []
+        continue_training = True
+        for epoch in range(self.n_epochs):
+            approx_kl_divs = []
+            for batch in self.rollout_buffer.get(self.batch_size):
+                mask = batch.mask
+                values, log_prob, entropy = self.policy.evaluate_sequences(
+                    batch.observations, batch.actions, batch.states, batch.episode_starts
+                )
+                advantages = (batch.advantages[mask] - adv_mean) / adv_std
+                log_ratio = log_prob[mask] - batch.old_log_prob[mask]
+                ratio = th.exp(log_ratio)
+                policy_loss = -th.min(
+                    advantages * ratio,
+                    advantages * th.clamp(ratio, 1 - clip_range, 1 + clip_range),
+                ).mean()
+                values_pred = values[mask]
+                if clip_range_vf is not None:
+                    old_values = batch.old_values[mask]
+                    values_pred = old_values + th.clamp(
+                        values_pred - old_values, -clip_range_vf, clip_range_vf
+                    )
+                value_loss = ((batch.returns[mask] - values_pred) ** 2).mean()
+                if entropy is None:
+                    entropy_loss = log_prob[mask].mean()
+                else:
+                    entropy_loss = -entropy[mask].mean()
+                loss = policy_loss + self.ent_coef * entropy_loss + self.vf_coef * value_loss
+
+                with th.no_grad():
+                    approx_kl_div = ((ratio - 1) - log_ratio).mean().item()
+                approx_kl_divs.append(approx_kl_div)
+                pg_losses.append(policy_loss.item())
+                value_losses.append(value_loss.item())
+                entropy_losses.append(entropy_loss.item())
+                clip_fractions.append(((ratio - 1).abs() > clip_range).float().mean().item())
+                if self.target_kl is not None and approx_kl_div > 1.5 * self.target_kl:
+                    continue_training = False
+                    if self.verbose >= 1:
+                        print(f"Early stopping at epoch {epoch}: approx_kl {approx_kl_div:.3f}")
+                    break
+
+                self.policy.optimizer.zero_grad()
+                loss.backward()
+                grad_norm = th.nn.utils.clip_grad_norm_(
+                    self.policy.parameters(), self.max_grad_norm
+                )
+                grad_norms.append(grad_norm.item())
+                self.policy.optimizer.step()
+            self._n_updates += 1
+            if not continue_training:
+                break
+
+        buffer = self.rollout_buffer
+        explained_var = explained_variance(
+            buffer.values.cpu().numpy().flatten(), buffer.returns.flatten()
+        )
+        self.logger.record("train/entropy_loss", float(np.mean(entropy_losses)))
+        self.logger.record("train/policy_gradient_loss", float(np.mean(pg_losses)))
+        self.logger.record("train/value_loss", float(np.mean(value_losses)))
+        self.logger.record("train/approx_kl", float(np.mean(approx_kl_divs)))
+        self.logger.record("train/clip_fraction", float(np.mean(clip_fractions)))
+        self.logger.record("train/loss", loss.item())
+        self.logger.record("train/explained_variance", float(explained_var))
+        self.logger.record("train/grad_norm", float(np.mean(grad_norms)) if grad_norms else 0.0)
+        self.logger.record("train/advantage_scale", adv_std)
+        self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
+        self.logger.record("train/clip_range", clip_range)
+        if clip_range_vf is not None:
+            self.logger.record("train/clip_range_vf", clip_range_vf)
