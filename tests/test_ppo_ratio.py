@@ -1,0 +1,100 @@
+"""Training-time log-probs/values equal the rollout's; gradients span whole episodes."""
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch as th
+from gymnasium import spaces
+from stable_baselines3.common.vec_env import DummyVecEnv
+
+from recurrent_agents import RecurrentPPO, available_cores
+
+
+class CueEnv(gym.Env):
+    """Cue in the first observation, decision after ``memory_length`` steps (test-local)."""
+
+    def __init__(self, memory_length: int = 3) -> None:
+        self.memory_length = memory_length
+        self.observation_space = spaces.Box(-1.0, 1.0, (3,), np.float32)
+        self.action_space = spaces.Discrete(2)
+
+    def _obs(self) -> np.ndarray:
+        cue = self.cue if self.t == 0 else 0.0
+        return np.array([cue, float(self.t == self.memory_length), 1.0], np.float32)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.t, self.cue = 0, float(self.np_random.choice([-1.0, 1.0]))
+        return self._obs(), {}
+
+    def step(self, action):
+        if self.t == self.memory_length:
+            success = (action == 1) == (self.cue > 0)
+            return self._obs(), float(success), True, False, {"is_success": success}
+        self.t += 1
+        return self._obs(), 0.0, False, False, {}
+
+
+def make_model(core: str, memory_length: int = 3, n_steps: int = 10) -> RecurrentPPO:
+    env = DummyVecEnv([lambda: CueEnv(memory_length)] * 3)
+    return RecurrentPPO(
+        "MlpPolicy",
+        env,
+        n_steps=n_steps,
+        batch_size=8,
+        policy_kwargs=dict(core=core, hidden_size=8),
+        seed=0,
+    )
+
+
+def second_rollout(model: RecurrentPPO) -> None:
+    """Two rollouts, so the second starts mid-episode from a non-zero stored state."""
+    _, callback = model._setup_learn(10_000, callback=None)
+    for _ in range(2):
+        model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+
+
+@pytest.mark.parametrize("core", ["lstm", "gru", "rnn"])
+def test_ratio_is_one_before_any_update(core: str) -> None:
+    model = make_model(core)
+    second_rollout(model)
+    buffer = model.rollout_buffer
+    starts = buffer.episode_starts
+    assert starts[1:].any() and not starts[0].all(), "need episodes inside, mid-episode starts"
+    assert np.abs(buffer.initial_states.pi[0].numpy()).max() > 0
+    n_valid, max_lp, max_v = 0, 0.0, 0.0
+    with th.no_grad():
+        for batch in buffer.get(batch_size=8):
+            values, log_prob, _ = model.policy.evaluate_sequences(
+                batch.observations, batch.actions, batch.states, batch.episode_starts
+            )
+            m = batch.mask
+            n_valid += int(m.sum())
+            max_lp = max(max_lp, (log_prob[m] - batch.old_log_prob[m]).abs().max().item())
+            max_v = max(max_v, (values[m] - batch.old_values[m]).abs().max().item())
+            # A sequence never continues across an episode start.
+            assert not batch.episode_starts[1:].any()
+    assert n_valid == model.n_steps * model.n_envs
+    assert max_lp < 1e-6 and max_v < 1e-6, (max_lp, max_v)
+
+
+def test_every_registered_core_passes_ratio_check() -> None:
+    assert {"lstm", "gru", "rnn"} <= set(available_cores())
+
+
+def test_cue_step_gets_gradient_from_decision_step() -> None:
+    model = make_model("lstm", memory_length=5, n_steps=20)
+    second_rollout(model)
+    batch = next(model.rollout_buffer.get(batch_size=None))
+    # A sequence that holds one whole episode: starts an episode and has 6 valid steps.
+    full = (batch.episode_starts[0] > 0) & (batch.mask.sum(0) >= 6)
+    col = int(th.nonzero(full)[0])
+    obs = batch.observations.clone().requires_grad_(True)
+    _, log_prob, _ = model.policy.evaluate_sequences(
+        obs, batch.actions, batch.states, batch.episode_starts
+    )
+    log_prob[5, col].backward()
+    cue_grad = obs.grad[0, col].abs().sum().item()
+    assert cue_grad > 0.0
+    # Nothing leaks between sequences.
+    assert obs.grad[:, col + 1 :].abs().sum().item() == 0.0
