@@ -1,0 +1,452 @@
+"""The memory frontier: greedy success rate against memory length, one curve per core.
+
+Input: finished runs, read from their ``result.json`` files under a sweep directory (or from W&B
+offline run directories, or online from the W&B API). Output: ``frontier.csv`` (one row per core x
+memory length, with the spread over seeds), ``frontier.md`` (a pivot table plus each core's memory
+horizon), ``frontier.png`` (mean with a min-max band and per-seed points), and, when tracking is
+on, a W&B run with the table, a line plot and the horizons in its summary.
+
+A core's **memory horizon** is the largest memory length it solves (greedy success >= threshold,
+0.9 by default) on every seed; 0 when it solves none.
+
+CLI (``python train.py report ...``)::
+
+    python train.py report --sweep-dir sweeps/tmaze
+    python train.py report --wandb-dir sweeps/tmaze/runs --out-dir reports/tmaze
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUCCESS_KEY = "eval_success_rate"
+DEFAULT_THRESHOLD = 0.9
+REPORT_FILES = ("frontier.csv", "frontier.md", "frontier.png")
+CSV_COLUMNS = [
+    "task",
+    "core",
+    "memory_length",
+    "n_seeds",
+    "seeds",
+    "success_mean",
+    "success_min",
+    "success_max",
+    "success_std",
+    "per_seed",
+    "solved_all_seeds",
+]
+
+
+@dataclass
+class Cell:
+    """All seeds of one (core, memory length) point of the frontier."""
+
+    task: str
+    core: str
+    memory_length: int
+    success_by_seed: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def values(self) -> list[float]:
+        """Success rates ordered by seed."""
+        return [self.success_by_seed[s] for s in sorted(self.success_by_seed)]
+
+    @property
+    def mean(self) -> float:
+        """Mean success over seeds."""
+        return sum(self.values) / len(self.values)
+
+    @property
+    def std(self) -> float:
+        """Population standard deviation over seeds (0 for one seed)."""
+        m = self.mean
+        return math.sqrt(sum((v - m) ** 2 for v in self.values) / len(self.values))
+
+    def solved(self, threshold: float) -> bool:
+        """Whether every seed reaches ``threshold`` greedy success."""
+        return min(self.values) >= threshold
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def load_results(sweep_dir: str | Path) -> list[dict[str, Any]]:
+    """Every finished run's ``result.json`` under ``sweep_dir`` (recursively), sorted by path."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise ValueError(f"sweep_dir must be an existing directory, got {str(sweep_dir)!r}")
+    results = []
+    for path in sorted(sweep_dir.rglob("result.json")):
+        try:
+            result = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue  # a run killed while writing: it is unfinished, the sweep reruns it
+        if isinstance(result, dict) and result.get("status") == "finished":
+            result.setdefault("result_path", str(path))
+            results.append(result)
+    return results
+
+
+def _yaml_config(path: Path) -> dict[str, Any]:
+    import yaml
+
+    raw = yaml.safe_load(path.read_text()) or {}
+    # wandb stores config items as {key: {"value": v, "desc": ...}}
+    return {
+        k: v.get("value") if isinstance(v, dict) and "value" in v else v for k, v in raw.items()
+    }
+
+
+def load_wandb_offline(wandb_dir: str | Path, metric: str = "eval/success_rate") -> list[dict]:
+    """Results from W&B run directories (``*/files/config.yaml`` + ``wandb-summary.json``).
+
+    Finds every ``offline-run-*`` / ``run-*`` directory under ``wandb_dir`` whose summary holds
+    ``metric`` and whose config has ``core``, ``memory_length`` and ``seed``.
+    """
+    wandb_dir = Path(wandb_dir)
+    if not wandb_dir.is_dir():
+        raise ValueError(f"wandb_dir must be an existing directory, got {str(wandb_dir)!r}")
+    results = []
+    for summary_path in sorted(wandb_dir.rglob("files/wandb-summary.json")):
+        files = summary_path.parent
+        config_path = files / "config.yaml"
+        if not config_path.exists():
+            continue
+        try:
+            summary = json.loads(summary_path.read_text())
+            config = _yaml_config(config_path)
+        except Exception:  # noqa: BLE001 - a half-written run dir is skipped, not fatal
+            continue
+        result = _result_from(config, summary, metric, source=str(files.parent))
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def load_wandb_api(path: str, group: str | None, metric: str = "eval/success_rate") -> list[dict]:
+    """Results of finished runs in W&B project ``path`` (``entity/project``), optionally a group."""
+    import wandb
+
+    filters: dict[str, Any] = {"state": "finished"}
+    if group:
+        filters["group"] = group
+    results = []
+    for run in wandb.Api().runs(path, filters=filters):
+        result = _result_from(dict(run.config), dict(run.summary), metric, source=run.path)
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def _result_from(
+    config: dict[str, Any], summary: dict[str, Any], metric: str, source: str
+) -> dict[str, Any] | None:
+    if metric not in summary or not all(k in config for k in ("core", "memory_length", "seed")):
+        return None
+    return {
+        "task": config.get("task", "?"),
+        "core": config["core"],
+        "memory_length": config["memory_length"],
+        "seed": config["seed"],
+        SUCCESS_KEY: summary[metric],
+        "status": "finished",
+        "result_path": source,
+    }
+
+
+# ----------------------------------------------------------------------------- table
+
+
+def build_cells(results: Iterable[dict[str, Any]]) -> list[Cell]:
+    """Group results by (task, core, memory length); sorted by core then length.
+
+    A repeated (core, length, seed) keeps the last result read (a rerun replaces the old one).
+    """
+    cells: dict[tuple[str, str, int], Cell] = {}
+    for r in results:
+        try:
+            core, length, seed = str(r["core"]), int(r["memory_length"]), int(r["seed"])
+            success = float(r[SUCCESS_KEY])
+        except (KeyError, TypeError, ValueError) as exc:
+            where = r.get("result_path", "a result")
+            raise ValueError(
+                f"result must have core, memory_length, seed and {SUCCESS_KEY}; {where}: {exc}"
+            ) from exc
+        task = str(r.get("task", "?"))
+        cell = cells.setdefault((task, core, length), Cell(task, core, length))
+        cell.success_by_seed[seed] = success
+    return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length))
+
+
+def memory_horizons(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> dict[str, int]:
+    """Per core: the largest memory length solved (>= threshold) on every seed; 0 if none."""
+    horizons: dict[str, int] = {}
+    for c in cells:
+        horizons.setdefault(c.core, 0)
+        if c.solved(threshold):
+            horizons[c.core] = max(horizons[c.core], c.memory_length)
+    return horizons
+
+
+def table_rows(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> list[dict]:
+    """CSV rows (``CSV_COLUMNS``), one per cell."""
+    return [
+        {
+            "task": c.task,
+            "core": c.core,
+            "memory_length": c.memory_length,
+            "n_seeds": len(c.values),
+            "seeds": " ".join(str(s) for s in sorted(c.success_by_seed)),
+            "success_mean": round(c.mean, 4),
+            "success_min": round(min(c.values), 4),
+            "success_max": round(max(c.values), 4),
+            "success_std": round(c.std, 4),
+            "per_seed": " ".join(f"{v:.4f}" for v in c.values),
+            "solved_all_seeds": c.solved(threshold),
+        }
+        for c in cells
+    ]
+
+
+def write_csv(rows: Sequence[dict], path: Path) -> Path:
+    """Write the frontier rows as CSV."""
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def markdown(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> str:
+    """Markdown: success (mean [min, max] over seeds) per memory length x core, and horizons."""
+    cores = sorted({c.core for c in cells})
+    lengths = sorted({c.memory_length for c in cells})
+    by_key = {(c.core, c.memory_length): c for c in cells}
+    tasks = ", ".join(sorted({c.task for c in cells}))
+    lines = [
+        f"Greedy success rate on {tasks}: mean [min, max] over seeds (n = seeds).",
+        "",
+        "| memory length | " + " | ".join(cores) + " |",
+        "|---:|" + "---:|" * len(cores),
+    ]
+    for length in lengths:
+        row = []
+        for core in cores:
+            c = by_key.get((core, length))
+            if c is None:
+                row.append("-")
+            else:
+                mark = " **ok**" if c.solved(threshold) else ""
+                row.append(
+                    f"{c.mean:.2f} [{min(c.values):.2f}, {max(c.values):.2f}] "
+                    f"(n={len(c.values)}){mark}"
+                )
+        lines.append(f"| {length} | " + " | ".join(row) + " |")
+    horizons = memory_horizons(cells, threshold)
+    lines += [
+        "",
+        f"Memory horizon: the largest length solved at >= {threshold:.0%} on every seed.",
+        "",
+        "| core | memory horizon |",
+        "|---|---:|",
+    ]
+    lines += [f"| {core} | {horizons[core]} |" for core in cores]
+    return "\n".join(lines) + "\n"
+
+
+def plot(cells: Sequence[Cell], path: Path, threshold: float = DEFAULT_THRESHOLD) -> Path:
+    """PNG: mean success vs memory length per core, min-max band over seeds, per-seed dots."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    horizons = memory_horizons(cells, threshold)
+    for core in sorted({c.core for c in cells}):
+        mine = [c for c in cells if c.core == core]
+        xs = [c.memory_length for c in mine]
+        (line,) = ax.plot(
+            xs, [c.mean for c in mine], marker="o", label=f"{core} (horizon {horizons[core]})"
+        )
+        ax.fill_between(
+            xs,
+            [min(c.values) for c in mine],
+            [max(c.values) for c in mine],
+            alpha=0.2,
+            color=line.get_color(),
+        )
+        for c in mine:
+            ax.scatter(
+                [c.memory_length] * len(c.values), c.values, s=10, color=line.get_color(), alpha=0.6
+            )
+    ax.axhline(threshold, color="grey", linestyle="--", linewidth=1)
+    lengths = sorted({c.memory_length for c in cells})
+    if lengths and lengths[-1] / max(lengths[0], 1) >= 20:
+        ax.set_xscale("log")
+    ax.set_xlabel("memory length")
+    ax.set_ylabel("greedy success rate")
+    ax.set_ylim(-0.03, 1.03)
+    tasks = ", ".join(sorted({c.task for c in cells}))
+    ax.set_title(f"Memory frontier ({tasks}): mean, min-max over seeds")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_report(
+    results: Iterable[dict[str, Any]], out_dir: str | Path, threshold: float = DEFAULT_THRESHOLD
+) -> dict[str, Any]:
+    """Write ``frontier.csv``, ``frontier.md``, ``frontier.png`` and ``frontier.json``.
+
+    Returns ``{"cells", "rows", "horizons", "paths"}``. Raises ValueError when there is no result.
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    cells = build_cells(results)
+    if not cells:
+        raise ValueError("results must hold at least one finished run, got none")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = table_rows(cells, threshold)
+    horizons = memory_horizons(cells, threshold)
+    paths = {
+        "csv": write_csv(rows, out_dir / "frontier.csv"),
+        "md": out_dir / "frontier.md",
+        "png": plot(cells, out_dir / "frontier.png", threshold),
+        "json": out_dir / "frontier.json",
+    }
+    paths["md"].write_text(markdown(cells, threshold))
+    paths["json"].write_text(
+        json.dumps({"threshold": threshold, "horizons": horizons, "rows": rows}, indent=1)
+    )
+    return {"cells": cells, "rows": rows, "horizons": horizons, "paths": paths}
+
+
+def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
+    """Log the frontier as a ``wandb.Table``, a line plot (mean per core) and the PNG."""
+    import wandb
+
+    if run is None or getattr(run, "disabled", False):
+        return
+    rows = report["rows"]
+    table = wandb.Table(columns=CSV_COLUMNS, data=[[r[c] for c in CSV_COLUMNS] for r in rows])
+    cores = sorted({r["core"] for r in rows})
+    series = {core: [r for r in rows if r["core"] == core] for core in cores}
+    run.log(
+        {
+            "frontier/table": table,
+            "frontier/success_vs_memory_length": wandb.plot.line_series(
+                xs=[[r["memory_length"] for r in series[c]] for c in cores],
+                ys=[[r["success_mean"] for r in series[c]] for c in cores],
+                keys=cores,
+                title="Greedy success vs memory length (mean over seeds)",
+                xname="memory_length",
+            ),
+            "frontier/plot": wandb.Image(str(report["paths"]["png"])),
+        }
+    )
+    for core, horizon in report["horizons"].items():
+        run.summary[f"frontier/horizon/{core}"] = horizon
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser of ``python train.py report``."""
+    p = argparse.ArgumentParser(
+        prog="train.py report",
+        description="Frontier report (CSV, Markdown, PNG, W&B) from finished runs.",
+    )
+    p.add_argument("--sweep-dir", help="directory searched recursively for result.json files")
+    p.add_argument("--wandb-dir", help="read W&B run directories (offline runs) under this dir")
+    p.add_argument("--wandb-path", help="read finished runs online from W&B ENTITY/PROJECT")
+    p.add_argument("--wandb-metric", default="eval/success_rate", help="summary key (W&B input)")
+    p.add_argument("--out-dir", help="where the report goes (default: SWEEP_DIR/report)")
+    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    p.add_argument("--wandb-project", default="recurrent-agents")
+    p.add_argument("--wandb-group", help="W&B group of the report run (default: sweep dir name)")
+    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    return p
+
+
+def report_and_log(
+    results: list[dict[str, Any]],
+    out_dir: Path,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    wandb_project: str = "recurrent-agents",
+    wandb_group: str | None = None,
+    wandb_mode: str | None = None,
+    config: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write the report files, print them, and log them to a W&B run (job_type ``frontier``)."""
+    report = write_report(results, out_dir, threshold)
+    print(report["paths"]["md"].read_text())
+    print("wrote " + ", ".join(str(p) for p in report["paths"].values()))
+    if wandb_mode != "disabled":
+        from recurrent_agents.tracking import init_wandb
+
+        run = init_wandb(
+            project=wandb_project,
+            group=wandb_group,
+            job_type="frontier",
+            config={**(config or {}), "threshold": threshold, "n_runs": len(results)},
+            mode=wandb_mode,
+            dir=out_dir,
+            name=f"frontier-{wandb_group}" if wandb_group else "frontier",
+        )
+        try:
+            log_to_wandb(run, report)
+        finally:
+            if run is not None:
+                run.finish()
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python train.py report``; returns the exit status."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        sources = [args.sweep_dir, args.wandb_dir, args.wandb_path]
+        if not any(sources):
+            raise ValueError("sweep_dir must be given (or --wandb-dir / --wandb-path), got none")
+        results: list[dict[str, Any]] = []
+        if args.sweep_dir:
+            results += load_results(args.sweep_dir)
+        if args.wandb_dir:
+            results += load_wandb_offline(args.wandb_dir, args.wandb_metric)
+        if args.wandb_path:
+            results += load_wandb_api(args.wandb_path, args.wandb_group, args.wandb_metric)
+        default_out = Path(args.sweep_dir or args.wandb_dir or ".") / "report"
+        out_dir = Path(args.out_dir) if args.out_dir else default_out
+        group = args.wandb_group or (Path(args.sweep_dir).name if args.sweep_dir else None)
+        report_and_log(
+            results,
+            out_dir,
+            threshold=args.threshold,
+            wandb_project=args.wandb_project,
+            wandb_group=group,
+            wandb_mode=args.wandb_mode,
+            config={"sweep_dir": args.sweep_dir},
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Frontier report from synthetic result.json files with a known memory horizon."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from recurrent_agents import frontier
+
+# core -> memory length -> success per seed (0, 1, 2)
+SUCCESS = {
+    "lstm": {5: [1.0, 1.0, 1.0], 10: [0.95, 0.9, 1.0], 20: [1.0, 0.92, 0.97], 50: [0.6, 1.0, 0.9]},
+    "rnn": {5: [1.0, 0.97, 0.91], 10: [0.5, 1.0, 0.95], 20: [0.5, 0.5, 0.5], 50: [0.5, 0.48, 0.5]},
+    "gru": {5: [0.89, 1.0, 1.0], 10: [0.5, 0.5, 0.5], 20: [0.5, 0.5, 0.5], 50: [0.5, 0.5, 0.5]},
+}
+HORIZON = {"lstm": 20, "rnn": 5, "gru": 0}
+
+
+def write_sweep(root: Path, success: dict = SUCCESS) -> None:
+    for core, by_length in success.items():
+        for length, values in by_length.items():
+            for seed, value in enumerate(values):
+                run_dir = root / "runs" / f"{core}-L{length}-s{seed}"
+                run_dir.mkdir(parents=True)
+                result = {
+                    "task": "TMaze",
+                    "memory_length": length,
+                    "core": core,
+                    "seed": seed,
+                    "env_steps": 1000,
+                    "eval_success_rate": value,
+                    "eval_mean_return": value,
+                    "status": "finished",
+                    "config": {},
+                }
+                (run_dir / "result.json").write_text(json.dumps(result))
+    # noise the loader must ignore: an unfinished run and a half-written file
+    bad = root / "runs" / "lstm-L100-s0"
+    bad.mkdir(parents=True)
+    (bad / "result.json").write_text(json.dumps({"status": "running", "core": "lstm"}))
+    (root / "runs" / "torn").mkdir()
+    (root / "runs" / "torn" / "result.json").write_text('{"status": "fini')
+
+
+def test_report_files_and_known_horizon(tmp_path: Path) -> None:
+    write_sweep(tmp_path)
+    results = frontier.load_results(tmp_path)
+    assert len(results) == 36
+    report = frontier.write_report(results, tmp_path / "report")
+    assert report["horizons"] == HORIZON
+    for name in frontier.REPORT_FILES:
+        assert (tmp_path / "report" / name).stat().st_size > 0
+
+    with (tmp_path / "report" / "frontier.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 12 and list(rows[0]) == frontier.CSV_COLUMNS
+    row = next(r for r in rows if r["core"] == "rnn" and r["memory_length"] == "10")
+    assert float(row["success_mean"]) == pytest.approx(2.45 / 3, abs=1e-4)
+    assert (float(row["success_min"]), float(row["success_max"])) == (0.5, 1.0)
+    assert row["n_seeds"] == "3" and row["solved_all_seeds"] == "False"
+
+    md = (tmp_path / "report" / "frontier.md").read_text()
+    assert "| lstm | 20 |" in md and "| gru | 0 |" in md
+    assert "| 10 | 0.50 [0.50, 0.50] (n=3) | 0.95 [0.90, 1.00] (n=3) **ok** |" in md
+    saved = json.loads((tmp_path / "report" / "frontier.json").read_text())
+    assert saved["horizons"] == HORIZON
+
+
+def test_threshold_changes_horizon(tmp_path: Path) -> None:
+    write_sweep(tmp_path)
+    cells = frontier.build_cells(frontier.load_results(tmp_path))
+    assert frontier.memory_horizons(cells, threshold=0.5) == {"lstm": 50, "rnn": 20, "gru": 50}
+    assert frontier.memory_horizons(cells, threshold=1.0) == {"lstm": 5, "rnn": 0, "gru": 0}
+
+
+def test_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="sweep_dir"):
+        frontier.load_results(tmp_path / "missing")
+    with pytest.raises(ValueError, match="at least one finished run"):
+        frontier.write_report([], tmp_path)
+    with pytest.raises(ValueError, match="threshold"):
+        frontier.write_report([], tmp_path, threshold=1.5)
+    with pytest.raises(ValueError, match="eval_success_rate"):
+        frontier.build_cells([{"core": "lstm", "memory_length": 5, "seed": 0}])
+    assert frontier.main(["--wandb-mode", "disabled"]) == 2
+
+
+def test_cli_logs_table_to_wandb_offline(tmp_path: Path) -> None:
+    write_sweep(tmp_path / "sw")
+    out = tmp_path / "out"
+    code = frontier.main(
+        ["--sweep-dir", str(tmp_path / "sw"), "--out-dir", str(out), "--wandb-mode", "offline"]
+    )
+    assert code == 0
+    assert (out / "frontier.png").exists()
+    runs = list((out / "wandb").glob("offline-run-*/*.wandb"))
+    assert len(runs) == 1 and runs[0].stat().st_size > 0
