@@ -1,0 +1,145 @@
+"""SB3 glue for a training run: W&B as an SB3 logger output, progress bar, checkpoints.
+
+Metrics reach W&B through SB3's own logger (`WandbOutputFormat`), so everything SB3 and
+RecurrentPPO record (rollout/*, train/* including train/grad_norm, time/*) is logged once, with
+`global_step` = env steps as the x axis.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.logger import KVWriter
+
+STEP_METRIC = "global_step"
+
+
+class WandbOutputFormat(KVWriter):
+    """An SB3 logger output that forwards each `logger.dump(step)` to `run.log`."""
+
+    def __init__(self, run: Any) -> None:
+        self.run = run
+        self._warned = False
+
+    def write(
+        self,
+        key_values: dict[str, Any],
+        key_excluded: dict[str, tuple[str, ...]],
+        step: int = 0,
+    ) -> None:
+        """Log the numeric values with `global_step=step` (env steps)."""
+        data: dict[str, Any] = {STEP_METRIC: int(step)}
+        for key, value in key_values.items():
+            excluded = key_excluded.get(key) or ()
+            if "wandb" in excluded:
+                continue
+            if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+                value, bool
+            ):
+                data[key] = float(value) if isinstance(value, (float, np.floating)) else int(value)
+        try:
+            self.run.log(data)
+        except Exception as exc:  # noqa: BLE001 - tracking must never stop training
+            if not self._warned:
+                print(
+                    f"[tracking] wandb.log failed ({exc}); continuing without it", file=sys.stderr
+                )
+                self._warned = True
+
+    def close(self) -> None:
+        """Nothing to close: the run is finished by the training loop."""
+
+
+def define_step_metric(run: Any) -> None:
+    """Make env steps (`global_step`) the x axis of every chart."""
+    try:
+        run.define_metric(STEP_METRIC)
+        run.define_metric("*", step_metric=STEP_METRIC)
+    except Exception:  # noqa: BLE001 - disabled/no-op runs may not support it
+        pass
+
+
+def recent_success_rate(model: Any) -> float | None:
+    """Mean of SB3's success buffer (last 100 episodes), or None before any episode ended."""
+    buffer = getattr(model, "ep_success_buffer", None)
+    return float(np.mean(buffer)) if buffer else None
+
+
+class TrainingCallback(BaseCallback):
+    """Per update: env steps/s metric, progress bar, and a checkpoint every N env steps.
+
+    The checkpoint is taken at the start of a rollout, i.e. right after a PPO update, so the
+    saved parameters and step count describe the same moment.
+    """
+
+    def __init__(
+        self,
+        total_timesteps: int,
+        checkpoint_every: int = 0,
+        save_checkpoint: Callable[[Any], None] | None = None,
+        progress: bool = False,
+    ) -> None:
+        super().__init__()
+        self.total_timesteps = total_timesteps
+        self.checkpoint_every = checkpoint_every
+        self.save_checkpoint = save_checkpoint
+        self.progress = progress
+        self.pbar: Any = None
+        self._last_time = 0.0
+        self._last_steps = 0
+        self._last_ckpt = 0
+        self.steps_per_sec = 0.0
+
+    def _on_training_start(self) -> None:
+        self._last_time = time.perf_counter()
+        self._last_steps = self._last_ckpt = self.num_timesteps
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            self.pbar = tqdm(
+                total=self.total_timesteps,
+                initial=self.num_timesteps,
+                unit="step",
+                unit_scale=True,
+                dynamic_ncols=True,
+                file=sys.stderr,
+                desc="train",
+            )
+
+    def _on_rollout_start(self) -> None:
+        due = self.num_timesteps - self._last_ckpt >= self.checkpoint_every
+        if self.checkpoint_every > 0 and self.save_checkpoint is not None and due:
+            self.save_checkpoint(self.model)
+            self._last_ckpt = self.num_timesteps
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_rollout_end(self) -> None:
+        now = time.perf_counter()
+        # Wall time between rollout ends covers one rollout plus one PPO update.
+        self.steps_per_sec = (self.num_timesteps - self._last_steps) / max(
+            now - self._last_time, 1e-9
+        )
+        self._last_time, self._last_steps = now, self.num_timesteps
+        self.logger.record("time/env_steps_per_sec", self.steps_per_sec)
+        success = recent_success_rate(self.model)
+        if self.pbar is not None:
+            self.pbar.n = min(self.num_timesteps, self.total_timesteps)
+            postfix = {"steps/s": f"{self.steps_per_sec:,.0f}"}
+            if success is not None:
+                postfix["success"] = f"{success:.0%}"
+            self.pbar.set_postfix(postfix, refresh=False)
+            self.pbar.refresh()
+
+    def _on_training_end(self) -> None:
+        # The last update's train/* values are recorded but SB3 only dumps before an update.
+        self.logger.dump(self.num_timesteps)
+        if self.pbar is not None:
+            self.pbar.close()
+            self.pbar = None

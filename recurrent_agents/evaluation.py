@@ -1,0 +1,127 @@
+"""Greedy evaluation of a trained recurrent policy on fresh episodes, and an evaluation video."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# Episodes for evaluation are seeded far from the training envs' seeds.
+EVAL_SEED_OFFSET = 1_000_003
+
+
+def env_id(task: str) -> str:
+    """Full Gymnasium id for a short task name (or an id, returned unchanged)."""
+    import envs
+
+    return envs.TASKS.get(task, task)
+
+
+def evaluate(
+    model: Any,
+    task: str,
+    env_kwargs: dict[str, Any],
+    n_episodes: int,
+    seed: int,
+    n_envs: int = 8,
+) -> dict[str, float]:
+    """Run `n_episodes` greedy (deterministic) episodes with `model.predict`.
+
+    Each of the `min(n_envs, n_episodes)` envs runs a fixed quota of episodes, so episodes that
+    end sooner are not over-represented.
+
+    Returns:
+        {"success_rate", "mean_return", "mean_length", "episodes"}.
+    """
+    from envs.sb3 import make_sb3_vec_env
+
+    if n_episodes < 1:
+        raise ValueError(f"n_episodes must be a positive int, got {n_episodes}")
+    n = min(n_envs, n_episodes)
+    quota = np.full(n, n_episodes // n)
+    quota[: n_episodes % n] += 1
+    env = make_sb3_vec_env(
+        task, n_envs=n, seed=seed + EVAL_SEED_OFFSET, monitor=False, **env_kwargs
+    )
+    try:
+        obs = env.reset()
+        state = None
+        episode_start = np.ones(n, dtype=bool)
+        returns, lengths = np.zeros(n), np.zeros(n, dtype=int)
+        done_count = np.zeros(n, dtype=int)
+        successes, ep_returns, ep_lengths = [], [], []
+        while (done_count < quota).any():
+            action, state = model.predict(
+                obs, state=state, episode_start=episode_start, deterministic=True
+            )
+            obs, rewards, dones, infos = env.step(action)
+            returns += rewards
+            lengths += 1
+            for i in np.flatnonzero(dones):
+                if done_count[i] < quota[i]:
+                    successes.append(bool(infos[i].get("is_success", False)))
+                    ep_returns.append(returns[i])
+                    ep_lengths.append(lengths[i])
+                    done_count[i] += 1
+                returns[i], lengths[i] = 0.0, 0
+            episode_start = dones
+    finally:
+        env.close()
+    return {
+        "success_rate": float(np.mean(successes)),
+        "mean_return": float(np.mean(ep_returns)),
+        "mean_length": float(np.mean(ep_lengths)),
+        "episodes": len(successes),
+    }
+
+
+def _upscale(frame: np.ndarray, min_height: int = 96) -> np.ndarray:
+    """Nearest-neighbour upscale so tiny grid renders are visible in a video player."""
+    factor = max(1, int(np.ceil(min_height / max(frame.shape[0], 1))))
+    return np.repeat(np.repeat(frame, factor, axis=0), factor, axis=1)
+
+
+def record_frames(
+    model: Any,
+    task: str,
+    env_kwargs: dict[str, Any],
+    n_episodes: int,
+    seed: int,
+    max_frames: int = 300,
+) -> np.ndarray:
+    """Greedy episodes rendered as rgb_array frames, shape (T, H, W, 3) uint8.
+
+    Long episodes are subsampled evenly to at most `max_frames` frames (first and last kept).
+    """
+    import gymnasium as gym
+
+    env = gym.make(env_id(task), render_mode="rgb_array", **env_kwargs)
+    frames = []
+    try:
+        for episode in range(n_episodes):
+            obs, _ = env.reset(seed=seed + EVAL_SEED_OFFSET + episode)
+            state, start, done = None, np.ones(1, dtype=bool), False
+            frames.append(env.render())
+            while not done:
+                action, state = model.predict(
+                    obs[None], state=state, episode_start=start, deterministic=True
+                )
+                obs, _, terminated, truncated, _ = env.step(int(action[0]))
+                start = np.zeros(1, dtype=bool)
+                done = terminated or truncated
+                frames.append(env.render())
+            # Hold the last frame so the outcome is visible before the next episode.
+            frames.extend([frames[-1]] * 3)
+    finally:
+        env.close()
+    if len(frames) > max_frames:
+        keep = np.unique(np.linspace(0, len(frames) - 1, max_frames).round().astype(int))
+        frames = [frames[i] for i in keep]
+    frames = [_upscale(np.asarray(f, dtype=np.uint8)) for f in frames]
+    # Even sizes: the H.264 encoder behind wandb.Video's mp4 rejects odd ones.
+    height = max(f.shape[0] for f in frames) + 1 & ~1
+    width = max(f.shape[1] for f in frames) + 1 & ~1
+    padded = np.zeros((len(frames), height, width, 3), dtype=np.uint8)
+    for t, f in enumerate(frames):
+        padded[t, : f.shape[0], : f.shape[1]] = f[..., :3]
+    return padded

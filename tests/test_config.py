@@ -1,0 +1,88 @@
+"""Config parsing: YAML + sweep-style overrides, types, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recurrent_agents import config as C
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_sweep_syntax_space_syntax_and_bare_flags():
+    cfg = C.build_config(
+        ["--memory_length=20", "--core", "gru", "--resume", "seed=3", "--tags=a,b", "--n_envs", "4"]
+    )
+    assert (cfg.memory_length, cfg.core, cfg.resume, cfg.seed) == (20, "gru", True, 3)
+    assert cfg.tags == ["a", "b"] and cfg.n_envs == 4
+    assert cfg.run_dir == str(Path("runs") / "TMaze-gru-L20-s3")
+    assert cfg.wandb_group == "TMaze-gru"
+
+
+def test_yaml_then_cli_precedence(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("core: rnn\nmemory_length: 7\nlearning_rate: 1e-3\ntotal_timesteps: 2e4\n")
+    cfg = C.build_config([f"--config={path}", "--memory_length=9"])
+    assert cfg.core == "rnn" and cfg.memory_length == 9
+    assert cfg.learning_rate == pytest.approx(1e-3) and cfg.total_timesteps == 20000
+
+
+def test_unset_ppo_options_come_from_defaults_and_none_is_kept_when_explicit():
+    defaults = C.ppo_defaults()
+    cfg = C.build_config(["--target_kl=None"])
+    assert cfg.target_kl is None
+    assert cfg.n_steps == defaults["n_steps"] and cfg.learning_rate == defaults["learning_rate"]
+
+
+def test_every_shipped_config_loads():
+    files = sorted((ROOT / "configs").glob("*.yaml"))
+    assert files, "configs/*.yaml missing"
+    for path in files:
+        cfg = C.build_config([f"--config={path}"])
+        assert cfg.memory_length >= 1, path
+
+
+def test_help_lists_every_option_with_default():
+    text = C.help_text()
+    for name in C.FIELDS:
+        assert f"--{name}=" in text
+    assert "[default: TMaze]" in text
+
+
+BAD_INPUTS = {
+    "unknown_key": (["--memroy_length=5"], ["unknown option --memroy_length", "memory_length"]),
+    "unknown_core": (["--core=tcn"], ["core must be one of", "lstm", "gru", "'tcn'"]),
+    "unknown_task": (["--task=Maze"], ["task must be one of", "TMaze", "'Maze'"]),
+    "wrong_type": (["--hidden_size=big"], ["hidden_size must be an int", "'big'"]),
+    "missing_config": (["--config=configs/nope.yaml"], ["config file not found", "tmaze_lstm"]),
+    "negative_memory_length": (["--memory_length=-3"], ["memory_length must be a positive int"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_line(case):
+    argv, expected = BAD_INPUTS[case]
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "train.py"), *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("train.py: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for text in expected:
+        assert text in lines[0]
+
+
+def test_unknown_key_in_yaml_names_file(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("cores: lstm\n")
+    with pytest.raises(C.ConfigError, match=r"unknown key in bad.yaml: cores \(did you mean core"):
+        C.build_config([f"--config={path}"])

@@ -1,0 +1,72 @@
+"""Checkpoint files are written atomically: a crash mid-write leaves the previous file intact."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from recurrent_agents import checkpoint
+
+
+def test_failure_mid_write_keeps_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "ckpt.bin"
+    checkpoint.atomic_write_bytes(target, b"old" * 1000)
+
+    def crash(fd):
+        raise KeyboardInterrupt("simulated crash after a partial write")
+
+    monkeypatch.setattr(checkpoint.os, "fsync", crash)
+    with pytest.raises(KeyboardInterrupt):
+        checkpoint.atomic_write_bytes(target, b"new" * 1000)
+    assert target.read_bytes() == b"old" * 1000
+    assert os.listdir(tmp_path) == ["ckpt.bin"]  # no temp file left behind
+
+
+def test_sigkill_during_writes_never_leaves_a_partial_file(tmp_path):
+    target = tmp_path / "big.bin"
+    size = 8 * 1024 * 1024
+    script = textwrap.dedent(
+        f"""
+        from recurrent_agents.checkpoint import atomic_write_bytes
+        i = 0
+        while True:
+            atomic_write_bytes({str(target)!r}, bytes([i % 251]) * {size})
+            i += 1
+            print(i, flush=True)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "1"  # at least one complete write happened
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    data = target.read_bytes()
+    assert len(data) == size and data == data[:1] * size
+
+
+class FakeModel:
+    """Just what save_checkpoint needs: num_timesteps and save(file)."""
+
+    def __init__(self, steps: int) -> None:
+        self.num_timesteps = steps
+
+    def save(self, f: io.BytesIO) -> None:
+        f.write(f"model at {self.num_timesteps}".encode())
+
+
+def test_latest_points_to_newest_and_old_models_are_pruned(tmp_path):
+    for steps in (100, 200, 300):
+        checkpoint.save_checkpoint(FakeModel(steps), tmp_path, {"wandb_run_id": "abc"})
+    state = checkpoint.load_latest(tmp_path)
+    assert state["num_timesteps"] == 300 and state["wandb_run_id"] == "abc"
+    assert open(state["model_path"], "rb").read() == b"model at 300"
+    assert len(list(tmp_path.glob("model_*.zip"))) == checkpoint.KEEP_LAST
+    checkpoint.restore_rng_states(state["rng"])  # round-trips
+    assert checkpoint.load_latest(tmp_path / "missing") is None

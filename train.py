@@ -1,0 +1,50 @@
+"""Command-line entry point: train recurrent PPO on a memory task, tracked in W&B.
+
+    python train.py [--config configs/tmaze_lstm.yaml] [--memory_length=20 --core=gru ...]
+    python train.py {sweep,report,dashboard,gradient-flow} ARGS   (sweeps and analysis)
+
+`python train.py --help` lists every option with its default.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# Subcommands of stream D's tools: name -> module with `main(argv) -> int`.
+SUBCOMMANDS = {
+    "sweep": "recurrent_agents.sweep",
+    "report": "recurrent_agents.frontier",
+    "dashboard": "recurrent_agents.dashboard",
+    "gradient-flow": "recurrent_agents.diagnostics",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse argv, run one training job (or a subcommand); return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]) or 0)
+
+    from recurrent_agents.config import ConfigError, build_config, help_text, split_argv
+
+    try:
+        if split_argv(argv)[2]:
+            print(help_text())
+            return 0
+        config = build_config(argv)
+        from recurrent_agents.training import format_result, run_training
+
+        result = run_training(config)
+    except ConfigError as exc:
+        print(f"train.py: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    print(format_result(result))
+    print(f"results: {config.run_dir}/result.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
