@@ -240,7 +240,7 @@ def gradient_flow(
     comps = {name: np.full(max_k + 1, np.nan) for name in names}
     for k, group in enumerate(per_k):
         sq = torch.zeros(batch, dtype=torch.float64)
-        for name, g in zip(names, group, strict=True):
+        for name, g in zip(names[: len(group)], group, strict=True):
             if g is None:
                 g_sq = torch.zeros(batch, dtype=torch.float64)
             else:

@@ -136,14 +136,17 @@ def test_vanilla_rnn_vanishes_faster_than_forget_biased_lstm() -> None:
 
 
 def test_registered_cores_vanilla_vs_chrono_lstm() -> None:
-    ra = pytest.importorskip("recurrent_agents")
-    if not hasattr(ra, "make_core"):
-        pytest.skip("stream B's core registry not merged yet")
+    from recurrent_agents import make_core
+
     torch.manual_seed(0)
-    rnn = ra.make_core("rnn", 4, hidden_size=64)
-    lstm = ra.make_core("lstm", 4, hidden_size=64, chrono_init=30)
-    r, l_ = _decay(rnn), _decay(lstm)
-    assert l_[-1] > 1e3 * r[-1]
+    plain = make_core("rnn", 4, hidden_size=64, orthogonal_init=False)
+    orth = make_core("rnn", 4, hidden_size=64)  # orthogonal W_hh: slower decay, still vanishes
+    lstm = make_core("lstm", 4, hidden_size=64, chrono_init=100)
+    p, o, l_ = _decay(plain, 101), _decay(orth, 101), _decay(lstm, 101)
+    assert p[-1] < 1e-10 < o[-1]
+    assert l_[-1] > 1e3 * o[-1]
+    flow = gradient_flow(lstm, torch.randn(6, 2, 4))
+    assert flow.forget_gates is not None and flow.forget_gates.shape == (6, 1, 2, 64)
 
 
 def test_plot_and_cli(tmp_path) -> None:
