@@ -1,0 +1,94 @@
+"""Batched numpy T-maze: thousands of ``TMazeEnv`` copies per call, no Python loop over copies."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from envs import _rng
+from envs._validation import check_choice, check_positive_int, check_render_mode
+from envs._vector import BatchedMemoryEnv
+from envs.tmaze import MOVES, VARIANTS, TMazeEnv
+
+
+class TMazeVecEnv(BatchedMemoryEnv):
+    """``num_envs`` copies of :class:`envs.TMazeEnv` (same kwargs, same semantics) as one
+    Gymnasium ``VectorEnv`` with SAME_STEP autoreset; see :class:`envs._vector.BatchedMemoryEnv`.
+
+    A copy's position is one cell index: ``x`` in the corridor (``0..L``, the junction is ``L``),
+    ``L + 1`` in the up arm, ``L + 2`` in the down arm; moves and observations are table lookups.
+    """
+
+    def __init__(
+        self,
+        num_envs: int = 1,
+        memory_length: int = 10,
+        variant: str = "passive",
+        render_mode: str | None = None,
+    ) -> None:
+        self.memory_length = check_positive_int("memory_length", memory_length)
+        self.variant = check_choice("variant", variant, VARIANTS)
+        # Rendering is per copy: use TMazeEnv(render_mode=...) for pictures or videos.
+        self.render_mode = check_render_mode(render_mode, [])
+        single = TMazeEnv(self.memory_length, self.variant)
+        self._setup(num_envs, single.observation_space, 4)
+        self.junction, self.start, self.horizon = single.junction, single.start, single.horizon
+        self.penalty = single.penalty
+        self._next_cell, self._cell_obs = _tables(self.junction)
+        n = self.num_envs
+        self._cell = np.zeros(n, dtype=np.int64)
+        self._t = np.zeros(n, dtype=np.int64)
+        self._goal = np.zeros(n, dtype=np.int64)  # the goal arm's cell index
+        self._cue = np.zeros(n, dtype=np.float32)
+        self._cue_seen = np.zeros(n, dtype=bool)
+        self._tmp = np.zeros(n, dtype=np.int64)
+
+    def _start_episodes(self, idx: np.ndarray, obs: np.ndarray) -> None:
+        up = _rng.uniform_int(_rng.episode_key(self._keys[idx], self._episodes[idx]), 2)
+        self._cue[idx] = 2 * up - 1
+        self._goal[idx] = self.junction + 2 - up
+        self._cell[idx] = self.start
+        self._t[idx] = 0
+        obs[idx] = self._cell_obs[self.start]
+        passive = self.start == 0
+        self._cue_seen[idx] = passive
+        if passive:
+            obs[idx, 0] = self._cue[idx]
+
+    def _advance(
+        self, actions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        cell, t, tmp = self._cell, self._t, self._tmp
+        np.multiply(cell, 4, out=tmp)
+        tmp += actions
+        np.take(self._next_cell, tmp, out=cell)
+        t += 1
+        obs = np.take(self._cell_obs, cell, axis=0)
+        if self.start:  # active: the cue shows on the first visit of cell 0
+            visible = cell == 0
+            visible &= ~self._cue_seen
+            self._cue_seen |= visible
+            np.multiply(self._cue, visible, out=obs[:, 0])
+        np.subtract(t, self.start, out=tmp)
+        rewards = np.where(cell < tmp, self.penalty, 0.0)
+        terminated = t >= self.horizon
+        success = cell == self._goal
+        np.copyto(rewards, success, where=terminated)
+        return obs, rewards, terminated, np.zeros(self.num_envs, dtype=bool), success
+
+
+def _tables(junction: int) -> tuple[np.ndarray, np.ndarray]:
+    """Transition table ``next[cell * 4 + action]`` and observation rows ``obs[cell]``."""
+    up, down = junction + 1, junction + 2
+    xy = [(x, 0) for x in range(junction + 1)] + [(junction, 1), (junction, -1)]
+    index = {pos: c for c, pos in enumerate(xy)}
+    next_cell = np.zeros(len(xy) * 4, dtype=np.int64)
+    for c, (x, y) in enumerate(xy):
+        for a, (dx, dy) in enumerate(MOVES):
+            # Same rule as TMazeEnv.step: slide along the corridor, turn only at the junction.
+            nx = min(max(x + dx, 0), junction) if y == 0 else x
+            ny = min(max(y + dy, -1), 1) if nx == junction else y
+            next_cell[c * 4 + a] = index[(nx, ny)]
+    cell_obs = np.zeros((len(xy), 3), dtype=np.float32)
+    cell_obs[junction:, 1] = 1.0
+    cell_obs[up, 2], cell_obs[down, 2] = 1.0, -1.0
+    return next_cell, cell_obs
