@@ -1,0 +1,182 @@
+"""Stable-Baselines3 adapter: any SAME_STEP Gymnasium ``VectorEnv`` as an SB3 ``VecEnv``.
+
+Importing this module imports stable-baselines3 (``import envs`` alone does not).
+
+>>> from stable_baselines3 import PPO
+>>> from envs.sb3 import make_sb3_vec_env
+>>> venv = make_sb3_vec_env("TMaze", n_envs=8, seed=0, memory_length=10)
+>>> model = PPO("MlpPolicy", venv).learn(2048)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.vector import AutoresetMode, VectorEnv
+from stable_baselines3.common.vec_env import VecEnv, VecMonitor
+from stable_baselines3.common.vec_env.base_vec_env import VecEnvIndices, VecEnvStepReturn
+
+from envs import TASKS
+from envs._validation import check_positive_int
+
+_FINAL_KEYS = frozenset(("final_obs", "_final_obs", "final_info", "_final_info"))
+
+
+class SB3VecEnv(VecEnv):
+    """SB3 view of a Gymnasium ``VectorEnv`` with ``AutoresetMode.SAME_STEP``.
+
+    SB3 and SAME_STEP agree on the step an episode ends: the returned observation is already the
+    next episode's first one. ``infos`` becomes SB3's list of per-copy dicts: empty for copies
+    that go on, and for a copy whose episode ended ``{"terminal_observation": final obs,
+    "TimeLimit.truncated": truncated and not terminated, **final info}`` (so ``is_success``
+    reaches SB3's success-rate logging). ``dones = terminated | truncated``; rewards are float32.
+
+    Attribute access (``get_attr``, ``set_attr``, ``env_method``) goes to the vector env itself,
+    which holds all copies: each call returns that one result repeated for every index.
+    """
+
+    def __init__(self, venv: VectorEnv) -> None:
+        mode = venv.metadata.get("autoreset_mode")
+        if mode not in (AutoresetMode.SAME_STEP, AutoresetMode.SAME_STEP.value):
+            raise ValueError(f"venv autoreset_mode must be AutoresetMode.SAME_STEP, got {mode!r}")
+        self.venv = venv
+        self._actions: np.ndarray | None = None
+        super().__init__(venv.num_envs, venv.single_observation_space, venv.single_action_space)
+
+    def reset(self) -> np.ndarray:
+        """Reset every copy with the seeds/options set by ``seed()`` / ``set_options()``."""
+        seeds = None if all(s is None for s in self._seeds) else list(self._seeds)
+        options = next((o for o in self._options if o), None)
+        obs, infos = self.venv.reset(seed=seeds, options=options)
+        self.reset_infos = [_unbatch(infos, i) for i in range(self.num_envs)]
+        self._reset_seeds()
+        self._reset_options()
+        return obs
+
+    def step_async(self, actions: np.ndarray) -> None:
+        """Store the actions for ``step_wait``."""
+        self._actions = actions
+
+    def step_wait(self) -> VecEnvStepReturn:
+        """Step the vector env and convert its infos to SB3's list of dicts."""
+        obs, rewards, terminated, truncated, infos = self.venv.step(self._actions)
+        dones = terminated | truncated
+        # One fresh dict per copy: SB3 wrappers (VecNormalize, VecFrameStack) write into them.
+        info_list: list[dict[str, Any]] = [{} for _ in range(self.num_envs)]
+        if infos:
+            self._convert_infos(infos, info_list, terminated, truncated)
+        return obs, rewards.astype(np.float32), dones, info_list
+
+    def _convert_infos(
+        self,
+        infos: dict[str, Any],
+        info_list: list[dict[str, Any]],
+        terminated: np.ndarray,
+        truncated: np.ndarray,
+    ) -> None:
+        final_mask = infos.get("_final_obs")
+        if final_mask is not None:
+            final_obs, final_info = infos["final_obs"], infos.get("final_info", {})
+            for i in np.flatnonzero(final_mask):
+                info = info_list[i]
+                info["terminal_observation"] = final_obs[i]
+                info["TimeLimit.truncated"] = bool(truncated[i] and not terminated[i])
+                info.update(_unbatch(final_info, i))
+        rest = {k: v for k, v in infos.items() if k not in _FINAL_KEYS}
+        if rest:
+            # Ended copies already started the next episode: their remaining info is reset info.
+            done = terminated | truncated
+            for i in range(self.num_envs):
+                target = self.reset_infos[i] if done[i] else info_list[i]
+                target.update(_unbatch(rest, i))
+
+    def close(self) -> None:
+        """Close the vector env."""
+        self.venv.close()
+
+    def get_attr(self, attr_name: str, indices: VecEnvIndices = None) -> list[Any]:
+        """The vector env's attribute, once per requested index."""
+        value = getattr(self.venv, attr_name)
+        return [value for _ in self._get_indices(indices)]
+
+    def set_attr(self, attr_name: str, value: Any, indices: VecEnvIndices = None) -> None:
+        """Set an attribute on the vector env (shared by all copies)."""
+        setattr(self.venv, attr_name, value)
+
+    def env_method(
+        self, method_name: str, *method_args: Any, indices: VecEnvIndices = None, **method_kwargs
+    ) -> list[Any]:
+        """Call a method of the vector env once; its result repeated per requested index."""
+        result = getattr(self.venv, method_name)(*method_args, **method_kwargs)
+        return [result for _ in self._get_indices(indices)]
+
+    def env_is_wrapped(
+        self, wrapper_class: type[gym.Wrapper], indices: VecEnvIndices = None
+    ) -> list[bool]:
+        """Copies of a vector env are never wrapped by Gymnasium wrappers."""
+        return [False for _ in self._get_indices(indices)]
+
+    def get_images(self) -> Sequence[np.ndarray | None]:
+        """Batched envs do not render; render a single env for pictures."""
+        return [None for _ in range(self.num_envs)]
+
+
+def _unbatch(infos: dict[str, Any], i: int) -> dict[str, Any]:
+    """Copy ``i``'s entries of a Gymnasium vector info dict (keys with a ``_key`` mask)."""
+    out: dict[str, Any] = {}
+    for key, value in infos.items():
+        if key.startswith("_"):
+            continue
+        mask = infos.get(f"_{key}")
+        if mask is not None and not mask[i]:
+            continue
+        if isinstance(value, dict):
+            out[key] = _unbatch(value, i)
+        else:
+            item = value[i]
+            out[key] = item.item() if isinstance(item, np.generic) else item
+    return out
+
+
+def make_sb3_vec_env(
+    task: str,
+    n_envs: int,
+    seed: int | None = None,
+    monitor: bool = True,
+    **env_kwargs: Any,
+) -> VecEnv:
+    """Batched memory task as an SB3 ``VecEnv`` (in ``VecMonitor`` when ``monitor``).
+
+    ``task`` is a short name from ``envs.TASKS`` (e.g. ``"TMaze"``) or a registered env id;
+    ids without a SAME_STEP vector entry point run in ``SyncVectorEnv`` with SAME_STEP autoreset.
+    With ``seed=s``, copy ``i`` is seeded with ``s + i`` at the first ``reset()``.
+    """
+    env_id = TASKS.get(task, task)
+    if not isinstance(env_id, str) or env_id not in gym.registry:
+        raise ValueError(
+            f"task must be one of {', '.join(TASKS)} or a registered env id, got {task!r}"
+        )
+    n_envs = check_positive_int("n_envs", n_envs)
+    venv = None
+    if gym.spec(env_id).vector_entry_point is not None:
+        venv = gym.make_vec(
+            env_id, num_envs=n_envs, vectorization_mode="vector_entry_point", **env_kwargs
+        )
+        if venv.metadata.get("autoreset_mode") != AutoresetMode.SAME_STEP:
+            venv.close()
+            venv = None
+    if venv is None:
+        venv = gym.make_vec(
+            env_id,
+            num_envs=n_envs,
+            vectorization_mode="sync",
+            vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP},
+            **env_kwargs,
+        )
+    vec_env: VecEnv = SB3VecEnv(venv)
+    if seed is not None:
+        vec_env.seed(seed)
+    return VecMonitor(vec_env) if monitor else vec_env
