@@ -1,0 +1,259 @@
+"""Sweeps: real tiny grids on the local and Ray backends, resume, bad input, W&B sweep files."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from recurrent_agents import sweep, sweep_backends
+from recurrent_agents.frontier import REPORT_FILES
+
+REPO = Path(__file__).resolve().parent.parent
+TINY = [
+    "--total_timesteps=512",
+    "--n_envs=4",
+    "--n_steps=64",
+    "--eval_episodes=10",
+    "--video=false",
+    "--checkpoint_every=0",
+]
+GRID = ["--memory-lengths", "2,3", "--cores", "lstm,rnn", "--seeds", "0"]
+
+
+def _csv(path: Path) -> list[dict]:
+    with path.open() as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.slow
+def test_local_and_ray_backends_give_the_same_report(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")
+    common = [*GRID, "--wandb-mode", "disabled", "--workers", "2"]
+    local = tmp_path / "local"
+    assert sweep.main([*common, "--sweep-dir", str(local), "--", *TINY]) == 0
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        remote = tmp_path / "ray"
+        code = sweep.main([*common, "--sweep-dir", str(remote), "--backend", "ray", "--", *TINY])
+    finally:
+        ray.shutdown()
+    assert code == 0
+
+    for name in REPORT_FILES:
+        assert (local / "report" / name).stat().st_size > 0
+        assert (remote / "report" / name).stat().st_size > 0
+    rows_local, rows_ray = (
+        _csv(local / "report" / "frontier.csv"),
+        _csv(remote / "report" / "frontier.csv"),
+    )
+    cells = {(r["core"], r["memory_length"]) for r in rows_local}
+    assert cells == {("lstm", "2"), ("lstm", "3"), ("rnn", "2"), ("rnn", "3")}
+    # seeded single-thread runs are deterministic: the two backends agree number for number
+    assert rows_local == rows_ray
+    assert (local / "report" / "frontier.md").read_text() == (
+        remote / "report" / "frontier.md"
+    ).read_text()
+    for cell in ("TMaze-lstm-L2-s0", "TMaze-rnn-L3-s0"):
+        a, b = (
+            json.loads((d / "runs" / cell / "result.json").read_text()) for d in (local, remote)
+        )
+        keys = ("eval_success_rate", "eval_mean_return", "train_success_rate", "env_steps")
+        assert [a[k] for k in keys] == [b[k] for k in keys]
+    manifest = json.loads((remote / sweep.MANIFEST).read_text())
+    assert {c["status"] for c in manifest["cells"].values()} == {"finished"}
+    result = json.loads((local / "runs" / "TMaze-lstm-L3-s0" / "result.json").read_text())
+    assert result["config"]["wandb_group"] == "local" and result["config"]["torch_threads"] == 1
+
+
+FAKE_TRAIN = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    args = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--"))
+    run_dir = Path(args["run_dir"])
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with open(run_dir.parent.parent / "calls.txt", "a") as fh:
+        fh.write(" ".join(sys.argv[1:]) + "\\n")
+    if args["core"] == "broken":
+        sys.exit(3)
+    result = {k: args[k] for k in ("task", "core")}
+    result.update(memory_length=int(args["memory_length"]), seed=int(args["seed"]),
+                  eval_success_rate=1.0 if int(args["memory_length"]) <= 5 else 0.5,
+                  status="finished")
+    (run_dir / "result.json").write_text(json.dumps(result))
+    """
+)
+
+
+@pytest.fixture
+def fake_train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    script = tmp_path / "fake_train.py"
+    script.write_text(FAKE_TRAIN)
+    # 'broken' passes the registry check so that the fake can fail it
+    monkeypatch.setattr("recurrent_agents.available_cores", lambda: ["lstm", "rnn", "broken"])
+    return script
+
+
+def _calls(sweep_dir: Path) -> list[str]:
+    path = sweep_dir / "calls.txt"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_resume_skips_finished_cells(tmp_path: Path, fake_train: Path) -> None:
+    sd = tmp_path / "sw"
+    argv = [
+        "--memory-lengths",
+        "5,10",
+        "--cores",
+        "lstm,rnn",
+        "--seeds",
+        "0,1",
+        "--sweep-dir",
+        str(sd),
+        "--train-script",
+        str(fake_train),
+        "--wandb-mode",
+        "disabled",
+        "--no-report",
+    ]
+    assert sweep.main([*argv, "--", "--total_timesteps=100"]) == 0
+    first = _calls(sd)
+    assert len(first) == 8
+    assert all("--total_timesteps=100" in c and "--wandb_group=sw" in c for c in first)
+    assert not any("--resume" in c for c in first)
+
+    # an interrupted cell: its run dir exists but result.json is missing
+    (sd / "runs" / "TMaze-rnn-L10-s1" / "result.json").unlink()
+    assert sweep.main([*argv, "--", "--total_timesteps=100"]) == 0
+    second = _calls(sd)[len(first) :]
+    assert len(second) == 1
+    assert "--core=rnn" in second[0] and "--memory_length=10" in second[0]
+    assert "--seed=1" in second[0] and "--resume=true" in second[0]
+
+    assert sweep.main(argv) == 0  # everything finished: nothing runs
+    assert len(_calls(sd)) == 9
+
+
+def test_failed_cell_and_report(tmp_path: Path, fake_train: Path) -> None:
+    sd = tmp_path / "sw"
+    argv = [
+        "--memory-lengths",
+        "5,10",
+        "--cores",
+        "lstm,broken",
+        "--seeds",
+        "0",
+        "--sweep-dir",
+        str(sd),
+        "--train-script",
+        str(fake_train),
+        "--wandb-mode",
+        "disabled",
+    ]
+    assert sweep.main(argv) == 1
+    manifest = json.loads((sd / sweep.MANIFEST).read_text())
+    assert manifest["cells"]["TMaze-broken-L5-s0"]["status"] == "failed (exit 3)"
+    assert manifest["cells"]["TMaze-lstm-L10-s0"]["status"] == "finished"
+    report = json.loads((sd / "report" / "frontier.json").read_text())
+    assert report["horizons"] == {"lstm": 5}
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (["--memory-lengths", "0,5"], "memory_lengths"),
+        (["--seeds", "a"], "seeds"),
+        (["--cores", "lstm,transformer"], "cores must be registered"),
+        (["--workers", "0"], "workers"),
+        (["--address", "auto"], "address needs backend ray"),
+    ],
+)
+def test_bad_input(tmp_path: Path, capsys, bad: list[str], message: str) -> None:
+    assert sweep.main(["--sweep-dir", str(tmp_path / "s"), *bad]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
+
+
+def test_missing_ray_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(RuntimeError, match=r'pip install -e "\.\[ray\]"'):
+        sweep_backends.run_ray([])
+
+
+def test_workers_sized_to_the_machine() -> None:
+    assert sweep_backends.local_workers(1, cpus=8) == 8
+    assert sweep_backends.local_workers(3, cpus=8) == 2
+    assert sweep_backends.local_workers(4, cpus=2) == 1
+
+
+def test_cell_command_is_accepted_by_train_py(tmp_path: Path) -> None:
+    from recurrent_agents.config import build_config
+
+    cell = sweep.Cell("TMaze", 20, "gru", 2)
+    cmd = sweep.cell_command(
+        cell, tmp_path / cell.name, group="g", extra=["--total_timesteps=1000", "--progress=true"]
+    )
+    assert cmd[1] == str(REPO / "train.py") and Path(cmd[1]).exists()
+    cfg = build_config(cmd[2:])
+    assert (cfg.task, cfg.memory_length, cfg.core, cfg.seed) == ("TMaze", 20, "gru", 2)
+    assert cfg.run_dir == str(tmp_path / cell.name) and cfg.wandb_group == "g"
+    assert cfg.total_timesteps == 1000 and cfg.progress is True  # user overrides win
+
+
+def _agent_commands(path: Path) -> list[list[str]]:
+    """The argv `wandb agent` would run for every grid point of a sweep file (wandb's own code)."""
+    from wandb.sdk.launch.sweeps.utils import create_sweep_command, create_sweep_command_args
+
+    config = yaml.safe_load(path.read_text())
+    params = config["parameters"]
+    names = list(params)
+    choices = [p["values"] if "values" in p else [p["value"]] for p in params.values()]
+    commands = []
+    for combo in itertools.product(*choices):
+        sweep_vars = create_sweep_command_args(
+            {"args": {n: {"value": v} for n, v in zip(names, combo, strict=True)}}
+        )
+        sweep_vars.update(env=["/usr/bin/env"], interpreter=["python"], program=[config["program"]])
+        argv = []
+        for c in create_sweep_command(config["command"]):
+            c = str(c)
+            is_macro = c.startswith("${") and c.endswith("}")
+            argv += (sweep_vars.get(c[2:-1]) or []) if is_macro else [c]
+        commands.append(argv)
+    return commands
+
+
+SWEEP_FILES = sorted((REPO / "configs" / "sweeps").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SWEEP_FILES, ids=lambda p: p.name)
+def test_wandb_sweep_files_produce_valid_train_commands(path: Path) -> None:
+    from recurrent_agents.config import build_config
+
+    config = yaml.safe_load(path.read_text())
+    assert config["program"] == "train.py" and config["method"] == "grid"
+    assert config["command"] == ["${env}", "${interpreter}", "${program}", "${args}"]
+    assert {"memory_length", "core", "seed"} <= set(config["parameters"])
+    assert (REPO / config["program"]).exists()
+    commands = _agent_commands(path)
+    grid = {}
+    for argv in commands:
+        assert argv[:3] == ["/usr/bin/env", "python", "train.py"]
+        cfg = build_config(argv[3:])
+        grid[(cfg.memory_length, cfg.core, cfg.seed)] = cfg
+    sizes = [
+        len(config["parameters"][k].get("values", [0])) for k in ("memory_length", "core", "seed")
+    ]
+    assert len(grid) == len(commands) == sizes[0] * sizes[1] * sizes[2]
+
+
+def test_sweep_files_exist() -> None:
+    assert len(SWEEP_FILES) >= 2
