@@ -1,0 +1,66 @@
+"""The SB3 adapter: SB3VecEnv over the batched envs, and make_sb3_vec_env."""
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from stable_baselines3 import PPO
+from stable_baselines3.common.vec_env import VecMonitor
+
+import envs
+from envs.sb3 import SB3VecEnv, make_sb3_vec_env
+
+
+def test_dones_terminal_observation_and_is_success():
+    venv = make_sb3_vec_env("TMaze", n_envs=4, seed=0, monitor=False, memory_length=2)
+    assert isinstance(venv, SB3VecEnv) and venv.num_envs == 4
+    obs = venv.reset()
+    cues = obs[:, 0].copy()
+    single = [gym.make("memory/TMaze-v0", memory_length=2) for _ in range(4)]
+    np.testing.assert_array_equal(obs, np.stack([e.reset(seed=i)[0] for i, e in enumerate(single)]))
+    for _ in range(2):
+        obs, rewards, dones, infos = venv.step(np.zeros(4, dtype=np.int64))
+        assert not dones.any() and infos == [{}, {}, {}, {}]
+    turn = np.array([1, 3, 1, 3])
+    obs, rewards, dones, infos = venv.step(turn)
+    assert dones.all() and rewards.dtype == np.float32
+    for i, info in enumerate(infos):
+        expected_success = (cues[i] > 0) == (turn[i] == 1)
+        assert info["is_success"] is bool(expected_success)
+        assert rewards[i] == float(expected_success)
+        assert info["TimeLimit.truncated"] is False
+        np.testing.assert_array_equal(
+            info["terminal_observation"], [0, 1, 1 if turn[i] == 1 else -1]
+        )
+    assert (obs[:, 0] != 0).all()  # already the next episode's first observation
+    assert len({id(info) for info in infos}) == 4  # one dict per copy
+
+
+def test_make_sb3_vec_env_monitor_and_task_names():
+    venv = make_sb3_vec_env("memory/DelayedCue-v0", n_envs=2, memory_length=1)
+    assert isinstance(venv, VecMonitor) and isinstance(venv.venv, SB3VecEnv)
+    assert isinstance(venv.venv.venv, envs.DelayedCueVecEnv)
+    venv.reset()
+    venv.step(np.zeros(2, dtype=np.int64))
+    _, _, dones, infos = venv.step(np.zeros(2, dtype=np.int64))
+    assert dones.all() and all("episode" in info and "is_success" in info for info in infos)
+    with pytest.raises(ValueError, match="task must be one of TMaze, DelayedCue or a registered"):
+        make_sb3_vec_env("Maze", n_envs=2)
+    with pytest.raises(ValueError, match="n_envs must be a positive int, got 0"):
+        make_sb3_vec_env("TMaze", n_envs=0)
+
+
+def test_non_same_step_vector_env_is_rejected():
+    sync = gym.make_vec("memory/TMaze-v0", num_envs=2, vectorization_mode="sync", memory_length=2)
+    with pytest.raises(ValueError, match="autoreset_mode must be AutoresetMode.SAME_STEP"):
+        SB3VecEnv(sync)
+
+
+def test_ppo_trains_on_the_adapter():
+    venv = make_sb3_vec_env("TMaze", n_envs=8, seed=0, memory_length=2)
+    model = PPO("MlpPolicy", venv, n_steps=32, batch_size=64, n_epochs=1, seed=0, device="cpu")
+    model.learn(total_timesteps=512)
+    assert model.num_timesteps >= 512
+    assert len(model.ep_info_buffer) == 100  # SB3 keeps the last 100 episodes; 170 ended
+    assert len(model.ep_success_buffer) == len(model.ep_info_buffer)
+    assert {info["l"] for info in model.ep_info_buffer} == {3}
+    assert {float(info["r"]) for info in model.ep_info_buffer} <= {1.0, 0.5, 0.0, -0.5, -1.0}
