@@ -52,6 +52,13 @@ class RecurrentCore(nn.Module):
         """Run ``inputs[T, B, F]`` from ``state`` with no resets; return outputs and final state."""
         raise NotImplementedError
 
+    def forward_step(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """One time step ``inputs[B, F]`` with no reset; override for a faster rollout path."""
+        out, state = self.forward_sequence(inputs.unsqueeze(0), state)
+        return out[0], state
+
     def forward(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...], episode_starts: th.Tensor
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
@@ -62,6 +69,10 @@ class RecurrentCore(nn.Module):
         several episodes back to back) split it at those time steps only.
         """
         starts = episode_starts.reshape(inputs.shape[0], inputs.shape[1])
+        if inputs.shape[0] == 1:
+            keep = (1.0 - starts[0].to(inputs.dtype)).view(1, -1, 1)
+            out, state = self.forward_step(inputs[0], tuple(s * keep for s in state))
+            return out.unsqueeze(0), state
         cut_times = [0]
         if inputs.shape[0] > 1:
             later = th.nonzero(starts[1:].any(dim=1)).flatten()
@@ -109,6 +120,18 @@ class LSTMCore(RecurrentCore):
         out, (h, c) = self.rnn(inputs, (state[0].contiguous(), state[1].contiguous()))
         return out, (h, c)
 
+    def forward_step(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """One step with ``torch.lstm_cell`` (nn.LSTM costs ~6x more per call for T=1)."""
+        hs, cs = [], []
+        x = inputs
+        for layer, weights in enumerate(_layer_weights(self.rnn)):
+            x, c = th.lstm_cell(x, (state[0][layer], state[1][layer]), *weights)
+            hs.append(x)
+            cs.append(c)
+        return x, (th.stack(hs), th.stack(cs))
+
 
 class GRUCore(RecurrentCore):
     """GRU core (``rnn`` is an ``nn.GRU``; state ``(h,)``).
@@ -139,6 +162,12 @@ class GRUCore(RecurrentCore):
         out, h = self.rnn(inputs, state[0].contiguous())
         return out, (h,)
 
+    def forward_step(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """One step with ``torch.gru_cell`` (cheaper than nn.GRU for T=1)."""
+        return _cell_step(th.gru_cell, self.rnn, inputs, state)
+
 
 class RNNCore(RecurrentCore):
     """Vanilla (Elman, tanh) RNN core (``rnn`` is an ``nn.RNN``; state ``(h,)``).
@@ -168,6 +197,35 @@ class RNNCore(RecurrentCore):
         """Run the RNN over ``inputs[T, B, F]`` from ``(h,)``."""
         out, h = self.rnn(inputs, state[0].contiguous())
         return out, (h,)
+
+    def forward_step(
+        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+        """One step with ``torch.rnn_tanh_cell`` (cheaper than nn.RNN for T=1)."""
+        return _cell_step(th.rnn_tanh_cell, self.rnn, inputs, state)
+
+
+def _layer_weights(rnn: nn.RNNBase) -> list[tuple[th.Tensor, ...]]:
+    """Per-layer (w_ih, w_hh, b_ih, b_hh) of a single-direction torch RNN with biases."""
+    return [
+        tuple(
+            getattr(rnn, f"{name}_l{layer}")
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        )
+        for layer in range(rnn.num_layers)
+    ]
+
+
+def _cell_step(
+    cell: Callable, rnn: nn.RNNBase, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
+    """One step of a single-state torch RNN, layer by layer, with its cell function."""
+    hs = []
+    x = inputs
+    for layer, weights in enumerate(_layer_weights(rnn)):
+        x = cell(x, state[0][layer], *weights)
+        hs.append(x)
+    return x, (th.stack(hs),)
 
 
 def _init_gate_biases(

@@ -10,10 +10,10 @@ from typing import Any
 #: PPO hyperparameters that train every built-in core on the memory tasks without collapsing
 #: (see the robustness table in the README, produced by bench/robustness.py).
 PPO_DEFAULTS: dict[str, Any] = {
-    "learning_rate": 3e-4,
+    "learning_rate": 1e-3,
     "n_steps": 128,
     "batch_size": 256,
-    "n_epochs": 4,
+    "n_epochs": 8,
     "gamma": 0.99,
     "gae_lambda": 0.95,
     "clip_range": 0.2,

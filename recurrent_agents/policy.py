@@ -67,6 +67,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     ) -> None:
         if not share_features_extractor:
             raise ValueError("share_features_extractor must be True, got False")
+        if optimizer_class is th.optim.Adam and optimizer_kwargs is None:
+            # Fused Adam is ~4x faster per step on CPU for these small networks.
+            optimizer_kwargs = {"fused": True}
         # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this.
         self.lstm_output_dim = hidden_size
         # Skip sb3-contrib's __init__: it builds nn.LSTM modules we replace by cores.
@@ -91,6 +94,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             optimizer_kwargs,
         )
         self.core_name = core
+        self._discrete = isinstance(action_space, spaces.Discrete)
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.shared_core = shared_core
@@ -162,19 +166,40 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     def evaluate_sequences(
         self, obs: th.Tensor, actions: th.Tensor, states: RNNStates, episode_starts: th.Tensor
-    ) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
+    ) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
         """Values, log-probs and entropies ``[T, B]`` of padded sequences ``obs[T, B, ...]``.
 
         One core call per batch: the caller guarantees that episode starts only occur at t=0.
         """
         t, b = episode_starts.shape
         latent_pi, latent_vf, _ = self._latents_seq(obs, states, episode_starts)
+        values = self.value_net(latent_vf).reshape(t, b)
+        if self._discrete:
+            log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
+            log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
+            entropy = -(log_probs.exp() * log_probs).sum(-1)
+            return values, log_prob, entropy
         distribution = self._get_action_dist_from_latent(latent_pi.reshape(t * b, -1))
         log_prob = distribution.log_prob(actions.reshape(t * b, *actions.shape[2:]))
         entropy = distribution.entropy()
-        values = self.value_net(latent_vf).reshape(t, b)
         entropy = entropy.reshape(t, b) if entropy is not None else None
         return values, log_prob.reshape(t, b), entropy
+
+    def _act(self, latent_pi: th.Tensor, deterministic: bool) -> tuple[th.Tensor, th.Tensor]:
+        """Actions and their log-probs from actor latents ``[B, D]``."""
+        if self._discrete:
+            # Direct log-softmax + Gumbel-max sampling: torch.distributions objects cost more
+            # than the whole rest of a rollout step for small networks.
+            log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
+            if deterministic:
+                actions = log_probs.argmax(-1)
+            else:
+                noise = th.empty_like(log_probs).exponential_().log()
+                actions = (log_probs - noise).argmax(-1)
+            return actions, log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
+        distribution = self._get_action_dist_from_latent(latent_pi)
+        actions = distribution.get_actions(deterministic=deterministic)
+        return actions, distribution.log_prob(actions)
 
     # --- step API (flat batch of n_envs, one time step), same signatures as sb3-contrib ----
 
@@ -188,9 +213,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """One step for a batch of envs: actions, values, log-probs, new states."""
         starts = episode_starts.reshape(1, -1)
         latent_pi, latent_vf, states = self._latents_seq(obs.unsqueeze(0), lstm_states, starts)
-        distribution = self._get_action_dist_from_latent(latent_pi[0])
-        actions = distribution.get_actions(deterministic=deterministic)
-        log_prob = distribution.log_prob(actions)
+        actions, log_prob = self._act(latent_pi[0], deterministic)
         values = self.value_net(latent_vf[0])
         actions = actions.reshape((-1, *self.action_space.shape))
         return actions, values, log_prob, states
@@ -251,8 +274,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             starts = th.as_tensor(
                 np.asarray(episode_start, dtype=np.float32), device=self.device
             ).reshape(-1)
-            distribution, states = self.get_distribution(obs, states, starts)
-            actions = distribution.get_actions(deterministic=deterministic)
+            features = self._features(obs).unsqueeze(0)
+            out, states = self.core_actor(features, states, starts.reshape(1, -1))
+            actions, _ = self._act(self.mlp_extractor.forward_actor(out[0]), deterministic)
         new_state = tuple(s.cpu().numpy() for s in states)
         actions = actions.cpu().numpy().reshape((-1, *self.action_space.shape))
         if isinstance(self.action_space, spaces.Box):
