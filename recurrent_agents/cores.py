@@ -244,9 +244,7 @@ def _init_gate_biases(
     """
     if chrono_init is not None:
         if not isinstance(chrono_init, int) or isinstance(chrono_init, bool) or chrono_init < 2:
-            raise ValueError(
-                f"chrono_init must be an int >= 2 (a memory length), got {chrono_init!r}"
-            )
+            raise ValueError(f"chrono_init must be an int >= 2, got {chrono_init!r}")
     if forget_bias is not None and not math.isfinite(float(forget_bias)):
         raise ValueError(f"forget_bias must be a finite float, got {forget_bias!r}")
     if chrono_init is None and forget_bias is None:
