@@ -1,0 +1,73 @@
+"""Shared recurrent policy: options, predict's state API, rollout path == predict path."""
+
+import numpy as np
+import pytest
+import torch as th
+from gymnasium import spaces
+
+from recurrent_agents import RecurrentActorCriticPolicy
+
+OBS = spaces.Box(-1.0, 1.0, (3,), np.float32)
+
+
+def make_policy(**kwargs) -> RecurrentActorCriticPolicy:
+    return RecurrentActorCriticPolicy(OBS, spaces.Discrete(4), lambda _: 1e-3, **kwargs)
+
+
+@pytest.mark.parametrize("core,n_states", [("lstm", 2), ("gru", 1), ("rnn", 1)])
+def test_predict_state_tuple_and_reset(core: str, n_states: int) -> None:
+    th.manual_seed(0)
+    policy = make_policy(core=core, hidden_size=8, num_layers=2)
+    obs = np.random.default_rng(0).uniform(-1, 1, (5, 3)).astype(np.float32)
+    actions, state = policy.predict(obs, None, np.ones(5, bool), deterministic=True)
+    assert actions.shape == (5,) and len(state) == n_states
+    assert all(isinstance(s, np.ndarray) and s.shape == (2, 5, 8) for s in state)
+    # episode_start=True ignores whatever state is passed in.
+    junk = tuple(np.full_like(s, 3.0) for s in state)
+    _, state_reset = policy.predict(obs, junk, np.ones(5, bool), deterministic=True)
+    assert all(np.allclose(a, b) for a, b in zip(state, state_reset, strict=True))
+    _, state_kept = policy.predict(obs, junk, np.zeros(5, bool), deterministic=True)
+    assert not np.allclose(state_kept[0], state[0])
+    # Single (non-vectorised) observation.
+    action, _ = policy.predict(obs[0], None, np.array([True]), deterministic=True)
+    assert np.ndim(action) == 0
+
+
+def test_predict_matches_rollout_forward() -> None:
+    th.manual_seed(0)
+    policy = make_policy(core="lstm", hidden_size=8)
+    rng = np.random.default_rng(1)
+    states = policy.initial_state(4)
+    p_state = None
+    starts = np.ones(4, bool)
+    for _ in range(6):
+        obs = rng.uniform(-1, 1, (4, 3)).astype(np.float32)
+        with th.no_grad():
+            actions, _, _, states = policy(
+                th.as_tensor(obs), states, th.as_tensor(starts, dtype=th.float32), True
+            )
+        p_actions, p_state = policy.predict(obs, p_state, starts, deterministic=True)
+        assert np.array_equal(actions.numpy(), p_actions)
+        assert np.allclose(states.pi[0].numpy(), p_state[0], atol=1e-7)
+        starts = rng.random(4) < 0.3
+
+
+def test_shared_and_separate_cores() -> None:
+    shared = make_policy(core="gru", hidden_size=8, shared_core=True)
+    separate = make_policy(core="gru", hidden_size=8)
+    assert shared.core_actor is shared.core_critic
+    assert separate.core_actor is not separate.core_critic
+    n_shared = sum(p.numel() for p in shared.parameters())
+    n_separate = sum(p.numel() for p in separate.parameters())
+    assert n_separate - n_shared == sum(p.numel() for p in separate.core_critic.parameters())
+    # The optimizer sees the core parameters.
+    opt_params = {id(p) for g in separate.optimizer.param_groups for p in g["params"]}
+    assert all(id(p) in opt_params for p in separate.core_critic.parameters())
+
+
+def test_core_options_reach_the_core() -> None:
+    policy = make_policy(core="lstm", hidden_size=8, forget_bias=2.0)
+    rnn = policy.core_actor.rnn
+    assert th.allclose(rnn.bias_ih_l0[8:16] + rnn.bias_hh_l0[8:16], th.full((8,), 2.0))
+    with pytest.raises(ValueError, match="core must be one of"):
+        make_policy(core="nope")
