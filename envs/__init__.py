@@ -21,15 +21,22 @@ __all__ = ["TASKS", "DelayedCueEnv", "DelayedCueVecEnv", "TMazeEnv", "TMazeVecEn
 TASKS: dict[str, str] = {
     "TMaze": "memory/TMaze-v0",
     "DelayedCue": "memory/DelayedCue-v0",
+    "BakkerTMaze": "memory/BakkerTMaze-v0",
 }
 
 
 def _register() -> None:
-    # No max_episode_steps: each task ends itself at its deadline (terminated, not truncated).
+    # No max_episode_steps: every task enforces its own deadline (see the class docstrings).
     gym.register(
         id=TASKS["TMaze"],
         entry_point="envs.tmaze:TMazeEnv",
         vector_entry_point="envs.tmaze_vec:TMazeVecEnv",
+    )
+    gym.register(
+        id=TASKS["BakkerTMaze"],
+        entry_point="envs.tmaze:TMazeEnv",
+        vector_entry_point="envs.tmaze_vec:TMazeVecEnv",
+        kwargs={"variant": "bakker"},
     )
     gym.register(
         id=TASKS["DelayedCue"],

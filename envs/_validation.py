@@ -34,6 +34,11 @@ def check_bool(name: str, value: Any) -> bool:
 
 def check_render_mode(value: Any, modes: Sequence[str]) -> str | None:
     """Return ``value`` if it is ``None`` or one of the supported render ``modes``."""
+    if value is not None and not modes:
+        raise ValueError(
+            f"render_mode must be None (batched envs do not render: render a single env), "
+            f"got {value!r}"
+        )
     if value is not None and value not in modes:
         raise ValueError(
             f"render_mode must be None or one of {', '.join(map(repr, modes))}, got {value!r}"

@@ -7,7 +7,15 @@ import numpy as np
 from envs import _rng
 from envs._validation import check_choice, check_positive_int, check_render_mode
 from envs._vector import BatchedMemoryEnv
-from envs.tmaze import MOVES, VARIANTS, TMazeEnv
+from envs.tmaze import (
+    BAKKER_BUMP,
+    BAKKER_GOAL,
+    BAKKER_OBS,
+    BAKKER_WRONG,
+    MOVES,
+    VARIANTS,
+    TMazeEnv,
+)
 
 
 class TMazeVecEnv(BatchedMemoryEnv):
@@ -32,8 +40,11 @@ class TMazeVecEnv(BatchedMemoryEnv):
         single = TMazeEnv(self.memory_length, self.variant)
         self._setup(num_envs, single.observation_space, 4)
         self.junction, self.start, self.horizon = single.junction, single.start, single.horizon
-        self.penalty = single.penalty
+        self.penalty, self.bakker = single.penalty, single.bakker
         self._next_cell, self._cell_obs = _tables(self.junction)
+        num_cells = self.junction + 3
+        self._bumps = self._next_cell == np.repeat(np.arange(num_cells), 4)
+        self._bakker_obs = _bakker_obs_table(self.junction)
         n = self.num_envs
         self._cell = np.zeros(n, dtype=np.int64)
         self._t = np.zeros(n, dtype=np.int64)
@@ -41,6 +52,7 @@ class TMazeVecEnv(BatchedMemoryEnv):
         self._cue = np.zeros(n, dtype=np.float32)
         self._cue_seen = np.zeros(n, dtype=bool)
         self._tmp = np.zeros(n, dtype=np.int64)
+        self._obs_offset = np.zeros(n, dtype=np.int64)  # Bakker: row block of the cue
 
     def _start_episodes(self, idx: np.ndarray, obs: np.ndarray) -> None:
         up = _rng.uniform_int(_rng.episode_key(self._keys[idx], self._episodes[idx]), 2)
@@ -48,6 +60,10 @@ class TMazeVecEnv(BatchedMemoryEnv):
         self._goal[idx] = self.junction + 2 - up
         self._cell[idx] = self.start
         self._t[idx] = 0
+        if self.bakker:
+            self._obs_offset[idx] = (self.junction + 3) * up
+            obs[idx] = self._bakker_obs[self.start + self._obs_offset[idx]]
+            return
         obs[idx] = self._cell_obs[self.start]
         passive = self.start == 0
         self._cue_seen[idx] = passive
@@ -60,6 +76,8 @@ class TMazeVecEnv(BatchedMemoryEnv):
         cell, t, tmp = self._cell, self._t, self._tmp
         np.multiply(cell, 4, out=tmp)
         tmp += actions
+        if self.bakker:
+            return self._advance_bakker(tmp)
         np.take(self._next_cell, tmp, out=cell)
         t += 1
         obs = np.take(self._cell_obs, cell, axis=0)
@@ -74,6 +92,35 @@ class TMazeVecEnv(BatchedMemoryEnv):
         success = cell == self._goal
         np.copyto(rewards, success, where=terminated)
         return obs, rewards, terminated, np.zeros(self.num_envs, dtype=bool), success
+
+    def _advance_bakker(
+        self, cell_action: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        cell, t = self._cell, self._t
+        bumped = np.take(self._bumps, cell_action)
+        np.take(self._next_cell, cell_action, out=cell)
+        t += 1
+        np.add(cell, self._obs_offset, out=cell_action)
+        obs = np.take(self._bakker_obs, cell_action, axis=0)
+        in_arm = cell > self.junction
+        success = cell == self._goal
+        rewards = np.where(bumped, BAKKER_BUMP, 0.0)
+        np.copyto(rewards, np.where(success, BAKKER_GOAL, BAKKER_WRONG), where=in_arm)
+        truncated = t >= self.horizon
+        truncated &= ~in_arm
+        return obs, rewards, in_arm, truncated, success
+
+
+def _bakker_obs_table(junction: int) -> np.ndarray:
+    """Bakker observation rows: cells ``0..L+2`` with the goal down, then the same with goal up."""
+    num_cells = junction + 3
+    rows = np.zeros((2 * num_cells, 3), dtype=np.float32)
+    for block, sign in enumerate(("down", "up")):
+        base = block * num_cells
+        rows[base] = BAKKER_OBS[sign]
+        rows[base + 1 : base + junction] = BAKKER_OBS["corridor"]
+        rows[base + junction] = BAKKER_OBS["junction"]
+    return rows
 
 
 def _tables(junction: int) -> tuple[np.ndarray, np.ndarray]:

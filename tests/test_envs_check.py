@@ -12,13 +12,18 @@ import envs
 CONFIGS = [
     ("TMaze", {"variant": "passive"}),
     ("TMaze", {"variant": "active"}),
+    ("BakkerTMaze", {}),
     ("DelayedCue", {}),
     ("DelayedCue", {"num_cues": 4, "distractors": True}),
 ]
 
 
 def test_tasks_registered_in_memory_namespace():
-    assert envs.TASKS == {"TMaze": "memory/TMaze-v0", "DelayedCue": "memory/DelayedCue-v0"}
+    assert envs.TASKS == {
+        "TMaze": "memory/TMaze-v0",
+        "DelayedCue": "memory/DelayedCue-v0",
+        "BakkerTMaze": "memory/BakkerTMaze-v0",
+    }
     for env_id in envs.TASKS.values():
         spec = gym.spec(env_id)
         assert spec.namespace == "memory"

@@ -21,7 +21,9 @@ def test_bad_memory_length(env_id, value):
 
 @pytest.mark.parametrize("value", ["bogus", "Passive", 1, None])
 def test_unknown_variant(value):
-    with pytest.raises(ValueError, match=r"variant must be one of 'passive', 'active', got "):
+    with pytest.raises(
+        ValueError, match=r"variant must be one of 'passive', 'active', 'bakker', got "
+    ):
         envs.TMazeEnv(memory_length=3, variant=value)
     with pytest.raises(ValueError, match="variant"):
         envs.TMazeVecEnv(num_envs=2, memory_length=3, variant=value)
@@ -40,6 +42,8 @@ def test_bad_distractors_and_render_mode():
         envs.DelayedCueEnv(distractors="yes")
     with pytest.raises(ValueError, match="render_mode must be None or one of 'ansi', 'rgb_array'"):
         envs.TMazeEnv(render_mode="human")
+    with pytest.raises(ValueError, match=r"render_mode must be None \(batched envs do not render"):
+        envs.TMazeVecEnv(num_envs=2, render_mode="rgb_array")
     with pytest.raises(ValueError, match="num_envs must be a positive int, got 0"):
         envs.TMazeVecEnv(num_envs=0)
 

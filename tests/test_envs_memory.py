@@ -15,6 +15,9 @@ Stochastic memoryless policies cannot do better either (checked by Monte Carlo b
   cue-independent junction observation: the two cues' success chances along that path sum to at
   most P(first action is left). Paths that never see the cue are cue-independent: their success
   chances over both cues sum to at most P(first action is not left). Mean success <= 1/2.
+* Bakker T-maze: the arm is chosen on the cue-independent junction observation, so again
+  P(goal arm | up) + P(goal arm | down) <= P(reach an arm), and the return
+  4 P(goal) - 0.1 P(wrong) - 0.1 E[bumps] is at most 1.95 P(reach an arm) <= 1.95.
 * DelayedCue: only the answer on the query observation is rewarded and that observation is the
   same for every cue, so every memoryless policy answers right with probability exactly 1/k:
   return 2/k - 1.
@@ -58,6 +61,15 @@ def tmaze_memory_policy(obs: np.ndarray, memory: dict) -> int:
     return 0
 
 
+def bakker_memory_policy(obs: np.ndarray, memory: dict) -> int:
+    """Scripted agent with memory for Bakker's T-maze: read the road sign, walk right, turn."""
+    if "cue" not in memory:
+        memory["cue"] = 1 if obs[2] == 1 else -1  # sign [0, 1, 1]: up, [1, 1, 0]: down
+    if obs.tolist() == [0, 1, 0]:
+        return 1 if memory["cue"] > 0 else 3
+    return 0
+
+
 def delayed_cue_memory_policy(obs: np.ndarray, memory: dict) -> int:
     """Scripted agent with memory: store the cue at t=0, answer it on the query."""
     if "cue" not in memory:
@@ -67,15 +79,16 @@ def delayed_cue_memory_policy(obs: np.ndarray, memory: dict) -> int:
 
 @pytest.mark.parametrize("memory_length", LENGTHS)
 @pytest.mark.parametrize(
-    "task,kwargs,policy",
+    "task,kwargs,policy,max_return",
     [
-        ("TMaze", {"variant": "passive"}, tmaze_memory_policy),
-        ("TMaze", {"variant": "active"}, tmaze_memory_policy),
-        ("DelayedCue", {}, delayed_cue_memory_policy),
-        ("DelayedCue", {"num_cues": 3, "distractors": True}, delayed_cue_memory_policy),
+        ("TMaze", {"variant": "passive"}, tmaze_memory_policy, 1.0),
+        ("TMaze", {"variant": "active"}, tmaze_memory_policy, 1.0),
+        ("BakkerTMaze", {}, bakker_memory_policy, 4.0),
+        ("DelayedCue", {}, delayed_cue_memory_policy, 1.0),
+        ("DelayedCue", {"num_cues": 3, "distractors": True}, delayed_cue_memory_policy, 1.0),
     ],
 )
-def test_scripted_memory_policy_gets_max_return(task, kwargs, policy, memory_length):
+def test_scripted_memory_policy_gets_max_return(task, kwargs, policy, max_return, memory_length):
     env = gym.make(envs.TASKS[task], memory_length=memory_length, **kwargs)
     cues = set()
     for episode in range(12):
@@ -88,7 +101,8 @@ def test_scripted_memory_policy_gets_max_return(task, kwargs, policy, memory_len
         cues.add(int(env.unwrapped._cue))
         assert terminated and not truncated
         assert info["is_success"] is True
-        assert total == pytest.approx(1.0)
+        assert total == pytest.approx(max_return)
+        assert steps == memory_length + 1 + (kwargs.get("variant") == "active")
     assert len(cues) > 1  # both kinds of episode were played
 
 
@@ -103,7 +117,8 @@ def best_deterministic_memoryless(task, obs_set, num_actions, cues, **kwargs):
     """Exact mean return and success of every deterministic memoryless policy.
 
     Copy (p, c) of the batched env runs policy p (a table obs id -> action) on cue c for one
-    episode; the mean over cues is the policy's exact expected return (cues are uniform).
+    episode; the mean over cues is the policy's exact expected return (cues are uniform). The
+    env is deterministic given the cue, so one episode per (policy, cue) is exact.
     """
     table = np.array(obs_set, dtype=np.float32)
     policies = np.array(list(itertools.product(range(num_actions), repeat=len(table))))
@@ -115,14 +130,16 @@ def best_deterministic_memoryless(task, obs_set, num_actions, cues, **kwargs):
     obs, _ = venv.reset(seed=[cue_seeds[c] for _ in range(n_pol) for c in cues])
     policy_of_copy = np.repeat(np.arange(n_pol), n_cue)
     returns = np.zeros(n_pol * n_cue)
-    while True:
+    success = np.zeros(n_pol * n_cue)
+    running = np.ones(n_pol * n_cue, dtype=bool)  # still in its first episode
+    while running.any():
         actions = policies[policy_of_copy, observation_ids(obs, table)]
         obs, rewards, terminated, truncated, infos = venv.step(actions)
-        returns += rewards
-        if terminated.any() or truncated.any():
-            assert terminated.all()  # fixed horizon: every copy ends on the same step
-            success = infos["final_info"]["is_success"]
-            break
+        returns += rewards * running
+        ended = running & (terminated | truncated)
+        if ended.any():
+            success[ended] = infos["final_info"]["is_success"][ended]
+            running &= ~ended
     per_policy = returns.reshape(n_pol, n_cue).mean(axis=1)
     return per_policy, success.reshape(n_pol, n_cue).mean(axis=1)
 
@@ -138,6 +155,19 @@ def test_best_memoryless_tmaze_policy_is_chance(variant, memory_length):
     )
     assert len(returns) == 4 ** len(TMAZE_OBS)
     assert returns.max() == pytest.approx(0.5)  # chance, attained by "walk right, then turn"
+    assert success.max() == pytest.approx(0.5)
+
+
+BAKKER_OBS = [[0, 1, 1], [1, 1, 0], [1, 0, 1], [0, 1, 0]]
+
+
+@pytest.mark.parametrize("memory_length", [1, 2, 5, 30])
+def test_best_memoryless_bakker_policy_is_chance(memory_length):
+    returns, success = best_deterministic_memoryless(
+        "BakkerTMaze", BAKKER_OBS, 4, [1, -1], memory_length=memory_length
+    )
+    assert len(returns) == 4 ** len(BAKKER_OBS)
+    assert returns.max() == pytest.approx(0.5 * 4 - 0.5 * 0.1)  # walk right, guess the arm
     assert success.max() == pytest.approx(0.5)
 
 
@@ -179,17 +209,19 @@ def test_best_memoryless_delayed_cue_policy_is_chance(memory_length, num_cues, d
     assert success.max() == pytest.approx(1 / num_cues)
 
 
-@pytest.mark.parametrize("variant", ["passive", "active"])
-def test_stochastic_memoryless_tmaze_policies_stay_at_or_below_chance(variant):
+@pytest.mark.parametrize(
+    "variant,obs_set", [("passive", TMAZE_OBS), ("active", TMAZE_OBS), ("bakker", BAKKER_OBS)]
+)
+def test_stochastic_memoryless_tmaze_policies_stay_at_or_below_chance(variant, obs_set):
     """Monte Carlo over random stochastic memoryless policies (the bound is proved above)."""
     rng = np.random.default_rng(0)
     n_pol, episodes, memory_length = 48, 512, 3
     # Sharp Dirichlet draws put mass near the deterministic corners, where the best policies are.
-    probs = rng.dirichlet(np.full(4, 0.3), size=(n_pol, len(TMAZE_OBS)))
+    probs = rng.dirichlet(np.full(4, 0.3), size=(n_pol, len(obs_set)))
     probs[0] = 0.0
-    probs[0, :, 0] = 1.0
-    probs[0, 3:, 1] = 1.0  # policy 0: "walk right, turn up" (exactly chance)
-    probs[0, 3:, 0] = 0.0
+    probs[0, :, 0] = 1.0  # policy 0: "walk right, turn up at the junction" (exactly chance)
+    junction = obs_set.index([0, 1, 0])
+    probs[0, junction:, 1], probs[0, junction:, 0] = 1.0, 0.0
     venv = gym.make_vec(
         "memory/TMaze-v0",
         num_envs=n_pol * episodes,
@@ -197,16 +229,20 @@ def test_stochastic_memoryless_tmaze_policies_stay_at_or_below_chance(variant):
         variant=variant,
     )
     obs, _ = venv.reset(seed=1)
-    table = np.array(TMAZE_OBS, dtype=np.float32)
+    table = np.array(obs_set, dtype=np.float32)
     policy_of_copy = np.repeat(np.arange(n_pol), episodes)
     cdf = probs.cumsum(axis=2)
-    success = None
-    while success is None:
+    success = np.zeros(n_pol * episodes)
+    running = np.ones(n_pol * episodes, dtype=bool)
+    while running.any():
         c = cdf[policy_of_copy, observation_ids(obs, table)]
         actions = (rng.random(len(c))[:, None] > c).sum(axis=1).clip(0, 3)
-        obs, _, terminated, _, infos = venv.step(actions)
-        if terminated.any():
-            success = infos["final_info"]["is_success"].reshape(n_pol, episodes).mean(axis=1)
+        obs, _, terminated, truncated, infos = venv.step(actions)
+        ended = running & (terminated | truncated)
+        if ended.any():
+            success[ended] = infos["final_info"]["is_success"][ended]
+            running &= ~ended
+    success = success.reshape(n_pol, episodes).mean(axis=1)
     standard_error = 0.5 / np.sqrt(episodes)
     assert success.max() <= 0.5 + 4 * standard_error
     assert abs(success[0] - 0.5) <= 4 * standard_error

@@ -43,7 +43,9 @@ def test_make_sb3_vec_env_monitor_and_task_names():
     venv.step(np.zeros(2, dtype=np.int64))
     _, _, dones, infos = venv.step(np.zeros(2, dtype=np.int64))
     assert dones.all() and all("episode" in info and "is_success" in info for info in infos)
-    with pytest.raises(ValueError, match="task must be one of TMaze, DelayedCue or a registered"):
+    with pytest.raises(
+        ValueError, match="task must be one of TMaze, DelayedCue, BakkerTMaze or a registered"
+    ):
         make_sb3_vec_env("Maze", n_envs=2)
     with pytest.raises(ValueError, match="n_envs must be a positive int, got 0"):
         make_sb3_vec_env("TMaze", n_envs=0)
@@ -64,3 +66,14 @@ def test_ppo_trains_on_the_adapter():
     assert len(model.ep_success_buffer) == len(model.ep_info_buffer)
     assert {info["l"] for info in model.ep_info_buffer} == {3}
     assert {float(info["r"]) for info in model.ep_info_buffer} <= {1.0, 0.5, 0.0, -0.5, -1.0}
+
+
+def test_truncation_reaches_sb3_as_time_limit():
+    venv = make_sb3_vec_env("BakkerTMaze", n_envs=2, seed=0, monitor=False, memory_length=1)
+    venv.reset()
+    for _ in range(8):
+        _, _, dones, infos = venv.step(np.full(2, 2))
+    assert dones.all()
+    assert all(
+        info["TimeLimit.truncated"] is True and info["is_success"] is False for info in infos
+    )

@@ -9,6 +9,7 @@ import envs
 TASK_KWARGS = [
     ("TMaze", {"memory_length": 3}),
     ("TMaze", {"memory_length": 3, "variant": "active"}),
+    ("BakkerTMaze", {"memory_length": 2}),
     ("DelayedCue", {"memory_length": 3, "num_cues": 3, "distractors": True}),
 ]
 

@@ -12,6 +12,8 @@ CONFIGS = [
     ("TMaze", {"memory_length": 4}),
     ("TMaze", {"memory_length": 2, "variant": "active"}),
     ("TMaze", {"memory_length": 5, "variant": "active"}),
+    ("BakkerTMaze", {"memory_length": 1}),
+    ("BakkerTMaze", {"memory_length": 4}),
     ("DelayedCue", {"memory_length": 1}),
     ("DelayedCue", {"memory_length": 6, "num_cues": 3}),
     ("DelayedCue", {"memory_length": 4, "num_cues": 4, "distractors": True}),
@@ -20,7 +22,7 @@ CONFIGS = [
 
 def random_actions(rng, task, kwargs, size):
     """Random actions; T-maze ones lean right so that many episodes reach the junction."""
-    if task == "TMaze":
+    if task in ("TMaze", "BakkerTMaze"):
         return rng.choice(4, size=size, p=[0.55, 0.2, 0.1, 0.15])
     return rng.integers(0, kwargs.get("num_cues", 2), size=size)
 
@@ -60,7 +62,7 @@ def test_batched_env_equals_single_envs(task, kwargs):
 
 @pytest.mark.parametrize("task", list(envs.TASKS))
 def test_make_vec_returns_the_batched_class(task):
-    expected = {"TMaze": envs.TMazeVecEnv, "DelayedCue": envs.DelayedCueVecEnv}[task]
+    expected = envs.DelayedCueVecEnv if task == "DelayedCue" else envs.TMazeVecEnv
     venv = gym.make_vec(
         envs.TASKS[task], num_envs=8, vectorization_mode="vector_entry_point", memory_length=3
     )
@@ -127,3 +129,20 @@ def test_step_before_reset_raises():
     venv = gym.make_vec("memory/TMaze-v0", num_envs=2, memory_length=3)
     with pytest.raises(gym.error.ResetNeeded):
         venv.step(np.zeros(2, dtype=np.int64))
+
+
+def test_bakker_time_limit_truncates_in_single_and_batched_env():
+    limit = 4 * (2 + 1)
+    single = gym.make("memory/BakkerTMaze-v0", memory_length=2)
+    single.reset(seed=0)
+    for step in range(1, limit + 1):
+        obs, reward, terminated, truncated, info = single.step(2)  # walk into the back wall
+        assert reward == -0.1 and not terminated
+        assert truncated == (step == limit)
+    assert info == {"is_success": False}
+    venv = gym.make_vec("memory/BakkerTMaze-v0", num_envs=3, memory_length=2)
+    venv.reset(seed=0)
+    for _ in range(limit):
+        obs, rewards, terminated, truncated, infos = venv.step(np.full(3, 2))
+    assert truncated.all() and not terminated.any()
+    assert not infos["final_info"]["is_success"].any()
