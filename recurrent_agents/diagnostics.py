@@ -157,6 +157,32 @@ class _ForgetGateRecorder:
         return torch.stack(self.steps).cpu().numpy()
 
 
+def _forget_gates_from_states(
+    lstm: nn.LSTM,
+    core: nn.Module,
+    inputs: Tensor,
+    episode_starts: Tensor,
+    states: list[tuple[Tensor, ...]],
+) -> np.ndarray | None:
+    """Forget gates recomputed from the kept states, for cores whose step bypasses ``rnn()``.
+
+    (e.g. a fast ``torch.lstm_cell`` path). Assumes the core feeds its inputs to ``rnn``
+    unchanged, as the built-in cores do; returns None when the sizes say otherwise.
+    """
+    if lstm.input_size != inputs.shape[-1] or len(states[0]) != 2:
+        return None
+    batch = inputs.shape[1]
+    prev = tuple(s.to(inputs.device) for s in core.initial_state(batch))
+    out = []
+    with torch.no_grad():
+        for t in range(inputs.shape[0]):
+            keep = (1.0 - episode_starts[t].to(inputs.dtype)).view(1, -1, 1)
+            f, _, _ = _lstm_step(lstm, inputs[t], (prev[0] * keep, prev[1] * keep))
+            out.append(f)
+            prev = states[t]
+    return torch.stack(out).cpu().numpy()
+
+
 def _sum_output(output: Tensor) -> Tensor:
     return output.sum()
 
@@ -230,6 +256,8 @@ def gradient_flow(
             grads = torch.autograd.grad(loss, targets, allow_unused=True)
     finally:
         gates = recorder.close() if recorder is not None else None
+    if isinstance(rnn, nn.LSTM) and (gates is None or len(gates) != steps):
+        gates = _forget_gates_from_states(rnn, core, inputs, episode_starts, states)
 
     names = _state_names(core, len(states[0]))
     per_k: list[list[Tensor | None]] = [[grads[0]]]
@@ -276,8 +304,8 @@ def collect_episode(
 ) -> np.ndarray:
     """Observations ``(T, obs_dim)`` of one episode, from ``t=0`` up to the decision step.
 
-    ``policy`` maps an observation to an action (default: action 0 at every step, i.e. a fixed
-    action sequence; for the T-maze use the corridor action). Stops at the decision step
+    ``policy`` maps an observation to an action (default: action 0 at every step, which walks the
+    T-maze corridor towards the junction). Stops at the decision step
     ``t = memory_length`` or when the episode ends, whichever comes first.
     """
     obs, _ = env.reset(seed=seed)
@@ -300,12 +328,33 @@ def _make_env(task: str, memory_length: int) -> Any:
     return gym.make(env_id, memory_length=memory_length)
 
 
+def parse_core_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """``"lstm:chrono_init=20,forget_bias=1.0"`` -> ``("lstm", {"chrono_init": 20, ...})``.
+
+    Values are read as JSON when they parse (numbers, true/false), else kept as strings.
+    """
+    name, _, rest = spec.partition(":")
+    kwargs: dict[str, Any] = {}
+    for item in filter(None, (x.strip() for x in rest.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"cores entries must look like NAME[:key=value,...], got {spec!r}")
+        try:
+            kwargs[key] = json.loads(value)
+        except json.JSONDecodeError:
+            kwargs[key] = value
+    if not name:
+        raise ValueError(f"cores entries must look like NAME[:key=value,...], got {spec!r}")
+    return name, kwargs
+
+
 def core_gradient_flow(
     core_name: str,
     observations: np.ndarray,
     *,
     hidden_size: int = 64,
     seed: int = 0,
+    label: str | None = None,
     **core_kwargs: Any,
 ) -> GradientFlow:
     """Gradient flow of a freshly initialised registered core (``make_core``) on an episode."""
@@ -316,7 +365,9 @@ def core_gradient_flow(
     inputs = torch.as_tensor(observations, dtype=torch.float32).unsqueeze(1)
     # a fixed random readout stands in for an untrained head: sum() would align with any bias
     readout = torch.randn(core.hidden_size, generator=torch.Generator().manual_seed(seed))
-    return gradient_flow(core, inputs, loss_fn=lambda out: (out @ readout).sum(), label=core_name)
+    return gradient_flow(
+        core, inputs, loss_fn=lambda out: (out @ readout).sum(), label=label or core_name
+    )
 
 
 def policy_gradient_flow(
@@ -365,9 +416,16 @@ def policy_gradient_flow(
 
 
 def plot_gradient_flow(
-    results: Sequence[GradientFlow], path: str | Path, *, title: str | None = None
+    results: Sequence[GradientFlow],
+    path: str | Path,
+    *,
+    title: str | None = None,
+    relative: bool = False,
 ) -> Path:
-    """Write a PNG: gradient norm vs lag k (log y, one curve per core) and LSTM forget gates."""
+    """Write a PNG: gradient norm vs lag k (log y, one curve per core) and LSTM forget gates.
+
+    ``relative`` divides each curve by its k=0 norm (compares decay rates across loss scales).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -378,10 +436,11 @@ def plot_gradient_flow(
     fig, axes = plt.subplots(1, ncols, figsize=(6.0 * ncols, 4.2), squeeze=False)
     ax = axes[0, 0]
     for r in results:
-        norms = np.where(r.grad_norms > 0, r.grad_norms, np.nan)
+        values = r.relative() if relative else r.grad_norms
+        norms = np.where(values > 0, values, np.nan)
         ax.semilogy(r.ks, norms, marker="o", markersize=3, label=r.label)
     ax.set_xlabel("k (steps before the decision)")
-    ax.set_ylabel("||dL_decision / dh_(t-k)||")
+    ax.set_ylabel("||dL/dh_(t-k)|| / ||dL/dh_t||" if relative else "||dL_decision / dh_(t-k)||")
     ax.set_title(title or "Gradient flow through time")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
@@ -470,7 +529,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--task", default="TMaze", help="short task name or env id (default TMaze)")
     p.add_argument("--memory-length", type=int, default=20)
-    p.add_argument("--cores", default="lstm,gru,rnn", help="untrained registry cores ('' = none)")
+    p.add_argument(
+        "--cores",
+        default="lstm,gru,rnn",
+        help="untrained registry cores, comma-separated; with kwargs separate by ';', e.g. "
+        "'rnn;lstm:chrono_init=20' ('' = none)",
+    )
     p.add_argument("--hidden-size", type=int, default=64)
     p.add_argument(
         "--core-kwargs",
@@ -484,6 +548,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LABEL=PATH",
         help="a saved RecurrentPPO model to measure (repeatable)",
     )
+    p.add_argument(
+        "--sweep-dir",
+        help="also measure the trained models of this sweep at --memory-length (seed --seed)",
+    )
+    p.add_argument("--relative", action="store_true", help="plot norms divided by the k=0 norm")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out-dir", default="gradient_flow", help="where the PNG and JSON go")
     p.add_argument("--wandb-project", default="recurrent-agents")
@@ -492,10 +561,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _corridor_action(env: Any) -> Callable[[np.ndarray], int]:
-    """A scripted action for untrained cores: T-maze 'right' (1) walks the corridor."""
-    n = getattr(env.action_space, "n", 1)
-    return lambda obs: 1 if n > 1 else 0
+def _sweep_models(sweep_dir: str | None, memory_length: int, seed: int) -> list[tuple[str, str]]:
+    """``(label, model path)`` of every finished run of a sweep at one memory length and seed."""
+    if not sweep_dir:
+        return []
+    from recurrent_agents.frontier import load_results
+
+    found = []
+    for r in load_results(sweep_dir):
+        if int(r.get("memory_length", -1)) == memory_length and int(r.get("seed", -1)) == seed:
+            path = r.get("model_path")
+            if path and Path(path).exists():
+                found.append((f"{r['core']} trained", str(path)))
+    if not found:
+        raise ValueError(
+            f"sweep_dir must hold finished runs with a model at memory_length={memory_length}, "
+            f"seed={seed}; found none in {sweep_dir!r}"
+        )
+    return sorted(found)
 
 
 class _GreedyActor:
@@ -529,8 +612,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError(
                 f"core_kwargs must be a JSON object, got {args.core_kwargs!r}"
             ) from exc
-        models = _parse_model_specs(args.model)
-        cores = [c.strip() for c in args.cores.split(",") if c.strip()]
+        models = _parse_model_specs(args.model) + _sweep_models(
+            args.sweep_dir, args.memory_length, args.seed
+        )
+        sep = ";" if ";" in args.cores or ":" in args.cores else ","
+        cores = [c.strip() for c in args.cores.split(sep) if c.strip()]
+        specs = [(c, *parse_core_spec(c)) for c in cores]
         if not cores and not models:
             raise ValueError("cores must name at least one core when no --model is given, got ''")
     except ValueError as exc:
@@ -542,12 +629,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[GradientFlow] = []
     try:
         if cores:
-            obs = collect_episode(env, args.memory_length, args.seed, _corridor_action(env))
-            for name in cores:
+            obs = collect_episode(env, args.memory_length, args.seed)
+            for label, name, kwargs in specs:
                 try:
                     results.append(
                         core_gradient_flow(
-                            name, obs, hidden_size=args.hidden_size, seed=args.seed, **core_kwargs
+                            name,
+                            obs,
+                            hidden_size=args.hidden_size,
+                            seed=args.seed,
+                            label=label,
+                            **{**core_kwargs, **kwargs},
                         )
                     )
                 except ValueError as exc:
@@ -567,7 +659,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     title = f"Gradient flow, {args.task} L={args.memory_length}"
-    png = plot_gradient_flow(results, out_dir / "gradient_flow.png", title=title)
+    png = plot_gradient_flow(
+        results, out_dir / "gradient_flow.png", title=title, relative=args.relative
+    )
     (out_dir / "gradient_flow.json").write_text(
         json.dumps([r.to_dict() for r in results], indent=1)
     )
@@ -582,9 +676,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.wandb_mode != "disabled":
         from recurrent_agents.tracking import init_wandb
 
+        group = args.wandb_group or (Path(args.sweep_dir).name if args.sweep_dir else None)
         run = init_wandb(
             project=args.wandb_project,
-            group=args.wandb_group,
+            group=group,
             job_type="gradient-flow",
             config={**vars(args), "core_kwargs": core_kwargs},
             mode=args.wandb_mode,

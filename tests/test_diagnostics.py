@@ -145,8 +145,12 @@ def test_registered_cores_vanilla_vs_chrono_lstm() -> None:
     p, o, l_ = _decay(plain, 101), _decay(orth, 101), _decay(lstm, 101)
     assert p[-1] < 1e-10 < o[-1]
     assert l_[-1] > 1e3 * o[-1]
-    flow = gradient_flow(lstm, torch.randn(6, 2, 4))
+    inputs = torch.randn(6, 2, 4)
+    flow = gradient_flow(lstm, inputs)  # its one-step path bypasses rnn(): gates from states
     assert flow.forget_gates is not None and flow.forget_gates.shape == (6, 1, 2, 64)
+    hooked = gradient_flow(TorchCore(lstm.rnn), inputs)  # same weights through nn.LSTM's forward
+    np.testing.assert_allclose(flow.forget_gates, hooked.forget_gates, atol=1e-6)
+    np.testing.assert_allclose(flow.grad_norms, hooked.grad_norms, rtol=1e-4)
 
 
 def test_plot_and_cli(tmp_path) -> None:
@@ -158,3 +162,53 @@ def test_plot_and_cli(tmp_path) -> None:
     assert png.stat().st_size > 1000
     assert main(["--memory-length", "0", "--wandb-mode", "disabled"]) == 2
     assert main(["--model", "nolabel", "--wandb-mode", "disabled"]) == 2
+
+
+def test_policy_gradient_flow_on_a_recurrent_ppo_episode(tmp_path) -> None:
+    import gymnasium as gym
+
+    import envs
+    from envs.sb3 import make_sb3_vec_env
+    from recurrent_agents import RecurrentPPO
+    from recurrent_agents.diagnostics import collect_episode, policy_gradient_flow
+
+    vec = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=6)
+    model = RecurrentPPO(
+        "MlpPolicy",
+        vec,
+        n_steps=8,
+        batch_size=16,
+        seed=0,
+        policy_kwargs=dict(core="lstm", hidden_size=16),
+    )
+    env = gym.make(envs.TASKS["TMaze"], memory_length=6)
+    obs = collect_episode(env, 6, seed=0)
+    assert obs.shape[0] == 7  # t = 0 .. memory_length
+    flow = policy_gradient_flow(model, obs, label="lstm")
+    assert flow.grad_norms.shape == (7,)
+    assert np.all(np.isfinite(flow.grad_norms)) and np.all(flow.grad_norms > 0)
+    assert flow.forget_gates is not None and flow.forget_gates.shape == (7, 1, 1, 16)
+    assert model.policy.training  # restored after the measurement
+
+    path = tmp_path / "m.zip"
+    model.save(path)
+    out = tmp_path / "gf"
+    argv = [
+        "--memory-length",
+        "6",
+        "--cores",
+        "rnn;lstm:forget_bias=1.0",
+        "--model",
+        f"mine={path}",
+        "--out-dir",
+        str(out),
+        "--wandb-mode",
+        "disabled",
+    ]
+    assert main(argv) == 0
+    import json
+
+    saved = json.loads((out / "gradient_flow.json").read_text())
+    assert [r["label"] for r in saved] == ["rnn", "lstm:forget_bias=1.0", "mine"]
+    assert len(saved[2]["grad_norms"]) == 7 and "forget_gate_mean" in saved[2]
+    assert (out / "gradient_flow.png").stat().st_size > 1000
