@@ -1,0 +1,98 @@
+"""RecurrentPPO keeps sb3-contrib's API: save/load, continued training, callbacks, logging."""
+
+import numpy as np
+import pytest
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.logger import configure
+
+from envs.sb3 import make_sb3_vec_env
+from recurrent_agents import RecurrentPPO
+
+
+def rollout_actions(model: RecurrentPPO, steps: int = 12) -> np.ndarray:
+    """Greedy actions of ``model`` on a fixed seeded batch of episodes."""
+    env = make_sb3_vec_env("TMaze", 4, seed=7, monitor=False, memory_length=4)
+    obs, state, starts = env.reset(), None, np.ones(4, dtype=bool)
+    actions = []
+    for _ in range(steps):
+        action, state = model.predict(obs, state=state, episode_start=starts, deterministic=True)
+        obs, _, starts, _ = env.step(action)
+        actions.append(action)
+    return np.array(actions)
+
+
+@pytest.mark.parametrize("core", ["lstm", "gru"])
+def test_save_load_round_trip_and_continue(core: str, tmp_path) -> None:
+    env = make_sb3_vec_env("TMaze", 4, seed=0, memory_length=4)
+    model = RecurrentPPO(
+        "MlpPolicy",
+        env,
+        n_steps=16,
+        batch_size=32,
+        policy_kwargs=dict(core=core, hidden_size=8, chrono_init=8),
+        seed=0,
+    )
+    model.learn(128)
+    model.save(tmp_path / "model.zip")
+    loaded = RecurrentPPO.load(tmp_path / "model.zip", env=env)
+    assert loaded.policy.core_name == core and loaded.policy.chrono_init == 8
+    assert np.array_equal(rollout_actions(model), rollout_actions(loaded))
+    before = loaded.num_timesteps
+    loaded.learn(128, reset_num_timesteps=False)
+    assert loaded.num_timesteps == before + 128
+
+
+def test_logs_train_keys_and_calls_callbacks() -> None:
+    class Count(BaseCallback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.steps, self.rollouts = 0, 0
+
+        def _on_step(self) -> bool:
+            self.steps += 1
+            return True
+
+        def _on_rollout_end(self) -> None:
+            self.rollouts += 1
+
+    env = make_sb3_vec_env("DelayedCue", 4, seed=0, memory_length=3)
+    model = RecurrentPPO(
+        "MlpPolicy", env, n_steps=16, batch_size=32, policy_kwargs=dict(core="rnn", hidden_size=8)
+    )
+    model.set_logger(configure(None, []))
+    counter = Count()
+    model.learn(128, callback=counter, progress_bar=True)
+    assert counter.steps == 32 and counter.rollouts == 2
+    logged = model.logger.name_to_value
+    for key in [
+        "train/policy_gradient_loss",
+        "train/value_loss",
+        "train/entropy_loss",
+        "train/approx_kl",
+        "train/clip_fraction",
+        "train/explained_variance",
+        "train/learning_rate",
+        "train/n_updates",
+        "train/grad_norm",
+    ]:
+        assert key in logged, key
+    assert logged["train/grad_norm"] > 0
+
+
+def test_callback_can_stop_training() -> None:
+    class Stop(BaseCallback):
+        def _on_step(self) -> bool:
+            return self.num_timesteps < 20
+
+    env = make_sb3_vec_env("TMaze", 4, seed=0, memory_length=3)
+    model = RecurrentPPO("MlpPolicy", env, n_steps=16, policy_kwargs=dict(hidden_size=8))
+    model.learn(1000, callback=Stop())
+    assert model.num_timesteps == 20
+
+
+def test_bad_arguments() -> None:
+    env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=3)
+    with pytest.raises(ValueError, match="n_steps must be a positive int, got 0"):
+        RecurrentPPO("MlpPolicy", env, n_steps=0)
+    with pytest.raises(ValueError, match="advantage_std_floor must be >= 0, got -1"):
+        RecurrentPPO("MlpPolicy", env, advantage_std_floor=-1)
