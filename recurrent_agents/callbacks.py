@@ -42,6 +42,9 @@ class WandbOutputFormat(KVWriter):
                 value, bool
             ):
                 data[key] = float(value) if isinstance(value, (float, np.floating)) else int(value)
+        if "train/entropy_loss" in data:
+            # SB3 logs the entropy *loss* (= -entropy); charts read better with the entropy.
+            data["train/entropy"] = -data["train/entropy_loss"]
         try:
             self.run.log(data)
         except Exception as exc:  # noqa: BLE001 - tracking must never stop training

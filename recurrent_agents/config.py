@@ -305,10 +305,12 @@ def split_argv(argv: list[str]) -> tuple[str | None, dict[str, str], bool]:
         key = key.replace("-", "_")
         if not eq:
             # `--key value`, or a bare boolean flag such as `--resume`.
-            if i < len(argv) and not argv[i].startswith("--"):
+            is_flag = key in FIELDS and _HINTS[key] in (bool, bool | None)
+            has_next = i < len(argv) and not argv[i].startswith("--")
+            if has_next and (not is_flag or _parse_bool(argv[i]) is not None):
                 value = argv[i]
                 i += 1
-            elif key in FIELDS and _HINTS[key] in (bool, bool | None):
+            elif is_flag:
                 value = "true"
             else:
                 raise ConfigError(f"option --{key} needs a value, e.g. --{key}=VALUE")
