@@ -25,6 +25,24 @@ from envs._validation import check_positive_int
 _FINAL_KEYS = frozenset(("final_obs", "_final_obs", "final_info", "_final_info"))
 
 
+class _NoInfo(dict):
+    """The empty, read-only info dict of every copy whose episode goes on.
+
+    One shared instance instead of thousands of fresh dicts each step: SB3 only reads these
+    (its wrappers write ``terminal_observation`` only into ended copies' dicts, which are fresh).
+    Writing raises instead of silently changing every copy's info.
+    """
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("this info dict is shared and read-only: copy it (dict(info)) to edit")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    update = setdefault = pop = popitem = clear = _read_only
+
+
+_NO_INFO = _NoInfo()
+
+
 class SB3VecEnv(VecEnv):
     """SB3 view of a Gymnasium ``VectorEnv`` with ``AutoresetMode.SAME_STEP``.
 
@@ -33,6 +51,8 @@ class SB3VecEnv(VecEnv):
     that go on, and for a copy whose episode ended ``{"terminal_observation": final obs,
     "TimeLimit.truncated": truncated and not terminated, **final info}`` (so ``is_success``
     reaches SB3's success-rate logging). ``dones = terminated | truncated``; rewards are float32.
+    Copies that go on all share one empty read-only dict (building thousands of fresh dicts per
+    step would cost more than the batched step itself); ended copies get their own dict.
 
     Attribute access (``get_attr``, ``set_attr``, ``env_method``) goes to the vector env itself,
     which holds all copies: each call returns that one result repeated for every index.
@@ -64,8 +84,7 @@ class SB3VecEnv(VecEnv):
         """Step the vector env and convert its infos to SB3's list of dicts."""
         obs, rewards, terminated, truncated, infos = self.venv.step(self._actions)
         dones = terminated | truncated
-        # One fresh dict per copy: SB3 wrappers (VecNormalize, VecFrameStack) write into them.
-        info_list: list[dict[str, Any]] = [{} for _ in range(self.num_envs)]
+        info_list: list[dict[str, Any]] = [_NO_INFO] * self.num_envs
         if infos:
             self._convert_infos(infos, info_list, terminated, truncated)
         return obs, rewards.astype(np.float32), dones, info_list
@@ -81,7 +100,7 @@ class SB3VecEnv(VecEnv):
         if final_mask is not None:
             final_obs, final_info = infos["final_obs"], infos.get("final_info", {})
             for i in np.flatnonzero(final_mask):
-                info = info_list[i]
+                info_list[i] = info = {}
                 info["terminal_observation"] = final_obs[i]
                 info["TimeLimit.truncated"] = bool(truncated[i] and not terminated[i])
                 info.update(_unbatch(final_info, i))
@@ -90,8 +109,10 @@ class SB3VecEnv(VecEnv):
             # Ended copies already started the next episode: their remaining info is reset info.
             done = terminated | truncated
             for i in range(self.num_envs):
-                target = self.reset_infos[i] if done[i] else info_list[i]
-                target.update(_unbatch(rest, i))
+                if done[i]:
+                    self.reset_infos[i].update(_unbatch(rest, i))
+                else:
+                    info_list[i] = _unbatch(rest, i)
 
     def close(self) -> None:
         """Close the vector env."""

@@ -20,6 +20,10 @@ def test_dones_terminal_observation_and_is_success():
     for _ in range(2):
         obs, rewards, dones, infos = venv.step(np.zeros(4, dtype=np.int64))
         assert not dones.any() and infos == [{}, {}, {}, {}]
+        assert all(isinstance(info, dict) and info.get("is_success") is None for info in infos)
+    with pytest.raises(TypeError, match="shared and read-only"):
+        infos[0]["terminal_observation"] = None  # a write must not leak into every copy's info
+    assert dict(infos[0]) == {} and infos[0].copy() == {}
     turn = np.array([1, 3, 1, 3])
     obs, rewards, dones, infos = venv.step(turn)
     assert dones.all() and rewards.dtype == np.float32
