@@ -98,12 +98,15 @@ class SB3VecEnv(VecEnv):
     ) -> None:
         final_mask = infos.get("_final_obs")
         if final_mask is not None:
-            final_obs, final_info = infos["final_obs"], infos.get("final_info", {})
-            for i in np.flatnonzero(final_mask):
-                info_list[i] = info = {}
-                info["terminal_observation"] = final_obs[i]
-                info["TimeLimit.truncated"] = bool(truncated[i] and not terminated[i])
-                info.update(_unbatch(final_info, i))
+            final_obs = infos["final_obs"]
+            columns = _columns(infos.get("final_info", {}))
+            time_limit = (truncated & ~terminated).tolist()
+            for i in np.flatnonzero(final_mask).tolist():
+                info = {"terminal_observation": final_obs[i], "TimeLimit.truncated": time_limit[i]}
+                for key, values, mask in columns:
+                    if mask is None or mask[i]:
+                        info[key] = _item(values, i)
+                info_list[i] = info
         rest = {k: v for k, v in infos.items() if k not in _FINAL_KEYS}
         if rest:
             # Ended copies already started the next episode: their remaining info is reset info.
@@ -145,6 +148,20 @@ class SB3VecEnv(VecEnv):
         return [None for _ in range(self.num_envs)]
 
 
+def _columns(infos: dict[str, Any]) -> list[tuple[str, Any, list[bool] | None]]:
+    """(key, values, mask) per key of a vector info dict; arrays become lists (Python scalars)
+    once, so that per-copy lookups are cheap. Nested dicts stay dicts (see ``_unbatch``)."""
+    out = []
+    for key, value in infos.items():
+        if key.startswith("_"):
+            continue
+        mask = infos.get(f"_{key}")
+        flat = isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype != object
+        values = value.tolist() if flat else value  # other arrays: rows are indexed per copy
+        out.append((key, values, None if mask is None else np.asarray(mask).tolist()))
+    return out
+
+
 def _unbatch(infos: dict[str, Any], i: int) -> dict[str, Any]:
     """Copy ``i``'s entries of a Gymnasium vector info dict (keys with a ``_key`` mask)."""
     out: dict[str, Any] = {}
@@ -154,12 +171,16 @@ def _unbatch(infos: dict[str, Any], i: int) -> dict[str, Any]:
         mask = infos.get(f"_{key}")
         if mask is not None and not mask[i]:
             continue
-        if isinstance(value, dict):
-            out[key] = _unbatch(value, i)
-        else:
-            item = value[i]
-            out[key] = item.item() if isinstance(item, np.generic) else item
+        out[key] = _item(value, i)
     return out
+
+
+def _item(values: Any, i: int) -> Any:
+    """Copy ``i``'s entry of a batched info value (a nested info dict, an array or a list)."""
+    if isinstance(values, dict):
+        return _unbatch(values, i)
+    item = values[i]
+    return item.item() if isinstance(item, np.generic) else item
 
 
 def make_sb3_vec_env(

@@ -81,3 +81,37 @@ def test_truncation_reaches_sb3_as_time_limit():
     assert all(
         info["TimeLimit.truncated"] is True and info["is_success"] is False for info in infos
     )
+
+
+def test_adapter_gives_the_same_results_over_sync_vector_env():
+    """The generic path (Gymnasium's own SAME_STEP infos) matches the batched env's."""
+    kwargs = {"memory_length": 2, "variant": "bakker"}
+    sync = gym.make_vec(
+        "memory/TMaze-v0",
+        num_envs=4,
+        vectorization_mode="sync",
+        vector_kwargs={"autoreset_mode": gym.vector.AutoresetMode.SAME_STEP},
+        **kwargs,
+    )
+    batched = gym.make_vec("memory/TMaze-v0", num_envs=4, **kwargs)
+    adapters = [SB3VecEnv(sync), SB3VecEnv(batched)]
+    for adapter in adapters:
+        adapter.seed(3)
+    obs = [adapter.reset() for adapter in adapters]
+    np.testing.assert_array_equal(*obs)
+    rng = np.random.default_rng(0)
+    ended = 0
+    for _ in range(60):
+        actions = rng.choice(4, size=4, p=[0.5, 0.2, 0.2, 0.1])
+        (o1, r1, d1, i1), (o2, r2, d2, i2) = (adapter.step(actions) for adapter in adapters)
+        np.testing.assert_array_equal(o1, o2)
+        np.testing.assert_array_equal(r1, r2)
+        np.testing.assert_array_equal(d1, d2)
+        for a, b in zip(i1, i2, strict=True):
+            assert a.keys() == b.keys()
+            if "terminal_observation" in a:
+                ended += 1
+                np.testing.assert_array_equal(a["terminal_observation"], b["terminal_observation"])
+                assert a["is_success"] is b["is_success"]
+                assert a["TimeLimit.truncated"] is b["TimeLimit.truncated"]
+    assert ended >= 8
