@@ -12,6 +12,7 @@ autoreset in both vector envs), so reset cost is included.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import gymnasium as gym
@@ -75,9 +76,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tasks", nargs="+", default=list(envs.TASKS))
     args = parser.parse_args(argv)
     kwargs = {"memory_length": args.memory_length}
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     print(
         f"env steps/s, {args.num_envs} envs, memory_length={args.memory_length}, "
-        f"~{args.seconds:g}s per cell"
+        f"~{args.seconds:g}s per cell, cores {cores}, load average {os.getloadavg()[0]:.1f}"
     )
     header = (
         "| task | single env | SyncVectorEnv | batched vector env | batched / Sync "
