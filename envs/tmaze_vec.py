@@ -124,18 +124,21 @@ def _bakker_obs_table(junction: int) -> np.ndarray:
 
 
 def _tables(junction: int) -> tuple[np.ndarray, np.ndarray]:
-    """Transition table ``next[cell * 4 + action]`` and observation rows ``obs[cell]``."""
+    """Transition table ``next[cell * 4 + action]`` and observation rows ``obs[cell]``.
+
+    Same rule as ``TMazeEnv.step``: slide along the corridor, turn only at the junction, leave an
+    arm only back to the junction; any other move bumps into a wall (stay). Built with numpy so
+    that long corridors cost no Python loop.
+    """
     up, down = junction + 1, junction + 2
-    xy = [(x, 0) for x in range(junction + 1)] + [(junction, 1), (junction, -1)]
-    index = {pos: c for c, pos in enumerate(xy)}
-    next_cell = np.zeros(len(xy) * 4, dtype=np.int64)
-    for c, (x, y) in enumerate(xy):
-        for a, (dx, dy) in enumerate(MOVES):
-            # Same rule as TMazeEnv.step: slide along the corridor, turn only at the junction.
-            nx = min(max(x + dx, 0), junction) if y == 0 else x
-            ny = min(max(y + dy, -1), 1) if nx == junction else y
-            next_cell[c * 4 + a] = index[(nx, ny)]
-    cell_obs = np.zeros((len(xy), 3), dtype=np.float32)
+    x = np.arange(junction + 1)
+    next_cell = np.repeat(np.arange(junction + 3), 4).reshape(-1, 4)  # default: stay
+    right, turn_up, left, turn_down = (MOVES.index(m) for m in ((1, 0), (0, 1), (-1, 0), (0, -1)))
+    next_cell[x, right] = np.minimum(x + 1, junction)
+    next_cell[x, left] = np.maximum(x - 1, 0)
+    next_cell[junction, turn_up], next_cell[junction, turn_down] = up, down
+    next_cell[up, turn_down] = next_cell[down, turn_up] = junction
+    cell_obs = np.zeros((junction + 3, 3), dtype=np.float32)
     cell_obs[junction:, 1] = 1.0
     cell_obs[up, 2], cell_obs[down, 2] = 1.0, -1.0
-    return next_cell, cell_obs
+    return next_cell.reshape(-1), cell_obs
