@@ -116,6 +116,13 @@ def test_offline_run_has_config_metrics_summary_and_model(tmp_path):
     assert "eval/success_rate/L=2" in summary["summary"]
     assert summary["summary"]["eval/video"]["_type"] == "video-file"
 
+    from recurrent_agents.run_plot import plot_history, read_history
+
+    rows = read_history(run_dir)
+    assert [r["global_step"] for r in rows] == sorted(steps)
+    png = plot_history(rows, tmp_path / "charts.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
 
 def _latest_steps(ckpt: Path) -> int:
     try:
