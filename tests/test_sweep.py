@@ -27,6 +27,17 @@ TINY = [
 GRID = ["--memory-lengths", "2,3", "--cores", "lstm,rnn", "--seeds", "0"]
 
 
+def _why(sweep_dir: Path) -> str:
+    """Cell statuses and the tail of each failed cell's log, for a readable failure."""
+    manifest = json.loads((sweep_dir / sweep.MANIFEST).read_text())
+    lines = [f"{name}: {cell['status']}" for name, cell in manifest["cells"].items()]
+    for name, cell in manifest["cells"].items():
+        log = sweep_dir / "runs" / name / "train.log"
+        if cell["status"] != "finished" and log.exists():
+            lines += [f"--- {log}", *log.read_text().splitlines()[-15:]]
+    return "\n".join(lines)
+
+
 def _csv(path: Path) -> list[dict]:
     with path.open() as fh:
         return list(csv.DictReader(fh))
@@ -37,7 +48,7 @@ def test_local_and_ray_backends_give_the_same_report(tmp_path: Path) -> None:
     ray = pytest.importorskip("ray")
     common = [*GRID, "--wandb-mode", "disabled", "--workers", "2"]
     local = tmp_path / "local"
-    assert sweep.main([*common, "--sweep-dir", str(local), "--", *TINY]) == 0
+    assert sweep.main([*common, "--sweep-dir", str(local), "--", *TINY]) == 0, _why(local)
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
@@ -45,7 +56,7 @@ def test_local_and_ray_backends_give_the_same_report(tmp_path: Path) -> None:
         code = sweep.main([*common, "--sweep-dir", str(remote), "--backend", "ray", "--", *TINY])
     finally:
         ray.shutdown()
-    assert code == 0
+    assert code == 0, _why(remote)
 
     for name in REPORT_FILES:
         assert (local / "report" / name).stat().st_size > 0
