@@ -95,37 +95,78 @@ def load_results(sweep_dir: str | Path) -> list[dict[str, Any]]:
     return results
 
 
-def _yaml_config(path: Path) -> dict[str, Any]:
-    import yaml
+_WANDB_BLOCK = 32768  # the .wandb transaction log is a leveldb-style log of 32 KiB blocks
+_WANDB_HEADER = 7  # ":W&B" + 2-byte magic + 1-byte version
 
-    raw = yaml.safe_load(path.read_text()) or {}
-    # wandb stores config items as {key: {"value": v, "desc": ...}}
-    return {
-        k: v.get("value") if isinstance(v, dict) and "value" in v else v for k, v in raw.items()
-    }
+
+def _wandb_log_records(data: bytes) -> list[bytes]:
+    """Payloads of a ``.wandb`` file (leveldb log format: FULL/FIRST/MIDDLE/LAST fragments)."""
+    if data[:4] != b":W&B":
+        raise ValueError("path must be a W&B .wandb transaction log (bad header)")
+    records, pending, pos = [], b"", _WANDB_HEADER
+    while pos + 7 <= len(data):
+        left = _WANDB_BLOCK - pos % _WANDB_BLOCK
+        if left < 7:  # block trailer padding
+            pos += left
+            continue
+        length = int.from_bytes(data[pos + 4 : pos + 6], "little")
+        kind = data[pos + 6]
+        chunk = data[pos + 7 : pos + 7 + length]
+        pos += 7 + length
+        if kind == 1:
+            records.append(chunk)
+        elif kind == 2:
+            pending = chunk
+        elif kind == 3:
+            pending += chunk
+        elif kind == 4:
+            records.append(pending + chunk)
+            pending = b""
+    return records
+
+
+def read_wandb_run_file(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(config, summary)`` of a W&B run from its ``.wandb`` file (works for offline runs)."""
+    from wandb.proto import wandb_internal_pb2 as pb
+
+    config: dict[str, Any] = {}
+    summary: dict[str, Any] = {}
+
+    def key_of(item: Any) -> str:
+        return item.key or ".".join(item.nested_key)
+
+    for payload in _wandb_log_records(Path(path).read_bytes()):
+        record = pb.Record()
+        record.ParseFromString(payload)
+        kind = record.WhichOneof("record_type")
+        if kind == "run":
+            config.update({key_of(i): json.loads(i.value_json) for i in record.run.config.update})
+        elif kind == "config":
+            config.update({key_of(i): json.loads(i.value_json) for i in record.config.update})
+        elif kind == "summary":
+            summary.update({key_of(i): json.loads(i.value_json) for i in record.summary.update})
+    return config, summary
 
 
 def load_wandb_offline(wandb_dir: str | Path, metric: str = "eval/success_rate") -> list[dict]:
-    """Results from W&B run directories (``*/files/config.yaml`` + ``wandb-summary.json``).
+    """Results from the W&B run directories under ``wandb_dir`` (offline or synced runs).
 
-    Finds every ``offline-run-*`` / ``run-*`` directory under ``wandb_dir`` whose summary holds
-    ``metric`` and whose config has ``core``, ``memory_length`` and ``seed``.
+    Reads every ``*.wandb`` transaction log (offline runs keep config and summary only there)
+    and keeps runs whose summary holds ``metric`` and whose config has ``core``,
+    ``memory_length`` and ``seed``.
     """
     wandb_dir = Path(wandb_dir)
     if not wandb_dir.is_dir():
         raise ValueError(f"wandb_dir must be an existing directory, got {str(wandb_dir)!r}")
     results = []
-    for summary_path in sorted(wandb_dir.rglob("files/wandb-summary.json")):
-        files = summary_path.parent
-        config_path = files / "config.yaml"
-        if not config_path.exists():
-            continue
+    for path in sorted(wandb_dir.rglob("*.wandb")):
+        if path.parent.name == "latest-run":
+            continue  # a symlink to a run already read
         try:
-            summary = json.loads(summary_path.read_text())
-            config = _yaml_config(config_path)
-        except Exception:  # noqa: BLE001 - a half-written run dir is skipped, not fatal
+            config, summary = read_wandb_run_file(path)
+        except Exception:  # noqa: BLE001 - a run still being written is skipped, not fatal
             continue
-        result = _result_from(config, summary, metric, source=str(files.parent))
+        result = _result_from(config, summary, metric, source=str(path.parent))
         if result is not None:
             results.append(result)
     return results

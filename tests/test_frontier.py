@@ -98,3 +98,28 @@ def test_cli_logs_table_to_wandb_offline(tmp_path: Path) -> None:
     assert (out / "frontier.png").exists()
     runs = list((out / "wandb").glob("offline-run-*/*.wandb"))
     assert len(runs) == 1 and runs[0].stat().st_size > 0
+
+
+def test_results_from_offline_wandb_runs(tmp_path: Path) -> None:
+    from recurrent_agents.tracking import init_wandb
+
+    for core, success in (("lstm", 1.0), ("rnn", 0.5)):
+        run = init_wandb(
+            project="p",
+            group="g",
+            job_type="train",
+            config={"task": "TMaze", "core": core, "memory_length": 7, "seed": 0},
+            mode="offline",
+            dir=tmp_path,
+        )
+        run.log({"eval/success_rate": 0.0})
+        run.summary["eval/success_rate"] = success  # the summary (last word) wins over history
+        run.finish()
+    import wandb
+
+    wandb.teardown()  # wandb-core may still be writing the last run's .wandb file until then
+    results = frontier.load_wandb_offline(tmp_path)
+    got = sorted((r["core"], r["memory_length"], r["eval_success_rate"]) for r in results)
+    assert got == [("lstm", 7, 1.0), ("rnn", 7, 0.5)]
+    report = frontier.write_report(results, tmp_path / "report")
+    assert report["horizons"] == {"lstm": 7, "rnn": 0}

@@ -1,0 +1,129 @@
+"""A real memory-frontier sweep on this machine, plus the gradient-flow plot of its cores.
+
+    python bench/frontier/run_frontier.py                      # defaults below, ~15 CPU-minutes
+    python bench/frontier/run_frontier.py --lengths 5,10 --cores lstm,rnn --steps 30000
+
+Runs ``train.py sweep`` (local backend, one run per CPU) into ``bench/frontier/sweeps/NAME``
+(git-ignored: models, logs, W&B runs), then ``train.py gradient-flow`` on the untrained cores and
+on the sweep's trained models at one memory length, and copies the small outputs (frontier
+CSV/MD/PNG, gradient-flow PNG/JSON, timings) to ``bench/frontier/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+
+def run(cmd: list[str]) -> float:
+    """Run a command from the repo root (echoed), fail loudly; return its wall time."""
+    print("$ " + " ".join(cmd), flush=True)
+    start = time.monotonic()
+    subprocess.run(cmd, cwd=REPO, check=True)
+    return time.monotonic() - start
+
+
+def main() -> int:
+    """Sweep, report, gradient flow; write bench/frontier/results/."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--task", default="TMaze")
+    p.add_argument("--lengths", default="5,10,15,20")
+    p.add_argument("--cores", default="lstm,gru,rnn")
+    p.add_argument("--seeds", default="0,1")
+    p.add_argument("--steps", type=int, default=100_000, help="env steps per run")
+    p.add_argument("--name", default="tmaze-frontier")
+    p.add_argument("--gradient-length", type=int, default=20, help="memory length of the plot")
+    p.add_argument("--wandb-mode", default="offline", choices=["offline", "disabled", "online"])
+    args = p.parse_args()
+
+    py = sys.executable
+    sweep_dir = HERE / "sweeps" / args.name
+    results = HERE / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    sweep_cmd = [
+        py,
+        "train.py",
+        "sweep",
+        "--task",
+        args.task,
+        "--memory-lengths",
+        args.lengths,
+        "--cores",
+        args.cores,
+        "--seeds",
+        args.seeds,
+        "--sweep-dir",
+        str(sweep_dir),
+        "--wandb-mode",
+        args.wandb_mode,
+        "--",
+        f"--total_timesteps={args.steps}",
+        "--video=false",
+        "--checkpoint_every=0",
+    ]
+    sweep_seconds = run(sweep_cmd)
+    for name in ("frontier.csv", "frontier.md", "frontier.png"):
+        shutil.copy(sweep_dir / "report" / name, results / name)
+
+    gf_dir = sweep_dir / "gradient_flow"
+    lengths = [int(x) for x in args.lengths.split(",")]
+    gl = args.gradient_length if args.gradient_length in lengths else max(lengths)
+    gf_cmd = [
+        py,
+        "train.py",
+        "gradient-flow",
+        "--task",
+        args.task,
+        "--memory-length",
+        str(gl),
+        "--cores",
+        f"rnn;gru;lstm;lstm:chrono_init={max(gl, 2)}",
+        "--sweep-dir",
+        str(sweep_dir),
+        "--out-dir",
+        str(gf_dir),
+        "--wandb-mode",
+        args.wandb_mode,
+    ]
+    gf_seconds = run(gf_cmd)
+    shutil.copy(gf_dir / "gradient_flow.png", results / "gradient_flow.png")
+    shutil.copy(gf_dir / "gradient_flow.json", results / "gradient_flow.json")
+    relative = [
+        *gf_cmd[:-4],
+        "--relative",
+        "--out-dir",
+        str(gf_dir / "relative"),
+        "--wandb-mode",
+        "disabled",
+    ]
+    run(relative)
+    shutil.copy(gf_dir / "relative" / "gradient_flow.png", results / "gradient_flow_relative.png")
+
+    manifest = json.loads((sweep_dir / "sweep.json").read_text())
+    cell_seconds = {k: v.get("seconds") for k, v in manifest["cells"].items()}
+    (results / "run_info.json").write_text(
+        json.dumps(
+            {
+                "sweep_command": " ".join(["python", *sweep_cmd[1:]]),
+                "gradient_flow_command": " ".join(["python", *gf_cmd[1:]]),
+                "sweep_wall_seconds": round(sweep_seconds, 1),
+                "gradient_flow_wall_seconds": round(gf_seconds, 1),
+                "cell_seconds": cell_seconds,
+            },
+            indent=1,
+        )
+    )
+    print(f"wrote {results}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
