@@ -73,7 +73,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         policy_kwargs: dict[str, Any] | None = None,
         verbose: int = 0,
         seed: int | None = None,
-        device: th.device | str = "cpu",
+        device: th.device | str = "auto",
         _init_setup_model: bool = True,
     ) -> None:
         if not isinstance(n_steps, int) or n_steps < 1:
@@ -153,7 +153,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         for _ in range(n_rollout_steps):
             with th.no_grad():
                 obs_tensor = th.as_tensor(self._last_obs, device=self.device)
-                starts = th.as_tensor(self._last_episode_starts, dtype=th.float32)
+                starts = th.as_tensor(
+                    self._last_episode_starts, dtype=th.float32, device=self.device
+                )
                 actions, values, log_probs, states = self.policy(obs_tensor, states, starts)
             clipped_actions = actions.cpu().numpy()
             if is_box:
@@ -180,7 +182,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             last_values = self.policy.predict_values(
                 th.as_tensor(self._last_obs, device=self.device),
                 states.vf,
-                th.as_tensor(dones, dtype=th.float32),
+                th.as_tensor(dones, dtype=th.float32, device=self.device),
             )
         rollout_buffer.compute_returns_and_advantage(last_values=last_values, dones=dones)
         callback.update_locals(locals())
@@ -204,7 +206,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         )
         with th.no_grad():
             vf_state = tuple(s[:, idx] for s in states.vf)
-            values = self.policy.predict_values(terminal_obs, vf_state, th.zeros(len(idx)))
+            starts = th.zeros(len(idx), device=self.device)
+            values = self.policy.predict_values(terminal_obs, vf_state, starts)
         rewards[idx] += self.gamma * values.cpu().numpy().reshape(-1)
 
     def _advantage_scale(self) -> tuple[float, float]:
@@ -228,6 +231,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         entropy_losses, pg_losses, value_losses, clip_fractions = [], [], [], []
         grad_norms, approx_kl_divs = [], []
         continue_training = True
+        params = list(self.policy.parameters())
         for epoch in range(self.n_epochs):
             approx_kl_divs = []
             for batch in self.rollout_buffer.get(self.batch_size):
@@ -270,9 +274,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
                 self.policy.optimizer.zero_grad()
                 loss.backward()
-                grad_norm = th.nn.utils.clip_grad_norm_(
-                    self.policy.parameters(), self.max_grad_norm
-                )
+                grad_norm = th.nn.utils.clip_grad_norm_(params, self.max_grad_norm)
                 grad_norms.append(grad_norm.item())
                 self.policy.optimizer.step()
             self._n_updates += 1

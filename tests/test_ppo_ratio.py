@@ -98,3 +98,16 @@ def test_cue_step_gets_gradient_from_decision_step() -> None:
     assert cue_grad > 0.0
     # Nothing leaks between sequences.
     assert obs.grad[:, col + 1 :].abs().sum().item() == 0.0
+
+
+def test_time_limit_truncation_bootstraps_with_the_critic() -> None:
+    env = DummyVecEnv([lambda: gym.wrappers.TimeLimit(CueEnv(8), max_episode_steps=3)] * 2)
+    model = RecurrentPPO("MlpPolicy", env, n_steps=7, policy_kwargs=dict(hidden_size=8), seed=0)
+    _, callback = model._setup_learn(100, callback=None)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    buffer = model.rollout_buffer
+    # Episodes are cut at 3 steps (never reaching the reward): the last step of each gets
+    # gamma * V(terminal obs), non-zero for an untrained critic; other steps keep reward 0.
+    last_steps = buffer.episode_starts[1:] > 0
+    assert np.all(buffer.rewards[:-1][last_steps] != 0.0)
+    assert np.all(buffer.rewards[:-1][~last_steps] == 0.0)
