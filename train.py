@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 # Subcommands of stream D's tools: name -> module with `main(argv) -> int`.
@@ -30,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if split_argv(argv)[2]:
-            print(help_text())
+            try:
+                print(help_text(), flush=True)
+            except BrokenPipeError:  # e.g. `train.py --help | head`
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
         config = build_config(argv)
         from recurrent_agents.training import format_result, run_training
