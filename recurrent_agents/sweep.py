@@ -193,6 +193,8 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
         raise ValueError(f"threads_per_run must be a positive int, got {args.threads_per_run}")
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"workers must be a positive int, got {args.workers}")
+    if not 0.0 < args.threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {args.threshold}")
     if args.address and args.backend != "ray":
         raise ValueError(f"address needs backend ray, got backend {args.backend!r}")
     from recurrent_agents import available_cores

@@ -185,6 +185,7 @@ def test_failed_cell_and_report(tmp_path: Path, fake_train: Path) -> None:
         (["--cores", "lstm,transformer"], "cores must be registered"),
         (["--workers", "0"], "workers"),
         (["--address", "auto"], "address needs backend ray"),
+        (["--threshold", "1.5"], "threshold"),
     ],
 )
 def test_bad_input(tmp_path: Path, capsys, bad: list[str], message: str) -> None:
