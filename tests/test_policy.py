@@ -71,3 +71,21 @@ def test_core_options_reach_the_core() -> None:
     assert th.allclose(rnn.bias_ih_l0[8:16] + rnn.bias_hh_l0[8:16], th.full((8,), 2.0))
     with pytest.raises(ValueError, match="core must be one of"):
         make_policy(core="nope")
+
+
+def test_evaluate_actions_uses_sb3_contrib_layout() -> None:
+    th.manual_seed(0)
+    policy = make_policy(core="gru", hidden_size=8)
+    obs, actions = th.randn(5, 3, 3), th.randint(0, 4, (5, 3))
+    starts = th.zeros(5, 3)
+    starts[0] = 1.0
+    states = policy.initial_state(3)
+    with th.no_grad():
+        values, log_prob, entropy = policy.evaluate_sequences(obs, actions, states, starts)
+        # sb3-contrib flattens (n_seq, max_len) sequence-major.
+        flat = policy.evaluate_actions(
+            obs.transpose(0, 1).reshape(15, 3), actions.T.flatten(), states, starts.T.flatten()
+        )
+    assert th.allclose(flat[0].flatten(), values.T.flatten())
+    assert th.allclose(flat[1], log_prob.T.flatten())
+    assert th.allclose(flat[2], entropy.T.flatten())
