@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -320,11 +322,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python train.py sweep``; returns the exit status."""
     own, extra = _split_extra(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(own)
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        # A scheduler's SIGTERM stops the runs (checkpointed) like Ctrl-C instead of orphaning
+        # them. Installing a SIGINT handler also un-ignores SIGINT for the children (a shell
+        # starts background jobs with SIGINT ignored, and an ignored signal survives exec).
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return run_sweep(args, extra)
     except (ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _terminate_as_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

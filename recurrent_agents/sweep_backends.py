@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,14 +65,17 @@ class _Children:
     def add(self, proc: subprocess.Popen) -> None:
         with self._lock:
             self._procs.add(proc)
+            late = self.stopping  # started while the sweep was being stopped
+        if late:
+            _signal_group(proc, signal.SIGINT)
 
     def discard(self, proc: subprocess.Popen) -> None:
         with self._lock:
             self._procs.discard(proc)
 
     def terminate_all(self) -> None:
-        self.stopping = True
         with self._lock:
+            self.stopping = True
             procs = list(self._procs)
         for proc in procs:
             # SIGINT first: train.py saves a checkpoint on KeyboardInterrupt, so --resume resumes
@@ -95,14 +98,14 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
 def run_job(job: Job, children: _Children | None = None) -> Outcome:
     """Run one job to completion in its own process group; stdout+stderr to its log file."""
     start = time.monotonic()
+    if children is not None and children.stopping:
+        return Outcome(job.name, -int(signal.SIGINT), 0.0)
     run_dir = Path(job.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **job.env}
     with (run_dir / LOG_FILE).open("ab") as log:
         log.write(f"$ {' '.join(job.cmd)}\n".encode())
         log.flush()
-        if children is not None and children.stopping:
-            return Outcome(job.name, -int(signal.SIGINT), 0.0)
         proc = subprocess.Popen(
             job.cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
@@ -126,12 +129,15 @@ def run_local(jobs: Sequence[Job], workers: int, on_done: OnDone | None = None) 
     # threads only wait on subprocesses: the work (and the GIL-free parallelism) is in the children
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sweep")
     try:
-        futures = [pool.submit(run_job, job, children) for job in jobs]
-        for fut in as_completed(futures):
-            outcome = fut.result()
-            outcomes.append(outcome)
-            if on_done:
-                on_done(outcome)
+        pending = {pool.submit(run_job, job, children) for job in jobs}
+        while pending:
+            # a timeout keeps the main thread waking up, so SIGINT/SIGTERM handlers get to run
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for fut in done:
+                outcome = fut.result()
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
     except KeyboardInterrupt:
         children.terminate_all()
         raise

@@ -269,3 +269,53 @@ def test_wandb_sweep_files_produce_valid_train_commands(path: Path) -> None:
 
 def test_sweep_files_exist() -> None:
     assert len(SWEEP_FILES) >= 2
+
+
+SLOW_TRAIN = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    run_dir = Path([a for a in sys.argv if a.startswith("--run_dir=")][0].split("=", 1)[1])
+    try:
+        time.sleep(60)
+    except KeyboardInterrupt:  # train.py checkpoints here
+        (run_dir / "interrupted").write_text("yes")
+        sys.exit(130)
+    """
+)
+
+
+def test_sigterm_stops_every_run_and_lets_it_checkpoint(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    script = tmp_path / "slow_train.py"
+    script.write_text(SLOW_TRAIN)
+    sd = tmp_path / "sw"
+    code = "import sys; from recurrent_agents import sweep; sys.exit(sweep.main(sys.argv[1:]))"
+    argv = [
+        "--memory-lengths",
+        "5,10",
+        "--cores",
+        "lstm,rnn",
+        "--seeds",
+        "0",
+        "--sweep-dir",
+        str(sd),
+        "--train-script",
+        str(script),
+        "--workers",
+        "2",
+        "--no-report",
+    ]
+    proc = subprocess.Popen([sys.executable, "-c", code, *argv], cwd=REPO)
+    deadline = time.monotonic() + 30
+    while len(list(sd.glob("runs/*/train.log"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)  # let the children reach their sleep
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 130
+    interrupted = sorted(p.parent.name for p in sd.glob("runs/*/interrupted"))
+    assert interrupted == ["TMaze-lstm-L10-s0", "TMaze-rnn-L10-s0"]
+    assert not list(sd.glob("runs/*L5*/train.log"))  # nothing new started after the signal
