@@ -133,11 +133,11 @@ def _latest_steps(ckpt: Path) -> int:
 
 def test_sigkill_then_resume_continues_from_last_checkpoint(tmp_path):
     run_dir = tmp_path / "run"
-    total = 24576
+    total = 12288
     args = [
         *TINY,
         f"--total_timesteps={total}",
-        "--checkpoint_every=2048",
+        "--checkpoint_every=1024",
         f"--run_dir={run_dir}",
         "--video=false",
     ]
@@ -148,7 +148,7 @@ def test_sigkill_then_resume_continues_from_last_checkpoint(tmp_path):
         env=_env(),
     )
     deadline = time.monotonic() + 90
-    while _latest_steps(run_dir / "checkpoints") < 4096 and proc.poll() is None:
+    while _latest_steps(run_dir / "checkpoints") < 2048 and proc.poll() is None:
         assert time.monotonic() < deadline, "no checkpoint written"
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
