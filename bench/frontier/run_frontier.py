@@ -107,22 +107,42 @@ def main() -> int:
     run(relative)
     shutil.copy(gf_dir / "relative" / "gradient_flow.png", results / "gradient_flow_relative.png")
 
-    manifest = json.loads((sweep_dir / "sweep.json").read_text())
-    cell_seconds = {k: v.get("seconds") for k, v in manifest["cells"].items()}
-    (results / "run_info.json").write_text(
-        json.dumps(
-            {
-                "sweep_command": " ".join(["python", *sweep_cmd[1:]]),
-                "gradient_flow_command": " ".join(["python", *gf_cmd[1:]]),
-                "sweep_wall_seconds": round(sweep_seconds, 1),
-                "gradient_flow_wall_seconds": round(gf_seconds, 1),
-                "cell_seconds": cell_seconds,
-            },
-            indent=1,
-        )
-    )
+    write_run_info(sweep_dir, results, sweep_cmd, gf_cmd, sweep_seconds, gf_seconds)
     print(f"wrote {results}")
     return 0
+
+
+PER_RUN_KEYS = ("task", "memory_length", "core", "seed", "run_dir", "wandb_group", "wandb_name")
+
+
+def write_run_info(
+    sweep_dir: Path,
+    results: Path,
+    sweep_cmd: list[str],
+    gf_cmd: list[str],
+    sweep_seconds: float | None,
+    gf_seconds: float | None,
+) -> None:
+    """Commands, timings and the resolved training config of the runs (run_info.json).
+
+    The config is read back from the runs' result.json files: it is what actually trained
+    (defaults resolved); more than one variant means the code changed during the sweep.
+    """
+    manifest = json.loads((sweep_dir / "sweep.json").read_text())
+    configs: dict[str, list[str]] = {}
+    for path in sorted((sweep_dir / "runs").glob("*/result.json")):
+        config = json.loads(path.read_text()).get("config", {})
+        shared = {k: v for k, v in config.items() if k not in PER_RUN_KEYS}
+        configs.setdefault(json.dumps(shared, sort_keys=True), []).append(path.parent.name)
+    info = {
+        "sweep_command": " ".join(["python", *sweep_cmd[1:]]),
+        "gradient_flow_command": " ".join(["python", *gf_cmd[1:]]),
+        "sweep_wall_seconds": sweep_seconds and round(sweep_seconds, 1),
+        "gradient_flow_wall_seconds": gf_seconds and round(gf_seconds, 1),
+        "cell_seconds": {k: v.get("seconds") for k, v in manifest["cells"].items()},
+        "train_configs": [{"config": json.loads(k), "runs": v} for k, v in configs.items()],
+    }
+    (results / "run_info.json").write_text(json.dumps(info, indent=1))
 
 
 if __name__ == "__main__":
