@@ -86,3 +86,32 @@ def test_unknown_key_in_yaml_names_file(tmp_path):
     path.write_text("cores: lstm\n")
     with pytest.raises(C.ConfigError, match=r"unknown key in bad.yaml: cores \(did you mean core"):
         C.build_config([f"--config={path}"])
+
+
+def _train_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_cli", ROOT / "train.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_train_main_help_and_bad_input_status(capsys):
+    train = _train_module()
+    assert train.main(["--help"]) == 0
+    assert "--memory_length=INT" in capsys.readouterr().out
+    assert train.main(["--total_timesteps=0"]) == 2
+    assert "total_timesteps must be a positive int, got 0" in capsys.readouterr().err
+
+
+def test_subcommands_dispatch_to_stream_d_modules(monkeypatch):
+    import types
+
+    train = _train_module()
+    calls = []
+    for name, module_name in train.SUBCOMMANDS.items():
+        fake = types.SimpleNamespace(main=lambda argv, name=name: calls.append((name, argv)) or 3)
+        monkeypatch.setitem(sys.modules, module_name, fake)
+        assert train.main([name, "--x", "1"]) == 3
+    assert calls == [(name, ["--x", "1"]) for name in train.SUBCOMMANDS]
