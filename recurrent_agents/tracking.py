@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import wandb
@@ -24,6 +25,20 @@ def _note(message: str) -> None:
     print(f"[tracking] {message}", file=sys.stderr, flush=True)
 
 
+def _local_settings() -> wandb.Settings:
+    """wandb's settings from its settings file and env vars, without starting its service.
+
+    (`wandb.setup()` would start wandb-core and export WANDB_SERVICE to child processes.)
+    """
+    settings = wandb.Settings()
+    config_dir = os.environ.get("WANDB_CONFIG_DIR")
+    base = Path(config_dir).expanduser() if config_dir else Path("~/.config/wandb").expanduser()
+    settings.settings_system = str(base / "settings")
+    settings.update_from_system_settings()
+    settings.update_from_env_vars(dict(os.environ))
+    return settings
+
+
 def api_key_configured() -> bool:
     """Whether a W&B API key is configured (env var, .netrc or wandb settings); no network."""
     if os.environ.get("WANDB_API_KEY") or os.environ.get("WANDB_IDENTITY_TOKEN_FILE"):
@@ -31,7 +46,7 @@ def api_key_configured() -> bool:
     try:
         from wandb.sdk.lib import wbauth
 
-        settings = wandb.setup().settings
+        settings = _local_settings()
         if wbauth.read_netrc_auth(host=wbauth.HostUrl(settings.base_url)):
             return True
         return bool(settings.api_key)
@@ -113,6 +128,10 @@ def init_wandb(
         A `wandb` Run (a disabled, no-op run if nothing else worked).
     """
     first = resolve_mode(mode)
+    if first == "online" and not api_key_configured():
+        # wandb would prompt for a key (blocking in a terminal) or fail; offline needs none.
+        _note("wandb_mode=online but no API key is configured (wandb login); logging offline.")
+        first = "offline"
     env_mode = os.environ.get("WANDB_MODE")
     if env_mode is not None and env_mode.strip().lower() not in (*WANDB_MODES, "dryrun", "shared"):
         # wandb.Settings validates WANDB_MODE and would reject every init attempt.

@@ -54,6 +54,7 @@ def test_failed_init_falls_back_and_says_so_once(no_key, tmp_path, monkeypatch, 
         return real_init(*args, mode=mode, **kwargs)
 
     monkeypatch.setattr(wandb, "init", flaky_init)
+    monkeypatch.setattr(tracking, "api_key_configured", lambda: True)
     run = tracking.init_wandb(
         project="p", group=None, job_type="test", config={}, mode="online", dir=tmp_path
     )
@@ -62,3 +63,30 @@ def test_failed_init_falls_back_and_says_so_once(no_key, tmp_path, monkeypatch, 
     assert modes == ["online", "offline", "disabled"]
     lines = [line for line in capsys.readouterr().err.splitlines() if "init failed" in line]
     assert len(lines) == 1 and "continuing disabled" in lines[0] and "second line" in lines[0]
+
+
+def test_online_without_key_goes_offline_without_prompting(no_key, tmp_path, capsys):
+    run = tracking.init_wandb(
+        project="p", group=None, job_type="test", config={}, mode="online", dir=tmp_path
+    )
+    run.finish()
+    assert run.settings.mode == "offline"
+    assert "no API key is configured" in capsys.readouterr().err
+
+
+def test_key_detection_does_not_start_the_wandb_service(monkeypatch, tmp_path):
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    monkeypatch.delenv("WANDB_SERVICE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("WANDB_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.delenv("NETRC", raising=False)
+    assert tracking.api_key_configured() is False
+    (tmp_path / ".netrc").write_text(
+        f"machine {tracking._local_settings().base_url.split('//')[1]}"
+        f" login user password {'k' * 40}\n"
+    )
+    (tmp_path / ".netrc").chmod(0o600)
+    assert tracking.api_key_configured() is True
+    import os
+
+    assert "WANDB_SERVICE" not in os.environ
