@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 # Subcommands of stream D's tools: name -> module with `main(argv) -> int`.
@@ -19,6 +20,11 @@ SUBCOMMANDS = {
     "dashboard": "recurrent_agents.dashboard",
     "gradient-flow": "recurrent_agents.diagnostics",
 }
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Signal handler: turn SIGTERM into KeyboardInterrupt (checkpoint, then exit)."""
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         config = build_config(argv)
         from recurrent_agents.training import format_result, run_training
+
+        # A terminated run (e.g. a sweep cancelling it) checkpoints like Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
 
         result = run_training(config)
     except ConfigError as exc:
