@@ -227,13 +227,23 @@ def build_cells(results: Iterable[dict[str, Any]]) -> list[Cell]:
     return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length))
 
 
-def memory_horizons(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> dict[str, int]:
-    """Per core: the largest memory length solved (>= threshold) on every seed; 0 if none."""
+def memory_horizons(
+    cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD, *, contiguous: bool = False
+) -> dict[str, int]:
+    """Per core: the largest memory length solved (>= threshold) on every seed; 0 if none.
+
+    ``contiguous``: the largest length up to which *every* measured length is solved (a stricter
+    reading that a failed short length, e.g. a collapsed seed, pulls down).
+    """
     horizons: dict[str, int] = {}
-    for c in cells:
-        horizons.setdefault(c.core, 0)
-        if c.solved(threshold):
-            horizons[c.core] = max(horizons[c.core], c.memory_length)
+    for core in sorted({c.core for c in cells}):
+        mine = sorted((c for c in cells if c.core == core), key=lambda c: c.memory_length)
+        horizons[core] = 0
+        for c in mine:
+            if c.solved(threshold):
+                horizons[core] = c.memory_length
+            elif contiguous:
+                break
     return horizons
 
 
@@ -292,14 +302,16 @@ def markdown(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> str
                 )
         lines.append(f"| {length} | " + " | ".join(row) + " |")
     horizons = memory_horizons(cells, threshold)
+    strict = memory_horizons(cells, threshold, contiguous=True)
     lines += [
         "",
-        f"Memory horizon: the largest length solved at >= {threshold:.0%} on every seed.",
+        f"Memory horizon: the largest length solved at >= {threshold:.0%} on every seed "
+        "(contiguous: every shorter measured length solved too).",
         "",
-        "| core | memory horizon |",
-        "|---|---:|",
+        "| core | memory horizon | contiguous |",
+        "|---|---:|---:|",
     ]
-    lines += [f"| {core} | {horizons[core]} |" for core in cores]
+    lines += [f"| {core} | {horizons[core]} | {strict[core]} |" for core in cores]
     return "\n".join(lines) + "\n"
 
 
@@ -369,10 +381,25 @@ def write_report(
         "json": out_dir / "frontier.json",
     }
     paths["md"].write_text(markdown(cells, threshold))
+    strict = memory_horizons(cells, threshold, contiguous=True)
     paths["json"].write_text(
-        json.dumps({"threshold": threshold, "horizons": horizons, "rows": rows}, indent=1)
+        json.dumps(
+            {
+                "threshold": threshold,
+                "horizons": horizons,
+                "contiguous_horizons": strict,
+                "rows": rows,
+            },
+            indent=1,
+        )
     )
-    return {"cells": cells, "rows": rows, "horizons": horizons, "paths": paths}
+    return {
+        "cells": cells,
+        "rows": rows,
+        "horizons": horizons,
+        "contiguous_horizons": strict,
+        "paths": paths,
+    }
 
 
 def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
@@ -400,6 +427,7 @@ def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
     )
     for core, horizon in report["horizons"].items():
         run.summary[f"frontier/horizon/{core}"] = horizon
+        run.summary[f"frontier/contiguous_horizon/{core}"] = report["contiguous_horizons"][core]
 
 
 # ----------------------------------------------------------------------------- CLI

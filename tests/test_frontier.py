@@ -63,7 +63,7 @@ def test_report_files_and_known_horizon(tmp_path: Path) -> None:
     assert row["n_seeds"] == "3" and row["solved_all_seeds"] == "False"
 
     md = (tmp_path / "report" / "frontier.md").read_text()
-    assert "| lstm | 20 |" in md and "| gru | 0 |" in md
+    assert "| lstm | 20 | 20 |" in md and "| gru | 0 | 0 |" in md
     assert "| 10 | 0.50 [0.50, 0.50] (n=3) | 0.95 [0.90, 1.00] (n=3) **ok** |" in md
     saved = json.loads((tmp_path / "report" / "frontier.json").read_text())
     assert saved["horizons"] == HORIZON
@@ -74,6 +74,15 @@ def test_threshold_changes_horizon(tmp_path: Path) -> None:
     cells = frontier.build_cells(frontier.load_results(tmp_path))
     assert frontier.memory_horizons(cells, threshold=0.5) == {"lstm": 50, "rnn": 20, "gru": 50}
     assert frontier.memory_horizons(cells, threshold=1.0) == {"lstm": 5, "rnn": 0, "gru": 0}
+    assert frontier.memory_horizons(cells, threshold=0.9, contiguous=True) == HORIZON
+    gaps = frontier.build_cells(
+        [
+            {"core": "gru", "memory_length": m, "seed": 0, "eval_success_rate": v}
+            for m, v in ((5, 0.0), (10, 1.0), (20, 1.0))  # a collapsed run at the short length
+        ]
+    )
+    assert frontier.memory_horizons(gaps) == {"gru": 20}
+    assert frontier.memory_horizons(gaps, contiguous=True) == {"gru": 0}
 
 
 def test_bad_input(tmp_path: Path) -> None:

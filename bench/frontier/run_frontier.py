@@ -45,7 +45,8 @@ def main() -> int:
     args = p.parse_args()
 
     py = sys.executable
-    sweep_dir = HERE / "sweeps" / args.name
+    rel = (HERE / "sweeps" / args.name).relative_to(REPO)  # commands run from REPO: short paths
+    sweep_dir = REPO / rel
     results = HERE / "results"
     results.mkdir(parents=True, exist_ok=True)
     sweep_cmd = [
@@ -61,7 +62,7 @@ def main() -> int:
         "--seeds",
         args.seeds,
         "--sweep-dir",
-        str(sweep_dir),
+        str(rel),
         "--wandb-mode",
         args.wandb_mode,
         "--",
@@ -87,9 +88,9 @@ def main() -> int:
         "--cores",
         f"rnn;gru;lstm;lstm:chrono_init={max(gl, 2)}",
         "--sweep-dir",
-        str(sweep_dir),
+        str(rel),
         "--out-dir",
-        str(gf_dir),
+        str(rel / "gradient_flow"),
         "--wandb-mode",
         args.wandb_mode,
     ]
@@ -100,7 +101,7 @@ def main() -> int:
         *gf_cmd[:-4],
         "--relative",
         "--out-dir",
-        str(gf_dir / "relative"),
+        str(rel / "gradient_flow" / "relative"),
         "--wandb-mode",
         "disabled",
     ]
