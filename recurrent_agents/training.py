@@ -85,6 +85,8 @@ def _prepare_run_dir(cfg: TrainConfig) -> tuple[Path, dict[str, Any] | None]:
         _note(f"--resume: no checkpoint in {ckpt_dir}, starting from scratch")
     if state is None:
         # A fresh run must not be resumed later from an older run's checkpoints.
+        if not cfg.resume and checkpoint.load_latest(ckpt_dir) is not None:
+            _note(f"fresh run: replacing the checkpoints in {ckpt_dir} (--resume continues them)")
         shutil.rmtree(ckpt_dir, ignore_errors=True)
         (run_dir / RESULT_FILE).unlink(missing_ok=True)
     else:
