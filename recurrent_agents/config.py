@@ -67,9 +67,11 @@ class TrainConfig:
     core: str = _f("lstm", "recurrent core (recurrent_agents.available_cores())")
     hidden_size: int = _f(64, "recurrent state size")
     num_layers: int = _f(1, "stacked recurrent layers")
-    shared_core: bool | None = _f(None, "actor and critic share one core (None: policy default)")
-    forget_bias: float | None = _f(None, "LSTM forget-gate bias init (None: policy default)")
-    chrono_init: bool | None = _f(None, "chrono initialisation of gate biases (None: default)")
+    shared_core: bool | None = _f(None, "actor and critic share one core (default: the policy's)")
+    forget_bias: float | None = _f(None, "LSTM forget-gate bias init (default: the policy's)")
+    chrono_init: bool | None = _f(
+        None, "chrono initialisation of gate biases (default: the policy's)"
+    )
     # PPO (None: recurrent_agents.defaults)
     learning_rate: float | None = _f(None, "Adam learning rate")
     n_steps: int | None = _f(None, "rollout length per env per update")
@@ -400,6 +402,9 @@ def help_text(prog: str = "train.py") -> str:
             default = ",".join(default) or "none"
         meta = _type_name(_HINTS[name]).replace(" or None", "").replace("list of str", "A,B")
         option = f"  --{name}={meta.upper()}"
-        lines.append(f"{option:<38} {f.metadata['help']} [default: {default}]")
+        text = f.metadata["help"]
+        if not (default is None and "default" in text):  # the help already says it
+            text += f" [default: {default}]"
+        lines.append(f"{option:<38} {text}")
     lines.append(f"{'  -h, --help':<38} show this help and exit")
     return "\n".join(lines)
