@@ -69,8 +69,8 @@ class TrainConfig:
     num_layers: int = _f(1, "stacked recurrent layers")
     shared_core: bool | None = _f(None, "actor and critic share one core (default: the policy's)")
     forget_bias: float | None = _f(None, "LSTM forget-gate bias init (default: the policy's)")
-    chrono_init: bool | None = _f(
-        None, "chrono initialisation of gate biases (default: the policy's)"
+    chrono_init: int | None = _f(
+        None, "chrono gate-bias init for memory length T_max (Tallec & Ollivier; default: off)"
     )
     # PPO (None: recurrent_agents.defaults)
     learning_rate: float | None = _f(None, "Adam learning rate")
