@@ -242,8 +242,9 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         )
     try:
         _log_final(run, cfg, model, model_path, result)
-    finally:
         run.finish()
+    except Exception as exc:  # noqa: BLE001 - W&B trouble must not lose the finished run
+        _note(f"W&B logging at the end failed ({type(exc).__name__}: {exc}); see result.json")
     checkpoint.atomic_write_json(run_dir / RESULT_FILE, result)
     return result
 
