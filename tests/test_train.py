@@ -173,3 +173,23 @@ def test_sigkill_then_resume_continues_from_last_checkpoint(tmp_path):
 
     model = RecurrentPPO.load(run_dir / "model.zip", device="cpu")
     assert model.num_timesteps == total
+
+
+def test_misconfigured_wandb_does_not_stop_training(tmp_path):
+    run_dir = tmp_path / "run"
+    env = dict(_env(), WANDB_MODE="online", WANDB_API_KEY="not-a-key")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "train.py"), *TINY, "--total_timesteps=512", "--video=false"]
+        + [f"--run_dir={run_dir}", "--checkpoint_every=0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    failures = [line for line in proc.stderr.splitlines() if "init failed" in line]
+    assert len(failures) == 1 and "continuing offline" in failures[0]
+    result = json.loads((run_dir / "result.json").read_text())
+    assert result["status"] == "finished" and result["wandb_run_dir"]
+    summary = json.loads(_leet(result["wandb_run_dir"], "--summary"))
+    assert summary["state"] == "finished" and "eval/success_rate" in summary["summary"]
