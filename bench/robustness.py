@@ -20,7 +20,7 @@ import torch as th
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
 
-CELLS = [("TMaze", 5), ("TMaze", 10), ("DelayedCue", 10)]
+CELLS = [("TMaze", 10), ("DelayedCue", 10), ("TMaze", 5)]
 
 
 def greedy_success(model, task: str, memory_length: int, n_envs: int, seed: int) -> float:

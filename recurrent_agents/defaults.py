@@ -10,9 +10,9 @@ from typing import Any
 #: PPO hyperparameters that train every built-in core on the memory tasks without collapsing
 #: (see the robustness table in the README, produced by bench/robustness.py).
 PPO_DEFAULTS: dict[str, Any] = {
-    "learning_rate": 1e-3,
-    "n_steps": 128,
-    "batch_size": 256,
+    "learning_rate": 5e-4,
+    "n_steps": 256,
+    "batch_size": 512,
     "n_epochs": 8,
     "gamma": 0.99,
     "gae_lambda": 0.95,
@@ -20,7 +20,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "clip_range_vf": None,
     "normalize_advantage": True,
     "advantage_std_floor": 0.1,
-    "ent_coef": 0.01,
+    "ent_coef": 0.02,
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,
     "target_kl": 0.02,
