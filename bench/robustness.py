@@ -44,9 +44,7 @@ def greedy_success(model, task: str, memory_length: int, n_envs: int, seed: int)
 def run_cell(task: str, memory_length: int, core: str, seed: int, steps: int, chunks: int):
     """Train one run, evaluating greedily after each of ``chunks`` equal chunks."""
     env = make_sb3_vec_env(task, 8, seed=seed, memory_length=memory_length)
-    model = RecurrentPPO(
-        "MlpPolicy", env, policy_kwargs=dict(core=core, hidden_size=32), seed=seed
-    )
+    model = RecurrentPPO("MlpPolicy", env, policy_kwargs=dict(core=core, hidden_size=32), seed=seed)
     rows, start = [], time.perf_counter()
     for k in range(chunks):
         model.learn(steps // chunks, reset_num_timesteps=k == 0)
