@@ -6,8 +6,9 @@ import pytest
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
 
-BUDGET = 40_960  # env steps before the first evaluation
-MORE = 20_480  # further training that must not undo it
+# Same settings as bench/robustness.py (seed 0), whose full grid is in bench/results/.
+BUDGET = 81_920  # env steps before the first evaluation
+MORE = 16_384  # further training that must not undo it
 
 
 def greedy_success(model: RecurrentPPO, task: str, n_episodes: int = 100) -> float:
