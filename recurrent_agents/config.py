@@ -90,7 +90,7 @@ class TrainConfig:
     normalize_advantage: bool | None = _f(None, "normalise advantages per minibatch")
     target_kl: float | None = _f(None, "stop an update's epochs early above this KL")
     # run
-    total_timesteps: int = _f(100_000, "env steps to train for")
+    total_timesteps: int = _f(200_000, "env steps to train for")
     n_envs: int = _f(8, "parallel envs (one batched numpy env)")
     seed: int = _f(0, "random seed (envs, torch, numpy)")
     device: str = _f("cpu", "torch device")
