@@ -41,6 +41,21 @@ def key_from_generator(rng: np.random.Generator, size: int) -> np.ndarray:
     return rng.integers(0, 2**64, size=size, dtype=np.uint64)
 
 
+def next_episode(
+    key: np.ndarray | None, episode: int, seed: int | None, rng: np.random.Generator
+) -> tuple[np.ndarray, int]:
+    """A single env's ``(key, episode index)`` after ``reset(seed=seed)``.
+
+    A seed restarts the episode sequence; the first reset of a never-seeded env takes its key from
+    ``rng`` (the env's ``np_random``); any other reset moves on to the next episode.
+    """
+    if seed is not None:
+        return key_from_seed(seed), 0
+    if key is None:
+        return key_from_generator(rng, 1), 0
+    return key, episode + 1
+
+
 def episode_key(keys: np.ndarray, episodes: np.ndarray | int) -> np.ndarray:
     """Per-episode hash: the source of an episode's cue and of its per-step draws."""
     e = np.atleast_1d(np.asarray(episodes, dtype=np.uint64))

@@ -64,15 +64,7 @@ class DelayedCueEnv(gym.Env[np.ndarray, int]):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Start a new episode with a fresh cue; ``seed`` restarts the episode sequence."""
         super().reset(seed=seed)
-        if seed is not None or self._key is None:
-            self._key = (
-                _rng.key_from_seed(seed)
-                if seed is not None
-                else _rng.key_from_generator(self.np_random, 1)
-            )
-            self._episode = 0
-        else:
-            self._episode += 1
+        self._key, self._episode = _rng.next_episode(self._key, self._episode, seed, self.np_random)
         self._episode_key = _rng.episode_key(self._key, self._episode)
         self._cue = int(_rng.uniform_int(self._episode_key, self.num_cues)[0])
         self._t = 0

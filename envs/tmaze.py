@@ -95,15 +95,7 @@ class TMazeEnv(gym.Env[np.ndarray, int]):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Start a new episode with a fresh cue; ``seed`` restarts the episode sequence."""
         super().reset(seed=seed)
-        if seed is not None or self._key is None:
-            self._key = (
-                _rng.key_from_seed(seed)
-                if seed is not None
-                else _rng.key_from_generator(self.np_random, 1)
-            )
-            self._episode = 0
-        else:
-            self._episode += 1
+        self._key, self._episode = _rng.next_episode(self._key, self._episode, seed, self.np_random)
         draw = _rng.episode_key(self._key, self._episode)
         self._cue = 1 if _rng.uniform_int(draw, 2)[0] == 1 else -1
         self._x, self._y, self._t = self.start, 0, 0
