@@ -18,7 +18,13 @@ from sb3_contrib.common.recurrent.type_aliases import RNNStates
 
 
 class SequenceBatch(NamedTuple):
-    """A minibatch of padded sequences; every tensor is time-major ``[T, B, ...]``."""
+    """A minibatch of padded sequences; padded tensors are time-major ``[T, B, ...]``.
+
+    ``valid`` holds the flat indices (into ``[T * B]``) of the non-padding steps, in row-major
+    order: ``x.reshape(-1)[valid]`` equals ``x[mask]`` without a boolean-mask scan.
+    ``targets`` holds, for those steps, the columns of :data:`TARGETS` (advantages already
+    normalised with the scale passed to ``get``).
+    """
 
     observations: th.Tensor
     actions: th.Tensor
@@ -29,6 +35,12 @@ class SequenceBatch(NamedTuple):
     states: RNNStates
     episode_starts: th.Tensor
     mask: th.Tensor
+    valid: th.Tensor
+    targets: th.Tensor
+
+
+#: Columns of ``SequenceBatch.targets``.
+TARGETS = ("old_values", "old_log_prob", "advantages", "returns")
 
 
 class SequenceRolloutBuffer:
@@ -122,13 +134,16 @@ class SequenceRolloutBuffer:
             self.advantages[step] = last_gae
         self.returns = self.advantages + values
 
-    def _build_sequences(self) -> dict[str, th.Tensor]:
-        """Cut each env's column at episode starts and pad all sequences to ``[T_max, N]``."""
+    def _build_sequences(self) -> dict[str, th.Tensor | np.ndarray]:
+        """Cut each env's column at episode starts and pad all sequences to ``[T_max, N]``.
+
+        Built once per rollout, so a minibatch is a few ``index_select`` calls on these.
+        Index arrays and masks stay in numpy: slicing them costs far less than a torch op.
+        """
         starts = self.episode_starts.T.copy()  # [n_envs, n_steps], env-major like the flat index
         starts[:, 0] = 1.0
         flat_starts = np.flatnonzero(starts.reshape(-1))
         lengths = np.diff(np.append(flat_starts, self.n_steps * self.n_envs))
-        env_of_seq = flat_starts // self.n_steps
         t_max = int(lengths.max())
         offsets = np.arange(t_max)[:, None]
         valid = offsets < lengths[None, :]
@@ -136,29 +151,31 @@ class SequenceRolloutBuffer:
         flat_idx = flat_starts[None, :] + np.minimum(offsets, lengths[None, :] - 1)
         time_idx = th.as_tensor(flat_idx % self.n_steps, device=self.device)
         env_idx = th.as_tensor(flat_idx // self.n_steps, device=self.device)
-
-        def gather(x: th.Tensor) -> th.Tensor:
-            return x[time_idx, env_idx]
-
-        def to_t(x: np.ndarray) -> th.Tensor:
-            return th.as_tensor(x, device=self.device)
-
-        mask = to_t(valid)
-        envs = th.as_tensor(env_of_seq, device=self.device)
+        # Rollout tensors are time-major [n_steps, n_envs]; flat_idx is env-major.
+        rollout_idx = (flat_idx % self.n_steps) * self.n_envs + flat_idx // self.n_steps
+        per_step = th.stack(
+            [
+                self.values,
+                self.log_probs,
+                th.as_tensor(self.advantages, device=self.device),
+                th.as_tensor(self.returns, device=self.device),
+            ],
+            dim=-1,
+        )  # [n_steps, n_envs, len(TARGETS)]
         return {
-            "observations": gather(self.observations),
-            "actions": gather(self.actions),
-            "old_values": gather(self.values),
-            "old_log_prob": gather(self.log_probs),
-            "advantages": gather(to_t(self.advantages)),
-            "returns": gather(to_t(self.returns)),
-            "episode_starts": gather(to_t(self.episode_starts)) * mask,
-            "mask": mask,
-            "lengths": to_t(lengths),
-            "envs": envs,
+            "observations": self.observations[time_idx, env_idx],
+            "actions": self.actions[time_idx, env_idx],
+            "per_step": per_step[time_idx, env_idx],
+            "targets": per_step.reshape(-1, len(TARGETS)),
+            "episode_starts": self.episode_starts[flat_idx % self.n_steps, flat_idx // self.n_steps]
+            * valid,
+            "valid": valid,
+            "rollout_idx": rollout_idx,
+            "lengths": lengths,
+            "envs": flat_starts // self.n_steps,
         }
 
-    def sequences(self) -> dict[str, th.Tensor]:
+    def sequences(self) -> dict[str, th.Tensor | np.ndarray]:
         """All sequences of the rollout, padded, time-major (built once per rollout)."""
         if not self.full:
             raise ValueError(f"buffer must be full before sampling, got {self.pos}/{self.n_steps}")
@@ -166,43 +183,57 @@ class SequenceRolloutBuffer:
             self._sequences = self._build_sequences()
         return self._sequences
 
-    def get(self, batch_size: int | None = None, shuffle: bool = True) -> Iterator[SequenceBatch]:
+    def get(
+        self,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        advantage_scale: tuple[float, float] = (0.0, 1.0),
+    ) -> Iterator[SequenceBatch]:
         """Yield minibatches of whole sequences holding about ``batch_size`` valid steps each.
 
         The number of minibatches is ``round(n_steps * n_envs / batch_size)``; shuffled
         sequences are assigned to them by their cumulative length, so no sequence is cut.
+        ``advantage_scale`` (mean, std) normalises the advantages in ``targets``.
         """
         seqs = self.sequences()
-        lengths = seqs["lengths"].cpu().numpy()
+        lengths = seqs["lengths"]
         total = int(lengths.sum())
         n_seq = len(lengths)
         n_batches = 1 if batch_size is None else max(1, min(n_seq, round(total / batch_size)))
         order = np.random.permutation(n_seq) if shuffle else np.arange(n_seq)
         cum_before = np.cumsum(lengths[order]) - lengths[order]
         batch_of = (cum_before * n_batches) // total
+        adv_mean, adv_std = advantage_scale
+        targets = seqs["targets"].clone()
+        targets[:, TARGETS.index("advantages")].sub_(adv_mean).div_(adv_std)
         for b in range(n_batches):
             idx_np = order[batch_of == b]
             if len(idx_np) == 0:
                 continue
             t_len = int(lengths[idx_np].max())
+            mask_np = seqs["valid"][:t_len, idx_np]
             idx = th.as_tensor(idx_np, device=self.device)
-            envs = seqs["envs"][idx]
-
-            def pick(name: str, idx: th.Tensor = idx, t_len: int = t_len) -> th.Tensor:
-                return seqs[name][:t_len, idx]
-
-            states = RNNStates(
-                tuple(s[:, envs] for s in self.initial_states.pi),
-                tuple(s[:, envs] for s in self.initial_states.vf),
+            envs = th.as_tensor(seqs["envs"][idx_np], device=self.device)
+            per_step = seqs["per_step"][:t_len].index_select(1, idx)
+            rollout_idx = th.as_tensor(
+                seqs["rollout_idx"][:t_len, idx_np][mask_np], device=self.device
             )
+            old_values, old_log_prob, advantages, returns = per_step.unbind(-1)
             yield SequenceBatch(
-                observations=pick("observations"),
-                actions=pick("actions"),
-                old_values=pick("old_values"),
-                old_log_prob=pick("old_log_prob"),
-                advantages=pick("advantages"),
-                returns=pick("returns"),
-                states=states,
-                episode_starts=pick("episode_starts"),
-                mask=pick("mask"),
+                observations=seqs["observations"][:t_len].index_select(1, idx),
+                actions=seqs["actions"][:t_len].index_select(1, idx),
+                old_values=old_values,
+                old_log_prob=old_log_prob,
+                advantages=advantages,
+                returns=returns,
+                states=RNNStates(
+                    tuple(s.index_select(1, envs) for s in self.initial_states.pi),
+                    tuple(s.index_select(1, envs) for s in self.initial_states.vf),
+                ),
+                episode_starts=th.as_tensor(
+                    seqs["episode_starts"][:t_len, idx_np], device=self.device
+                ),
+                mask=th.as_tensor(mask_np, device=self.device),
+                valid=th.as_tensor(np.flatnonzero(mask_np), device=self.device),
+                targets=targets.index_select(0, rollout_idx),
             )

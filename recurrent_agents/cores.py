@@ -130,7 +130,7 @@ class LSTMCore(RecurrentCore):
             x, c = th.lstm_cell(x, (state[0][layer], state[1][layer]), *weights)
             hs.append(x)
             cs.append(c)
-        return x, (th.stack(hs), th.stack(cs))
+        return x, (_stack_layers(hs), _stack_layers(cs))
 
 
 class GRUCore(RecurrentCore):
@@ -225,7 +225,12 @@ def _cell_step(
     for layer, weights in enumerate(_layer_weights(rnn)):
         x = cell(x, state[0][layer], *weights)
         hs.append(x)
-    return x, (th.stack(hs),)
+    return x, (_stack_layers(hs),)
+
+
+def _stack_layers(states: list[th.Tensor]) -> th.Tensor:
+    """Per-layer states ``[B, H]`` as ``(num_layers, B, H)`` (a view for one layer, no copy)."""
+    return states[0].unsqueeze(0) if len(states) == 1 else th.stack(states)
 
 
 def _init_gate_biases(

@@ -149,20 +149,24 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     def _features(self, obs: th.Tensor) -> th.Tensor:
         return BasePolicy.extract_features(self, obs, self.features_extractor)
 
-    def _latents_seq(
-        self, obs: th.Tensor, states: RNNStates, episode_starts: th.Tensor
+    def _run_cores(
+        self, features: th.Tensor, states: RNNStates, keep: th.Tensor, step: bool
     ) -> tuple[th.Tensor, th.Tensor, RNNStates]:
-        """Core outputs for ``obs[T, B, ...]``; returns (latent_pi, latent_vf, new states)."""
-        t, b = episode_starts.shape
-        features = self._features(obs.reshape(t * b, *obs.shape[2:])).reshape(t, b, -1)
-        out_pi, state_pi = self.core_actor(features, states.pi, episode_starts)
+        """Actor and critic core outputs from ``states`` reset where ``keep`` is 0.
+
+        The fast path of training and rollouts: resets happen only at the first step, so each
+        core runs once, as one step (``step=True``, ``features[B, F]``) or a whole sequence.
+        """
+        run = "forward_step" if step else "forward_sequence"
+        out_pi, state_pi = getattr(self.core_actor, run)(
+            features, tuple(s * keep for s in states.pi)
+        )
         if self.shared_core:
-            out_vf, state_vf = out_pi, state_pi
-        else:
-            out_vf, state_vf = self.core_critic(features, states.vf, episode_starts)
-        latent_pi = self.mlp_extractor.forward_actor(out_pi)
-        latent_vf = self.mlp_extractor.forward_critic(out_vf)
-        return latent_pi, latent_vf, RNNStates(state_pi, state_vf)
+            return out_pi, out_pi, RNNStates(state_pi, state_pi)
+        out_vf, state_vf = getattr(self.core_critic, run)(
+            features, tuple(s * keep for s in states.vf)
+        )
+        return out_pi, out_vf, RNNStates(state_pi, state_vf)
 
     def evaluate_sequences(
         self, obs: th.Tensor, actions: th.Tensor, states: RNNStates, episode_starts: th.Tensor
@@ -172,7 +176,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         One core call per batch: the caller guarantees that episode starts only occur at t=0.
         """
         t, b = episode_starts.shape
-        latent_pi, latent_vf, _ = self._latents_seq(obs, states, episode_starts)
+        features = self._features(obs.reshape(t * b, *obs.shape[2:])).reshape(t, b, -1)
+        keep = (1.0 - episode_starts[0].to(features.dtype)).view(1, b, 1)
+        out_pi, out_vf, _ = self._run_cores(features, states, keep, step=False)
+        latent_pi = self.mlp_extractor.forward_actor(out_pi)
+        latent_vf = self.mlp_extractor.forward_critic(out_vf)
         values = self.value_net(latent_vf).reshape(t, b)
         if self._discrete:
             log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
@@ -211,10 +219,10 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         deterministic: bool = False,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
         """One step for a batch of envs: actions, values, log-probs, new states."""
-        starts = episode_starts.reshape(1, -1)
-        latent_pi, latent_vf, states = self._latents_seq(obs.unsqueeze(0), lstm_states, starts)
-        actions, log_prob = self._act(latent_pi[0], deterministic)
-        values = self.value_net(latent_vf[0])
+        keep = 1.0 - episode_starts.reshape(1, -1, 1).to(th.float32)
+        out_pi, out_vf, states = self._run_cores(self._features(obs), lstm_states, keep, step=True)
+        actions, log_prob = self._act(self.mlp_extractor.forward_actor(out_pi), deterministic)
+        values = self.value_net(self.mlp_extractor.forward_critic(out_vf))
         actions = actions.reshape((-1, *self.action_space.shape))
         return actions, values, log_prob, states
 

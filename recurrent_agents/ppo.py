@@ -22,6 +22,18 @@ from recurrent_agents.policy import RecurrentActorCriticPolicy
 _D = PPO_DEFAULTS
 
 
+@th.no_grad()
+def clip_grad_norm(grads: list[th.Tensor], max_norm: float) -> th.Tensor:
+    """``torch.nn.utils.clip_grad_norm_`` for same-device grads, with identical numerics.
+
+    The torch version regroups the tensors by device twice per call and takes a norm of each
+    per-tensor norm; for a small policy that Python overhead costs as much as the Adam step.
+    """
+    total_norm = th.linalg.vector_norm(th.stack(th._foreach_norm(grads)))
+    th._foreach_mul_(grads, th.clamp(max_norm / (total_norm + 1e-6), max=1.0))
+    return total_norm
+
+
 class RecurrentPPO(_ContribRecurrentPPO):
     """PPO with a recurrent policy whose core is any registered :class:`RecurrentCore`.
 
@@ -151,7 +163,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         is_box = isinstance(self.action_space, spaces.Box)
         dones = self._last_episode_starts
         for _ in range(n_rollout_steps):
-            with th.no_grad():
+            # inference_mode skips autograd bookkeeping on every op (cheaper than no_grad); its
+            # tensors are only copied into the buffer, never saved for backward.
+            with th.inference_mode():
                 obs_tensor = th.as_tensor(self._last_obs, device=self.device)
                 starts = th.as_tensor(
                     self._last_episode_starts, dtype=th.float32, device=self.device
@@ -228,71 +242,78 @@ class RecurrentPPO(_ContribRecurrentPPO):
             else None
         )
         adv_mean, adv_std = self._advantage_scale()
-        entropy_losses, pg_losses, value_losses, clip_fractions = [], [], [], []
-        grad_norms, approx_kl_divs = [], []
+        # Per-minibatch statistics stay tensors until the end: one sync instead of five each.
+        stats: list[th.Tensor] = []
+        grad_norms: list[th.Tensor] = []
+        approx_kl_divs: list[float] = []
         continue_training = True
         params = list(self.policy.parameters())
         for epoch in range(self.n_epochs):
             approx_kl_divs = []
-            for batch in self.rollout_buffer.get(self.batch_size):
-                mask = batch.mask
+            batches = self.rollout_buffer.get(self.batch_size, advantage_scale=(adv_mean, adv_std))
+            for batch in batches:
                 values, log_prob, entropy = self.policy.evaluate_sequences(
                     batch.observations, batch.actions, batch.states, batch.episode_starts
                 )
-                advantages = (batch.advantages[mask] - adv_mean) / adv_std
-                log_ratio = log_prob[mask] - batch.old_log_prob[mask]
+                # Valid (non-padding) steps only, in the order of batch.targets.
+                old_values, old_log_prob, advantages, returns = batch.targets.unbind(-1)
+                log_prob = log_prob.reshape(-1)[batch.valid]
+                log_ratio = log_prob - old_log_prob
                 ratio = th.exp(log_ratio)
                 policy_loss = -th.min(
                     advantages * ratio,
                     advantages * th.clamp(ratio, 1 - clip_range, 1 + clip_range),
                 ).mean()
-                values_pred = values[mask]
+                values_pred = values.reshape(-1)[batch.valid]
                 if clip_range_vf is not None:
-                    old_values = batch.old_values[mask]
                     values_pred = old_values + th.clamp(
                         values_pred - old_values, -clip_range_vf, clip_range_vf
                     )
-                value_loss = ((batch.returns[mask] - values_pred) ** 2).mean()
+                value_loss = ((returns - values_pred) ** 2).mean()
                 if entropy is None:
-                    entropy_loss = log_prob[mask].mean()
+                    entropy_loss = log_prob.mean()
                 else:
-                    entropy_loss = -entropy[mask].mean()
+                    entropy_loss = -entropy.reshape(-1)[batch.valid].mean()
                 loss = policy_loss + self.ent_coef * entropy_loss + self.vf_coef * value_loss
 
                 with th.no_grad():
-                    approx_kl_div = ((ratio - 1) - log_ratio).mean().item()
-                approx_kl_divs.append(approx_kl_div)
-                pg_losses.append(policy_loss.item())
-                value_losses.append(value_loss.item())
-                entropy_losses.append(entropy_loss.item())
-                clip_fractions.append(((ratio - 1).abs() > clip_range).float().mean().item())
-                if self.target_kl is not None and approx_kl_div > 1.5 * self.target_kl:
-                    continue_training = False
-                    if self.verbose >= 1:
-                        print(f"Early stopping at epoch {epoch}: approx_kl {approx_kl_div:.3f}")
-                    break
+                    approx_kl = ((ratio - 1) - log_ratio).mean()
+                    clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()
+                    stats.append(th.stack([policy_loss, value_loss, entropy_loss, clip_fraction]))
+                if self.target_kl is not None:
+                    approx_kl_divs.append(approx_kl.item())
+                    if approx_kl_divs[-1] > 1.5 * self.target_kl:
+                        continue_training = False
+                        if self.verbose >= 1:
+                            print(f"Early stopping at epoch {epoch}: approx_kl {approx_kl:.3f}")
+                        break
+                else:
+                    approx_kl_divs.append(approx_kl)
 
                 self.policy.optimizer.zero_grad()
                 loss.backward()
-                grad_norm = th.nn.utils.clip_grad_norm_(params, self.max_grad_norm)
-                grad_norms.append(grad_norm.item())
+                grads = [p.grad for p in params if p.grad is not None]
+                grad_norms.append(clip_grad_norm(grads, self.max_grad_norm))
                 self.policy.optimizer.step()
             self._n_updates += 1
             if not continue_training:
                 break
 
+        pg_loss, value_loss, entropy_loss, clip_fraction = th.stack(stats).mean(0).tolist()
+        approx_kl = float(np.mean([float(kl) for kl in approx_kl_divs]))
         buffer = self.rollout_buffer
         explained_var = explained_variance(
             buffer.values.cpu().numpy().flatten(), buffer.returns.flatten()
         )
-        self.logger.record("train/entropy_loss", float(np.mean(entropy_losses)))
-        self.logger.record("train/policy_gradient_loss", float(np.mean(pg_losses)))
-        self.logger.record("train/value_loss", float(np.mean(value_losses)))
-        self.logger.record("train/approx_kl", float(np.mean(approx_kl_divs)))
-        self.logger.record("train/clip_fraction", float(np.mean(clip_fractions)))
+        self.logger.record("train/entropy_loss", entropy_loss)
+        self.logger.record("train/policy_gradient_loss", pg_loss)
+        self.logger.record("train/value_loss", value_loss)
+        self.logger.record("train/approx_kl", approx_kl)
+        self.logger.record("train/clip_fraction", clip_fraction)
         self.logger.record("train/loss", loss.item())
         self.logger.record("train/explained_variance", float(explained_var))
-        self.logger.record("train/grad_norm", float(np.mean(grad_norms)) if grad_norms else 0.0)
+        grad_norm = float(th.stack(grad_norms).mean()) if grad_norms else 0.0
+        self.logger.record("train/grad_norm", grad_norm)
         self.logger.record("train/advantage_scale", adv_std)
         self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
         self.logger.record("train/clip_range", clip_range)
