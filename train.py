@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 
-# Subcommands of stream D's tools: name -> module with `main(argv) -> int`.
+# Sweep and analysis subcommands: name -> module with `main(argv) -> int`.
 SUBCOMMANDS = {
     "sweep": "recurrent_agents.sweep",
     "report": "recurrent_agents.frontier",

@@ -21,7 +21,7 @@ import yaml
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 WANDB_MODES = ("online", "offline", "disabled")
-# Used only when recurrent_agents.defaults (stream B's tuned values) has no entry for a key.
+# Used only when recurrent_agents.defaults (the tuned PPO values) has no entry for a key.
 FALLBACK_PPO_DEFAULTS: dict[str, Any] = {
     "learning_rate": 3e-4,
     "n_steps": 128,
@@ -163,7 +163,7 @@ def ppo_defaults() -> dict[str, Any]:
 
 
 def available_cores() -> list[str]:
-    """Core names from stream B's registry."""
+    """Core names from the core registry."""
     try:
         from recurrent_agents import available_cores as _available
     except ImportError:

@@ -381,7 +381,7 @@ def policy_gradient_flow(
 
     The decision step's loss is ``-log pi(a | obs_0..T)`` where ``a`` is ``action`` or, by default,
     the policy's greedy action at the decision step. Path: features extractor -> ``core_actor``
-    -> ``mlp_extractor.forward_actor`` -> action distribution (SB3 / stream B names).
+    -> ``mlp_extractor.forward_actor`` -> action distribution (SB3 names).
     """
     from stable_baselines3.common.policies import BasePolicy
 

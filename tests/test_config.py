@@ -105,7 +105,7 @@ def test_train_main_help_and_bad_input_status(capsys):
     assert "total_timesteps must be a positive int, got 0" in capsys.readouterr().err
 
 
-def test_subcommands_dispatch_to_stream_d_modules(monkeypatch):
+def test_subcommands_dispatch_to_sweep_and_analysis_modules(monkeypatch):
     import types
 
     train = _train_module()

@@ -39,7 +39,7 @@ class LinearCore(nn.Module):
 
 
 class TorchCore(nn.Module):
-    """Minimal RecurrentCore around nn.RNN / nn.LSTM (same interface as stream B's cores)."""
+    """Minimal RecurrentCore around nn.RNN / nn.LSTM (the same interface as the built-in cores)."""
 
     def __init__(self, rnn: nn.Module) -> None:
         super().__init__()
