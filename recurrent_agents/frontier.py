@@ -200,10 +200,29 @@ def _result_from(
         SUCCESS_KEY: summary[metric],
         "status": "finished",
         "result_path": source,
+        "config": config,
     }
 
 
 # ----------------------------------------------------------------------------- table
+
+
+#: Core options that make a run a variant of its core, with a curve of its own on the frontier.
+CORE_VARIANT_OPTIONS = ("chrono_init", "forget_bias")
+
+
+def core_label(core: str, config: dict[str, Any] | None) -> str:
+    """The frontier's curve name: the core, plus any gate-init option the run set.
+
+    ``lstm`` with ``chrono_init=100`` is ``lstm chrono_init=100``: a different initialisation
+    changes what the core remembers, so it must not be averaged with the plain core.
+    """
+    options = [
+        f"{key}={config[key]}"
+        for key in CORE_VARIANT_OPTIONS
+        if (config or {}).get(key) is not None
+    ]
+    return " ".join([core, *options])
 
 
 def build_cells(results: Iterable[dict[str, Any]]) -> list[Cell]:
@@ -214,7 +233,8 @@ def build_cells(results: Iterable[dict[str, Any]]) -> list[Cell]:
     cells: dict[tuple[str, str, int], Cell] = {}
     for r in results:
         try:
-            core, length, seed = str(r["core"]), int(r["memory_length"]), int(r["seed"])
+            core = core_label(str(r["core"]), r.get("config"))
+            length, seed = int(r["memory_length"]), int(r["seed"])
             success = float(r[SUCCESS_KEY])
         except (KeyError, TypeError, ValueError) as exc:
             where = r.get("result_path", "a result")

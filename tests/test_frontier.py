@@ -132,3 +132,28 @@ def test_results_from_offline_wandb_runs(tmp_path: Path) -> None:
     assert got == [("lstm", 7, 1.0), ("rnn", 7, 0.5)]
     report = frontier.write_report(results, tmp_path / "report")
     assert report["horizons"] == {"lstm": 7, "rnn": 0}
+
+
+def test_gate_init_variants_get_their_own_curve() -> None:
+    base = {"task": "TMaze", "memory_length": 50, "status": "finished"}
+    results = [
+        {**base, "core": "lstm", "seed": 0, "eval_success_rate": 0.5, "config": {}},
+        {
+            **base,
+            "core": "lstm",
+            "seed": 0,
+            "eval_success_rate": 1.0,
+            "config": {"chrono_init": 50},
+        },
+        {
+            **base,
+            "core": "lstm",
+            "seed": 1,
+            "eval_success_rate": 0.9,
+            "config": {"chrono_init": 50},
+        },
+    ]
+    cells = {c.core: c for c in frontier.build_cells(results)}
+    assert set(cells) == {"lstm", "lstm chrono_init=50"}
+    assert cells["lstm"].success_by_seed == {0: 0.5}
+    assert cells["lstm chrono_init=50"].success_by_seed == {0: 1.0, 1: 0.9}
