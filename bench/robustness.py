@@ -19,26 +19,15 @@ import torch as th
 
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
+from recurrent_agents.evaluation import evaluate
 
 CELLS = [("TMaze", 10), ("DelayedCue", 10), ("TMaze", 5)]
 
 
 def greedy_success(model, task: str, memory_length: int, n_envs: int, seed: int) -> float:
-    """Greedy success rate over ``n_envs`` fresh episodes (one per env, fixed-length tasks)."""
-    env = make_sb3_vec_env(task, n_envs, seed=seed, monitor=False, memory_length=memory_length)
-    obs, state = env.reset(), None
-    starts = np.ones(n_envs, dtype=bool)
-    finished = np.zeros(n_envs, dtype=bool)
-    success = np.zeros(n_envs, dtype=bool)
-    while not finished.all():
-        action, state = model.predict(obs, state=state, episode_start=starts, deterministic=True)
-        obs, _, dones, infos = env.step(action)
-        for i in np.flatnonzero(dones & ~finished):
-            success[i] = bool(infos[i].get("is_success", False))
-        finished |= dones
-        starts = dones
-    env.close()
-    return float(success.mean())
+    """Greedy success rate over ``n_envs`` fresh episodes (one per env)."""
+    kwargs = {"memory_length": memory_length}
+    return evaluate(model, task, kwargs, n_envs, seed=seed, n_envs=n_envs)["success_rate"]
 
 
 def run_cell(task: str, memory_length: int, core: str, seed: int, steps: int, chunks: int):
