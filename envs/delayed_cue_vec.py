@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from envs import _rng
-from envs._validation import check_bool, check_positive_int, check_render_mode
+from envs._validation import check_render_mode
 from envs._vector import BatchedMemoryEnv
 from envs.delayed_cue import DelayedCueEnv
 
@@ -25,12 +25,11 @@ class DelayedCueVecEnv(BatchedMemoryEnv):
         distractors: bool = False,
         render_mode: str | None = None,
     ) -> None:
-        self.memory_length = check_positive_int("memory_length", memory_length)
-        self.num_cues = check_positive_int("num_cues", num_cues, minimum=2)
-        self.distractors = check_bool("distractors", distractors)
+        single = DelayedCueEnv(memory_length, num_cues, distractors)  # validates the kwargs
+        self.memory_length, self.num_cues = single.memory_length, single.num_cues
+        self.distractors = single.distractors
         # Rendering is per copy: use DelayedCueEnv(render_mode=...) for pictures or videos.
         self.render_mode = check_render_mode(render_mode, [])
-        single = DelayedCueEnv(self.memory_length, self.num_cues, self.distractors)
         self._setup(num_envs, single.observation_space, self.num_cues)
         n, width = self.num_envs, self.num_cues + 2
         steps = np.arange(self.memory_length + 2)

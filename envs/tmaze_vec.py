@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from envs import _rng
-from envs._validation import check_choice, check_positive_int, check_render_mode
+from envs._validation import check_render_mode
 from envs._vector import BatchedMemoryEnv
 from envs.tmaze import (
     BAKKER_BUMP,
@@ -13,7 +13,6 @@ from envs.tmaze import (
     BAKKER_OBS,
     BAKKER_WRONG,
     MOVES,
-    VARIANTS,
     TMazeEnv,
 )
 
@@ -33,11 +32,10 @@ class TMazeVecEnv(BatchedMemoryEnv):
         variant: str = "passive",
         render_mode: str | None = None,
     ) -> None:
-        self.memory_length = check_positive_int("memory_length", memory_length)
-        self.variant = check_choice("variant", variant, VARIANTS)
+        single = TMazeEnv(memory_length, variant)  # validates the kwargs
+        self.memory_length, self.variant = single.memory_length, single.variant
         # Rendering is per copy: use TMazeEnv(render_mode=...) for pictures or videos.
         self.render_mode = check_render_mode(render_mode, [])
-        single = TMazeEnv(self.memory_length, self.variant)
         self._setup(num_envs, single.observation_space, 4)
         self.junction, self.start, self.horizon = single.junction, single.start, single.horizon
         self.penalty, self.bakker = single.penalty, single.bakker
