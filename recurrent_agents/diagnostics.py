@@ -322,10 +322,9 @@ def collect_episode(
 def _make_env(task: str, memory_length: int) -> Any:
     import gymnasium as gym
 
-    import envs
+    from recurrent_agents.evaluation import env_id
 
-    env_id = envs.TASKS.get(task, task)
-    return gym.make(env_id, memory_length=memory_length)
+    return gym.make(env_id(task), memory_length=memory_length)
 
 
 def parse_core_spec(spec: str) -> tuple[str, dict[str, Any]]:
