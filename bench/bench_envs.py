@@ -37,18 +37,22 @@ def bench_single(env_id: str, seconds: float, **kwargs) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def bench_vector(venv: gym.vector.VectorEnv, seconds: float) -> float:
-    """Steps/s of a vector env (num_envs env steps per call)."""
-    n = venv.num_envs
+def _steps_per_second(step, num_actions: int, num_envs: int, seconds: float) -> float:
+    """Steps/s of ``step(actions)`` over a batch of ``num_envs`` copies (N env steps per call)."""
     rng = np.random.default_rng(0)
-    batches = [rng.integers(venv.single_action_space.n, size=n) for _ in range(32)]
-    venv.reset(seed=0)
+    batches = [rng.integers(num_actions, size=num_envs) for _ in range(32)]
     calls, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         for actions in batches:
-            venv.step(actions)
+            step(actions)
         calls += len(batches)
-    return calls * n / (time.perf_counter() - start)
+    return calls * num_envs / (time.perf_counter() - start)
+
+
+def bench_vector(venv: gym.vector.VectorEnv, seconds: float) -> float:
+    """Steps/s of a vector env (num_envs env steps per call)."""
+    venv.reset(seed=0)
+    return _steps_per_second(venv.step, venv.single_action_space.n, venv.num_envs, seconds)
 
 
 def bench_sb3(task: str, num_envs: int, seconds: float, **kwargs) -> float:
@@ -56,15 +60,8 @@ def bench_sb3(task: str, num_envs: int, seconds: float, **kwargs) -> float:
     from envs.sb3 import make_sb3_vec_env
 
     venv = make_sb3_vec_env(task, num_envs, seed=0, monitor=False, **kwargs)
-    rng = np.random.default_rng(0)
-    batches = [rng.integers(venv.action_space.n, size=num_envs) for _ in range(32)]
     venv.reset()
-    calls, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        for actions in batches:
-            venv.step(actions)
-        calls += len(batches)
-    return calls * num_envs / (time.perf_counter() - start)
+    return _steps_per_second(venv.step, venv.action_space.n, num_envs, seconds)
 
 
 def main(argv: list[str] | None = None) -> None:
