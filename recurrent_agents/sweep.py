@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -26,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.checkpoint import atomic_write_json
 from recurrent_agents.sweep_backends import (
     BACKENDS,
     Job,
@@ -180,12 +180,6 @@ def _split_extra(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return argv, []
 
 
-def _write_manifest(sweep_dir: Path, info: dict[str, Any]) -> None:
-    tmp = sweep_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(info, indent=1))
-    os.replace(tmp, sweep_dir / MANIFEST)
-
-
 def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
     """Run the grid described by parsed ``args``; return the exit status (0: every cell done)."""
     lengths = parse_int_list("memory_lengths", args.memory_lengths, 1)
@@ -256,7 +250,7 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
     }
     for cell_name in skipped:
         manifest["cells"][cell_name]["status"] = "finished (skipped)"
-    _write_manifest(sweep_dir, manifest)
+    atomic_write_json(sweep_dir / MANIFEST, manifest)
 
     done_count = 0
 
@@ -268,7 +262,7 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
         result = read_result(run_dir) or {}
         status = "finished" if ok else f"failed (exit {outcome.returncode})"
         manifest["cells"][outcome.name].update(status=status, seconds=round(outcome.seconds, 1))
-        _write_manifest(sweep_dir, manifest)
+        atomic_write_json(sweep_dir / MANIFEST, manifest)
         success = result.get("eval_success_rate")
         detail = f"success {success:.2f}" if ok and success is not None else status
         log = run_dir / "train.log"
