@@ -114,13 +114,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             if shared_core
             else make_core(core, self.features_dim, hidden_size, num_layers, **kwargs)
         )
-        # sb3-contrib code paths (and users) look for these names.
+        # sb3-contrib's module names; they are state_dict keys, so saved models keep loading.
         self.lstm_actor = self.core_actor
         self.lstm_critic = None if shared_core else self.core_critic
-        self.shared_lstm = shared_core
-        self.enable_critic_lstm = not shared_core
-        self.critic = None
-        self.lstm_hidden_state_shape = (num_layers, 1, hidden_size)
         # The optimizer built by ActorCriticPolicy did not see the cores.
         self.optimizer = self.optimizer_class(
             self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs
