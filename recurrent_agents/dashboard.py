@@ -60,6 +60,24 @@ def _line_series_chart(wr: Any, table_key: str, title: str, xname: str) -> Any:
     return chart
 
 
+def _frontier_chart(wr: Any) -> Any:
+    return _line_series_chart(
+        wr, FRONTIER_CHART_TABLE, "Greedy success vs memory length", "memory_length"
+    )
+
+
+def _training_success_plot(wr: Any, title: str) -> Any:
+    """Training success against env steps: mean and min-max band over each group's runs."""
+    return wr.LinePlot(
+        title=title,
+        x=STEP_KEY,
+        y=[TRAIN_SUCCESS_KEY],
+        groupby_aggfunc="mean",
+        groupby_rangefunc="minmax",
+        range_y=(0.0, 1.0),
+    )
+
+
 def build_workspace(
     *,
     entity: str,
@@ -76,9 +94,7 @@ def build_workspace(
         name="Memory frontier",
         is_open=True,
         panels=[
-            _line_series_chart(
-                wr, FRONTIER_CHART_TABLE, "Greedy success vs memory length", "memory_length"
-            ),
+            _frontier_chart(wr),
             wr.ScatterPlot(
                 title="Greedy success of every run vs memory length",
                 x=wr.Config("memory_length"),
@@ -110,14 +126,7 @@ def build_workspace(
         name="Success vs env steps by memory length and core",
         is_open=True,
         panels=[
-            wr.LinePlot(
-                title="Training success vs env steps (mean, min-max over seeds)",
-                x=STEP_KEY,
-                y=[TRAIN_SUCCESS_KEY],
-                groupby_aggfunc="mean",
-                groupby_rangefunc="minmax",
-                range_y=(0.0, 1.0),
-            ),
+            _training_success_plot(wr, "Training success vs env steps (mean, min-max over seeds)"),
             *per_length,
         ],
     )
@@ -155,9 +164,7 @@ def build_report(*, entity: str, project: str, group: str, memory_lengths: Seque
         wr.PanelGrid(
             runsets=[wr.Runset(entity=entity, project=project, filters=f"Group = '{group}'")],
             panels=[
-                _line_series_chart(
-                    wr, FRONTIER_CHART_TABLE, "Greedy success vs memory length", "memory_length"
-                ),
+                _frontier_chart(wr),
                 wr.MediaBrowser(media_keys=[FRONTIER_IMAGE]),
                 _line_series_chart(wr, GRADIENT_CHART_TABLE, "||dL/dh|| vs k", "k"),
             ],
@@ -177,13 +184,8 @@ def build_report(*, entity: str, project: str, group: str, memory_lengths: Seque
                     )
                 ],
                 panels=[
-                    wr.LinePlot(
-                        title=f"L={length}: training success vs env steps, by core",
-                        x=STEP_KEY,
-                        y=[TRAIN_SUCCESS_KEY],
-                        groupby_aggfunc="mean",
-                        groupby_rangefunc="minmax",
-                        range_y=(0.0, 1.0),
+                    _training_success_plot(
+                        wr, f"L={length}: training success vs env steps, by core"
                     )
                 ],
             ),
