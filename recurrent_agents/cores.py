@@ -88,17 +88,16 @@ class RecurrentCore(nn.Module):
         return output, state
 
 
-class LSTMCore(RecurrentCore):
-    """LSTM core (``rnn`` is an ``nn.LSTM``; state ``(h, c)``).
+class _GatedCore(RecurrentCore):
+    """Constructor shared by the gated cores: builds ``rnn`` and initialises its keep gate.
 
-    :param forget_bias: initial forget-gate bias (PyTorch's default is 0; 1 is the classic
-        Gers et al. choice that lets the cell state persist from the start of training).
-    :param chrono_init: if set to a memory length ``T_max``, chrono initialisation (Tallec &
-        Ollivier 2018): forget bias ``log(U(1, T_max - 1))`` and input bias its negative, so
-        the initial cell-state time constants span 1..T_max steps. Overrides ``forget_bias``.
+    Subclasses set ``rnn_class`` and the gate indices (in PyTorch's gate order) that
+    :func:`_init_gate_biases` sets: ``keep_gate`` and, for chrono init, ``write_gate``.
     """
 
-    num_states = 2
+    rnn_class: type[nn.RNNBase]
+    keep_gate: int
+    write_gate: int | None = None
 
     def __init__(
         self,
@@ -109,9 +108,33 @@ class LSTMCore(RecurrentCore):
         chrono_init: int | None = None,
     ) -> None:
         super().__init__(input_size, hidden_size, num_layers)
-        self.rnn = nn.LSTM(input_size, hidden_size, num_layers)
-        # PyTorch gate order: input, forget, cell, output.
-        _init_gate_biases(self.rnn, hidden_size, num_layers, 1, 0, forget_bias, chrono_init)
+        self.rnn = self.rnn_class(input_size, hidden_size, num_layers)
+        _init_gate_biases(
+            self.rnn,
+            hidden_size,
+            num_layers,
+            self.keep_gate,
+            self.write_gate,
+            forget_bias,
+            chrono_init,
+        )
+
+
+class LSTMCore(_GatedCore):
+    """LSTM core (``rnn`` is an ``nn.LSTM``; state ``(h, c)``).
+
+    :param forget_bias: initial forget-gate bias (PyTorch's default is 0; 1 is the classic
+        Gers et al. choice that lets the cell state persist from the start of training).
+    :param chrono_init: if set to a memory length ``T_max``, chrono initialisation (Tallec &
+        Ollivier 2018): forget bias ``log(U(1, T_max - 1))`` and input bias its negative, so
+        the initial cell-state time constants span 1..T_max steps. Overrides ``forget_bias``.
+    """
+
+    num_states = 2
+    rnn_class = nn.LSTM
+    # PyTorch gate order: input, forget, cell, output.
+    keep_gate = 1
+    write_gate = 0
 
     def forward_sequence(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
@@ -133,7 +156,7 @@ class LSTMCore(RecurrentCore):
         return x, (_stack_layers(hs), _stack_layers(cs))
 
 
-class GRUCore(RecurrentCore):
+class GRUCore(_GatedCore):
     """GRU core (``rnn`` is an ``nn.GRU``; state ``(h,)``).
 
     ``forget_bias`` / ``chrono_init`` act on the update gate z (h' = (1 - z) n + z h), the
@@ -141,19 +164,9 @@ class GRUCore(RecurrentCore):
     """
 
     num_states = 1
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int = 64,
-        num_layers: int = 1,
-        forget_bias: float | None = None,
-        chrono_init: int | None = None,
-    ) -> None:
-        super().__init__(input_size, hidden_size, num_layers)
-        self.rnn = nn.GRU(input_size, hidden_size, num_layers)
-        # PyTorch gate order: reset, update, new.
-        _init_gate_biases(self.rnn, hidden_size, num_layers, 1, None, forget_bias, chrono_init)
+    rnn_class = nn.GRU
+    # PyTorch gate order: reset, update, new.
+    keep_gate = 1
 
     def forward_sequence(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
