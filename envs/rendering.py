@@ -23,20 +23,18 @@ def _columns(x: int, num_cells: int) -> slice:
     return slice(lo, hi)
 
 
-def tmaze_rgb(
-    x: int, y: int, junction: int, cue: int, cue_cell: int, cue_visible: bool
-) -> np.ndarray:
+def tmaze_rgb(x: int, y: int, junction: int, cue: int, cue_visible: bool) -> np.ndarray:
     """RGB picture of a T-maze: corridor in the middle band, arms above/below the junction.
 
     The goal arm is green and the other red (the picture shows the answer; the agent's observation
-    does not). The cue cell is bright yellow while the cue is in the observation.
+    does not). The cue cell (``x = 0``) is bright yellow while the cue is in the observation.
     """
     img = np.empty((IMAGE_HEIGHT, IMAGE_WIDTH, 3), dtype=np.uint8)
     img[:] = _WALL
     band = IMAGE_HEIGHT // 3
     num_cells = junction + 1
     img[band : 2 * band, :] = _FLOOR
-    img[band : 2 * band, _columns(cue_cell, num_cells)] = _CUE_SHOWN if cue_visible else _CUE_HIDDEN
+    img[band : 2 * band, _columns(0, num_cells)] = _CUE_SHOWN if cue_visible else _CUE_HIDDEN
     jcols = _columns(junction, num_cells)
     img[:band, jcols] = _GOAL if cue == 1 else _OTHER
     img[2 * band :, jcols] = _GOAL if cue == -1 else _OTHER
@@ -51,11 +49,11 @@ def tmaze_rgb(
 
 
 def tmaze_ansi(
-    x: int, y: int, junction: int, cue: int, cue_cell: int, cue_visible: bool, t: int, horizon: int
+    x: int, y: int, junction: int, cue: int, cue_visible: bool, t: int, horizon: int
 ) -> str:
     """Text picture of a T-maze: ``A`` agent, ``C`` cue cell, ``G`` goal arm, ``o`` other arm."""
     row = ["."] * (junction + 1)
-    row[cue_cell] = "C"
+    row[0] = "C"
     up = [" "] * (junction + 1)
     down = [" "] * (junction + 1)
     up[junction] = "G" if cue == 1 else "o"

@@ -146,7 +146,7 @@ class TMazeEnv(gym.Env[np.ndarray, int]):
 
     def render(self) -> str | np.ndarray | None:
         """Text (``"ansi"``) or a 48x256 RGB image (``"rgb_array"``) of the maze and the agent."""
-        state = (self._x, self._y, self.junction, self._cue, 0, self._cue_visible)
+        state = (self._x, self._y, self.junction, self._cue, self._cue_visible)
         if self.render_mode == "ansi":
             return rendering.tmaze_ansi(*state, t=self._t, horizon=self.horizon)
         if self.render_mode == "rgb_array":
