@@ -296,15 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.save()
         print(f"workspace: {workspace.url}\nreport: {report.url}")
         return 0
-    out = (
-        Path(args.out)
-        if args.out
-        else (
-            Path(args.sweep_dir) / "report" / "workspace.json"
-            if args.sweep_dir
-            else Path("workspace.json")
-        )
-    )
+    report_dir = Path(args.sweep_dir) / "report" if args.sweep_dir else Path()
+    out = Path(args.out) if args.out else report_dir / "workspace.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(workspace._to_model().model_dump_json(indent=1, by_alias=True))
     print(f"offline: nothing uploaded; workspace spec in {out}. With a W&B API key, rerun to save.")
