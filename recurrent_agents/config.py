@@ -19,26 +19,11 @@ from typing import Any
 
 import yaml
 
+from recurrent_agents.defaults import PPO_DEFAULTS
+
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 WANDB_MODES = ("online", "offline", "disabled")
-# Used only when recurrent_agents.defaults (the tuned PPO values) has no entry for a key.
-FALLBACK_PPO_DEFAULTS: dict[str, Any] = {
-    "learning_rate": 3e-4,
-    "n_steps": 128,
-    "batch_size": 256,
-    "n_epochs": 4,
-    "gamma": 0.99,
-    "gae_lambda": 0.95,
-    "clip_range": 0.2,
-    "clip_range_vf": None,
-    "advantage_std_floor": None,
-    "ent_coef": 0.01,
-    "vf_coef": 0.5,
-    "max_grad_norm": 0.5,
-    "normalize_advantage": False,
-    "target_kl": None,
-}
-PPO_KEYS = tuple(FALLBACK_PPO_DEFAULTS)
+PPO_KEYS = tuple(PPO_DEFAULTS)
 _NONE_ALLOWED = ("clip_range_vf", "target_kl")
 
 
@@ -148,26 +133,14 @@ _HINTS = typing.get_type_hints(TrainConfig)
 
 
 def ppo_defaults() -> dict[str, Any]:
-    """The tuned PPO defaults of `recurrent_agents.defaults` (fallback values where missing)."""
-    merged = dict(FALLBACK_PPO_DEFAULTS)
-    try:
-        from recurrent_agents import defaults
-    except ImportError:
-        return merged
-    for name in dir(defaults):
-        value = getattr(defaults, name)
-        if name.isupper() and "PPO" in name and isinstance(value, dict):
-            merged.update({k: v for k, v in value.items() if k in FALLBACK_PPO_DEFAULTS})
-            break
-    return merged
+    """The tuned PPO defaults of `recurrent_agents.defaults` (a copy)."""
+    return dict(PPO_DEFAULTS)
 
 
 def available_cores() -> list[str]:
     """Core names from the core registry."""
-    try:
-        from recurrent_agents import available_cores as _available
-    except ImportError:
-        from recurrent_agents.cores import available_cores as _available
+    from recurrent_agents import available_cores as _available
+
     return list(_available())
 
 
