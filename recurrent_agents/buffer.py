@@ -149,10 +149,11 @@ class SequenceRolloutBuffer:
         valid = offsets < lengths[None, :]
         # Padding repeats the last valid step; it is masked out of every loss.
         flat_idx = flat_starts[None, :] + np.minimum(offsets, lengths[None, :] - 1)
-        time_idx = th.as_tensor(flat_idx % self.n_steps, device=self.device)
-        env_idx = th.as_tensor(flat_idx // self.n_steps, device=self.device)
+        env_np, time_np = np.divmod(flat_idx, self.n_steps)
+        time_idx = th.as_tensor(time_np, device=self.device)
+        env_idx = th.as_tensor(env_np, device=self.device)
         # Rollout tensors are time-major [n_steps, n_envs]; flat_idx is env-major.
-        rollout_idx = (flat_idx % self.n_steps) * self.n_envs + flat_idx // self.n_steps
+        rollout_idx = time_np * self.n_envs + env_np
         per_step = th.stack(
             [
                 self.values,
@@ -167,8 +168,7 @@ class SequenceRolloutBuffer:
             "actions": self.actions[time_idx, env_idx],
             "per_step": per_step[time_idx, env_idx],
             "targets": per_step.reshape(-1, len(TARGETS)),
-            "episode_starts": self.episode_starts[flat_idx % self.n_steps, flat_idx // self.n_steps]
-            * valid,
+            "episode_starts": self.episode_starts[time_np, env_np] * valid,
             "valid": valid,
             "rollout_idx": rollout_idx,
             "lengths": lengths,
