@@ -118,19 +118,18 @@ def _calls(sweep_dir: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
+def _grid_argv(sweep_dir: Path, script: Path, cores: str, seeds: str) -> list[str]:
+    """Sweep arguments of a memory length 5,10 grid run by a stand-in train script."""
+    return [
+        *("--memory-lengths", "5,10", "--cores", cores, "--seeds", seeds),
+        *("--sweep-dir", str(sweep_dir), "--train-script", str(script)),
+    ]
+
+
 def test_resume_skips_finished_cells(tmp_path: Path, fake_train: Path) -> None:
     sd = tmp_path / "sw"
     argv = [
-        "--memory-lengths",
-        "5,10",
-        "--cores",
-        "lstm,rnn",
-        "--seeds",
-        "0,1",
-        "--sweep-dir",
-        str(sd),
-        "--train-script",
-        str(fake_train),
+        *_grid_argv(sd, fake_train, "lstm,rnn", "0,1"),
         "--wandb-mode",
         "disabled",
         "--no-report",
@@ -155,20 +154,7 @@ def test_resume_skips_finished_cells(tmp_path: Path, fake_train: Path) -> None:
 
 def test_failed_cell_and_report(tmp_path: Path, fake_train: Path) -> None:
     sd = tmp_path / "sw"
-    argv = [
-        "--memory-lengths",
-        "5,10",
-        "--cores",
-        "lstm,broken",
-        "--seeds",
-        "0",
-        "--sweep-dir",
-        str(sd),
-        "--train-script",
-        str(fake_train),
-        "--wandb-mode",
-        "disabled",
-    ]
+    argv = [*_grid_argv(sd, fake_train, "lstm,broken", "0"), "--wandb-mode", "disabled"]
     assert sweep.main(argv) == 1
     manifest = json.loads((sd / sweep.MANIFEST).read_text())
     assert manifest["cells"]["TMaze-broken-L5-s0"]["status"] == "failed (exit 3)"
@@ -294,21 +280,7 @@ def test_sigterm_stops_every_run_and_lets_it_checkpoint(tmp_path: Path) -> None:
     script.write_text(SLOW_TRAIN)
     sd = tmp_path / "sw"
     code = "import sys; from recurrent_agents import sweep; sys.exit(sweep.main(sys.argv[1:]))"
-    argv = [
-        "--memory-lengths",
-        "5,10",
-        "--cores",
-        "lstm,rnn",
-        "--seeds",
-        "0",
-        "--sweep-dir",
-        str(sd),
-        "--train-script",
-        str(script),
-        "--workers",
-        "2",
-        "--no-report",
-    ]
+    argv = [*_grid_argv(sd, script, "lstm,rnn", "0"), "--workers", "2", "--no-report"]
     proc = subprocess.Popen([sys.executable, "-c", code, *argv], cwd=REPO)
     deadline = time.monotonic() + 30
     while len(list(sd.glob("runs/*/train.log"))) < 2 and time.monotonic() < deadline:
