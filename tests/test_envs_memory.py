@@ -113,6 +113,22 @@ def observation_ids(obs: np.ndarray, table: np.ndarray) -> np.ndarray:
     return match.argmax(axis=1)
 
 
+def first_episodes(venv, obs: np.ndarray, act) -> tuple[np.ndarray, np.ndarray]:
+    """Step every copy of ``venv`` (just reset, showing ``obs``) with ``act(obs)`` until its first
+    episode ends; return each copy's return and success in that episode."""
+    returns = np.zeros(venv.num_envs)
+    success = np.zeros(venv.num_envs)
+    running = np.ones(venv.num_envs, dtype=bool)  # still in its first episode
+    while running.any():
+        obs, rewards, terminated, truncated, infos = venv.step(act(obs))
+        returns += rewards * running
+        ended = running & (terminated | truncated)
+        if ended.any():
+            success[ended] = infos["final_info"]["is_success"][ended]
+            running &= ~ended
+    return returns, success
+
+
 def best_deterministic_memoryless(task, obs_set, num_actions, cues, **kwargs):
     """Exact mean return and success of every deterministic memoryless policy.
 
@@ -129,17 +145,9 @@ def best_deterministic_memoryless(task, obs_set, num_actions, cues, **kwargs):
     venv = gym.make_vec(spec_id, num_envs=n_pol * n_cue, **kwargs)
     obs, _ = venv.reset(seed=[cue_seeds[c] for _ in range(n_pol) for c in cues])
     policy_of_copy = np.repeat(np.arange(n_pol), n_cue)
-    returns = np.zeros(n_pol * n_cue)
-    success = np.zeros(n_pol * n_cue)
-    running = np.ones(n_pol * n_cue, dtype=bool)  # still in its first episode
-    while running.any():
-        actions = policies[policy_of_copy, observation_ids(obs, table)]
-        obs, rewards, terminated, truncated, infos = venv.step(actions)
-        returns += rewards * running
-        ended = running & (terminated | truncated)
-        if ended.any():
-            success[ended] = infos["final_info"]["is_success"][ended]
-            running &= ~ended
+    returns, success = first_episodes(
+        venv, obs, lambda obs: policies[policy_of_copy, observation_ids(obs, table)]
+    )
     per_policy = returns.reshape(n_pol, n_cue).mean(axis=1)
     return per_policy, success.reshape(n_pol, n_cue).mean(axis=1)
 
@@ -232,16 +240,12 @@ def test_stochastic_memoryless_tmaze_policies_stay_at_or_below_chance(variant, o
     table = np.array(obs_set, dtype=np.float32)
     policy_of_copy = np.repeat(np.arange(n_pol), episodes)
     cdf = probs.cumsum(axis=2)
-    success = np.zeros(n_pol * episodes)
-    running = np.ones(n_pol * episodes, dtype=bool)
-    while running.any():
+
+    def sample_actions(obs: np.ndarray) -> np.ndarray:
         c = cdf[policy_of_copy, observation_ids(obs, table)]
-        actions = (rng.random(len(c))[:, None] > c).sum(axis=1).clip(0, 3)
-        obs, _, terminated, truncated, infos = venv.step(actions)
-        ended = running & (terminated | truncated)
-        if ended.any():
-            success[ended] = infos["final_info"]["is_success"][ended]
-            running &= ~ended
+        return (rng.random(len(c))[:, None] > c).sum(axis=1).clip(0, 3)
+
+    _, success = first_episodes(venv, obs, sample_actions)
     success = success.reshape(n_pol, episodes).mean(axis=1)
     standard_error = 0.5 / np.sqrt(episodes)
     assert success.max() <= 0.5 + 4 * standard_error
