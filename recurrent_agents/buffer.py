@@ -23,15 +23,14 @@ class SequenceBatch(NamedTuple):
     ``valid`` holds the flat indices (into ``[T * B]``) of the non-padding steps, in row-major
     order: ``x.reshape(-1)[valid]`` equals ``x[mask]`` without a boolean-mask scan.
     ``targets`` holds, for those steps, the columns of :data:`TARGETS` (advantages already
-    normalised with the scale passed to ``get``).
+    normalised with the scale passed to ``get``); ``old_values`` and ``old_log_prob`` are the
+    same rollout values padded like the inputs.
     """
 
     observations: th.Tensor
     actions: th.Tensor
     old_values: th.Tensor
     old_log_prob: th.Tensor
-    advantages: th.Tensor
-    returns: th.Tensor
     states: RNNStates
     episode_starts: th.Tensor
     mask: th.Tensor
@@ -166,7 +165,7 @@ class SequenceRolloutBuffer:
         return {
             "observations": self.observations[time_idx, env_idx],
             "actions": self.actions[time_idx, env_idx],
-            "per_step": per_step[time_idx, env_idx],
+            "old_values_log_prob": per_step[time_idx, env_idx, :2],
             "targets": per_step.reshape(-1, len(TARGETS)),
             "episode_starts": self.episode_starts[time_np, env_np] * valid,
             "valid": valid,
@@ -214,18 +213,16 @@ class SequenceRolloutBuffer:
             mask_np = seqs["valid"][:t_len, idx_np]
             idx = th.as_tensor(idx_np, device=self.device)
             envs = th.as_tensor(seqs["envs"][idx_np], device=self.device)
-            per_step = seqs["per_step"][:t_len].index_select(1, idx)
+            old = seqs["old_values_log_prob"][:t_len].index_select(1, idx)
             rollout_idx = th.as_tensor(
                 seqs["rollout_idx"][:t_len, idx_np][mask_np], device=self.device
             )
-            old_values, old_log_prob, advantages, returns = per_step.unbind(-1)
+            old_values, old_log_prob = old.unbind(-1)
             yield SequenceBatch(
                 observations=seqs["observations"][:t_len].index_select(1, idx),
                 actions=seqs["actions"][:t_len].index_select(1, idx),
                 old_values=old_values,
                 old_log_prob=old_log_prob,
-                advantages=advantages,
-                returns=returns,
                 states=RNNStates(
                     tuple(s.index_select(1, envs) for s in self.initial_states.pi),
                     tuple(s.index_select(1, envs) for s in self.initial_states.vf),
