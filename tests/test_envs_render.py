@@ -43,7 +43,7 @@ def test_tmaze_rgb_array_is_a_fixed_size_image_that_changes_with_the_agent():
     for frame in frames:
         assert frame.shape == (IMAGE_HEIGHT, IMAGE_WIDTH, 3) and frame.dtype == np.uint8
     assert not np.array_equal(frames[2], frames[3])  # the agent moved
-    assert len({frame[..., 1].max() for frame in frames}) >= 1
+    assert all(frame.std() > 0 for frame in frames)  # a picture, not a blank canvas
 
 
 @pytest.mark.parametrize("distractors", [False, True])
