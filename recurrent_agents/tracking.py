@@ -14,7 +14,8 @@ from typing import Any
 
 import wandb
 
-WANDB_MODES = ("online", "offline", "disabled")
+from recurrent_agents.config import WANDB_MODES
+
 # Online init on a machine without network would otherwise hang for wandb's default 90 s.
 ONLINE_INIT_TIMEOUT_S = 30.0
 OFFLINE_INIT_TIMEOUT_S = 60.0
