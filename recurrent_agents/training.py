@@ -171,9 +171,10 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         run_id=state.get("wandb_run_id") if state else None,
     )
     define_step_metric(run)
+    wandb_dir = run_directory(run)
     wandb_dirs = list(state.get("wandb_run_dirs", [])) if state else []
-    if run_directory(run) and run_directory(run) not in wandb_dirs:
-        wandb_dirs.append(run_directory(run))
+    if wandb_dir and wandb_dir not in wandb_dirs:
+        wandb_dirs.append(wandb_dir)
     model.set_logger(_sb3_logger(run, cfg.verbose))
 
     def save_ckpt(m: Any) -> None:
@@ -228,7 +229,7 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         "model_path": str(model_path),
         "status": "finished",
         "wandb_run_id": None if getattr(run, "disabled", False) else run.id,
-        "wandb_run_dir": run_directory(run),
+        "wandb_run_dir": wandb_dir,
         "wandb_run_dirs": wandb_dirs,
         "config": cfg.to_dict(),
     }
