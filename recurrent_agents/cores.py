@@ -73,11 +73,8 @@ class RecurrentCore(nn.Module):
             keep = (1.0 - starts[0].to(inputs.dtype)).view(1, -1, 1)
             out, state = self.forward_step(inputs[0], tuple(s * keep for s in state))
             return out.unsqueeze(0), state
-        cut_times = [0]
-        if inputs.shape[0] > 1:
-            later = th.nonzero(starts[1:].any(dim=1)).flatten()
-            cut_times += (later + 1).tolist()
-        cut_times.append(inputs.shape[0])
+        later = th.nonzero(starts[1:].any(dim=1)).flatten()
+        cut_times = [0, *(later + 1).tolist(), inputs.shape[0]]
         outputs = []
         for t0, t1 in zip(cut_times[:-1], cut_times[1:], strict=True):
             keep = (1.0 - starts[t0].to(inputs.dtype)).view(1, -1, 1)
