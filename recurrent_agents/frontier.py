@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import math
+import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -95,57 +96,21 @@ def load_results(sweep_dir: str | Path) -> list[dict[str, Any]]:
     return results
 
 
-_WANDB_BLOCK = 32768  # the .wandb transaction log is a leveldb-style log of 32 KiB blocks
-_WANDB_HEADER = 7  # ":W&B" + 2-byte magic + 1-byte version
-
-
-def _wandb_log_records(data: bytes) -> list[bytes]:
-    """Payloads of a ``.wandb`` file (leveldb log format: FULL/FIRST/MIDDLE/LAST fragments)."""
-    if data[:4] != b":W&B":
-        raise ValueError("path must be a W&B .wandb transaction log (bad header)")
-    records, pending, pos = [], b"", _WANDB_HEADER
-    while pos + 7 <= len(data):
-        left = _WANDB_BLOCK - pos % _WANDB_BLOCK
-        if left < 7:  # block trailer padding
-            pos += left
-            continue
-        length = int.from_bytes(data[pos + 4 : pos + 6], "little")
-        kind = data[pos + 6]
-        chunk = data[pos + 7 : pos + 7 + length]
-        pos += 7 + length
-        if kind == 1:
-            records.append(chunk)
-        elif kind == 2:
-            pending = chunk
-        elif kind == 3:
-            pending += chunk
-        elif kind == 4:
-            records.append(pending + chunk)
-            pending = b""
-    return records
-
-
 def read_wandb_run_file(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(config, summary)`` of a W&B run from its ``.wandb`` file (works for offline runs)."""
-    from wandb.proto import wandb_internal_pb2 as pb
+    """``(config, summary)`` of a W&B run from its ``.wandb`` file (works for offline runs).
 
-    config: dict[str, Any] = {}
-    summary: dict[str, Any] = {}
+    Read with W&B's own reader, ``wandb leet inspect --summary --json`` (as ``run_plot`` does).
+    """
+    from recurrent_agents.run_plot import wandb_cli
 
-    def key_of(item: Any) -> str:
-        return item.key or ".".join(item.nested_key)
-
-    for payload in _wandb_log_records(Path(path).read_bytes()):
-        record = pb.Record()
-        record.ParseFromString(payload)
-        kind = record.WhichOneof("record_type")
-        if kind == "run":
-            config.update({key_of(i): json.loads(i.value_json) for i in record.run.config.update})
-        elif kind == "config":
-            config.update({key_of(i): json.loads(i.value_json) for i in record.config.update})
-        elif kind == "summary":
-            summary.update({key_of(i): json.loads(i.value_json) for i in record.summary.update})
-    return config, summary
+    proc = subprocess.run(
+        [wandb_cli(), "leet", "inspect", "--summary", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(proc.stdout)
+    return data.get("config") or {}, data.get("summary") or {}
 
 
 def load_wandb_offline(wandb_dir: str | Path, metric: str = "eval/success_rate") -> list[dict]:
