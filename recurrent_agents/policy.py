@@ -275,9 +275,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
                 )
             if episode_start is None:
                 episode_start = np.zeros(n_envs, dtype=bool)
-            starts = th.as_tensor(
-                np.asarray(episode_start, dtype=np.float32), device=self.device
-            ).reshape(-1)
+            starts = th.as_tensor(np.asarray(episode_start, dtype=np.float32), device=self.device)
             features = self._features(obs).unsqueeze(0)
             out, states = self.core_actor(features, states, starts.reshape(1, -1))
             actions, _ = self._act(self.mlp_extractor.forward_actor(out[0]), deterministic)
