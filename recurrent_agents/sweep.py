@@ -258,8 +258,8 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
         nonlocal done_count
         done_count += 1
         run_dir = sweep_dir / "runs" / outcome.name
-        ok = outcome.returncode == 0 and is_finished(run_dir)
         result = read_result(run_dir) or {}
+        ok = outcome.returncode == 0 and result.get("status") == "finished"
         status = "finished" if ok else f"failed (exit {outcome.returncode})"
         manifest["cells"][outcome.name].update(status=status, seconds=round(outcome.seconds, 1))
         atomic_write_json(sweep_dir / MANIFEST, manifest)
