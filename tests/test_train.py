@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from recurrent_agents.run_plot import wandb_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = [
@@ -46,14 +47,9 @@ def _train(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess
     )
 
 
-def _wandb_cli() -> str:
-    found = Path(sys.executable).with_name("wandb")
-    return str(found) if found.exists() else shutil.which("wandb")
-
-
 def _leet(run_dir: str, *flags: str) -> str:
     proc = subprocess.run(
-        [_wandb_cli(), "leet", "inspect", *flags, "--json", run_dir],
+        [wandb_cli(), "leet", "inspect", *flags, "--json", run_dir],
         capture_output=True,
         text=True,
         timeout=60,
