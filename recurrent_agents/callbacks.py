@@ -96,7 +96,6 @@ class TrainingCallback(BaseCallback):
         self._last_time = 0.0
         self._last_steps = 0
         self._last_ckpt = 0
-        self.steps_per_sec = 0.0
 
     def _on_training_start(self) -> None:
         self._last_time = time.perf_counter()
@@ -126,15 +125,13 @@ class TrainingCallback(BaseCallback):
     def _on_rollout_end(self) -> None:
         now = time.perf_counter()
         # Wall time between rollout ends covers one rollout plus one PPO update.
-        self.steps_per_sec = (self.num_timesteps - self._last_steps) / max(
-            now - self._last_time, 1e-9
-        )
+        steps_per_sec = (self.num_timesteps - self._last_steps) / max(now - self._last_time, 1e-9)
         self._last_time, self._last_steps = now, self.num_timesteps
-        self.logger.record("time/env_steps_per_sec", self.steps_per_sec)
+        self.logger.record("time/env_steps_per_sec", steps_per_sec)
         success = recent_success_rate(self.model)
         if self.pbar is not None:
             self.pbar.n = min(self.num_timesteps, self.total_timesteps)
-            postfix = {"steps/s": f"{self.steps_per_sec:,.0f}"}
+            postfix = {"steps/s": f"{steps_per_sec:,.0f}"}
             if success is not None:
                 postfix["success"] = f"{success:.0%}"
             self.pbar.set_postfix(postfix, refresh=False)
