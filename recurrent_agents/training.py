@@ -80,12 +80,13 @@ def _prepare_run_dir(cfg: TrainConfig) -> tuple[Path, dict[str, Any] | None]:
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     ckpt_dir = run_dir / CKPT_DIR
-    state = checkpoint.load_latest(ckpt_dir) if cfg.resume else None
+    latest = checkpoint.load_latest(ckpt_dir)
+    state = latest if cfg.resume else None
     if cfg.resume and state is None:
         _note(f"--resume: no checkpoint in {ckpt_dir}, starting from scratch")
     if state is None:
         # A fresh run must not be resumed later from an older run's checkpoints.
-        if not cfg.resume and checkpoint.load_latest(ckpt_dir) is not None:
+        if latest is not None:
             _note(f"fresh run: replacing the checkpoints in {ckpt_dir} (--resume continues them)")
         shutil.rmtree(ckpt_dir, ignore_errors=True)
         (run_dir / RESULT_FILE).unlink(missing_ok=True)
