@@ -19,6 +19,9 @@ import sys
 import time
 from pathlib import Path
 
+from recurrent_agents.frontier import REPORT_FILES
+from recurrent_agents.sweep import parse_int_list
+
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 
@@ -71,13 +74,13 @@ def main() -> int:
         "--checkpoint_every=0",
     ]
     sweep_seconds = run(sweep_cmd)
-    for name in ("frontier.csv", "frontier.md", "frontier.png"):
+    for name in REPORT_FILES:
         shutil.copy(sweep_dir / "report" / name, results / name)
 
     gf_dir = sweep_dir / "gradient_flow"
-    lengths = [int(x) for x in args.lengths.split(",")]
+    lengths = parse_int_list("lengths", args.lengths, 1)
     gl = args.gradient_length if args.gradient_length in lengths else max(lengths)
-    gf_cmd = [
+    gf_base = [
         py,
         "train.py",
         "gradient-flow",
@@ -89,23 +92,13 @@ def main() -> int:
         f"rnn;gru;lstm;lstm:chrono_init={max(gl, 2)}",
         "--sweep-dir",
         str(rel),
-        "--out-dir",
-        str(rel / "gradient_flow"),
-        "--wandb-mode",
-        args.wandb_mode,
     ]
+    gf_cmd = [*gf_base, "--out-dir", str(rel / "gradient_flow"), "--wandb-mode", args.wandb_mode]
     gf_seconds = run(gf_cmd)
     shutil.copy(gf_dir / "gradient_flow.png", results / "gradient_flow.png")
     shutil.copy(gf_dir / "gradient_flow.json", results / "gradient_flow.json")
-    relative = [
-        *gf_cmd[:-4],
-        "--relative",
-        "--out-dir",
-        str(rel / "gradient_flow" / "relative"),
-        "--wandb-mode",
-        "disabled",
-    ]
-    run(relative)
+    relative_dir = str(rel / "gradient_flow" / "relative")
+    run([*gf_base, "--relative", "--out-dir", relative_dir, "--wandb-mode", "disabled"])
     shutil.copy(gf_dir / "relative" / "gradient_flow.png", results / "gradient_flow_relative.png")
 
     write_run_info(sweep_dir, results, sweep_cmd, gf_cmd, sweep_seconds, gf_seconds)
