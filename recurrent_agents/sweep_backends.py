@@ -200,8 +200,10 @@ def run_ray(
 
     task = ray.remote(num_cpus=threads_per_run, max_retries=0)(run_cell_task)
     outcomes: list[Outcome] = []
+    pending: list = []  # bound before the try: Ctrl-C during submission cancels what was sent
     try:
-        pending = [task.remote(j.name, j.cmd, j.run_dir, j.env) for j in jobs]
+        for j in jobs:
+            pending.append(task.remote(j.name, j.cmd, j.run_dir, j.env))
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             name, code, seconds = ray.get(done[0])
