@@ -143,14 +143,24 @@ class LSTMCore(_GatedCore):
     def forward_step(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """One step with ``torch.lstm_cell`` (nn.LSTM costs ~6x more per call for T=1)."""
-        hs, cs = [], []
-        x = inputs
-        for layer, weights in enumerate(_layer_weights(self.rnn)):
-            x, c = th.lstm_cell(x, (state[0][layer], state[1][layer]), *weights)
-            hs.append(x)
-            cs.append(c)
-        return x, (_stack_layers(hs), _stack_layers(cs))
+        """One step through the same kernel as :meth:`forward_sequence`, minus nn.LSTM's checks.
+
+        On CPU nn.LSTM runs oneDNN's RNN primitive, whose rounding differs from
+        ``torch.lstm_cell`` (~6e-8); rollout and training must agree bit for bit so that the PPO
+        ratio is exactly 1 before the first update. oneDNN gives identical rows whatever T.
+        """
+        out, h, c = th.lstm(
+            inputs.unsqueeze(0),
+            (state[0].contiguous(), state[1].contiguous()),
+            self.rnn._flat_weights,
+            True,  # has biases
+            self.num_layers,
+            0.0,  # dropout
+            self.training,
+            False,  # bidirectional
+            False,  # batch_first
+        )
+        return out[0], (h, c)
 
 
 class GRUCore(_GatedCore):

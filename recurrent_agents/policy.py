@@ -177,7 +177,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         out_pi, out_vf, _ = self._run_cores(features, states, keep, step=False)
         latent_pi = self.mlp_extractor.forward_actor(out_pi)
         latent_vf = self.mlp_extractor.forward_critic(out_vf)
-        values = self.value_net(latent_vf).reshape(t, b)
+        values = self._value(latent_vf).reshape(t, b)
         if self._discrete:
             log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
             log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
@@ -188,6 +188,14 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         entropy = distribution.entropy()
         entropy = entropy.reshape(t, b) if entropy is not None else None
         return values, log_prob.reshape(t, b), entropy
+
+    def _value(self, latent_vf: th.Tensor) -> th.Tensor:
+        """``value_net(latent_vf)``, rounded the same way for any number of rows.
+
+        A one-output Linear runs as a matrix-vector product whose rounding depends on the row
+        count (~1e-7); multiply-and-sum does not, so rollout and training values agree exactly.
+        """
+        return (latent_vf * self.value_net.weight[0]).sum(-1, keepdim=True) + self.value_net.bias
 
     def _act(self, latent_pi: th.Tensor, deterministic: bool) -> tuple[th.Tensor, th.Tensor]:
         """Actions and their log-probs from actor latents ``[B, D]``."""
@@ -218,7 +226,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         keep = 1.0 - episode_starts.reshape(1, -1, 1).to(th.float32)
         out_pi, out_vf, states = self._run_cores(self._features(obs), lstm_states, keep, step=True)
         actions, log_prob = self._act(self.mlp_extractor.forward_actor(out_pi), deterministic)
-        values = self.value_net(self.mlp_extractor.forward_critic(out_vf))
+        values = self._value(self.mlp_extractor.forward_critic(out_vf))
         actions = actions.reshape((-1, *self.action_space.shape))
         return actions, values, log_prob, states
 
@@ -237,7 +245,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """Values for one step of a batch of envs, given the critic core's state."""
         features = self._features(obs).unsqueeze(0)
         out, _ = self.core_critic(features, lstm_states, episode_starts.reshape(1, -1))
-        return self.value_net(self.mlp_extractor.forward_critic(out[0]))
+        return self._value(self.mlp_extractor.forward_critic(out[0]))
 
     def evaluate_actions(
         self, obs: th.Tensor, actions: th.Tensor, lstm_states: RNNStates, episode_starts: th.Tensor
