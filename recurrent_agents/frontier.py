@@ -9,6 +9,10 @@ on, a W&B run with the table, a line plot and the horizons in its summary.
 A core's **memory horizon** is the largest memory length it solves (greedy success >= threshold,
 0.9 by default) on every seed; 0 when it solves none.
 
+Cells a sweep skipped (``--skip-after-fail``: the core failed a shorter length on every seed) are
+read from the sweep's ``sweep.json``: they show as ``skipped`` in the table and CSV, the curve ends
+before them, and they count neither as solved nor as failed in the horizons.
+
 CLI (``python train.py report ...``)::
 
     python train.py report --sweep-dir sweeps/tmaze
@@ -43,7 +47,11 @@ CSV_COLUMNS = [
     "success_std",
     "per_seed",
     "solved_all_seeds",
+    "status",
 ]
+#: Skipped cells per curve: ``{label: {"failed_length": L, "lengths": [longer lengths]}}``.
+Skips = dict[str, dict[str, Any]]
+MANIFEST = "sweep.json"
 
 
 @dataclass
@@ -169,6 +177,48 @@ def _result_from(
     }
 
 
+def skips_by_label(manifest: Any) -> Skips:
+    """The skipped cells recorded in a sweep manifest (its ``skipped`` map), keyed by curve label.
+
+    Anything malformed is ignored: a manifest without skips (or an older one) gives ``{}``.
+    """
+    skips: Skips = {}
+    entries = manifest.get("skipped") if isinstance(manifest, dict) else None
+    if not isinstance(entries, dict):
+        return skips
+    for core, info in entries.items():
+        try:
+            label = str(info.get("label") or core)
+            failed = int(info["failed_length"])
+            lengths = sorted({int(x) for x in info["lengths"]})
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue
+        skips[label] = {"failed_length": failed, "lengths": lengths}
+    return skips
+
+
+def load_skips(sweep_dir: str | Path) -> Skips:
+    """Skipped cells of the sweep in ``sweep_dir`` (from its ``sweep.json``); ``{}`` without one."""
+    try:
+        manifest = json.loads((Path(sweep_dir) / MANIFEST).read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return skips_by_label(manifest)
+
+
+def skipped_cells(cells: Sequence[Cell], skips: Skips | None) -> dict[str, list[int]]:
+    """Per curve with measured cells: the skipped lengths that have no result of their own."""
+    measured = {(c.core, c.memory_length) for c in cells}
+    out: dict[str, list[int]] = {}
+    for label, info in sorted((skips or {}).items()):
+        if not any(core == label for core, _ in measured):
+            continue
+        lengths = [m for m in info["lengths"] if (label, m) not in measured]
+        if lengths:
+            out[label] = lengths
+    return out
+
+
 # ----------------------------------------------------------------------------- table
 
 
@@ -232,9 +282,11 @@ def memory_horizons(
     return horizons
 
 
-def table_rows(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> list[dict]:
-    """CSV rows (``CSV_COLUMNS``), one per cell."""
-    return [
+def table_rows(
+    cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
+) -> list[dict]:
+    """CSV rows (``CSV_COLUMNS``), one per cell, plus one per skipped cell (no success values)."""
+    rows = [
         {
             "task": c.task,
             "core": c.core,
@@ -247,9 +299,24 @@ def table_rows(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> l
             "success_std": round(c.std, 4),
             "per_seed": " ".join(f"{v:.4f}" for v in c.values),
             "solved_all_seeds": c.solved(threshold),
+            "status": "finished",
         }
         for c in cells
     ]
+    tasks = {c.core: c.task for c in cells}
+    for label, lengths in skipped_cells(cells, skips).items():
+        rows += [
+            {
+                **dict.fromkeys(CSV_COLUMNS),
+                "task": tasks[label],
+                "core": label,
+                "memory_length": m,
+                "n_seeds": 0,
+                "status": "skipped",
+            }
+            for m in lengths
+        ]
+    return sorted(rows, key=lambda r: (r["task"], r["core"], r["memory_length"]))
 
 
 def write_csv(rows: Sequence[dict], path: Path) -> Path:
@@ -261,10 +328,13 @@ def write_csv(rows: Sequence[dict], path: Path) -> Path:
     return path
 
 
-def markdown(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> str:
+def markdown(
+    cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
+) -> str:
     """Markdown: success (mean [min, max] over seeds) per memory length x core, and horizons."""
+    skipped = skipped_cells(cells, skips)
     cores = sorted({c.core for c in cells})
-    lengths = sorted({c.memory_length for c in cells})
+    lengths = sorted({c.memory_length for c in cells} | {m for ms in skipped.values() for m in ms})
     by_key = {(c.core, c.memory_length): c for c in cells}
     tasks = ", ".join(sorted({c.task for c in cells}))
     lines = [
@@ -278,7 +348,7 @@ def markdown(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> str
         for core in cores:
             c = by_key.get((core, length))
             if c is None:
-                row.append("-")
+                row.append("skipped" if length in skipped.get(core, []) else "-")
             else:
                 mark = " **ok**" if c.solved(threshold) else ""
                 row.append(
@@ -297,6 +367,17 @@ def markdown(cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD) -> str
         "|---|---:|---:|",
     ]
     lines += [f"| {core} | {horizons[core]} | {strict[core]} |" for core in cores]
+    if skipped:
+        lines += [
+            "",
+            "Skipped by the sweep (`--skip-after-fail`), not counted in the horizons:",
+            "",
+        ]
+        lines += [
+            f"- {label}: lengths > {skips[label]['failed_length']} skipped "
+            f"(failed L={skips[label]['failed_length']} on every seed)"
+            for label in skipped
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -344,9 +425,14 @@ def plot(cells: Sequence[Cell], path: Path, threshold: float = DEFAULT_THRESHOLD
 
 
 def write_report(
-    results: Iterable[dict[str, Any]], out_dir: str | Path, threshold: float = DEFAULT_THRESHOLD
+    results: Iterable[dict[str, Any]],
+    out_dir: str | Path,
+    threshold: float = DEFAULT_THRESHOLD,
+    skips: Skips | None = None,
 ) -> dict[str, Any]:
     """Write ``frontier.csv``, ``frontier.md``, ``frontier.png`` and ``frontier.json``.
+
+    ``skips``: cells the sweep skipped (``load_skips``), shown as skipped rather than measured.
 
     Returns ``{"cells", "rows", "horizons", "paths"}``. Raises ValueError when there is no result.
     """
@@ -357,7 +443,7 @@ def write_report(
         raise ValueError("results must hold at least one finished run, got none")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = table_rows(cells, threshold)
+    rows = table_rows(cells, threshold, skips)
     horizons = memory_horizons(cells, threshold)
     paths = {
         "csv": write_csv(rows, out_dir / "frontier.csv"),
@@ -365,7 +451,7 @@ def write_report(
         "png": plot(cells, out_dir / "frontier.png", threshold),
         "json": out_dir / "frontier.json",
     }
-    paths["md"].write_text(markdown(cells, threshold))
+    paths["md"].write_text(markdown(cells, threshold, skips))
     strict = memory_horizons(cells, threshold, contiguous=True)
     paths["json"].write_text(
         json.dumps(
@@ -373,6 +459,7 @@ def write_report(
                 "threshold": threshold,
                 "horizons": horizons,
                 "contiguous_horizons": strict,
+                "skipped": skipped_cells(cells, skips),
                 "rows": rows,
             },
             indent=1,
@@ -396,7 +483,9 @@ def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
     rows = report["rows"]
     table = wandb.Table(columns=CSV_COLUMNS, data=[[r[c] for c in CSV_COLUMNS] for r in rows])
     cores = sorted({r["core"] for r in rows})
-    series = {core: [r for r in rows if r["core"] == core] for core in cores}
+    series = {
+        core: [r for r in rows if r["core"] == core and r["status"] != "skipped"] for core in cores
+    }
     run.log(
         {
             "frontier/table": table,
@@ -445,9 +534,10 @@ def report_and_log(
     wandb_group: str | None = None,
     wandb_mode: str | None = None,
     config: dict[str, Any] | None = None,
+    skips: Skips | None = None,
 ) -> dict[str, Any]:
     """Write the report files, print them, and log them to a W&B run (job_type ``frontier``)."""
-    report = write_report(results, out_dir, threshold)
+    report = write_report(results, out_dir, threshold, skips)
     print(report["paths"]["md"].read_text())
     print("wrote " + ", ".join(str(p) for p in report["paths"].values()))
     if wandb_mode != "disabled":
@@ -495,6 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             wandb_group=group,
             wandb_mode=args.wandb_mode,
             config={"sweep_dir": args.sweep_dir},
+            skips=load_skips(args.sweep_dir) if args.sweep_dir else None,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -157,3 +157,42 @@ def test_gate_init_variants_get_their_own_curve() -> None:
     assert set(cells) == {"lstm", "lstm chrono_init=50"}
     assert cells["lstm"].success_by_seed == {0: 0.5}
     assert cells["lstm chrono_init=50"].success_by_seed == {0: 1.0, 1: 0.9}
+
+
+def test_skipped_cells_from_the_sweep_manifest(tmp_path: Path) -> None:
+    # gru failed L=10 on every seed, so the sweep skipped its L=20 and L=50 cells
+    success = {**SUCCESS, "gru": {5: SUCCESS["gru"][5], 10: SUCCESS["gru"][10]}}
+    write_sweep(tmp_path, success)
+    assert frontier.load_skips(tmp_path) == {}  # no manifest: nothing skipped
+    (tmp_path / "sweep.json").write_text('{"skipped": ')
+    assert frontier.load_skips(tmp_path) == {}  # torn manifest
+    manifest = {"skipped": {"gru": {"label": "gru", "failed_length": 10, "lengths": [20, 50]}}}
+    (tmp_path / "sweep.json").write_text(json.dumps(manifest))
+    skips = frontier.load_skips(tmp_path)
+    assert skips == {"gru": {"failed_length": 10, "lengths": [20, 50]}}
+
+    out = tmp_path / "report"
+    assert frontier.main(["--sweep-dir", str(tmp_path), "--wandb-mode", "disabled"]) == 0
+    saved = json.loads((out / "frontier.json").read_text())
+    assert saved["horizons"] == HORIZON and saved["contiguous_horizons"] == HORIZON
+    assert saved["skipped"] == {"gru": [20, 50]}
+    with (out / "frontier.csv").open() as fh:
+        rows = {(r["core"], r["memory_length"]): r for r in csv.DictReader(fh)}
+    assert len(rows) == 12
+    assert rows[("gru", "50")]["status"] == "skipped"
+    assert rows[("gru", "50")]["success_mean"] == "" and rows[("gru", "50")]["n_seeds"] == "0"
+    assert rows[("gru", "10")]["status"] == "finished"
+    md = (out / "frontier.md").read_text()
+    assert "| 50 | skipped | 0.83 [0.60, 1.00] (n=3) | 0.49 [0.48, 0.50] (n=3) |" in md
+    assert "- gru: lengths > 10 skipped (failed L=10 on every seed)" in md
+    assert "| gru | 0 | 0 |" in md
+
+    # a skipped length that has a result after all (run before the skip) shows the result
+    report = frontier.write_report(
+        frontier.load_results(tmp_path),
+        tmp_path / "r2",
+        skips={"lstm": {"failed_length": 10, "lengths": [20, 50]}, "gone": skips["gru"]},
+    )
+    assert report["horizons"] == HORIZON
+    assert not any(r["status"] == "skipped" for r in report["rows"] if r["core"] != "gru")
+    assert "skipped" not in (tmp_path / "r2" / "frontier.md").read_text()
