@@ -10,6 +10,12 @@ run, grouped by sweep) and is done when ``run_dir/result.json`` says ``"status":
 Rerunning the same command resumes: finished cells are skipped, interrupted ones continue from
 their last checkpoint (``--resume=true``). At the end the frontier report is written to
 ``SWEEP_DIR/report`` (see ``recurrent_agents.frontier``).
+
+``--skip-after-fail`` runs the lengths in increasing order, one wave per length (the cells of a
+wave run in parallel). Once every seed of a core has finished at length L and none reached the
+success threshold, that core's unfinished cells at lengths > L are not run: the manifest records
+them as ``"skipped: lstm failed L=50 on every seed"`` (and its ``skipped`` map, which the report
+reads). A resumed sweep re-derives the skips from the finished results.
 """
 
 from __future__ import annotations
@@ -98,6 +104,33 @@ def is_finished(run_dir: str | Path) -> bool:
     return isinstance(result, dict) and result.get("status") == "finished"
 
 
+def failed_lengths(
+    cells: Sequence[Cell], results: dict[str, dict[str, Any]], threshold: float
+) -> dict[str, int]:
+    """Per core: the shortest length at which every seed finished and none reached ``threshold``.
+
+    ``results`` maps cell names to finished results. A seed succeeds when its greedy success is
+    >= ``threshold``, as in the frontier report (a core *solves* a length when every seed does).
+    Cores with no such length are left out.
+    """
+    by_key: dict[tuple[str, int], list[Cell]] = {}
+    for cell in cells:
+        by_key.setdefault((cell.core, cell.memory_length), []).append(cell)
+    failed: dict[str, int] = {}
+    for (core, length), mine in sorted(by_key.items(), key=lambda kv: kv[0][1]):
+        if core in failed or not all(c.name in results for c in mine):
+            continue
+        successes = [results[c.name].get("eval_success_rate") for c in mine]
+        if all(isinstance(v, int | float) and v < threshold for v in successes):
+            failed[core] = length
+    return failed
+
+
+def skip_reason(label: str, failed_length: int) -> str:
+    """The manifest status of a cell skipped after its core failed a shorter length."""
+    return f"skipped: {label} failed L={failed_length} on every seed"
+
+
 def _has_override(extra: Sequence[str], key: str) -> bool:
     return any(a == f"--{key}" or a.startswith(f"--{key}=") for a in extra)
 
@@ -166,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wandb-project", default=None, help="W&B project (default: train.py's)")
     p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
     p.add_argument("--threshold", type=float, default=0.9, help="success that counts as solved")
+    p.add_argument(
+        "--skip-after-fail",
+        action="store_true",
+        help="run lengths shortest first; skip a core's longer lengths once it failed a length "
+        "(below --threshold) on every seed",
+    )
     p.add_argument("--no-report", action="store_true", help="skip the frontier report at the end")
     p.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     p.add_argument("--train-script", default=str(TRAIN_SCRIPT), help=argparse.SUPPRESS)
@@ -203,13 +242,11 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
     name = args.name or sweep_dir.name
     cells = grid(args.task, lengths, cores, seeds)
 
-    jobs: list[Job] = []
-    skipped = []
-    for cell in cells:
-        run_dir = sweep_dir / "runs" / cell.name
-        if is_finished(run_dir):
-            skipped.append(cell.name)
-            continue
+    def run_dir_of(cell: Cell) -> Path:
+        return sweep_dir / "runs" / cell.name
+
+    def job(cell: Cell) -> Job:
+        run_dir = run_dir_of(cell)
         cmd = cell_command(
             cell,
             run_dir,
@@ -221,23 +258,10 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
             resume=run_dir.exists(),
             train_script=args.train_script,
         )
-        jobs.append(Job(cell.name, cmd, str(run_dir), _thread_env(args.threads_per_run)))
+        return Job(cell.name, cmd, str(run_dir), _thread_env(args.threads_per_run))
 
-    workers = args.workers or local_workers(args.threads_per_run)
-    print(
-        f"sweep {name}: {len(cells)} cells ({len(lengths)} lengths x {len(cores)} cores x "
-        f"{len(seeds)} seeds), {len(skipped)} already finished, {len(jobs)} to run; backend "
-        f"{args.backend}"
-        + (f" at {args.address}" if args.address else f", {workers} workers")
-        + f" ({available_cpus()} CPUs here)",
-        flush=True,
-    )
-    if args.dry_run:
-        for job in jobs:
-            print(" ".join(job.cmd))
-        return 0
-
-    sweep_dir.mkdir(parents=True, exist_ok=True)
+    already = [c.name for c in cells if is_finished(run_dir_of(c))]
+    todo = [c for c in cells if c.name not in set(already)]
     manifest: dict[str, Any] = {
         "name": name,
         "task": args.task,
@@ -246,13 +270,74 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
         "seeds": seeds,
         "extra": extra,
         "backend": args.backend,
+        "skip_after_fail": bool(args.skip_after_fail),
         "cells": {c.name: {**asdict(c), "status": "pending"} for c in cells},
+        "skipped": {},
     }
-    for cell_name in skipped:
+    for cell_name in already:
         manifest["cells"][cell_name]["status"] = "finished (skipped)"
+
+    def apply_skips() -> set[str]:
+        """Mark the unfinished cells past a failed length as skipped; return their names."""
+        if not args.skip_after_fail:
+            return set()
+        from recurrent_agents.frontier import core_label
+
+        results = {}
+        for c in cells:
+            result = read_result(run_dir_of(c))
+            if isinstance(result, dict) and result.get("status") == "finished":
+                results[c.name] = result
+        skipped: set[str] = set()
+        for core, length in failed_lengths(cells, results, args.threshold).items():
+            failed_cell = next(c for c in cells if c.core == core and c.memory_length == length)
+            label = core_label(core, results[failed_cell.name].get("config"))
+            later = sorted(
+                (c for c in cells if c.core == core and c.memory_length > length),
+                key=lambda c: (c.memory_length, c.seed),
+            )
+            names = [c.name for c in later if c.name not in results]
+            for cell_name in names:
+                manifest["cells"][cell_name]["status"] = skip_reason(label, length)
+            lengths_skipped = sorted({c.memory_length for c in later if c.name in names})
+            if lengths_skipped:
+                manifest["skipped"][core] = {
+                    "label": label,
+                    "failed_length": length,
+                    "lengths": lengths_skipped,
+                }
+            skipped.update(names)
+        return skipped
+
+    skipped = apply_skips()
+    workers = args.workers or local_workers(args.threads_per_run)
+    print(
+        f"sweep {name}: {len(cells)} cells ({len(lengths)} lengths x {len(cores)} cores x "
+        f"{len(seeds)} seeds), {len(already)} already finished, "
+        + (f"{len(skipped)} skipped after a failed length, " if args.skip_after_fail else "")
+        + f"{len(todo) - len(skipped)} to run; backend {args.backend}"
+        + (f" at {args.address}" if args.address else f", {workers} workers")
+        + f" ({available_cpus()} CPUs here)",
+        flush=True,
+    )
+    if args.dry_run:
+        if args.skip_after_fail:
+            print("(skip-after-fail: longer lengths may be skipped once shorter ones fail)")
+        for cell in todo:
+            if cell.name not in skipped:
+                print(" ".join(job(cell).cmd))
+        return 0
+
+    sweep_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_json(sweep_dir / MANIFEST, manifest)
 
+    # waves: one per length, shortest first, when skips depend on shorter lengths' results
+    if args.skip_after_fail:
+        waves = [[c for c in todo if c.memory_length == length] for length in lengths]
+    else:
+        waves = [todo]  # grid order: longest first
     done_count = 0
+    total = len(todo) - len(skipped)
 
     def on_done(outcome: Outcome) -> None:
         nonlocal done_count
@@ -267,31 +352,47 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
         detail = f"success {success:.2f}" if ok and success is not None else status
         log = run_dir / "train.log"
         print(
-            f"[{done_count}/{len(jobs)}] {outcome.name}: {detail} ({outcome.seconds:.0f} s)"
+            f"[{done_count}/{total}] {outcome.name}: {detail} ({outcome.seconds:.0f} s)"
             + ("" if ok else f"; see {log}"),
             flush=True,
         )
 
     start = time.monotonic()
     try:
-        if args.backend == "ray":
-            run_ray(
-                jobs,
-                address=args.address,
-                threads_per_run=args.threads_per_run,
-                workers=args.workers,
-                on_done=on_done,
-            )
-        else:
-            run_local(jobs, workers, on_done=on_done)
+        for wave in waves:
+            newly = apply_skips() - skipped
+            if newly:
+                skipped |= newly
+                total -= len(newly)
+                atomic_write_json(sweep_dir / MANIFEST, manifest)
+                for core, info in manifest["skipped"].items():
+                    if any(manifest["cells"][n]["core"] == core for n in newly):
+                        print(
+                            f"{info['label']}: lengths > {info['failed_length']} skipped "
+                            f"(failed L={info['failed_length']} on every seed)",
+                            flush=True,
+                        )
+            jobs = [job(c) for c in wave if c.name not in skipped]
+            if not jobs:
+                continue
+            if args.backend == "ray":
+                run_ray(
+                    jobs,
+                    address=args.address,
+                    threads_per_run=args.threads_per_run,
+                    workers=args.workers,
+                    on_done=on_done,
+                )
+            else:
+                run_local(jobs, workers, on_done=on_done)
     except KeyboardInterrupt:
         print(f"sweep interrupted; rerun the same command to resume ({sweep_dir})", flush=True)
         return 130
     failed = [n for n, c in manifest["cells"].items() if c["status"].startswith("failed")]
-    print(f"sweep {name}: {len(jobs) - len(failed)} cells ran in {time.monotonic() - start:.0f} s")
+    print(f"sweep {name}: {done_count - len(failed)} cells ran in {time.monotonic() - start:.0f} s")
 
     if not args.no_report:
-        from recurrent_agents.frontier import load_results, report_and_log
+        from recurrent_agents.frontier import load_results, report_and_log, skips_by_label
 
         results = load_results(sweep_dir / "runs") if (sweep_dir / "runs").is_dir() else []
         if results:
@@ -303,6 +404,7 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
                 wandb_group=name,
                 wandb_mode=args.wandb_mode,
                 config={"sweep_dir": str(sweep_dir), **{k: manifest[k] for k in ("task", "cores")}},
+                skips=skips_by_label(manifest),
             )
         else:
             print("no finished run: no frontier report", file=sys.stderr)

@@ -163,6 +163,63 @@ def test_failed_cell_and_report(tmp_path: Path, fake_train: Path) -> None:
     assert report["horizons"] == {"lstm": 5}
 
 
+def test_failed_lengths_needs_every_seed_to_fail() -> None:
+    cells = sweep.grid("TMaze", [5, 10, 20], ["lstm", "rnn"], [0, 1])
+
+    def results(success: dict[tuple[str, int, int], float]) -> dict[str, dict]:
+        return {
+            sweep.Cell("TMaze", m, c, s).name: {"eval_success_rate": v, "status": "finished"}
+            for (c, m, s), v in success.items()
+        }
+
+    both = {(c, m, s): 1.0 for c in ("lstm", "rnn") for m in (5, 10, 20) for s in (0, 1)}
+    assert sweep.failed_lengths(cells, results(both), 0.9) == {}
+    fails = {**both, ("lstm", 10, 0): 0.5, ("lstm", 10, 1): 0.89, ("lstm", 20, 0): 0.0}
+    fails.update({("rnn", 10, 0): 0.5, ("rnn", 20, 0): 0.5, ("rnn", 20, 1): 0.5})
+    # lstm failed L=10 on both seeds; rnn solved L=10 on seed 1, failed L=20 on both
+    assert sweep.failed_lengths(cells, results(fails), 0.9) == {"lstm": 10, "rnn": 20}
+    assert sweep.failed_lengths(cells, results(fails), 0.6) == {"rnn": 20}
+    assert sweep.failed_lengths(cells, results(fails), 0.5) == {}  # success >= threshold
+    del fails[("lstm", 10, 1)]  # a seed not finished yet: no verdict at L=10
+    assert sweep.failed_lengths(cells, results(fails), 0.9) == {"rnn": 20}
+    assert sweep.skip_reason("lstm", 50) == "skipped: lstm failed L=50 on every seed"
+
+
+def test_skip_after_fail_skips_longer_lengths_and_resumes(tmp_path: Path, fake_train: Path) -> None:
+    # the stand-in train.py solves L <= 5 and fails every longer length (success 0.5)
+    sd = tmp_path / "sw"
+    argv = [
+        *("--memory-lengths", "5,10,20", "--cores", "lstm,rnn", "--seeds", "0,1"),
+        *("--sweep-dir", str(sd), "--train-script", str(fake_train)),
+        *("--wandb-mode", "disabled", "--workers", "2", "--skip-after-fail"),
+    ]
+    assert sweep.main(argv) == 0, _why(sd)
+    calls = _calls(sd)
+    lengths = [int(c.split("--memory_length=")[1].split()[0]) for c in calls]
+    assert lengths == [5] * 4 + [10] * 4  # shortest first; L=20 never ran
+    manifest = json.loads((sd / sweep.MANIFEST).read_text())
+    status = {name: cell["status"] for name, cell in manifest["cells"].items()}
+    assert status["TMaze-lstm-L20-s1"] == "skipped: lstm failed L=10 on every seed"
+    assert status["TMaze-rnn-L20-s0"] == "skipped: rnn failed L=10 on every seed"
+    assert status["TMaze-rnn-L10-s1"] == "finished"
+    assert manifest["skipped"]["lstm"] == {"label": "lstm", "failed_length": 10, "lengths": [20]}
+    report = json.loads((sd / "report" / "frontier.json").read_text())
+    assert report["horizons"] == {"lstm": 5, "rnn": 5}
+    assert report["skipped"] == {"lstm": [20], "rnn": [20]}
+    md = (sd / "report" / "frontier.md").read_text()
+    assert "| 20 | skipped | skipped |" in md
+    assert "- rnn: lengths > 10 skipped (failed L=10 on every seed)" in md
+
+    # resume: the skips are re-derived from the finished results, nothing runs
+    assert sweep.main(argv) == 0
+    assert len(_calls(sd)) == 8
+    manifest = json.loads((sd / sweep.MANIFEST).read_text())
+    assert manifest["cells"]["TMaze-lstm-L20-s0"]["status"].startswith("skipped: lstm")
+    # without the flag the skipped cells run
+    assert sweep.main([a for a in argv if a != "--skip-after-fail"]) == 0
+    assert len(_calls(sd)) == 12
+
+
 @pytest.mark.parametrize(
     "bad, message",
     [
