@@ -2,24 +2,29 @@
 
     python bench/frontier/run_frontier.py                      # defaults below, ~15 CPU-minutes
     python bench/frontier/run_frontier.py --lengths 5,10 --cores lstm,rnn --steps 30000
+    python bench/frontier/run_frontier.py --task TMaze --lengths 5,10,20,50,100,200,500,1000 \
+        --seeds 0,1,2 --skip-after-fail --name tmaze-horizon -- --n_envs=32   # after --: train.py
 
 Runs ``train.py sweep`` (local backend, one run per CPU) into ``bench/frontier/sweeps/NAME``
 (git-ignored: models, logs, W&B runs), then ``train.py gradient-flow`` on the untrained cores and
 on the sweep's trained models at one memory length, and copies the small outputs (frontier
-CSV/MD/PNG, gradient-flow PNG/JSON, timings) to ``bench/frontier/results/``.
+CSV/MD/PNG, gradient-flow PNG/JSON, timings) to ``bench/frontier/results/`` (``--results-dir``).
+``--skip-after-fail`` is passed to the sweep; ``--extra "..."`` and anything after ``--`` are
+train.py overrides added after the script's own (so they win). Rerun the same command to resume.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from recurrent_agents.frontier import REPORT_FILES
+from recurrent_agents.frontier import REPORT_FILES, load_results
 from recurrent_agents.sweep import parse_int_list
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,8 +39,24 @@ def run(cmd: list[str]) -> float:
     return time.monotonic() - start
 
 
-def main() -> int:
-    """Sweep, report, gradient flow; write bench/frontier/results/."""
+def gradient_length(sweep_dir: Path, lengths: list[int], wanted: int) -> int:
+    """The memory length of the gradient-flow plot: ``wanted`` if the sweep has seed-0 models
+    there, else the longest such length up to it (a skip may have left no run at ``wanted``)."""
+    gl = wanted if wanted in lengths else max(lengths)
+    runs = sweep_dir / "runs"
+    have = {
+        int(r["memory_length"])
+        for r in (load_results(runs) if runs.is_dir() else [])
+        if int(r.get("seed", -1)) == 0 and r.get("model_path")
+    }
+    if gl in have or not have:
+        return gl
+    shorter = [m for m in have if m <= gl]
+    return max(shorter) if shorter else min(have)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Sweep, report, gradient flow; write bench/frontier/results/ (or --results-dir)."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--task", default="TMaze")
     p.add_argument("--lengths", default="5,10,15,20")
@@ -45,12 +66,26 @@ def main() -> int:
     p.add_argument("--name", default="tmaze-frontier")
     p.add_argument("--gradient-length", type=int, default=20, help="memory length of the plot")
     p.add_argument("--wandb-mode", default="offline", choices=["offline", "disabled", "online"])
-    args = p.parse_args()
+    p.add_argument(
+        "--skip-after-fail",
+        action="store_true",
+        help="sweep lengths shortest first; skip a core's longer lengths once every seed failed",
+    )
+    p.add_argument("--extra", default="", help='train.py overrides, e.g. "--n_envs=32"')
+    p.add_argument(
+        "--results-dir", default=str(HERE / "results"), help="where the small outputs are copied"
+    )
+    argv = list(sys.argv[1:] if argv is None else argv)
+    tail: list[str] = []
+    if "--" in argv:
+        argv, tail = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
+    args = p.parse_args(argv)
+    extra = [*shlex.split(args.extra), *tail]
 
     py = sys.executable
     rel = (HERE / "sweeps" / args.name).relative_to(REPO)  # commands run from REPO: short paths
     sweep_dir = REPO / rel
-    results = HERE / "results"
+    results = Path(args.results_dir).resolve()
     results.mkdir(parents=True, exist_ok=True)
     sweep_cmd = [
         py,
@@ -68,10 +103,12 @@ def main() -> int:
         str(rel),
         "--wandb-mode",
         args.wandb_mode,
+        *(["--skip-after-fail"] if args.skip_after_fail else []),
         "--",
         f"--total_timesteps={args.steps}",
         "--video=false",
         "--checkpoint_every=0",
+        *extra,
     ]
     sweep_seconds = run(sweep_cmd)
     for name in REPORT_FILES:
@@ -79,7 +116,7 @@ def main() -> int:
 
     gf_dir = sweep_dir / "gradient_flow"
     lengths = parse_int_list("lengths", args.lengths, 1)
-    gl = args.gradient_length if args.gradient_length in lengths else max(lengths)
+    gl = gradient_length(sweep_dir, lengths, args.gradient_length)
     gf_base = [
         py,
         "train.py",
