@@ -57,6 +57,9 @@ class TrainConfig:
     chrono_init: int | None = _f(
         None, "chrono gate-bias init for memory length T_max (Tallec & Ollivier; default: off)"
     )
+    features_to_heads: bool | None = _f(
+        None, "actor/critic heads also see the current features (skip connection; default off)"
+    )
     # PPO (None: recurrent_agents.defaults)
     learning_rate: float | None = _f(None, "Adam learning rate")
     n_steps: int | None = _f(None, "rollout length per env per update")
@@ -66,8 +69,8 @@ class TrainConfig:
     gae_lambda: float | None = _f(None, "GAE lambda")
     clip_range: float | None = _f(None, "PPO clip range")
     clip_range_vf: float | None = _f(None, "value clip range (None: no value clipping)")
-    advantage_std_floor: float | None = _f(
-        None, "lower bound on the advantage std used to normalise"
+    advantage_floor_ratio: float | None = _f(
+        None, "advantage normalisation floor, as a fraction of the run's peak advantage std"
     )
     ent_coef: float | None = _f(None, "entropy bonus coefficient")
     vf_coef: float | None = _f(None, "value loss coefficient")
@@ -115,6 +118,7 @@ class TrainConfig:
             "shared_core": self.shared_core,
             "forget_bias": self.forget_bias,
             "chrono_init": self.chrono_init,
+            "features_to_heads": self.features_to_heads,
         }
         return {k: v for k, v in kwargs.items() if v is not None}
 

@@ -19,7 +19,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "clip_range": 0.2,
     "clip_range_vf": None,
     "normalize_advantage": True,
-    "advantage_std_floor": 0.1,
+    "advantage_floor_ratio": 0.2,
     "ent_coef": 0.02,
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,

@@ -45,15 +45,16 @@ class RecurrentPPO(_ContribRecurrentPPO):
       gradient of a decision reaches the cue step of the same episode inside the rollout;
     * each minibatch runs through the core in one call (state reset once, at t=0), with no
       Python loop over time steps;
-    * advantages are normalised over the whole rollout with a floor on the scale
-      (``advantage_std_floor``), so critic noise is not blown up to unit scale once the task
-      is solved (the collapse described in the README);
+    * advantages are normalised over the whole rollout with a floor on the scale: a fraction
+      (``advantage_floor_ratio``) of the largest return std seen so far in the run, so critic
+      noise is not blown up to unit scale once the task is solved (the collapse described in the
+      README), whatever the task's reward scale;
     * robust defaults from :data:`recurrent_agents.defaults.PPO_DEFAULTS`
       (fewer epochs, entropy bonus, ``target_kl`` early stopping);
     * logs ``train/grad_norm`` (before clipping).
 
-    :param advantage_std_floor: lower bound on the advantage std used for normalisation,
-        in reward units (0 gives plain whole-rollout normalisation).
+    :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
+        fraction of the largest rollout return std seen so far (0: plain normalisation).
     Other parameters as in ``sb3_contrib.RecurrentPPO``.
     """
 
@@ -75,7 +76,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         clip_range: float | Schedule = _D["clip_range"],
         clip_range_vf: float | Schedule | None = _D["clip_range_vf"],
         normalize_advantage: bool = _D["normalize_advantage"],
-        advantage_std_floor: float = _D["advantage_std_floor"],
+        advantage_floor_ratio: float = _D["advantage_floor_ratio"],
         ent_coef: float = _D["ent_coef"],
         vf_coef: float = _D["vf_coef"],
         max_grad_norm: float = _D["max_grad_norm"],
@@ -92,9 +93,14 @@ class RecurrentPPO(_ContribRecurrentPPO):
             raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
             raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
-        if advantage_std_floor < 0:
-            raise ValueError(f"advantage_std_floor must be >= 0, got {advantage_std_floor!r}")
-        self.advantage_std_floor = float(advantage_std_floor)
+        if not 0 <= advantage_floor_ratio <= 1:
+            raise ValueError(
+                f"advantage_floor_ratio must be in [0, 1], got {advantage_floor_ratio!r}"
+            )
+        self.advantage_floor_ratio = float(advantage_floor_ratio)
+        # Largest rollout return std so far: the task's own return scale (saved with the
+        # model, so a resumed run keeps its floor).
+        self.return_std_peak = 0.0
         super().__init__(
             policy,
             env,
@@ -225,11 +231,22 @@ class RecurrentPPO(_ContribRecurrentPPO):
         rewards[idx] += self.gamma * values.cpu().numpy().reshape(-1)
 
     def _advantage_scale(self) -> tuple[float, float]:
-        """Mean and (floored) std of the rollout's advantages, for normalisation."""
-        adv = self.rollout_buffer.advantages
+        """Mean and (floored) std of the rollout's advantages, for normalisation.
+
+        Once a task is solved the advantages are only critic error, tiny next to the spread of
+        returns seen while learning; flooring the std at ``advantage_floor_ratio`` times the
+        largest return std so far keeps such noise small instead of scaling it to unit size,
+        at any reward scale. (Returns, not advantages: an untrained critic's error would set
+        the peak in the first rollout.)
+        """
         if not self.normalize_advantage:
             return 0.0, 1.0
-        return float(adv.mean()), max(float(adv.std()), self.advantage_std_floor, 1e-8)
+        adv = self.rollout_buffer.advantages
+        std = float(adv.std())
+        self.return_std_peak = max(self.return_std_peak, float(self.rollout_buffer.returns.std()))
+        self.logger.record("train/advantage_std", std)
+        self.logger.record("train/return_std_peak", self.return_std_peak)
+        return float(adv.mean()), max(std, self.advantage_floor_ratio * self.return_std_peak, 1e-8)
 
     def train(self) -> None:
         """PPO update on whole-sequence minibatches of the current rollout."""

@@ -94,5 +94,25 @@ def test_bad_arguments() -> None:
     env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=3)
     with pytest.raises(ValueError, match="n_steps must be a positive int, got 0"):
         RecurrentPPO("MlpPolicy", env, n_steps=0)
-    with pytest.raises(ValueError, match="advantage_std_floor must be >= 0, got -1"):
-        RecurrentPPO("MlpPolicy", env, advantage_std_floor=-1)
+    with pytest.raises(ValueError, match=r"advantage_floor_ratio must be in \[0, 1\], got -1"):
+        RecurrentPPO("MlpPolicy", env, advantage_floor_ratio=-1)
+
+
+def test_advantage_floor_follows_the_runs_peak_return_std(tmp_path) -> None:
+    env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=4)
+    model = RecurrentPPO("MlpPolicy", env, n_steps=8, batch_size=16, advantage_floor_ratio=0.25)
+    model.set_logger(configure(None, [""]))
+    buffer, rng = model.rollout_buffer, np.random.default_rng(0)
+    # While learning: returns spread over [0, 1], advantages of the same size.
+    buffer.returns = rng.uniform(0.0, 1.0, buffer.returns.shape).astype(np.float32)
+    buffer.advantages[:] = rng.normal(0.0, 0.5, buffer.advantages.shape)
+    return_std, adv_std = float(buffer.returns.std()), float(buffer.advantages.std())
+    assert model._advantage_scale()[1] == pytest.approx(adv_std)
+    # Once solved: equal returns, advantages only critic noise (std 0.005): floored.
+    buffer.returns[:] = 1.0
+    buffer.advantages *= 0.01
+    assert model._advantage_scale()[1] == pytest.approx(0.25 * return_std)
+    # The peak is part of the saved model, so a resumed run keeps its floor.
+    model.save(tmp_path / "model.zip")
+    loaded = RecurrentPPO.load(tmp_path / "model.zip")
+    assert loaded.return_std_peak == pytest.approx(return_std)
