@@ -34,6 +34,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         as in sb3-contrib: the critic's error cannot disturb the actor's memory).
     :param forget_bias: keep-gate bias for cores that take it (LSTM forget, GRU update).
     :param chrono_init: memory length for chrono init (Tallec & Ollivier 2018), gated cores.
+    :param features_to_heads: the actor and critic heads also see the current step's features
+        (a skip connection around the core), so what the observation alone decides (e.g. "this
+        is the junction") need not pass through the memory.
     :param core_kwargs: any other keyword arguments for the core constructor.
     Other parameters are those of SB3's ``ActorCriticPolicy``.
     """
@@ -63,6 +66,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         shared_core: bool = False,
         forget_bias: float | None = None,
         chrono_init: int | None = None,
+        features_to_heads: bool = False,
         core_kwargs: dict[str, Any] | None = None,
     ) -> None:
         if not share_features_extractor:
@@ -70,7 +74,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         if optimizer_class is th.optim.Adam and optimizer_kwargs is None:
             # SB3's Adam eps, and the fused kernel (~4x faster per step on CPU for small nets).
             optimizer_kwargs = {"eps": 1e-5, "fused": True}
-        # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this.
+        self.features_to_heads = features_to_heads
+        # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this; the
+        # features' size is added once the features extractor exists (below).
         self.lstm_output_dim = hidden_size
         # Skip sb3-contrib's __init__: it builds nn.LSTM modules we replace by cores.
         ActorCriticPolicy.__init__(
@@ -122,6 +128,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs
         )
 
+    def _build_mlp_extractor(self) -> None:
+        if self.features_to_heads:
+            self.lstm_output_dim += self.features_dim
+        super()._build_mlp_extractor()
+
     def _get_constructor_parameters(self) -> dict[str, Any]:
         data = super()._get_constructor_parameters()
         data.update(
@@ -131,6 +142,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             shared_core=self.shared_core,
             forget_bias=self.forget_bias,
             chrono_init=self.chrono_init,
+            features_to_heads=self.features_to_heads,
             core_kwargs=self.core_kwargs,
         )
         return data
@@ -158,11 +170,17 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             features, tuple(s * keep for s in states.pi)
         )
         if self.shared_core:
+            out_pi = self._head_inputs(out_pi, features)
             return out_pi, out_pi, RNNStates(state_pi, state_pi)
         out_vf, state_vf = getattr(self.core_critic, run)(
             features, tuple(s * keep for s in states.vf)
         )
+        out_pi, out_vf = self._head_inputs(out_pi, features), self._head_inputs(out_vf, features)
         return out_pi, out_vf, RNNStates(state_pi, state_vf)
+
+    def _head_inputs(self, core_out: th.Tensor, features: th.Tensor) -> th.Tensor:
+        """What the heads see: the core's output, plus the features with ``features_to_heads``."""
+        return th.cat([core_out, features], dim=-1) if self.features_to_heads else core_out
 
     def evaluate_sequences(
         self, obs: th.Tensor, actions: th.Tensor, states: RNNStates, episode_starts: th.Tensor
@@ -234,18 +252,18 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
     ) -> tuple[Distribution, State]:
         """Actor distribution for one step of a batch of envs, and the actor core's new state."""
-        features = self._features(obs).unsqueeze(0)
-        out, state = self.core_actor(features, lstm_states, episode_starts.reshape(1, -1))
-        latent_pi = self.mlp_extractor.forward_actor(out[0])
+        features = self._features(obs)
+        out, state = self.core_actor(features[None], lstm_states, episode_starts.reshape(1, -1))
+        latent_pi = self.mlp_extractor.forward_actor(self._head_inputs(out[0], features))
         return self._get_action_dist_from_latent(latent_pi), state
 
     def predict_values(
         self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
     ) -> th.Tensor:
         """Values for one step of a batch of envs, given the critic core's state."""
-        features = self._features(obs).unsqueeze(0)
-        out, _ = self.core_critic(features, lstm_states, episode_starts.reshape(1, -1))
-        return self._value(self.mlp_extractor.forward_critic(out[0]))
+        features = self._features(obs)
+        out, _ = self.core_critic(features[None], lstm_states, episode_starts.reshape(1, -1))
+        return self._value(self.mlp_extractor.forward_critic(self._head_inputs(out[0], features)))
 
     def evaluate_actions(
         self, obs: th.Tensor, actions: th.Tensor, lstm_states: RNNStates, episode_starts: th.Tensor
@@ -284,9 +302,10 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             if episode_start is None:
                 episode_start = np.zeros(n_envs, dtype=bool)
             starts = th.as_tensor(np.asarray(episode_start, dtype=np.float32), device=self.device)
-            features = self._features(obs).unsqueeze(0)
-            out, states = self.core_actor(features, states, starts.reshape(1, -1))
-            actions, _ = self._act(self.mlp_extractor.forward_actor(out[0]), deterministic)
+            features = self._features(obs)
+            out, states = self.core_actor(features[None], states, starts.reshape(1, -1))
+            latent_pi = self.mlp_extractor.forward_actor(self._head_inputs(out[0], features))
+            actions, _ = self._act(latent_pi, deterministic)
         new_state = tuple(s.cpu().numpy() for s in states)
         actions = actions.cpu().numpy().reshape((-1, *self.action_space.shape))
         if isinstance(self.action_space, spaces.Box):

@@ -33,9 +33,10 @@ def test_predict_state_tuple_and_reset(core: str, n_states: int) -> None:
     assert np.ndim(action) == 0
 
 
-def test_predict_matches_rollout_forward() -> None:
+@pytest.mark.parametrize("features_to_heads", [False, True])
+def test_predict_matches_rollout_forward(features_to_heads: bool) -> None:
     th.manual_seed(0)
-    policy = make_policy(core="lstm", hidden_size=8)
+    policy = make_policy(core="lstm", hidden_size=8, features_to_heads=features_to_heads)
     rng = np.random.default_rng(1)
     states = policy.initial_state(4)
     p_state = None
@@ -89,3 +90,30 @@ def test_evaluate_actions_uses_sb3_contrib_layout() -> None:
     assert th.allclose(flat[0].flatten(), values.T.flatten())
     assert th.allclose(flat[1], log_prob.T.flatten())
     assert th.allclose(flat[2], entropy.T.flatten())
+
+
+def test_features_to_heads_is_a_skip_connection_around_the_core() -> None:
+    th.manual_seed(0)
+    policy = make_policy(core="gru", hidden_size=8, features_to_heads=True)
+    assert policy.mlp_extractor.policy_net[0].in_features == 8 + 3
+    assert policy.mlp_extractor.value_net[0].in_features == 8 + 3
+    # Silence the cores: their output is then the same for every input, yet the heads still
+    # tell observations apart through the skip connection.
+    for core in (policy.core_actor, policy.core_critic):
+        for p in core.parameters():
+            p.data.zero_()
+    obs = th.tensor([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    starts = th.ones(2)
+    with th.no_grad():
+        _, values, _, _ = policy(obs, policy.initial_state(2), starts)
+        dist, _ = policy.get_distribution(obs, policy.initial_state(2).pi, starts)
+    assert values[0] != values[1]
+    assert not th.allclose(dist.distribution.logits[0], dist.distribution.logits[1])
+    # Sequence path (training) == step path (rollout).
+    seq_obs = th.randn(4, 2, 3)
+    with th.no_grad():
+        seq_values, _, _ = policy.evaluate_sequences(
+            seq_obs, th.zeros(4, 2, dtype=th.long), policy.initial_state(2), th.ones(4, 2)
+        )
+        step_values = [policy(seq_obs[t], policy.initial_state(2), starts)[1] for t in range(4)]
+    assert th.allclose(seq_values, th.stack(step_values).reshape(4, 2), atol=1e-6)
