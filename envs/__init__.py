@@ -3,6 +3,7 @@
 >>> import gymnasium as gym, envs
 >>> env = gym.make("memory/TMaze-v0", memory_length=100)
 >>> vec = gym.make_vec("memory/DelayedCue-v0", num_envs=4096, memory_length=100)
+>>> env = envs.PrevActionReward(env)  # also observe the previous action and reward
 
 Only numpy and gymnasium are imported here (the SB3 adapter lives in ``envs.sb3``).
 """
@@ -15,8 +16,17 @@ from envs.delayed_cue import DelayedCueEnv
 from envs.delayed_cue_vec import DelayedCueVecEnv
 from envs.tmaze import TMazeEnv
 from envs.tmaze_vec import TMazeVecEnv
+from envs.wrappers import PrevActionReward, PrevActionRewardVec
 
-__all__ = ["TASKS", "DelayedCueEnv", "DelayedCueVecEnv", "TMazeEnv", "TMazeVecEnv"]
+__all__ = [
+    "TASKS",
+    "DelayedCueEnv",
+    "DelayedCueVecEnv",
+    "PrevActionReward",
+    "PrevActionRewardVec",
+    "TMazeEnv",
+    "TMazeVecEnv",
+]
 
 TASKS: dict[str, str] = {
     "TMaze": "memory/TMaze-v0",

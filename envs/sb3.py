@@ -19,8 +19,8 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from stable_baselines3.common.vec_env import VecEnv, VecMonitor
 from stable_baselines3.common.vec_env.base_vec_env import VecEnvIndices, VecEnvStepReturn
 
-from envs import TASKS
-from envs._validation import check_positive_int
+from envs import TASKS, PrevActionRewardVec
+from envs._validation import check_bool, check_positive_int
 
 _FINAL_KEYS = frozenset(("final_obs", "_final_obs", "final_info", "_final_info"))
 
@@ -121,9 +121,13 @@ class SB3VecEnv(VecEnv):
         """Close the vector env."""
         self.venv.close()
 
+    def _owner(self, name: str) -> Any:
+        """The vector env, or the one inside its wrappers if only that has ``name``."""
+        return self.venv if hasattr(self.venv, name) else self.venv.unwrapped
+
     def get_attr(self, attr_name: str, indices: VecEnvIndices = None) -> list[Any]:
         """The vector env's attribute, once per requested index."""
-        value = getattr(self.venv, attr_name)
+        value = getattr(self._owner(attr_name), attr_name)
         return [value for _ in self._get_indices(indices)]
 
     def set_attr(self, attr_name: str, value: Any, indices: VecEnvIndices = None) -> None:
@@ -134,7 +138,7 @@ class SB3VecEnv(VecEnv):
         self, method_name: str, *method_args: Any, indices: VecEnvIndices = None, **method_kwargs
     ) -> list[Any]:
         """Call a method of the vector env once; its result repeated per requested index."""
-        result = getattr(self.venv, method_name)(*method_args, **method_kwargs)
+        result = getattr(self._owner(method_name), method_name)(*method_args, **method_kwargs)
         return [result for _ in self._get_indices(indices)]
 
     def env_is_wrapped(
@@ -188,6 +192,7 @@ def make_sb3_vec_env(
     n_envs: int,
     seed: int | None = None,
     monitor: bool = True,
+    prev_action_reward: bool = False,
     **env_kwargs: Any,
 ) -> VecEnv:
     """Batched memory task as an SB3 ``VecEnv`` (in ``VecMonitor`` when ``monitor``).
@@ -195,6 +200,8 @@ def make_sb3_vec_env(
     ``task`` is a short name from ``envs.TASKS`` (e.g. ``"TMaze"``) or a registered env id;
     ids without a SAME_STEP vector entry point run in ``SyncVectorEnv`` with SAME_STEP autoreset.
     With ``seed=s``, copy ``i`` is seeded with ``s + i`` at the first ``reset()``.
+    With ``prev_action_reward``, observations also hold the previous action (one-hot) and reward
+    (``envs.PrevActionRewardVec``).
     """
     env_id = TASKS.get(task, task)
     if not isinstance(env_id, str) or env_id not in gym.registry:
@@ -218,6 +225,8 @@ def make_sb3_vec_env(
             vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP},
             **env_kwargs,
         )
+    if check_bool("prev_action_reward", prev_action_reward):
+        venv = PrevActionRewardVec(venv)
     vec_env: VecEnv = SB3VecEnv(venv)
     if seed is not None:
         vec_env.seed(seed)

@@ -1,0 +1,141 @@
+"""Observe the previous action and reward too (Ni et al. 2022, "Recurrent model-free RL can be a
+strong baseline for many POMDPs"; Duan et al. 2016, RL^2).
+
+The observation becomes ``concat(obs (flattened, float32), one_hot(previous action), [previous
+reward])``, with zeros for the action part and reward after a reset. Works for any env with a
+``Box`` observation space and a ``Discrete`` action space:
+
+>>> import gymnasium as gym, envs
+>>> env = envs.PrevActionReward(gym.make("memory/TMaze-v0", memory_length=10))
+>>> vec = envs.PrevActionRewardVec(gym.make_vec("memory/TMaze-v0", num_envs=64, memory_length=10))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.vector import AutoresetMode, VectorEnv, VectorWrapper
+from gymnasium.vector.utils import batch_space
+
+
+def _checked_spaces(
+    name: str, obs_space: gym.Space, action_space: gym.Space
+) -> tuple[gym.spaces.Box, int, int]:
+    """(new observation space, number of actions, first action) or a one-line ValueError."""
+    if not isinstance(obs_space, gym.spaces.Box):
+        raise ValueError(f"{name} needs a Box observation space, got {obs_space!r}")
+    if not isinstance(action_space, gym.spaces.Discrete):
+        raise ValueError(f"{name} needs a Discrete action space, got {action_space!r}")
+    n = int(action_space.n)
+    # Finite reward bounds (float32's range): Gymnasium's checker warns about infinite ones.
+    big = np.finfo(np.float32).max
+    low = np.concatenate(
+        [obs_space.low.reshape(-1).astype(np.float32), np.zeros(n, np.float32), [-big]]
+    )
+    high = np.concatenate(
+        [obs_space.high.reshape(-1).astype(np.float32), np.ones(n, np.float32), [big]]
+    )
+    space = gym.spaces.Box(low.astype(np.float32), high.astype(np.float32), dtype=np.float32)
+    return space, n, int(action_space.start)
+
+
+class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
+    """A single env whose observation also holds the previous action (one-hot) and reward.
+
+    After ``reset()`` both are zero; after ``step(a)`` they are ``a`` and the reward of that step.
+    """
+
+    def __init__(self, env: gym.Env) -> None:
+        gym.utils.RecordConstructorArgs.__init__(self)
+        gym.Wrapper.__init__(self, env)
+        self.observation_space, self._n, self._start = _checked_spaces(
+            "PrevActionReward", env.observation_space, env.action_space
+        )
+
+    def _observe(self, obs: Any, action: Any, reward: float) -> np.ndarray:
+        extra = np.zeros(self._n + 1, dtype=np.float32)
+        if action is not None:
+            extra[int(action) - self._start] = 1.0
+            extra[-1] = reward
+        return np.concatenate([np.asarray(obs, dtype=np.float32).reshape(-1), extra])
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """Reset the env; the previous action and reward are zeros."""
+        obs, info = self.env.reset(seed=seed, options=options)
+        return self._observe(obs, None, 0.0), info
+
+    def step(self, action: Any) -> tuple[np.ndarray, Any, bool, bool, dict[str, Any]]:
+        """Step the env and append ``action`` (one-hot) and the step's reward to the obs."""
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        return self._observe(obs, action, float(reward)), reward, terminated, truncated, info
+
+
+class PrevActionRewardVec(VectorWrapper):
+    """``PrevActionReward`` for a vector env with ``AutoresetMode.SAME_STEP`` (batched numpy).
+
+    On the step a copy's episode ends, its returned observation (the next episode's first) gets
+    zeros for the previous action and reward, while ``infos["final_obs"][i]`` gets the last
+    action and reward appended: the terminal observation as the agent would have seen it.
+    Copies reset by ``reset()`` (all, or ``options["reset_mask"]``) get zeros too.
+    """
+
+    def __init__(self, env: VectorEnv) -> None:
+        super().__init__(env)
+        mode = env.metadata.get("autoreset_mode")
+        if mode not in (AutoresetMode.SAME_STEP, AutoresetMode.SAME_STEP.value):
+            raise ValueError(
+                f"PrevActionRewardVec needs autoreset_mode AutoresetMode.SAME_STEP, got {mode!r}"
+            )
+        space, self._n, self._start = _checked_spaces(
+            "PrevActionRewardVec", env.single_observation_space, env.single_action_space
+        )
+        self.single_observation_space = space
+        self.observation_space = batch_space(space, env.num_envs)
+        self._rows = np.arange(env.num_envs)
+        self._extra = np.zeros((env.num_envs, self._n + 1), dtype=np.float32)
+
+    def _flat(self, obs: np.ndarray) -> np.ndarray:
+        return np.asarray(obs, dtype=np.float32).reshape(self.num_envs, -1)
+
+    def reset(
+        self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """Reset the env; reset copies (all, or ``options["reset_mask"]``) get zeros."""
+        obs, infos = self.env.reset(seed=seed, options=options)
+        mask = None if options is None else options.get("reset_mask")
+        self._extra = self._extra.copy()
+        if mask is None:
+            self._extra[:] = 0.0
+        else:
+            self._extra[np.asarray(mask, dtype=bool)] = 0.0
+        return np.concatenate([self._flat(obs), self._extra], axis=1), infos
+
+    def step(
+        self, actions: Any
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """Step the env; append each copy's action (one-hot) and reward (zeros after an end)."""
+        obs, rewards, terminated, truncated, infos = self.env.step(actions)
+        extra = np.zeros((self.num_envs, self._n + 1), dtype=np.float32)
+        extra[self._rows, np.asarray(actions).reshape(-1).astype(np.int64) - self._start] = 1.0
+        extra[:, -1] = rewards
+        mask = infos.get("_final_obs") if infos else None
+        if mask is not None and np.any(mask):
+            idx = np.flatnonzero(mask)
+            last = np.stack(infos["final_obs"][idx]).astype(np.float32).reshape(len(idx), -1)
+            last = np.concatenate([last, extra[idx]], axis=1)
+            final_obs = np.empty(self.num_envs, dtype=object)
+            final_obs[idx] = np.fromiter(last, dtype=object, count=len(idx))
+            infos = {**infos, "final_obs": final_obs}
+        extra[terminated | truncated] = 0.0
+        self._extra = extra
+        return (
+            np.concatenate([self._flat(obs), extra], axis=1),
+            rewards,
+            terminated,
+            truncated,
+            infos,
+        )

@@ -1,0 +1,135 @@
+"""PrevActionReward / PrevActionRewardVec: the previous action (one-hot) and reward in the obs."""
+
+import warnings
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env as gym_check_env
+from gymnasium.vector import AutoresetMode
+from stable_baselines3.common.env_checker import check_env as sb3_check_env
+
+import envs
+from envs.sb3 import make_sb3_vec_env
+
+CONFIGS = [
+    ("TMaze", {"memory_length": 2}),
+    ("TMaze", {"memory_length": 3, "variant": "active"}),
+    ("BakkerTMaze", {"memory_length": 2}),
+    ("DelayedCue", {"memory_length": 2, "num_cues": 3, "distractors": True}),
+]
+
+
+@pytest.mark.parametrize("task,kwargs", CONFIGS)
+def test_single_wrapper_passes_gymnasium_and_sb3_check_env(task, kwargs):
+    env = envs.PrevActionReward(gym.make(envs.TASKS[task], **kwargs).unwrapped)
+    inner = env.env
+    n = inner.action_space.n
+    assert env.observation_space.shape == (inner.observation_space.shape[0] + n + 1,)
+    assert env.observation_space.dtype == np.float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any checker warning fails, except "this is a wrapper"
+        warnings.filterwarnings("ignore", message=".*different from the unwrapped")
+        gym_check_env(env, skip_render_check=True)
+        sb3_check_env(env, warn=True)
+
+
+def test_single_wrapper_appends_one_hot_action_and_reward():
+    env = envs.PrevActionReward(gym.make("memory/TMaze-v0", memory_length=1))
+    obs, _ = env.reset(seed=0)
+    assert obs.shape == (8,) and (obs[3:] == 0).all()
+    obs, reward, *_ = env.step(2)  # into the wall: a penalty
+    np.testing.assert_array_equal(obs[3:], [0, 0, 1, 0, reward])
+    assert reward != 0
+
+
+@pytest.mark.parametrize("task,kwargs", CONFIGS)
+def test_vec_wrapper_equals_single_wrappers(task, kwargs):
+    n, steps, seed = 8, 200, 11
+    rng = np.random.default_rng(3)
+    venv = envs.PrevActionRewardVec(gym.make_vec(envs.TASKS[task], num_envs=n, **kwargs))
+    singles = [envs.PrevActionReward(gym.make(envs.TASKS[task], **kwargs)) for _ in range(n)]
+    assert venv.single_observation_space == singles[0].observation_space
+    assert venv.observation_space.shape == (n, *singles[0].observation_space.shape)
+    obs, _ = venv.reset(seed=seed)
+    np.testing.assert_array_equal(
+        obs, np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(singles)])
+    )
+    n_actions = singles[0].action_space.n
+    p = [0.55, 0.2, 0.1, 0.15] if "TMaze" in task else None
+    episodes = 0
+    for _ in range(steps):
+        actions = rng.choice(n_actions, size=n, p=p)
+        obs, rewards, terminated, truncated, infos = venv.step(actions)
+        assert obs in venv.observation_space
+        for i, env in enumerate(singles):
+            s_obs, s_rew, s_term, s_trunc, _ = env.step(int(actions[i]))
+            assert rewards[i] == s_rew and terminated[i] == s_term and truncated[i] == s_trunc
+            if s_term or s_trunc:
+                episodes += 1
+                assert infos["_final_obs"][i]
+                np.testing.assert_array_equal(infos["final_obs"][i], s_obs)
+                s_obs, _ = env.reset()
+                assert (obs[i, -n_actions - 1 :] == 0).all()  # a fresh episode: zeros
+            else:
+                assert not infos or infos["final_obs"][i] is None
+            np.testing.assert_array_equal(obs[i], s_obs)
+    assert episodes >= 2 * n
+
+
+def test_vec_reset_mask_zeros_only_the_reset_copies():
+    venv = envs.PrevActionRewardVec(gym.make_vec("memory/TMaze-v0", num_envs=3, memory_length=5))
+    venv.reset(seed=0)
+    before, *_ = venv.step(np.array([0, 0, 0]))
+    assert (before[:, 3] == 1).all()
+    mask = np.array([True, False, True])
+    obs, _ = venv.reset(options={"reset_mask": mask})
+    assert (obs[mask, 3:] == 0).all()
+    np.testing.assert_array_equal(obs[1], before[1])
+
+
+def test_bad_spaces_and_autoreset_mode_are_rejected():
+    box = gym.make("memory/TMaze-v0")
+    with pytest.raises(ValueError, match=r"PrevActionReward needs a Box observation space, got"):
+        envs.PrevActionReward(
+            gym.wrappers.TransformObservation(
+                box, lambda o: {"o": o}, gym.spaces.Dict({"o": box.observation_space})
+            )
+        )
+    with pytest.raises(ValueError, match=r"needs a Discrete action space, got MultiDiscrete"):
+        envs.PrevActionReward(
+            gym.wrappers.TransformAction(box, lambda a: int(a[0]), gym.spaces.MultiDiscrete([4]))
+        )
+    sync = gym.make_vec("memory/TMaze-v0", num_envs=2, vectorization_mode="sync")
+    assert sync.metadata["autoreset_mode"] is AutoresetMode.NEXT_STEP
+    with pytest.raises(ValueError, match="needs autoreset_mode AutoresetMode.SAME_STEP, got"):
+        envs.PrevActionRewardVec(sync)
+
+
+@pytest.mark.parametrize("vectorization_mode", ["vector_entry_point", "sync"])
+def test_make_sb3_vec_env_with_prev_action_reward(vectorization_mode):
+    task = "TMaze" if vectorization_mode == "vector_entry_point" else "memory/TMazeSync-v0"
+    if task not in gym.registry:  # an id without a vector entry point: the SyncVectorEnv path
+        gym.register(task, entry_point="envs.tmaze:TMazeEnv")
+    venv = make_sb3_vec_env(task, n_envs=4, seed=0, prev_action_reward=True, memory_length=1)
+    assert venv.observation_space.shape == (3 + 4 + 1,)
+    if vectorization_mode == "vector_entry_point":  # attributes reach the env inside the wrapper
+        assert venv.get_attr("memory_length") == [1] * 4
+    obs = venv.reset()
+    assert obs.shape == (4, 8) and (obs[:, 3:] == 0).all()
+    episodes = 0
+    for _ in range(12):
+        actions = np.array([venv.action_space.sample() for _ in range(4)])
+        obs, rewards, dones, infos = venv.step(actions)
+        assert obs.shape == (4, 8) and obs.dtype == np.float32
+        for i in range(4):
+            if dones[i]:
+                episodes += 1
+                assert (obs[i, 3:] == 0).all()
+                last = infos[i]["terminal_observation"]
+                assert last.shape == (8,) and last[3 + actions[i]] == 1 and last[-1] == rewards[i]
+            else:
+                assert obs[i, 3 + actions[i]] == 1 and obs[i, -1] == rewards[i]
+    assert episodes > 0
+    with pytest.raises(ValueError, match="prev_action_reward must be a bool, got 'yes'"):
+        make_sb3_vec_env("TMaze", n_envs=2, prev_action_reward="yes")
