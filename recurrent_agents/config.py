@@ -48,6 +48,9 @@ class TrainConfig:
     variant: str = _f("passive", "TMaze variant (passive, active, ...)")
     num_cues: int = _f(2, "DelayedCue: number of distinct cues")
     distractors: bool = _f(False, "DelayedCue: random distractor observations in the delay")
+    prev_action_reward: bool = _f(
+        False, "observe the previous action (one-hot) and reward too (Ni et al. 2022)"
+    )
     # agent
     core: str = _f("lstm", "recurrent core (recurrent_agents.available_cores())")
     hidden_size: int = _f(64, "recurrent state size")

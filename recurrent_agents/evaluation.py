@@ -24,11 +24,13 @@ def evaluate(
     n_episodes: int,
     seed: int,
     n_envs: int = 8,
+    prev_action_reward: bool = False,
 ) -> dict[str, float]:
     """Run `n_episodes` greedy (deterministic) episodes with `model.predict`.
 
     Each of the `min(n_envs, n_episodes)` envs runs a fixed quota of episodes, so episodes that
-    end sooner are not over-represented.
+    end sooner are not over-represented. A model trained with `prev_action_reward` must be
+    evaluated with it (its observations hold the previous action and reward).
 
     Returns:
         {"success_rate", "mean_return", "mean_length", "episodes"}.
@@ -41,7 +43,12 @@ def evaluate(
     quota = np.full(n, n_episodes // n)
     quota[: n_episodes % n] += 1
     env = make_sb3_vec_env(
-        task, n_envs=n, seed=seed + EVAL_SEED_OFFSET, monitor=False, **env_kwargs
+        task,
+        n_envs=n,
+        seed=seed + EVAL_SEED_OFFSET,
+        monitor=False,
+        prev_action_reward=prev_action_reward,
+        **env_kwargs,
     )
     try:
         obs = env.reset()
@@ -88,14 +95,20 @@ def record_frames(
     n_episodes: int,
     seed: int,
     max_frames: int = 300,
+    prev_action_reward: bool = False,
 ) -> np.ndarray:
     """Greedy episodes rendered as rgb_array frames, shape (T, H, W, 3) uint8.
 
     Long episodes are subsampled evenly to at most `max_frames` frames (first and last kept).
+    `prev_action_reward` as in `evaluate` (the model sees the previous action and reward).
     """
     import gymnasium as gym
 
+    from envs import PrevActionReward
+
     env = gym.make(env_id(task), render_mode="rgb_array", **env_kwargs)
+    if prev_action_reward:
+        env = PrevActionReward(env)
     frames = []
     try:
         for episode in range(n_episodes):

@@ -34,7 +34,13 @@ def _make_env(cfg: TrainConfig, seed: int) -> Any:
     from envs.sb3 import make_sb3_vec_env
 
     try:
-        return make_sb3_vec_env(cfg.task, n_envs=cfg.n_envs, seed=seed, **cfg.env_kwargs())
+        return make_sb3_vec_env(
+            cfg.task,
+            n_envs=cfg.n_envs,
+            seed=seed,
+            prev_action_reward=cfg.prev_action_reward,
+            **cfg.env_kwargs(),
+        )
     except (ValueError, TypeError) as exc:
         raise ConfigError(" ".join(str(exc).split())) from None
 
@@ -131,7 +137,14 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
         try:
             from recurrent_agents.evaluation import record_frames
 
-            frames = record_frames(model, cfg.task, cfg.env_kwargs(), cfg.video_episodes, cfg.seed)
+            frames = record_frames(
+                model,
+                cfg.task,
+                cfg.env_kwargs(),
+                cfg.video_episodes,
+                cfg.seed,
+                prev_action_reward=cfg.prev_action_reward,
+            )
             video = wandb.Video(frames.transpose(0, 3, 1, 2), fps=4, format="mp4")
             run.log({"eval/video": video, "global_step": result["env_steps"]})
         except Exception as exc:  # noqa: BLE001
@@ -235,7 +248,15 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         "config": cfg.to_dict(),
     }
     if cfg.eval_episodes > 0:
-        ev = evaluate(model, cfg.task, cfg.env_kwargs(), cfg.eval_episodes, cfg.seed, cfg.n_envs)
+        ev = evaluate(
+            model,
+            cfg.task,
+            cfg.env_kwargs(),
+            cfg.eval_episodes,
+            cfg.seed,
+            cfg.n_envs,
+            prev_action_reward=cfg.prev_action_reward,
+        )
         result.update(
             eval_success_rate=ev["success_rate"],
             eval_mean_return=ev["mean_return"],

@@ -39,3 +39,17 @@ def test_video_frames_are_even_sized_rgb():
     assert frames.dtype == np.uint8 and frames.ndim == 4 and frames.shape[-1] == 3
     assert frames.shape[1] % 2 == 0 and frames.shape[2] % 2 == 0
     assert len(frames) == 2 * (3 + 2 + 3)  # per episode: reset + L+1 steps + 3 held frames
+
+
+def test_prev_action_reward_reaches_evaluation_and_video():
+    class WithPrev(CueMemoryModel):
+        def predict(self, obs, state=None, episode_start=None, deterministic=False):
+            assert obs.shape[1] == 3 + 4 + 1  # obs, one-hot previous action, previous reward
+            assert (obs[episode_start, 3:] == 0).all()
+            return super().predict(obs, state, episode_start, deterministic)
+
+    kwargs = {"memory_length": 3}
+    out = evaluate(WithPrev(), "TMaze", kwargs, n_episodes=6, seed=0, prev_action_reward=True)
+    assert out["episodes"] == 6 and out["success_rate"] == 1.0
+    frames = record_frames(WithPrev(), "TMaze", kwargs, 1, seed=0, prev_action_reward=True)
+    assert len(frames) == 3 + 2 + 3
