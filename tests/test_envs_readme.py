@@ -1,4 +1,4 @@
-"""The three examples in the README's envs section run as written."""
+"""The four examples in the README's envs section run as written."""
 
 import contextlib
 import io
@@ -25,10 +25,11 @@ def run_block(code: str) -> str:
     return out.getvalue()
 
 
-def test_section_has_the_three_examples():
+def test_section_has_the_four_examples():
     blocks = envs_section_code_blocks()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     assert "gym.make(" in blocks[0] and "PPO(" in blocks[1] and "gym.make_vec(" in blocks[2]
+    assert "PrevActionReward(" in blocks[3]
 
 
 def test_plain_gymnasium_loop_example():
@@ -46,3 +47,8 @@ def test_sb3_ppo_example():
 def test_make_vec_example():
     printed = run_block(envs_section_code_blocks()[2])
     assert printed.split() == ["True", "0.0"]
+
+
+def test_prev_action_reward_example():
+    printed = run_block(envs_section_code_blocks()[3])
+    assert printed.split() == ["(8,)"]
