@@ -46,7 +46,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * each minibatch runs through the core in one call (state reset once, at t=0), with no
       Python loop over time steps;
     * advantages are normalised over the whole rollout with a floor on the scale: a fraction
-      (``advantage_floor_ratio``) of the largest return std seen so far in the run, so critic
+      (``advantage_floor_ratio``) of the largest std of episode returns so far, so critic
       noise is not blown up to unit scale once the task is solved (the collapse described in the
       README), whatever the task's reward scale;
     * robust defaults from :data:`recurrent_agents.defaults.PPO_DEFAULTS`
@@ -54,7 +54,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * logs ``train/grad_norm`` (before clipping).
 
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
-        fraction of the largest rollout return std seen so far (0: plain normalisation).
+        fraction of the largest std of episode returns seen so far (0: plain normalisation).
     Other parameters as in ``sb3_contrib.RecurrentPPO``.
     """
 
@@ -98,8 +98,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 f"advantage_floor_ratio must be in [0, 1], got {advantage_floor_ratio!r}"
             )
         self.advantage_floor_ratio = float(advantage_floor_ratio)
-        # Largest rollout return std so far: the task's own return scale (saved with the
-        # model, so a resumed run keeps its floor).
+        # Largest spread of episode returns so far: the task's own return scale (saved with
+        # the model, so a resumed run keeps its floor).
         self.return_std_peak = 0.0
         super().__init__(
             policy,
@@ -230,20 +230,28 @@ class RecurrentPPO(_ContribRecurrentPPO):
             values = self.policy.predict_values(terminal_obs, vf_state, starts)
         rewards[idx] += self.gamma * values.cpu().numpy().reshape(-1)
 
+    def _return_std(self) -> float:
+        """Spread of the task's returns: std of the last episodes' returns (VecMonitor's
+        ``ep_info_buffer``), or of this rollout's returns when episodes are not monitored."""
+        episode_returns = [info["r"] for info in self.ep_info_buffer or ()]
+        if len(episode_returns) >= 2:
+            return float(np.std(episode_returns))
+        return float(self.rollout_buffer.returns.std())
+
     def _advantage_scale(self) -> tuple[float, float]:
         """Mean and (floored) std of the rollout's advantages, for normalisation.
 
         Once a task is solved the advantages are only critic error, tiny next to the spread of
-        returns seen while learning; flooring the std at ``advantage_floor_ratio`` times the
-        largest return std so far keeps such noise small instead of scaling it to unit size,
-        at any reward scale. (Returns, not advantages: an untrained critic's error would set
-        the peak in the first rollout.)
+        episode returns seen while learning; flooring the std at ``advantage_floor_ratio``
+        times the largest such spread so far keeps that noise small instead of scaling it to
+        unit size, at any reward scale. (Episode returns, not advantages or value targets: an
+        untrained critic's error would set the peak in the first rollouts.)
         """
         if not self.normalize_advantage:
             return 0.0, 1.0
         adv = self.rollout_buffer.advantages
         std = float(adv.std())
-        self.return_std_peak = max(self.return_std_peak, float(self.rollout_buffer.returns.std()))
+        self.return_std_peak = max(self.return_std_peak, self._return_std())
         self.logger.record("train/advantage_std", std)
         self.logger.record("train/return_std_peak", self.return_std_peak)
         return float(adv.mean()), max(std, self.advantage_floor_ratio * self.return_std_peak, 1e-8)

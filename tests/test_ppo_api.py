@@ -98,21 +98,40 @@ def test_bad_arguments() -> None:
         RecurrentPPO("MlpPolicy", env, advantage_floor_ratio=-1)
 
 
-def test_advantage_floor_follows_the_runs_peak_return_std(tmp_path) -> None:
+def test_advantage_floor_follows_the_peak_spread_of_episode_returns(tmp_path) -> None:
     env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=4)
     model = RecurrentPPO("MlpPolicy", env, n_steps=8, batch_size=16, advantage_floor_ratio=0.25)
-    model.set_logger(configure(None, [""]))
+    model.learn(16)  # sets up the logger and the episode-info buffer
     buffer, rng = model.rollout_buffer, np.random.default_rng(0)
-    # While learning: returns spread over [0, 1], advantages of the same size.
-    buffer.returns = rng.uniform(0.0, 1.0, buffer.returns.shape).astype(np.float32)
+    # While learning: episodes succeed or fail (returns 0 or 1), advantages of that size.
+    model.ep_info_buffer.clear()
+    model.ep_info_buffer.extend({"r": float(r), "l": 5} for r in rng.integers(0, 2, 100))
     buffer.advantages[:] = rng.normal(0.0, 0.5, buffer.advantages.shape)
-    return_std, adv_std = float(buffer.returns.std()), float(buffer.advantages.std())
-    assert model._advantage_scale()[1] == pytest.approx(adv_std)
-    # Once solved: equal returns, advantages only critic noise (std 0.005): floored.
-    buffer.returns[:] = 1.0
+    return_std = float(np.std([info["r"] for info in model.ep_info_buffer]))
+    assert model._advantage_scale()[1] == pytest.approx(float(buffer.advantages.std()))
+    # Once solved: every return 1, advantages only critic noise (std ~0.005): floored.
+    model.ep_info_buffer.extend({"r": 1.0, "l": 5} for _ in range(100))
     buffer.advantages *= 0.01
     assert model._advantage_scale()[1] == pytest.approx(0.25 * return_std)
     # The peak is part of the saved model, so a resumed run keeps its floor.
     model.save(tmp_path / "model.zip")
     loaded = RecurrentPPO.load(tmp_path / "model.zip")
     assert loaded.return_std_peak == pytest.approx(return_std)
+
+
+def test_stop_at_success_ends_training_once_recent_episodes_succeed() -> None:
+    from recurrent_agents.callbacks import TrainingCallback
+
+    def run(stop_at: float, total: int) -> tuple[RecurrentPPO, TrainingCallback]:
+        env = make_sb3_vec_env("TMaze", 4, seed=0, memory_length=1)
+        model = RecurrentPPO("MlpPolicy", env, n_steps=64, batch_size=256, seed=0)
+        callback = TrainingCallback(total, stop_at_success=stop_at)
+        model.learn(total, callback=callback)
+        return model, callback
+
+    # A random policy at L=1 succeeds now and then (about 1 in 16), never always.
+    model, callback = run(0.01, 20_000)
+    assert callback.stopped_at is not None and model.num_timesteps < 2_000
+    assert len(model.ep_success_buffer) == 100 and np.mean(model.ep_success_buffer) >= 0.01
+    model, callback = run(1.0, 2_048)
+    assert callback.stopped_at is None and model.num_timesteps == 2_048
