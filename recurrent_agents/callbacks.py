@@ -77,7 +77,9 @@ class TrainingCallback(BaseCallback):
     """Per update: env steps/s metric, progress bar, and a checkpoint every N env steps.
 
     The checkpoint is taken at the start of a rollout, i.e. right after a PPO update, so the
-    saved parameters and step count describe the same moment.
+    saved parameters and step count describe the same moment. With ``stop_at_success``,
+    training stops once the success rate of the last 100 training episodes reaches it (after
+    the update on the rollout that reached it); ``stopped_at`` then holds the env step.
     """
 
     def __init__(
@@ -86,12 +88,15 @@ class TrainingCallback(BaseCallback):
         checkpoint_every: int = 0,
         save_checkpoint: Callable[[Any], None] | None = None,
         progress: bool = False,
+        stop_at_success: float | None = None,
     ) -> None:
         super().__init__()
         self.total_timesteps = total_timesteps
         self.checkpoint_every = checkpoint_every
         self.save_checkpoint = save_checkpoint
         self.progress = progress
+        self.stop_at_success = stop_at_success
+        self.stopped_at: int | None = None
         self.pbar: Any = None
         self._last_time = 0.0
         self._last_steps = 0
@@ -120,7 +125,7 @@ class TrainingCallback(BaseCallback):
             self._last_ckpt = self.num_timesteps
 
     def _on_step(self) -> bool:
-        return True
+        return self.stopped_at is None
 
     def _on_rollout_end(self) -> None:
         now = time.perf_counter()
@@ -129,6 +134,10 @@ class TrainingCallback(BaseCallback):
         self._last_time, self._last_steps = now, self.num_timesteps
         self.logger.record("time/env_steps_per_sec", steps_per_sec)
         success = recent_success_rate(self.model)
+        buffer = getattr(self.model, "ep_success_buffer", None)
+        full = buffer is not None and len(buffer) == buffer.maxlen
+        if self.stop_at_success is not None and full and success >= self.stop_at_success:
+            self.stopped_at = self.num_timesteps
         if self.pbar is not None:
             self.pbar.n = min(self.num_timesteps, self.total_timesteps)
             postfix = {"steps/s": f"{steps_per_sec:,.0f}"}

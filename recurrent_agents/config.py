@@ -82,6 +82,9 @@ class TrainConfig:
     target_kl: float | None = _f(None, "stop an update's epochs early above this KL")
     # run
     total_timesteps: int = _f(200_000, "env steps to train for")
+    stop_at_success: float | None = _f(
+        None, "stop early once the last 100 training episodes succeed at this rate (0-1)"
+    )
     n_envs: int = _f(8, "parallel envs (one batched numpy env)")
     seed: int = _f(0, "random seed (envs, torch, numpy)")
     device: str = _f("cpu", "torch device")
@@ -318,6 +321,8 @@ def validate(cfg: TrainConfig, explicit: set[str] | frozenset[str] = frozenset()
     for name in ("eval_episodes", "checkpoint_every", "torch_threads", "video_episodes"):
         if getattr(cfg, name) < 0:
             raise ConfigError(f"{name} must be an int >= 0, got {getattr(cfg, name)}")
+    if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
+        raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)
         raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")

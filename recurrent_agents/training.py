@@ -203,6 +203,7 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         checkpoint_every=cfg.checkpoint_every,
         save_checkpoint=save_ckpt,
         progress=cfg.progress and sys.stderr.isatty(),
+        stop_at_success=cfg.stop_at_success,
     )
     started = time.perf_counter()
     remaining = cfg.total_timesteps - start_steps
@@ -240,6 +241,7 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         "train_seconds": round(train_seconds, 2),
         "env_steps_per_sec": round((steps - start_steps) / max(train_seconds, 1e-9), 1),
         "resumed_from_step": start_steps if state else None,
+        "stopped_at_success": callback.stopped_at is not None,
         "model_path": str(model_path),
         "status": "finished",
         "wandb_run_id": None if getattr(run, "disabled", False) else run.id,
