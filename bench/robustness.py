@@ -3,6 +3,10 @@ show that success, once reached, is kept (no collapse). Greedy evaluation with `
 fresh episodes after each training chunk, i.e. after the last update of that chunk.
 
     python bench/robustness.py --steps 120000 --seeds 0 1 2 3 --out bench/results/robustness
+    python bench/robustness.py --ppo advantage_floor_ratio=0.3 --policy features_to_heads=true
+
+``--ppo`` / ``--policy`` override RecurrentPPO / policy keyword arguments (YAML values);
+``--jobs`` runs cells in that many processes.
 
 Writes ``<out>.csv`` (one row per checkpoint) and ``<out>.md`` (summary table).
 """
@@ -12,10 +16,12 @@ from __future__ import annotations
 import argparse
 import csv
 import time
+from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
 import torch as th
+import yaml
 
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
@@ -30,10 +36,21 @@ def greedy_success(model, task: str, memory_length: int, n_envs: int, seed: int)
     return evaluate(model, task, kwargs, n_envs, seed=seed, n_envs=n_envs)["success_rate"]
 
 
-def run_cell(task: str, memory_length: int, core: str, seed: int, steps: int, chunks: int):
+def run_cell(
+    task: str,
+    memory_length: int,
+    core: str,
+    seed: int,
+    steps: int,
+    chunks: int,
+    ppo_kwargs: dict | None = None,
+    policy_kwargs: dict | None = None,
+):
     """Train one run, evaluating greedily after each of ``chunks`` equal chunks."""
+    th.set_num_threads(1)
     env = make_sb3_vec_env(task, 8, seed=seed, memory_length=memory_length)
-    model = RecurrentPPO("MlpPolicy", env, policy_kwargs=dict(core=core, hidden_size=32), seed=seed)
+    policy = dict(core=core, hidden_size=32) | (policy_kwargs or {})
+    model = RecurrentPPO("MlpPolicy", env, policy_kwargs=policy, seed=seed, **(ppo_kwargs or {}))
     rows, start = [], time.perf_counter()
     for k in range(chunks):
         model.learn(steps // chunks, reset_num_timesteps=k == 0)
@@ -83,6 +100,17 @@ def summarise(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def key_values(pairs: list[str]) -> dict:
+    """``["a=1", "b=true"]`` -> ``{"a": 1, "b": True}`` (values parsed as YAML)."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"expected KEY=VALUE, got {pair!r}")
+        out[key] = yaml.safe_load(value)
+    return out
+
+
 def main() -> None:
     """Run the grid and write CSV + Markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -91,13 +119,19 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
     parser.add_argument("--cores", nargs="+", default=["lstm", "gru", "rnn"])
     parser.add_argument("--out", default="bench/results/robustness")
+    parser.add_argument("--ppo", nargs="*", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--policy", nargs="*", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--jobs", type=int, default=1, help="cells run in parallel processes")
     args = parser.parse_args()
-    th.set_num_threads(1)
-    rows = []
-    for task, length in CELLS:
-        for core in args.cores:
-            for seed in args.seeds:
-                rows += run_cell(task, length, core, seed, args.steps, args.chunks)
+    ppo_kwargs, policy_kwargs = key_values(args.ppo), key_values(args.policy)
+    cells = [
+        (task, length, core, seed, args.steps, args.chunks, ppo_kwargs, policy_kwargs)
+        for task, length in CELLS
+        for core in args.cores
+        for seed in args.seeds
+    ]
+    with Pool(args.jobs) as pool:
+        rows = [row for cell_rows in pool.starmap(run_cell, cells) for row in cell_rows]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out.with_suffix(".csv"), "w", newline="") as f:
