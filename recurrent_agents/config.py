@@ -61,7 +61,7 @@ class TrainConfig:
         None, "chrono gate-bias init for memory length T_max (Tallec & Ollivier; default: off)"
     )
     features_to_heads: bool | None = _f(
-        None, "actor/critic heads also see the current features (skip connection; default off)"
+        None, "actor/critic heads also see the current features (skip connection; default on)"
     )
     # PPO (None: recurrent_agents.defaults)
     learning_rate: float | None = _f(None, "Adam learning rate")

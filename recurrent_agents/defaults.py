@@ -32,6 +32,7 @@ POLICY_DEFAULTS: dict[str, Any] = {
     "hidden_size": 64,
     "num_layers": 1,
     "shared_core": False,
+    "features_to_heads": True,
 }
 
 #: Number of parallel environments the defaults were tuned with.

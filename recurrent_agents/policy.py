@@ -35,8 +35,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     :param forget_bias: keep-gate bias for cores that take it (LSTM forget, GRU update).
     :param chrono_init: memory length for chrono init (Tallec & Ollivier 2018), gated cores.
     :param features_to_heads: the actor and critic heads also see the current step's features
-        (a skip connection around the core), so what the observation alone decides (e.g. "this
-        is the junction") need not pass through the memory.
+        (a skip connection around the core; default True), so what the observation alone
+        decides (e.g. "this is the junction") need not pass through the memory.
     :param core_kwargs: any other keyword arguments for the core constructor.
     Other parameters are those of SB3's ``ActorCriticPolicy``.
     """
@@ -66,7 +66,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         shared_core: bool = False,
         forget_bias: float | None = None,
         chrono_init: int | None = None,
-        features_to_heads: bool = False,
+        features_to_heads: bool = True,
         core_kwargs: dict[str, Any] | None = None,
     ) -> None:
         if not share_features_extractor:

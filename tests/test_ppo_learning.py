@@ -7,7 +7,7 @@ from recurrent_agents import RecurrentPPO
 from recurrent_agents.evaluation import evaluate
 
 # Same settings as bench/robustness.py (seed 0), whose full grid is in bench/results/.
-BUDGET = 81_920  # env steps before the first evaluation
+BUDGET = 65_536  # env steps before the first evaluation
 MORE = 16_384  # further training that must not undo it
 
 
