@@ -2,9 +2,11 @@
 
 Input: finished runs, read from their ``result.json`` files under a sweep directory (or from W&B
 offline run directories, or online from the W&B API). Output: ``frontier.csv`` (one row per core x
-memory length, with the spread over seeds), ``frontier.md`` (a pivot table plus each core's memory
-horizon), ``frontier.png`` (mean with a min-max band and per-seed points), and, when tracking is
-on, a W&B run with the table, a line plot and the horizons in its summary.
+memory length, with the spread over seeds and the mean env steps / training seconds),
+``frontier.md`` (a success pivot table, a cost table of env steps / training minutes per cell, and
+each core's memory horizon), ``frontier.png`` (mean with a min-max band and per-seed points), and,
+when tracking is on, a W&B run with the table, a line plot and the horizons in its summary.
+Runs read from W&B may lack env steps and training time: their cells leave them empty (``-``).
 
 A core's **memory horizon** is the largest memory length it solves (greedy success >= threshold,
 0.9 by default) on every seed; 0 when it solves none.
@@ -27,7 +29,7 @@ import json
 import math
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,8 @@ CSV_COLUMNS = [
     "success_std",
     "per_seed",
     "solved_all_seeds",
+    "env_steps_mean",
+    "train_seconds_mean",
     "status",
 ]
 #: Skipped cells per curve: ``{label: {"failed_length": L, "lengths": [longer lengths]}}``.
@@ -62,6 +66,8 @@ class Cell:
     core: str
     memory_length: int
     success_by_seed: dict[int, float] = field(default_factory=dict)
+    env_steps_by_seed: dict[int, int] = field(default_factory=dict)
+    seconds_by_seed: dict[int, float] = field(default_factory=dict)
 
     @property
     def values(self) -> list[float]:
@@ -79,9 +85,29 @@ class Cell:
         m = self.mean
         return math.sqrt(sum((v - m) ** 2 for v in self.values) / len(self.values))
 
+    @property
+    def env_steps_mean(self) -> float | None:
+        """Mean env steps over the seeds that report them; None when none does (W&B input)."""
+        return _mean(self.env_steps_by_seed.values())
+
+    @property
+    def train_seconds_mean(self) -> float | None:
+        """Mean training seconds over the seeds that report them; None when none does."""
+        return _mean(self.seconds_by_seed.values())
+
     def solved(self, threshold: float) -> bool:
         """Whether every seed reaches ``threshold`` greedy success."""
         return min(self.values) >= threshold
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    """Mean of ``values``; None when empty."""
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 # ----------------------------------------------------------------------------- loading
@@ -259,6 +285,13 @@ def build_cells(results: Iterable[dict[str, Any]]) -> list[Cell]:
         task = str(r.get("task", "?"))
         cell = cells.setdefault((task, core, length), Cell(task, core, length))
         cell.success_by_seed[seed] = success
+        # a rerun replaces the seed's old numbers, including ones it does not report
+        cell.env_steps_by_seed.pop(seed, None)
+        cell.seconds_by_seed.pop(seed, None)
+        if r.get("env_steps") is not None:
+            cell.env_steps_by_seed[seed] = int(r["env_steps"])
+        if r.get("train_seconds") is not None:
+            cell.seconds_by_seed[seed] = float(r["train_seconds"])
     return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length))
 
 
@@ -299,6 +332,8 @@ def table_rows(
             "success_std": round(c.std, 4),
             "per_seed": " ".join(f"{v:.4f}" for v in c.values),
             "solved_all_seeds": c.solved(threshold),
+            "env_steps_mean": _round(c.env_steps_mean, 1),
+            "train_seconds_mean": _round(c.train_seconds_mean, 2),
             "status": "finished",
         }
         for c in cells
@@ -319,6 +354,21 @@ def table_rows(
     return sorted(rows, key=lambda r: (r["task"], r["core"], r["memory_length"]))
 
 
+def format_cost(cell: Cell) -> str:
+    """A cell's mean env steps / training minutes, e.g. ``1.2M / 3.4 min`` (``-`` when unknown)."""
+    steps, seconds = cell.env_steps_mean, cell.train_seconds_mean
+    if steps is None:
+        steps_text = "-"
+    elif steps >= 1e6:
+        steps_text = f"{steps / 1e6:.1f}M"
+    elif steps >= 1e3:
+        steps_text = f"{steps / 1e3:.1f}k"
+    else:
+        steps_text = f"{steps:.0f}"
+    minutes_text = "-" if seconds is None else f"{seconds / 60:.1f} min"
+    return f"{steps_text} / {minutes_text}"
+
+
 def write_csv(rows: Sequence[dict], path: Path) -> Path:
     """Write the frontier rows as CSV."""
     with path.open("w", newline="") as fh:
@@ -331,31 +381,41 @@ def write_csv(rows: Sequence[dict], path: Path) -> Path:
 def markdown(
     cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
 ) -> str:
-    """Markdown: success (mean [min, max] over seeds) per memory length x core, and horizons."""
+    """Markdown: success (mean [min, max] over seeds) and cost (mean env steps / training
+    minutes) per memory length x core, then the horizons."""
     skipped = skipped_cells(cells, skips)
     cores = sorted({c.core for c in cells})
     lengths = sorted({c.memory_length for c in cells} | {m for ms in skipped.values() for m in ms})
     by_key = {(c.core, c.memory_length): c for c in cells}
     tasks = ", ".join(sorted({c.task for c in cells}))
+
+    def pivot(fmt: Callable[[Cell], str]) -> list[str]:
+        """A memory length x core table of ``fmt(cell)``; ``skipped`` / ``-`` without a cell."""
+        out = ["| memory length | " + " | ".join(cores) + " |", "|---:|" + "---:|" * len(cores)]
+        for length in lengths:
+            row = []
+            for core in cores:
+                c = by_key.get((core, length))
+                if c is None:
+                    row.append("skipped" if length in skipped.get(core, []) else "-")
+                else:
+                    row.append(fmt(c))
+            out.append(f"| {length} | " + " | ".join(row) + " |")
+        return out
+
+    def success(c: Cell) -> str:
+        mark = " **ok**" if c.solved(threshold) else ""
+        return f"{c.mean:.2f} [{min(c.values):.2f}, {max(c.values):.2f}] (n={len(c.values)}){mark}"
+
     lines = [
         f"Greedy success rate on {tasks}: mean [min, max] over seeds (n = seeds).",
         "",
-        "| memory length | " + " | ".join(cores) + " |",
-        "|---:|" + "---:|" * len(cores),
+        *pivot(success),
+        "",
+        "env steps / training minutes per cell (mean over seeds)",
+        "",
+        *pivot(format_cost),
     ]
-    for length in lengths:
-        row = []
-        for core in cores:
-            c = by_key.get((core, length))
-            if c is None:
-                row.append("skipped" if length in skipped.get(core, []) else "-")
-            else:
-                mark = " **ok**" if c.solved(threshold) else ""
-                row.append(
-                    f"{c.mean:.2f} [{min(c.values):.2f}, {max(c.values):.2f}] "
-                    f"(n={len(c.values)}){mark}"
-                )
-        lines.append(f"| {length} | " + " | ".join(row) + " |")
     horizons = memory_horizons(cells, threshold)
     strict = memory_horizons(cells, threshold, contiguous=True)
     lines += [

@@ -19,6 +19,16 @@ SUCCESS = {
 HORIZON = {"lstm": 20, "rnn": 5, "gru": 0}
 
 
+def env_steps(length: int, seed: int) -> int:
+    """Synthetic env steps of a run: grows with the memory length, differs per seed."""
+    return 10_000 * length + 1000 * seed
+
+
+def train_seconds(length: int, seed: int) -> float:
+    """Synthetic training seconds of a run."""
+    return 6.0 * length + 30.0 * seed
+
+
 def write_sweep(root: Path, success: dict = SUCCESS) -> None:
     for core, by_length in success.items():
         for length, values in by_length.items():
@@ -30,7 +40,8 @@ def write_sweep(root: Path, success: dict = SUCCESS) -> None:
                     "memory_length": length,
                     "core": core,
                     "seed": seed,
-                    "env_steps": 1000,
+                    "env_steps": env_steps(length, seed),
+                    "train_seconds": train_seconds(length, seed),
                     "eval_success_rate": value,
                     "eval_mean_return": value,
                     "status": "finished",
@@ -62,11 +73,39 @@ def test_report_files_and_known_horizon(tmp_path: Path) -> None:
     assert (float(row["success_min"]), float(row["success_max"])) == (0.5, 1.0)
     assert row["n_seeds"] == "3" and row["solved_all_seeds"] == "False"
 
+    # L=10, seeds 0-2: env steps 100k/101k/102k, seconds 60/90/120
+    assert float(row["env_steps_mean"]) == 101_000
+    assert float(row["train_seconds_mean"]) == pytest.approx(90.0)
+    big = next(r for r in rows if r["core"] == "gru" and r["memory_length"] == "50")
+    assert (float(big["env_steps_mean"]), float(big["train_seconds_mean"])) == (501_000, 330.0)
+
     md = (tmp_path / "report" / "frontier.md").read_text()
     assert "| lstm | 20 | 20 |" in md and "| gru | 0 | 0 |" in md
+    cost = md[md.index("env steps / training minutes per cell (mean over seeds)") :]
+    assert "| memory length | gru | lstm | rnn |" in cost
+    assert "| 10 | 101.0k / 1.5 min | 101.0k / 1.5 min | 101.0k / 1.5 min |" in cost
+    assert "| 50 | 501.0k / 5.5 min | 501.0k / 5.5 min | 501.0k / 5.5 min |" in cost
     assert "| 10 | 0.50 [0.50, 0.50] (n=3) | 0.95 [0.90, 1.00] (n=3) **ok** |" in md
     saved = json.loads((tmp_path / "report" / "frontier.json").read_text())
     assert saved["horizons"] == HORIZON
+    cell = next(r for r in saved["rows"] if r["core"] == "lstm" and r["memory_length"] == 5)
+    assert (cell["env_steps_mean"], cell["train_seconds_mean"]) == (51_000, 60.0)
+
+
+def test_cost_without_timing_and_in_millions() -> None:
+    base = {"task": "TMaze", "core": "lstm", "eval_success_rate": 1.0}
+    cells = frontier.build_cells(
+        [
+            {**base, "memory_length": 5, "seed": 0},  # from W&B: no env steps, no time
+            {**base, "memory_length": 9, "seed": 0, "env_steps": 1_000_000, "train_seconds": 120},
+            {**base, "memory_length": 9, "seed": 1, "env_steps": 1_400_000, "train_seconds": 288},
+        ]
+    )
+    rows = frontier.table_rows(cells)
+    assert (rows[0]["env_steps_mean"], rows[0]["train_seconds_mean"]) == (None, None)
+    assert (rows[1]["env_steps_mean"], rows[1]["train_seconds_mean"]) == (1_200_000, 204.0)
+    md = frontier.markdown(cells)
+    assert "| 5 | - / - |" in md and "| 9 | 1.2M / 3.4 min |" in md
 
 
 def test_threshold_changes_horizon(tmp_path: Path) -> None:
@@ -184,6 +223,8 @@ def test_skipped_cells_from_the_sweep_manifest(tmp_path: Path) -> None:
     assert rows[("gru", "10")]["status"] == "finished"
     md = (out / "frontier.md").read_text()
     assert "| 50 | skipped | 0.83 [0.60, 1.00] (n=3) | 0.49 [0.48, 0.50] (n=3) |" in md
+    assert "| 50 | skipped | 501.0k / 5.5 min | 501.0k / 5.5 min |" in md
+    assert rows[("gru", "50")]["env_steps_mean"] == ""
     assert "- gru: lengths > 10 skipped (failed L=10 on every seed)" in md
     assert "| gru | 0 | 0 |" in md
 

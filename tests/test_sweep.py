@@ -68,10 +68,15 @@ def test_local_and_ray_backends_give_the_same_report(tmp_path: Path) -> None:
     cells = {(r["core"], r["memory_length"]) for r in rows_local}
     assert cells == {("lstm", "2"), ("lstm", "3"), ("rnn", "2"), ("rnn", "3")}
     # seeded single-thread runs are deterministic: the two backends agree number for number
+    # (except wall-clock training time, and so the cost table of the Markdown report)
+    for row in rows_local + rows_ray:
+        assert float(row.pop("train_seconds_mean")) > 0
     assert rows_local == rows_ray
-    assert (local / "report" / "frontier.md").read_text() == (
-        remote / "report" / "frontier.md"
-    ).read_text()
+    md_local, md_ray = (
+        (d / "report" / "frontier.md").read_text().split("env steps / training minutes")[0]
+        for d in (local, remote)
+    )
+    assert md_local == md_ray
     for cell in ("TMaze-lstm-L2-s0", "TMaze-rnn-L3-s0"):
         a, b = (
             json.loads((d / "runs" / cell / "result.json").read_text()) for d in (local, remote)
