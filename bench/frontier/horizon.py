@@ -8,9 +8,10 @@ One ``train.py sweep --skip-after-fail`` per task and core (each core has its ow
 LSTM gets chrono forget gates), into ``bench/frontier/sweeps/<task>-horizon/<core>``: lengths run
 shortest first, a core's longer lengths are skipped once every seed failed a length, and
 rerunning the command resumes (finished cells are skipped, interrupted ones continue from their
-checkpoint). Every cell uses the long-memory settings of ``configs/tmaze_horizon.yaml`` (previous
-action and reward observed, 16 envs x 1024-step rollouts of whole episodes, an early stop once
-99% of the last 100 training episodes succeed, at most ``--max-steps`` env steps). Afterwards
+checkpoint). Every cell uses the settings of ``configs/horizon.yaml`` (8 envs x 1024-step
+rollouts, so rollouts hold whole episodes; the default PPO hyperparameters otherwise; an early
+stop once 99% of the last 100 training episodes succeed, at most ``--max-steps`` env steps).
+Afterwards
 the frontier report of each task (CSV, Markdown, PNG, with the skipped cells and each cell's
 env steps and seconds) goes to ``--results-dir/<task>`` and its table is printed.
 """
@@ -33,17 +34,15 @@ CORE_OPTIONS = {"lstm": ["--chrono_init=100"], "gru": [], "rnn": []}
 
 
 def shared_options(max_steps: int) -> list[str]:
-    """The train.py options of every cell (see configs/tmaze_horizon.yaml)."""
+    """The train.py options of every cell (see configs/horizon.yaml)."""
     return [
-        "--n_envs=16",
+        "--n_envs=8",
         "--n_steps=1024",
-        "--batch_size=16384",
-        "--n_epochs=4",
-        "--prev_action_reward=true",
+        "--batch_size=2048",
         "--stop_at_success=0.99",
         f"--total_timesteps={max_steps}",
         "--video=false",
-        "--checkpoint_every=1000000",
+        "--checkpoint_every=500000",
     ]
 
 
@@ -66,11 +65,11 @@ def merge_manifests(task_dir: Path) -> None:
 def main() -> int:
     """Run (or resume) the sweeps, then write and print each task's frontier."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--tasks", default="TMaze,DelayedCue")
+    p.add_argument("--tasks", default="DelayedCue,TMaze")
     p.add_argument("--cores", default="lstm,gru,rnn")
     p.add_argument("--lengths", default=LENGTHS)
     p.add_argument("--seeds", default="0,1,2")
-    p.add_argument("--max-steps", type=int, default=4_000_000, help="env steps per cell at most")
+    p.add_argument("--max-steps", type=int, default=1_000_000, help="env steps per cell at most")
     p.add_argument("--workers", type=int, default=1, help="parallel runs per core's sweep")
     p.add_argument("--sweeps-dir", default=str((HERE / "sweeps").relative_to(REPO)))
     p.add_argument("--results-dir", default=str((HERE / "results" / "horizon").relative_to(REPO)))
