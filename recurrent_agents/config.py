@@ -63,6 +63,9 @@ class TrainConfig:
     features_to_heads: bool | None = _f(
         None, "actor/critic heads also see the current features (skip connection; default on)"
     )
+    action_epsilon: float | None = _f(
+        None, "spread this much probability uniformly over the actions (exploration floor)"
+    )
     # PPO (None: recurrent_agents.defaults)
     learning_rate: float | None = _f(None, "Adam learning rate")
     n_steps: int | None = _f(None, "rollout length per env per update")
@@ -125,6 +128,7 @@ class TrainConfig:
             "forget_bias": self.forget_bias,
             "chrono_init": self.chrono_init,
             "features_to_heads": self.features_to_heads,
+            "action_epsilon": self.action_epsilon,
         }
         return {k: v for k, v in kwargs.items() if v is not None}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,10 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     :param features_to_heads: the actor and critic heads also see the current step's features
         (a skip connection around the core; default True), so what the observation alone
         decides (e.g. "this is the junction") need not pass through the memory.
+    :param action_epsilon: discrete actions only: the policy is ``(1 - eps) * softmax(logits) +
+        eps / n_actions``, so no action's probability falls below ``eps / n_actions`` and
+        exploration cannot vanish the way an entropy bonus's gradient does once the policy is
+        near-deterministic (default 0: the plain softmax).
     :param core_kwargs: any other keyword arguments for the core constructor.
     Other parameters are those of SB3's ``ActorCriticPolicy``.
     """
@@ -67,6 +72,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         forget_bias: float | None = None,
         chrono_init: int | None = None,
         features_to_heads: bool = True,
+        action_epsilon: float = 0.0,
         core_kwargs: dict[str, Any] | None = None,
     ) -> None:
         if not share_features_extractor:
@@ -75,6 +81,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             # SB3's Adam eps, and the fused kernel (~4x faster per step on CPU for small nets).
             optimizer_kwargs = {"eps": 1e-5, "fused": True}
         self.features_to_heads = features_to_heads
+        if not 0.0 <= action_epsilon < 1.0:
+            raise ValueError(f"action_epsilon must be in [0, 1), got {action_epsilon!r}")
+        if action_epsilon > 0 and not isinstance(action_space, spaces.Discrete):
+            raise ValueError(f"action_epsilon needs a Discrete action space, got {action_space}")
+        self.action_epsilon = float(action_epsilon)
         # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this; the
         # features' size is added once the features extractor exists (below).
         self.lstm_output_dim = hidden_size
@@ -143,6 +154,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             forget_bias=self.forget_bias,
             chrono_init=self.chrono_init,
             features_to_heads=self.features_to_heads,
+            action_epsilon=self.action_epsilon,
             core_kwargs=self.core_kwargs,
         )
         return data
@@ -197,7 +209,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         latent_vf = self.mlp_extractor.forward_critic(out_vf)
         values = self._value(latent_vf).reshape(t, b)
         if self._discrete:
-            log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
+            log_probs = self._action_log_probs(latent_pi)
             log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
             entropy = -(log_probs.exp() * log_probs).sum(-1)
             return values, log_prob, entropy
@@ -215,12 +227,20 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """
         return (latent_vf * self.value_net.weight[0]).sum(-1, keepdim=True) + self.value_net.bias
 
+    def _action_log_probs(self, latent_pi: th.Tensor) -> th.Tensor:
+        """Log-probabilities of every discrete action (with the ``action_epsilon`` mixture)."""
+        log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
+        if self.action_epsilon > 0:
+            uniform = th.full_like(log_probs, math.log(self.action_epsilon / log_probs.shape[-1]))
+            log_probs = th.logaddexp(log_probs + math.log1p(-self.action_epsilon), uniform)
+        return log_probs
+
     def _act(self, latent_pi: th.Tensor, deterministic: bool) -> tuple[th.Tensor, th.Tensor]:
         """Actions and their log-probs from actor latents ``[B, D]``."""
         if self._discrete:
             # Direct log-softmax + Gumbel-max sampling: torch.distributions objects cost more
             # than the whole rest of a rollout step for small networks.
-            log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
+            log_probs = self._action_log_probs(latent_pi)
             if deterministic:
                 actions = log_probs.argmax(-1)
             else:
@@ -255,6 +275,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         features = self._features(obs)
         out, state = self.core_actor(features[None], lstm_states, episode_starts.reshape(1, -1))
         latent_pi = self.mlp_extractor.forward_actor(self._head_inputs(out[0], features))
+        if self._discrete:
+            logits = self._action_log_probs(latent_pi)
+            return self.action_dist.proba_distribution(action_logits=logits), state
         return self._get_action_dist_from_latent(latent_pi), state
 
     def predict_values(

@@ -117,3 +117,26 @@ def test_features_to_heads_is_a_skip_connection_around_the_core() -> None:
         )
         step_values = [policy(seq_obs[t], policy.initial_state(2), starts)[1] for t in range(4)]
     assert th.allclose(seq_values, th.stack(step_values).reshape(4, 2), atol=1e-6)
+
+
+def test_action_epsilon_keeps_every_action_possible() -> None:
+    th.manual_seed(0)
+    policy = make_policy(core="lstm", hidden_size=8, action_epsilon=0.04)
+    with th.no_grad():
+        policy.action_net.bias.copy_(th.tensor([50.0, 0.0, 0.0, 0.0]))  # near-deterministic net
+        obs, starts = th.zeros(3, 3), th.ones(3)
+        dist, _ = policy.get_distribution(obs, policy.initial_state(3).pi, starts)
+        probs = dist.distribution.probs
+        assert th.allclose(probs.sum(-1), th.ones(3))
+        assert th.allclose(probs[:, 1:], th.full((3, 3), 0.01), rtol=1e-4)  # eps / n_actions
+        seq = obs.reshape(1, 3, 3)
+        actions = th.tensor([[1, 2, 3]])
+        _, log_prob, entropy = policy.evaluate_sequences(
+            seq, actions, policy.initial_state(3), starts.reshape(1, 3)
+        )
+    assert th.allclose(log_prob, th.log(th.tensor(0.01)), rtol=1e-4)
+    assert (entropy > 0.1).all()
+    greedy, _ = policy.predict(obs.numpy(), None, np.ones(3, bool), deterministic=True)
+    assert (greedy == 0).all()
+    with pytest.raises(ValueError, match=r"action_epsilon must be in \[0, 1\), got 1.5"):
+        make_policy(action_epsilon=1.5)
