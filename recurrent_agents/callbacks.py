@@ -78,8 +78,9 @@ class TrainingCallback(BaseCallback):
 
     The checkpoint is taken at the start of a rollout, i.e. right after a PPO update, so the
     saved parameters and step count describe the same moment. With ``stop_at_success``,
-    training stops once the success rate of the last 100 training episodes reaches it (after
-    the update on the rollout that reached it); ``stopped_at`` then holds the env step.
+    training stops as soon as the success rate of the last 100 training episodes reaches it,
+    before any further update (the unfinished rollout is dropped), so the policy evaluated
+    afterwards is the one that earned that rate; ``stopped_at`` then holds the env step.
     """
 
     def __init__(
@@ -125,6 +126,11 @@ class TrainingCallback(BaseCallback):
             self._last_ckpt = self.num_timesteps
 
     def _on_step(self) -> bool:
+        if self.stop_at_success is not None and self.stopped_at is None:
+            buffer = getattr(self.model, "ep_success_buffer", None)
+            full = buffer is not None and len(buffer) == buffer.maxlen
+            if full and float(np.mean(buffer)) >= self.stop_at_success:
+                self.stopped_at = self.num_timesteps
         return self.stopped_at is None
 
     def _on_rollout_end(self) -> None:
@@ -134,10 +140,6 @@ class TrainingCallback(BaseCallback):
         self._last_time, self._last_steps = now, self.num_timesteps
         self.logger.record("time/env_steps_per_sec", steps_per_sec)
         success = recent_success_rate(self.model)
-        buffer = getattr(self.model, "ep_success_buffer", None)
-        full = buffer is not None and len(buffer) == buffer.maxlen
-        if self.stop_at_success is not None and full and success >= self.stop_at_success:
-            self.stopped_at = self.num_timesteps
         if self.pbar is not None:
             self.pbar.n = min(self.num_timesteps, self.total_timesteps)
             postfix = {"steps/s": f"{steps_per_sec:,.0f}"}
