@@ -127,9 +127,9 @@ class TrainingCallback(BaseCallback):
 
     def _on_step(self) -> bool:
         if self.stop_at_success is not None and self.stopped_at is None:
-            buffer = getattr(self.model, "ep_success_buffer", None)
-            full = buffer is not None and len(buffer) == buffer.maxlen
-            if full and float(np.mean(buffer)) >= self.stop_at_success:
+            buffer = self.model.ep_success_buffer
+            success = recent_success_rate(self.model)
+            if len(buffer) == buffer.maxlen and success >= self.stop_at_success:
                 self.stopped_at = self.num_timesteps
         return self.stopped_at is None
 

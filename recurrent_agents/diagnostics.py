@@ -397,8 +397,8 @@ def policy_gradient_flow(
     inputs = features.float().unsqueeze(1)
 
     def loss_fn(out: Tensor) -> Tensor:
-        if getattr(policy, "features_to_heads", False):
-            out = torch.cat([out, features[-1:].to(out.dtype)], dim=-1)  # decision step's features
+        if hasattr(policy, "_head_inputs"):
+            out = policy._head_inputs(out, features[-1:].to(out.dtype))  # decision step's features
         latent = policy.mlp_extractor.forward_actor(out)
         dist = policy._get_action_dist_from_latent(latent)
         chosen = dist.get_actions(deterministic=True) if action is None else action
