@@ -185,8 +185,11 @@ class GRUCore(_GatedCore):
     def forward_step(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """One step with ``torch.gru_cell`` (cheaper than nn.GRU for T=1)."""
-        return _cell_step(th.gru_cell, self.rnn, inputs, state)
+        """One step through nn.GRU's kernel (``torch.gru``), minus the module's checks.
+
+        ``torch.gru_cell`` rounds differently (~1e-7); see :meth:`LSTMCore.forward_step`.
+        """
+        return _native_step(th.gru, self, inputs, state)
 
 
 class RNNCore(RecurrentCore):
@@ -221,36 +224,26 @@ class RNNCore(RecurrentCore):
     def forward_step(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """One step with ``torch.rnn_tanh_cell`` (cheaper than nn.RNN for T=1)."""
-        return _cell_step(th.rnn_tanh_cell, self.rnn, inputs, state)
+        """One step through nn.RNN's kernel (``torch.rnn_tanh``), minus the module's checks."""
+        return _native_step(th.rnn_tanh, self, inputs, state)
 
 
-def _layer_weights(rnn: nn.RNNBase) -> list[tuple[th.Tensor, ...]]:
-    """Per-layer (w_ih, w_hh, b_ih, b_hh) of a single-direction torch RNN with biases."""
-    return [
-        tuple(
-            getattr(rnn, f"{name}_l{layer}")
-            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        )
-        for layer in range(rnn.num_layers)
-    ]
-
-
-def _cell_step(
-    cell: Callable, rnn: nn.RNNBase, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+def _native_step(
+    kernel: Callable, core: RecurrentCore, inputs: th.Tensor, state: tuple[th.Tensor, ...]
 ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-    """One step of a single-state torch RNN, layer by layer, with its cell function."""
-    hs = []
-    x = inputs
-    for layer, weights in enumerate(_layer_weights(rnn)):
-        x = cell(x, state[0][layer], *weights)
-        hs.append(x)
-    return x, (_stack_layers(hs),)
-
-
-def _stack_layers(states: list[th.Tensor]) -> th.Tensor:
-    """Per-layer states ``[B, H]`` as ``(num_layers, B, H)`` (a view for one layer, no copy)."""
-    return states[0].unsqueeze(0) if len(states) == 1 else th.stack(states)
+    """One time step of a single-state torch RNN (``core.rnn``) through its sequence kernel."""
+    out, h = kernel(
+        inputs.unsqueeze(0),
+        state[0].contiguous(),
+        core.rnn._flat_weights,
+        True,  # has biases
+        core.num_layers,
+        0.0,  # dropout
+        core.training,
+        False,  # bidirectional
+        False,  # batch_first
+    )
+    return out[0], (h,)
 
 
 def _init_gate_biases(

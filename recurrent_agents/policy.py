@@ -20,6 +20,25 @@ from recurrent_agents.cores import RecurrentCore, make_core
 
 State = tuple[th.Tensor, ...]
 
+# CPU matrix products take a different kernel, with different rounding, for fewer than 4 rows.
+# Rollout steps (n_envs rows) and training batches (n_seq rows per time step) are padded to
+# at least this many, so both round the same way and the PPO ratio is exactly 1.
+_MIN_ROWS = 4
+
+
+def _pad_rows(x: th.Tensor, dim: int) -> th.Tensor:
+    """``x`` with zero rows appended along ``dim`` up to ``_MIN_ROWS``."""
+    missing = _MIN_ROWS - x.shape[dim]
+    if missing <= 0:
+        return x
+    shape = list(x.shape)
+    shape[dim] = missing
+    return th.cat([x, x.new_zeros(shape)], dim=dim)
+
+
+def _pad_states(states: RNNStates) -> RNNStates:
+    return RNNStates(*(tuple(_pad_rows(s, 1) for s in part) for part in states))
+
 
 class RecurrentActorCriticPolicy(_ContribPolicy):
     """Recurrent actor-critic policy with any registered core.
@@ -201,23 +220,27 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
         One core call per batch: the caller guarantees that episode starts only occur at t=0.
         """
-        t, b = episode_starts.shape
-        features = self._features(obs.reshape(t * b, *obs.shape[2:])).reshape(t, b, -1)
-        keep = (1.0 - episode_starts[0].to(features.dtype)).view(1, b, 1)
+        t, n_seq = episode_starts.shape
+        features = self._features(obs.reshape(t * n_seq, *obs.shape[2:])).reshape(t, n_seq, -1)
+        keep = (1.0 - episode_starts[0].to(features.dtype)).view(1, n_seq, 1)
+        if n_seq < _MIN_ROWS:
+            features, keep, actions = (_pad_rows(x, 1) for x in (features, keep, actions))
+            states = _pad_states(states)
+        b = features.shape[1]
         out_pi, out_vf, _ = self._run_cores(features, states, keep, step=False)
         latent_pi = self.mlp_extractor.forward_actor(out_pi)
         latent_vf = self.mlp_extractor.forward_critic(out_vf)
-        values = self._value(latent_vf).reshape(t, b)
+        values = self._value(latent_vf).reshape(t, b)[:, :n_seq]
         if self._discrete:
             log_probs = self._action_log_probs(latent_pi)
             log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
             entropy = -(log_probs.exp() * log_probs).sum(-1)
-            return values, log_prob, entropy
+            return values, log_prob[:, :n_seq], entropy[:, :n_seq]
         distribution = self._get_action_dist_from_latent(latent_pi.reshape(t * b, -1))
         log_prob = distribution.log_prob(actions.reshape(t * b, *actions.shape[2:]))
         entropy = distribution.entropy()
-        entropy = entropy.reshape(t, b) if entropy is not None else None
-        return values, log_prob.reshape(t, b), entropy
+        entropy = entropy.reshape(t, b)[:, :n_seq] if entropy is not None else None
+        return values, log_prob.reshape(t, b)[:, :n_seq], entropy
 
     def _value(self, latent_vf: th.Tensor) -> th.Tensor:
         """``value_net(latent_vf)``, rounded the same way for any number of rows.
@@ -262,9 +285,20 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
         """One step for a batch of envs: actions, values, log-probs, new states."""
         keep = 1.0 - episode_starts.reshape(1, -1, 1).to(th.float32)
-        out_pi, out_vf, states = self._run_cores(self._features(obs), lstm_states, keep, step=True)
+        features = self._features(obs)
+        n_envs = features.shape[0]
+        if n_envs < _MIN_ROWS:
+            features, keep, lstm_states = (
+                _pad_rows(features, 0),
+                _pad_rows(keep, 1),
+                _pad_states(lstm_states),
+            )
+        out_pi, out_vf, states = self._run_cores(features, lstm_states, keep, step=True)
         actions, log_prob = self._act(self.mlp_extractor.forward_actor(out_pi), deterministic)
         values = self._value(self.mlp_extractor.forward_critic(out_vf))
+        if n_envs < _MIN_ROWS:
+            actions, values, log_prob = actions[:n_envs], values[:n_envs], log_prob[:n_envs]
+            states = RNNStates(*(tuple(s[:, :n_envs] for s in part) for part in states))
         actions = actions.reshape((-1, *self.action_space.shape))
         return actions, values, log_prob, states
 
