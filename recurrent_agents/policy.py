@@ -61,6 +61,14 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         eps / n_actions``, so no action's probability falls below ``eps / n_actions`` and
         exploration cannot vanish the way an entropy bonus's gradient does once the policy is
         near-deterministic (default 0: the plain softmax).
+    :param normalize_obs: Box observations only: standardise each observation entry with a
+        running mean and variance of the observations seen in training, then clip to
+        ``[-obs_clip, obs_clip]`` (default False). Rare inputs become large: an entry that is
+        non-zero once in ``L`` steps (a cue, a junction flag) scales to about ``sqrt(L)``, so it
+        is neither drowned by frequent inputs nor does its state share their action. The
+        statistics are updated after each PPO update (never during a rollout, which keeps the
+        ratio exact) and saved with the model.
+    :param obs_clip: clip bound of normalised observations.
     :param core_kwargs: any other keyword arguments for the core constructor.
     Other parameters are those of SB3's ``ActorCriticPolicy``.
     """
@@ -92,6 +100,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         chrono_init: int | None = None,
         features_to_heads: bool = True,
         action_epsilon: float = 0.0,
+        normalize_obs: bool = False,
+        obs_clip: float = 10.0,
         core_kwargs: dict[str, Any] | None = None,
     ) -> None:
         if not share_features_extractor:
@@ -105,6 +115,14 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         if action_epsilon > 0 and not isinstance(action_space, spaces.Discrete):
             raise ValueError(f"action_epsilon needs a Discrete action space, got {action_space}")
         self.action_epsilon = float(action_epsilon)
+        if normalize_obs and not isinstance(observation_space, spaces.Box):
+            raise ValueError(
+                f"normalize_obs needs a Box observation space, got {observation_space}"
+            )
+        if not (isinstance(obs_clip, (int, float)) and obs_clip > 0):
+            raise ValueError(f"obs_clip must be a positive number, got {obs_clip!r}")
+        self.normalize_obs = bool(normalize_obs)
+        self.obs_clip = float(obs_clip)
         # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this; the
         # features' size is added once the features extractor exists (below).
         self.lstm_output_dim = hidden_size
@@ -129,6 +147,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             optimizer_class,
             optimizer_kwargs,
         )
+        if self.normalize_obs:
+            # Buffers (saved in the state dict); before the first update: the identity.
+            shape = observation_space.shape
+            self.register_buffer("obs_mean", th.zeros(shape))
+            self.register_buffer("obs_var", th.ones(shape))
+            self.register_buffer("obs_count", th.zeros(()))
         self.core_name = core
         self._discrete = isinstance(action_space, spaces.Discrete)
         self.hidden_size = hidden_size
@@ -174,6 +198,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             chrono_init=self.chrono_init,
             features_to_heads=self.features_to_heads,
             action_epsilon=self.action_epsilon,
+            normalize_obs=self.normalize_obs,
+            obs_clip=self.obs_clip,
             core_kwargs=self.core_kwargs,
         )
         return data
@@ -186,7 +212,25 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     # --- sequence-major API used by RecurrentPPO's training step -------------------------
 
     def _features(self, obs: th.Tensor) -> th.Tensor:
+        if self.normalize_obs:
+            obs = (obs.float() - self.obs_mean) / th.sqrt(self.obs_var + 1e-8)
+            obs = obs.clamp(-self.obs_clip, self.obs_clip)
         return BasePolicy.extract_features(self, obs, self.features_extractor)
+
+    @th.no_grad()
+    def update_obs_stats(self, obs: th.Tensor) -> None:
+        """Fold raw observations ``[..., *obs_shape]`` into the running mean and variance."""
+        if not self.normalize_obs:
+            return
+        x = obs.reshape(-1, *self.obs_mean.shape).to(self.obs_mean)
+        n = x.shape[0]
+        batch_mean, batch_var = x.mean(0), x.var(0, unbiased=False)
+        total = self.obs_count + n
+        delta = batch_mean - self.obs_mean
+        m2 = self.obs_var * self.obs_count + batch_var * n + delta**2 * self.obs_count * n / total
+        self.obs_mean += delta * n / total
+        self.obs_var.copy_(m2 / total)
+        self.obs_count.copy_(total)
 
     def _run_cores(
         self, features: th.Tensor, states: RNNStates, keep: th.Tensor, step: bool

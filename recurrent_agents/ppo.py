@@ -324,6 +324,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
             if not continue_training:
                 break
 
+        # After the update, so that rollout and update saw the same statistics.
+        self.policy.update_obs_stats(self.rollout_buffer.observations)
         pg_loss, value_loss, entropy_loss, clip_fraction = th.stack(stats).mean(0).tolist()
         approx_kl = float(np.mean([float(kl) for kl in approx_kl_divs]))
         buffer = self.rollout_buffer

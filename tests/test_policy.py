@@ -140,3 +140,33 @@ def test_action_epsilon_keeps_every_action_possible() -> None:
     assert (greedy == 0).all()
     with pytest.raises(ValueError, match=r"action_epsilon must be in \[0, 1\), got 1.5"):
         make_policy(action_epsilon=1.5)
+
+
+def test_normalize_obs_running_statistics_and_clip() -> None:
+    policy = make_policy(core="gru", hidden_size=8, normalize_obs=True, obs_clip=5.0)
+    rng = np.random.default_rng(0)
+    # A rare input (non-zero once in 100 steps) next to a frequent one, in two batches.
+    batches = []
+    for _ in range(2):
+        x = np.zeros((50, 4, 3), np.float32)
+        x[..., 0] = rng.normal(2.0, 3.0, (50, 4))
+        x[::50, :, 1] = 1.0  # a flag on 1 step in 50: normalised to sqrt(49) = 7
+        batches.append(x)
+        policy.update_obs_stats(th.as_tensor(x))
+    seen = np.concatenate(batches).reshape(-1, 3)
+    assert np.allclose(policy.obs_mean.numpy(), seen.mean(0), atol=1e-5)
+    assert np.allclose(policy.obs_var.numpy(), seen.var(0), rtol=1e-4, atol=1e-6)
+    assert policy.obs_count.item() == 400
+    flag = th.tensor([[0.0, 1.0, 0.0]])
+    features = policy._features(flag)[0]
+    # The rare flag becomes large (7), clipped to obs_clip=5.
+    assert features[1].item() == pytest.approx(5.0, rel=0.05)
+    # The never-varying third entry maps to 0, not to a division by zero.
+    assert features[2].item() == 0.0
+    off = make_policy(core="gru", hidden_size=8)
+    off.update_obs_stats(th.as_tensor(batches[0]))  # a no-op without normalize_obs
+    assert "obs_mean" not in off.state_dict()
+    with pytest.raises(ValueError, match="normalize_obs needs a Box observation space"):
+        RecurrentActorCriticPolicy(
+            spaces.Discrete(3), spaces.Discrete(2), lambda _: 1e-3, normalize_obs=True
+        )

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch as th
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.logger import configure
 
@@ -21,21 +22,24 @@ def rollout_actions(model: RecurrentPPO, steps: int = 12) -> np.ndarray:
     return np.array(actions)
 
 
-@pytest.mark.parametrize("core", ["lstm", "gru"])
-def test_save_load_round_trip_and_continue(core: str, tmp_path) -> None:
+@pytest.mark.parametrize("core, normalize_obs", [("lstm", False), ("gru", True)])
+def test_save_load_round_trip_and_continue(core: str, normalize_obs: bool, tmp_path) -> None:
     env = make_sb3_vec_env("TMaze", 4, seed=0, memory_length=4)
     model = RecurrentPPO(
         "MlpPolicy",
         env,
         n_steps=16,
         batch_size=32,
-        policy_kwargs=dict(core=core, hidden_size=8, chrono_init=8),
+        policy_kwargs=dict(core=core, hidden_size=8, chrono_init=8, normalize_obs=normalize_obs),
         seed=0,
     )
     model.learn(128)
     model.save(tmp_path / "model.zip")
     loaded = RecurrentPPO.load(tmp_path / "model.zip", env=env)
     assert loaded.policy.core_name == core and loaded.policy.chrono_init == 8
+    if normalize_obs:  # the running statistics are part of the saved policy
+        assert loaded.policy.obs_count.item() == 128
+        assert th.equal(loaded.policy.obs_var, model.policy.obs_var)
     assert np.array_equal(rollout_actions(model), rollout_actions(loaded))
     before = loaded.num_timesteps
     loaded.learn(128, reset_num_timesteps=False)

@@ -98,6 +98,28 @@ def test_ratio_is_exactly_one_before_any_update(
     assert max_lp == 0.0 and max_v == 0.0, (max_lp, max_v)
 
 
+def test_ratio_stays_exact_with_observation_normalisation() -> None:
+    """The running statistics change between rollouts, never inside one."""
+    env = DummyVecEnv([lambda: CueEnv(3)] * 4)
+    model = RecurrentPPO(
+        "MlpPolicy",
+        env,
+        n_steps=10,
+        batch_size=8,
+        policy_kwargs=dict(hidden_size=8, normalize_obs=True),
+        seed=0,
+    )
+    model.learn(40)  # updates the statistics after the first update
+    stats = model.policy.obs_mean.clone(), model.policy.obs_var.clone()
+    assert model.policy.obs_count.item() == 40 and stats[1][0] > 0
+    _, callback = model._setup_learn(10_000, callback=None, reset_num_timesteps=False)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    assert th.equal(model.policy.obs_mean, stats[0]) and th.equal(model.policy.obs_var, stats[1])
+    max_lp, max_v, n_valid = max_differences(model)
+    assert n_valid == 40
+    assert max_lp == 0.0 and max_v == 0.0, (max_lp, max_v)
+
+
 def test_every_registered_core_passes_ratio_check() -> None:
     assert {"lstm", "gru", "rnn"} <= set(available_cores())
 
