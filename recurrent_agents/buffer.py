@@ -60,22 +60,35 @@ class SequenceRolloutBuffer:
         gamma: float = 0.99,
         gae_lambda: float = 0.95,
     ) -> None:
-        self.n_steps = n_steps
         self.n_envs = n_envs
         self.device = th.device(device)
         self.gamma = gamma
         self.gae_lambda = gae_lambda
+        self.initial_states: RNNStates | None = None
+        self._next_n_steps: int | None = None
+        self._allocate(n_steps)
+
+    def _allocate(self, n_steps: int) -> None:
+        self.n_steps = n_steps
+        shape = (n_steps, self.n_envs)
+        # Observations and actions are allocated at the first add(), when their shape is known.
         self.observations: th.Tensor | None = None
         self.actions: th.Tensor | None = None
-        self.rewards = np.zeros((n_steps, n_envs), dtype=np.float32)
-        self.episode_starts = np.zeros((n_steps, n_envs), dtype=np.float32)
-        self.values = th.zeros((n_steps, n_envs), device=self.device)
-        self.log_probs = th.zeros((n_steps, n_envs), device=self.device)
-        self.advantages = np.zeros((n_steps, n_envs), dtype=np.float32)
-        self.returns = np.zeros((n_steps, n_envs), dtype=np.float32)
-        self.initial_states: RNNStates | None = None
+        self.rewards = np.zeros(shape, dtype=np.float32)
+        self.episode_starts = np.zeros(shape, dtype=np.float32)
+        self.values = th.zeros(shape, device=self.device)
+        self.log_probs = th.zeros(shape, device=self.device)
+        self.advantages = np.zeros(shape, dtype=np.float32)
+        self.returns = np.zeros(shape, dtype=np.float32)
         self.pos = 0
         self._sequences: dict[str, th.Tensor] | None = None
+
+    def resize(self, n_steps: int) -> None:
+        """Hold ``n_steps`` steps per env from the next :meth:`reset` on (the stored rollout
+        stays readable until then, e.g. for the update that follows it)."""
+        if not isinstance(n_steps, int) or n_steps < 1:
+            raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+        self._next_n_steps = n_steps
 
     @property
     def full(self) -> bool:
@@ -84,6 +97,9 @@ class SequenceRolloutBuffer:
 
     def reset(self, initial_states: RNNStates) -> None:
         """Start a new rollout whose envs begin in ``initial_states`` (copied)."""
+        if self._next_n_steps is not None:
+            self._allocate(self._next_n_steps)
+            self._next_n_steps = None
         self.initial_states = RNNStates(
             tuple(s.detach().clone() for s in initial_states.pi),
             tuple(s.detach().clone() for s in initial_states.vf),

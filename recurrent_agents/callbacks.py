@@ -81,6 +81,7 @@ class TrainingCallback(BaseCallback):
     training stops as soon as the success rate of the last 100 training episodes reaches it,
     before any further update (the unfinished rollout is dropped), so the policy evaluated
     afterwards is the one that earned that rate; ``stopped_at`` then holds the env step.
+    ``stop_allowed`` (optional) gates that stop, e.g. until a curriculum reaches its last stage.
     """
 
     def __init__(
@@ -90,8 +91,10 @@ class TrainingCallback(BaseCallback):
         save_checkpoint: Callable[[Any], None] | None = None,
         progress: bool = False,
         stop_at_success: float | None = None,
+        stop_allowed: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__()
+        self.stop_allowed = stop_allowed
         self.total_timesteps = total_timesteps
         self.checkpoint_every = checkpoint_every
         self.save_checkpoint = save_checkpoint
@@ -126,7 +129,8 @@ class TrainingCallback(BaseCallback):
             self._last_ckpt = self.num_timesteps
 
     def _on_step(self) -> bool:
-        if self.stop_at_success is not None and self.stopped_at is None:
+        allowed = self.stop_allowed is None or self.stop_allowed()
+        if self.stop_at_success is not None and self.stopped_at is None and allowed:
             buffer = self.model.ep_success_buffer
             success = recent_success_rate(self.model)
             if len(buffer) == buffer.maxlen and success >= self.stop_at_success:

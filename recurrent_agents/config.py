@@ -66,6 +66,9 @@ class TrainConfig:
     action_epsilon: float | None = _f(
         None, "spread this much probability uniformly over the actions (exploration floor)"
     )
+    normalize_obs: bool | None = _f(
+        None, "standardise observations with running statistics (rare inputs become large)"
+    )
     # PPO (None: recurrent_agents.defaults)
     learning_rate: float | None = _f(None, "Adam learning rate")
     n_steps: int | None = _f(None, "rollout length per env per update")
@@ -83,6 +86,17 @@ class TrainConfig:
     max_grad_norm: float | None = _f(None, "gradient clipping norm")
     normalize_advantage: bool | None = _f(None, "normalise advantages per minibatch")
     target_kl: float | None = _f(None, "stop an update's epochs early above this KL")
+    curriculum: list[int] = _f(
+        [],
+        "memory lengths to train on before memory_length, advancing on success (N,M,...)",
+    )
+    curriculum_threshold: float = _f(
+        0.95, "advance the curriculum once the last 100 training episodes succeed at this rate"
+    )
+    curriculum_scale_ent_coef: bool = _f(
+        True,
+        "ent_coef is for the first stage, divided by L / L_first later (same bonus per episode)",
+    )
     # run
     total_timesteps: int = _f(200_000, "env steps to train for")
     stop_at_success: float | None = _f(
@@ -129,6 +143,7 @@ class TrainConfig:
             "chrono_init": self.chrono_init,
             "features_to_heads": self.features_to_heads,
             "action_epsilon": self.action_epsilon,
+            "normalize_obs": self.normalize_obs,
         }
         return {k: v for k, v in kwargs.items() if v is not None}
 
@@ -327,6 +342,14 @@ def validate(cfg: TrainConfig, explicit: set[str] | frozenset[str] = frozenset()
             raise ConfigError(f"{name} must be an int >= 0, got {getattr(cfg, name)}")
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
+    if not 0 < cfg.curriculum_threshold <= 1:
+        raise ConfigError(f"curriculum_threshold must be in (0, 1], got {cfg.curriculum_threshold}")
+    from recurrent_agents.curriculum import curriculum_stages  # imports SB3: not at load time
+
+    try:
+        curriculum_stages(cfg.curriculum, cfg.memory_length)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)
         raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")
@@ -388,8 +411,9 @@ def help_text(prog: str = "train.py") -> str:
         if default is None and name in defaults:
             default = defaults[name]
         if isinstance(default, list):
-            default = ",".join(default) or "none"
+            default = ",".join(map(str, default)) or "none"
         meta = _type_name(_HINTS[name]).replace(" or None", "").replace("list of str", "A,B")
+        meta = meta.replace("list of int", "N,M")
         option = f"  --{name}={meta.upper()}"
         text = f.metadata["help"]
         if not (default is None and "default" in text):  # the help already says it

@@ -29,17 +29,23 @@ def _note(message: str) -> None:
     print(f"[train] {message}", file=sys.stderr, flush=True)
 
 
-def _make_env(cfg: TrainConfig, seed: int) -> Any:
-    """The batched training env inside VecMonitor; bad env kwargs become a ConfigError."""
+def _make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> Any:
+    """The batched training env inside VecMonitor; bad env kwargs become a ConfigError.
+
+    ``memory_length`` overrides the config's (a curriculum stage's length).
+    """
     from envs.sb3 import make_sb3_vec_env
 
+    env_kwargs = cfg.env_kwargs()
+    if memory_length is not None:
+        env_kwargs["memory_length"] = memory_length
     try:
         return make_sb3_vec_env(
             cfg.task,
             n_envs=cfg.n_envs,
             seed=seed,
             prev_action_reward=cfg.prev_action_reward,
-            **cfg.env_kwargs(),
+            **env_kwargs,
         )
     except (ValueError, TypeError) as exc:
         raise ConfigError(" ".join(str(exc).split())) from None
@@ -158,12 +164,14 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         ConfigError: the env or the agent rejected a config value.
     """
     import torch
+    from stable_baselines3.common.callbacks import CallbackList
 
     from recurrent_agents.callbacks import (
         TrainingCallback,
         define_step_metric,
         recent_success_rate,
     )
+    from recurrent_agents.curriculum import MemoryCurriculum, curriculum_stages
     from recurrent_agents.evaluation import evaluate
 
     cfg = config
@@ -171,8 +179,26 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         torch.set_num_threads(cfg.torch_threads)
     run_dir, state = _prepare_run_dir(cfg)
     start_steps = int(state["num_timesteps"]) if state else 0
-    env = _make_env(cfg, seed=cfg.seed + start_steps)
+    seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
+    stages = curriculum_stages(cfg.curriculum, cfg.memory_length)
+    stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1) if state else 0
+    env = _make_env(cfg, seed=cfg.seed + start_steps, memory_length=stages[stage])
     model = _build_model(cfg, env, state)
+    curriculum = None
+    if len(stages) > 1:
+        curriculum = MemoryCurriculum(
+            stages,
+            # New seeds per stage: no stage replays another's episodes.
+            make_env=lambda length: _make_env(cfg, cfg.seed + model.num_timesteps, length),
+            threshold=cfg.curriculum_threshold,
+            # A rollout must hold a whole episode: the built-in tasks' last at most L + 2 steps.
+            min_rollout=lambda length: length + 2,
+            start_stage=stage,
+            history=state.get("curriculum_history") if state else None,
+            seconds_before=seconds_before,
+            ent_coef=cfg.ent_coef if cfg.curriculum_scale_ent_coef else None,
+            verbose=cfg.verbose,
+        )
     run = init_wandb(
         project=cfg.wandb_project,
         group=cfg.wandb_group,
@@ -192,11 +218,14 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
     model.set_logger(_sb3_logger(run, cfg.verbose))
 
     def save_ckpt(m: Any) -> None:
-        checkpoint.save_checkpoint(
-            m,
-            run_dir / CKPT_DIR,
-            {"wandb_run_id": getattr(run, "id", None), "wandb_run_dirs": wandb_dirs},
-        )
+        extra = {
+            "wandb_run_id": getattr(run, "id", None),
+            "wandb_run_dirs": wandb_dirs,
+            "train_seconds_total": round(seconds_before + time.perf_counter() - started, 2),
+        }
+        if curriculum is not None:
+            extra.update(curriculum_stage=curriculum.stage, curriculum_history=curriculum.history)
+        checkpoint.save_checkpoint(m, run_dir / CKPT_DIR, extra)
 
     callback = TrainingCallback(
         total_timesteps=cfg.total_timesteps,
@@ -204,14 +233,18 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         save_checkpoint=save_ckpt,
         progress=cfg.progress and sys.stderr.isatty(),
         stop_at_success=cfg.stop_at_success,
+        # The early stop is for the target length, not for a curriculum stage.
+        stop_allowed=(lambda: curriculum.final) if curriculum is not None else None,
     )
+    # The curriculum first: a new stage's minibatch size is set before a checkpoint is taken.
+    callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
     remaining = cfg.total_timesteps - start_steps
     try:
         if remaining > 0:
             model.learn(
                 total_timesteps=remaining,
-                callback=callback,
+                callback=callbacks,
                 reset_num_timesteps=state is None,
                 log_interval=1,
             )
@@ -219,10 +252,10 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         save_ckpt(model)
         _note(f"interrupted at {model.num_timesteps} env steps; checkpoint saved, use --resume")
         run.finish(exit_code=130)
-        env.close()
+        model.get_env().close()
         raise
     train_seconds = time.perf_counter() - started
-    env.close()
+    model.get_env().close()  # a curriculum may have replaced (and closed) the first env
 
     model_path = run_dir / MODEL_FILE
     checkpoint.save_model_atomic(model, model_path)
@@ -239,9 +272,12 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
         "eval_mean_return": None,
         "train_success_rate": recent_success_rate(model),
         "train_seconds": round(train_seconds, 2),
+        "train_seconds_total": round(seconds_before + train_seconds, 2),
         "env_steps_per_sec": round((steps - start_steps) / max(train_seconds, 1e-9), 1),
         "resumed_from_step": start_steps if state else None,
         "stopped_at_success": callback.stopped_at is not None,
+        "curriculum": curriculum.history if curriculum is not None else None,
+        "curriculum_completed": curriculum.final if curriculum is not None else None,
         "model_path": str(model_path),
         "status": "finished",
         "wandb_run_id": None if getattr(run, "disabled", False) else run.id,

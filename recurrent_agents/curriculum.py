@@ -1,0 +1,160 @@
+"""Memory-length curriculum: train on shorter memory lengths first, advancing on success.
+
+At a long memory length a random policy may never see the task's reward (the T-maze at L=1000
+needs 1000 steps of walking right before the cue matters, so the corridor's 1/L shaping is all
+it learns from). Trained on L=10 first, the agent walks and turns; each longer stage only has to
+stretch its memory. Stages advance on the training success rate, so the schedule adapts to the
+agent and the task instead of a step budget per stage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from stable_baselines3.common.callbacks import BaseCallback
+
+from recurrent_agents.callbacks import recent_success_rate
+
+
+def curriculum_stages(curriculum: Sequence[int], memory_length: int) -> list[int]:
+    """The memory lengths to train through: the curriculum's lengths below ``memory_length``,
+    then ``memory_length`` itself (so one curriculum serves a sweep over lengths)."""
+    for length in curriculum:
+        if not isinstance(length, int) or isinstance(length, bool) or length < 1:
+            raise ValueError(f"curriculum lengths must be positive ints, got {length!r}")
+    if list(curriculum) != sorted(set(curriculum)):
+        raise ValueError(f"curriculum must be strictly increasing, got {list(curriculum)}")
+    return [length for length in curriculum if length < memory_length] + [memory_length]
+
+
+class MemoryCurriculum(BaseCallback):
+    """Move training through the memory lengths ``stages`` (the last one is the target).
+
+    After a rollout, once the last ``window`` training episodes at the current length succeed at
+    ``threshold`` or more, the next stage begins: the env becomes ``make_env(length)`` (fresh
+    episodes and a zero core state; the old env is closed), and the rollout grows to
+    ``n_steps = max(n_steps, min_rollout(length))`` so that it keeps holding whole episodes, with
+    the minibatch size scaled by the same factor (same number of minibatches per epoch).
+    ``history`` records the env step and training time at which each stage began.
+
+    With ``ent_coef`` set, the entropy coefficient is ``ent_coef * stages[0] / length`` at each
+    stage: the bonus is paid on every step, so as episodes get k times longer its weight per
+    episode would grow k-fold against a per-episode task reward, and a per-step exploration rate
+    that suits L=10 would keep an agent from ever walking a 1000-step corridor without a slip.
+
+    :param start_stage: the stage to begin in (a resumed run's), whose env ``model`` has.
+    :param history: a resumed run's ``history``.
+    :param seconds_before: training seconds before this process (a resumed run's), so that
+        ``history`` counts training time across resumes.
+    """
+
+    def __init__(
+        self,
+        stages: Sequence[int],
+        make_env: Callable[[int], Any],
+        threshold: float = 0.95,
+        min_rollout: Callable[[int], int] | None = None,
+        start_stage: int = 0,
+        history: list[dict[str, Any]] | None = None,
+        seconds_before: float = 0.0,
+        ent_coef: float | None = None,
+        window: int = 100,
+        verbose: int = 0,
+    ) -> None:
+        super().__init__(verbose)
+        if not 0 < threshold <= 1:
+            raise ValueError(f"curriculum threshold must be in (0, 1], got {threshold!r}")
+        if not 0 <= start_stage < len(stages):
+            raise ValueError(f"start_stage must be in [0, {len(stages)}), got {start_stage!r}")
+        self.stages = list(stages)
+        self.make_env = make_env
+        self.threshold = threshold
+        self.min_rollout = min_rollout
+        self.stage = start_stage
+        self.window = window
+        self.history = list(history or [])
+        self._seconds_before = float(seconds_before)
+        self.ent_coef = ent_coef
+        self._started = 0.0
+        self._pending_batch_size: int | None = None
+
+    @property
+    def memory_length(self) -> int:
+        """The memory length being trained on."""
+        return self.stages[self.stage]
+
+    @property
+    def final(self) -> bool:
+        """Whether training has reached the target length (the last stage)."""
+        return self.stage == len(self.stages) - 1
+
+    def _on_training_start(self) -> None:
+        self._started = time.perf_counter()
+        self._set_ent_coef()
+        if not self.history:
+            self._record_stage()
+
+    def _set_ent_coef(self) -> None:
+        if self.ent_coef is not None:
+            self.model.ent_coef = self.ent_coef * self.stages[0] / self.memory_length
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_rollout_start(self) -> None:
+        # The previous rollout's update is done: the new minibatch size can apply now.
+        if self._pending_batch_size is not None:
+            self.model.batch_size = self._pending_batch_size
+            self._pending_batch_size = None
+
+    def _on_rollout_end(self) -> None:
+        self.logger.record("curriculum/memory_length", self.memory_length)
+        self.logger.record("curriculum/stage", self.stage)
+        self.logger.record("train/ent_coef", self.model.ent_coef)
+        buffer = self.model.ep_success_buffer
+        success = recent_success_rate(self.model)
+        if self.final or len(buffer) < self.window or success < self.threshold:
+            return
+        self.stage += 1
+        self._switch_env()
+        self._set_ent_coef()
+        self._record_stage()
+        if self.verbose:
+            print(f"[curriculum] memory_length {self.memory_length} at {self.num_timesteps} steps")
+
+    def _switch_env(self) -> None:
+        """Start the next stage's env; the update of the finished rollout is not affected."""
+        model = self.model
+        old_env = model.get_env()
+        env = self.make_env(self.memory_length)
+        if env.num_envs != model.n_envs:
+            raise ValueError(f"make_env gave {env.num_envs} envs, the model has {model.n_envs}")
+        model.env = env
+        model._last_obs = env.reset()
+        model._last_episode_starts = np.ones(model.n_envs, dtype=bool)
+        model._last_lstm_states = model.policy.initial_state(model.n_envs)
+        # Success at the new length must be earned at that length.
+        model.ep_success_buffer.clear()
+        model.ep_info_buffer.clear()
+        if self.min_rollout is not None:
+            n_steps = max(model.n_steps, int(self.min_rollout(self.memory_length)))
+            if n_steps > model.n_steps:
+                if model.batch_size is not None:
+                    self._pending_batch_size = model.batch_size * n_steps // model.n_steps
+                model.n_steps = n_steps
+                model.rollout_buffer.resize(n_steps)
+        old_env.close()
+
+    def _record_stage(self) -> None:
+        self.history.append(
+            {
+                "memory_length": self.memory_length,
+                "env_steps": int(self.num_timesteps),
+                "train_seconds": round(
+                    self._seconds_before + time.perf_counter() - self._started, 2
+                ),
+            }
+        )
