@@ -94,7 +94,7 @@ class TrainConfig:
         0.95, "advance the curriculum once the last 100 training episodes succeed at this rate"
     )
     curriculum_scale_ent_coef: bool = _f(
-        True,
+        False,
         "ent_coef is for the first stage, divided by L / L_first later (same bonus per episode)",
     )
     # run

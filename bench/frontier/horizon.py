@@ -1,19 +1,26 @@
 """The memory-horizon frontier: lengths 5..1000 x cores x 3 seeds, on both tasks, resumable.
 
-    python bench/frontier/horizon.py                          # everything (many CPU-hours)
+    python bench/frontier/horizon.py                          # everything (CPU-hours)
     python bench/frontier/horizon.py --tasks TMaze --cores lstm --lengths 5,10,20
     python bench/frontier/horizon.py --report-only            # table from what has finished
+    python bench/frontier/horizon.py --recipe plain           # without curriculum / obs norm
 
-One ``train.py sweep --skip-after-fail`` per task and core (each core has its own settings: the
-LSTM gets chrono forget gates), into ``bench/frontier/sweeps/<task>-horizon/<core>``: lengths run
-shortest first, a core's longer lengths are skipped once every seed failed a length, and
-rerunning the command resumes (finished cells are skipped, interrupted ones continue from their
-checkpoint). Every cell uses the settings of ``configs/horizon.yaml`` (8 envs x 1024-step
-rollouts, so rollouts hold whole episodes; the default PPO hyperparameters otherwise; an early
-stop once 99% of the last 100 training episodes succeed, at most ``--max-steps`` env steps).
-Afterwards
-the frontier report of each task (CSV, Markdown, PNG, with the skipped cells and each cell's
-env steps and seconds) goes to ``--results-dir/<task>`` and its table is printed.
+One ``train.py sweep --skip-after-fail`` per task and core into
+``bench/frontier/sweeps/<task>-<recipe>/<core>``: lengths run shortest first, a core's longer
+lengths are skipped once every seed failed a length, and rerunning the command resumes
+(finished cells are skipped, interrupted ones continue from their checkpoint). Two recipes:
+
+* ``curriculum`` (default; ``configs/horizon_curriculum.yaml``): 32 envs, a memory-length
+  curriculum (10, 20, 50, 100, 200, 500 below the cell's length), observations standardised
+  with running statistics, the previous action and reward observed, gamma 0.999, chrono gate
+  init for T_max = 1000 in the gated cores, an early stop once 95% of the last 100 training
+  episodes at the cell's length succeed, at most ``--max-steps`` env steps (2M).
+* ``plain`` (``configs/horizon.yaml``): 8 envs x 1024-step rollouts, the default PPO
+  hyperparameters, chrono init 100 for the LSTM, an early stop at 99%.
+
+Afterwards the frontier report of each task (CSV, Markdown, PNG, with the skipped cells and
+each cell's env steps and minutes) goes to ``--results-dir/<recipe>/<task>`` and its table is
+printed.
 """
 
 from __future__ import annotations
@@ -29,17 +36,38 @@ from recurrent_agents.sweep import parse_int_list, parse_names
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LENGTHS = "5,10,20,50,100,200,500,1000"
-#: Per-core train.py options on top of the shared ones (chrono init: Tallec & Ollivier 2018).
-CORE_OPTIONS = {"lstm": ["--chrono_init=100"], "gru": [], "rnn": []}
+#: Per recipe: the train.py options of every cell, and each core's own on top of them.
+RECIPES = {
+    "curriculum": {
+        "shared": [
+            "--n_envs=32",
+            "--n_steps=256",
+            "--batch_size=2048",
+            "--normalize_obs=true",
+            "--curriculum=10,20,50,100,200,500",
+            "--curriculum_threshold=0.95",
+            "--prev_action_reward=true",
+            "--gamma=0.999",
+            "--ent_coef=0.01",
+            "--stop_at_success=0.95",
+        ],
+        "cores": {"lstm": ["--chrono_init=1000"], "gru": ["--chrono_init=1000"], "rnn": []},
+    },
+    "plain": {
+        "shared": ["--n_envs=8", "--n_steps=1024", "--batch_size=2048", "--stop_at_success=0.99"],
+        "cores": {"lstm": ["--chrono_init=100"], "gru": [], "rnn": []},
+    },
+}
+#: Where each recipe's reports go under --results-dir (the plain one predates the recipes).
+RESULT_SUBDIR = {"curriculum": "curriculum", "plain": "horizon"}
+SWEEP_SUFFIX = {"curriculum": "curriculum", "plain": "horizon"}
 
 
-def shared_options(max_steps: int) -> list[str]:
-    """The train.py options of every cell (see configs/horizon.yaml)."""
+def cell_options(recipe: str, core: str, max_steps: int) -> list[str]:
+    """The train.py options of one cell (see configs/horizon_curriculum.yaml, horizon.yaml)."""
     return [
-        "--n_envs=8",
-        "--n_steps=1024",
-        "--batch_size=2048",
-        "--stop_at_success=0.99",
+        *RECIPES[recipe]["shared"],
+        *RECIPES[recipe]["cores"][core],
         f"--total_timesteps={max_steps}",
         "--video=false",
         "--checkpoint_every=500000",
@@ -69,36 +97,39 @@ def main() -> int:
     p.add_argument("--cores", default="lstm,gru,rnn")
     p.add_argument("--lengths", default=LENGTHS)
     p.add_argument("--seeds", default="0,1,2")
-    p.add_argument("--max-steps", type=int, default=1_000_000, help="env steps per cell at most")
+    p.add_argument("--recipe", default="curriculum", choices=sorted(RECIPES))
+    p.add_argument("--max-steps", type=int, default=None, help="env steps per cell at most")
     p.add_argument("--workers", type=int, default=1, help="parallel runs per core's sweep")
     p.add_argument("--sweeps-dir", default=str((HERE / "sweeps").relative_to(REPO)))
-    p.add_argument("--results-dir", default=str((HERE / "results" / "horizon").relative_to(REPO)))
+    p.add_argument("--results-dir", default=str((HERE / "results").relative_to(REPO)))
     p.add_argument("--wandb-mode", default="offline", choices=["offline", "disabled", "online"])
     p.add_argument("--report-only", action="store_true", help="no training, report only")
     args = p.parse_args()
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)
     parse_int_list("lengths", args.lengths, 1)
-    unknown = [c for c in cores if c not in CORE_OPTIONS]
+    known = RECIPES[args.recipe]["cores"]
+    unknown = [c for c in cores if c not in known]
     if unknown:
-        p.error(f"--cores must be among {', '.join(CORE_OPTIONS)}, got {', '.join(unknown)}")
+        p.error(f"--cores must be among {', '.join(known)}, got {', '.join(unknown)}")
+    if args.max_steps is None:
+        args.max_steps = 2_000_000 if args.recipe == "curriculum" else 1_000_000
 
     py = sys.executable
     for task in tasks:
-        task_dir = Path(args.sweeps_dir) / f"{task.lower()}-horizon"
+        task_dir = Path(args.sweeps_dir) / f"{task.lower()}-{SWEEP_SUFFIX[args.recipe]}"
         for core in cores if not args.report_only else []:
             run(
                 [py, "train.py", "sweep", "--task", task, "--memory-lengths", args.lengths]
                 + ["--cores", core, "--seeds", args.seeds, "--sweep-dir", str(task_dir / core)]
-                + ["--name", f"{task.lower()}-horizon", "--workers", str(args.workers)]
+                + ["--name", task_dir.name, "--workers", str(args.workers)]
                 + ["--wandb-mode", args.wandb_mode, "--skip-after-fail", "--no-report", "--"]
-                + shared_options(args.max_steps)
-                + CORE_OPTIONS[core]
+                + cell_options(args.recipe, core, args.max_steps)
             )
         if not (REPO / task_dir).is_dir():
             print(f"{task}: nothing run yet in {task_dir}")
             continue
         merge_manifests(REPO / task_dir)
-        out = Path(args.results_dir) / task.lower()
+        out = Path(args.results_dir) / RESULT_SUBDIR[args.recipe] / task.lower()
         run(
             [py, "train.py", "report", "--sweep-dir", str(task_dir), "--out-dir", str(out)]
             + ["--wandb-mode", args.wandb_mode]
