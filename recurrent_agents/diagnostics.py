@@ -327,6 +327,22 @@ def _make_env(task: str, memory_length: int) -> Any:
     return gym.make(env_id(task), memory_length=memory_length)
 
 
+def _env_for(model: Any, env: Any) -> Any:
+    """``env``, or ``env`` with the previous action and reward observed if the model was
+    trained that way (its observations are then wider than the env's)."""
+    if model.observation_space.shape == env.observation_space.shape:
+        return env
+    from envs import PrevActionReward
+
+    wrapped = PrevActionReward(env)
+    if model.observation_space.shape != wrapped.observation_space.shape:
+        raise ValueError(
+            f"model observations must match the task's, got {model.observation_space.shape} "
+            f"for a task with {env.observation_space.shape}"
+        )
+    return wrapped
+
+
 def parse_core_spec(spec: str) -> tuple[str, dict[str, Any]]:
     """``"lstm:chrono_init=20,forget_bias=1.0"`` -> ``("lstm", {"chrono_init": 20, ...})``.
 
@@ -389,7 +405,9 @@ def policy_gradient_flow(
     obs_t, _ = policy.obs_to_tensor(observations)
     with torch.no_grad():
         extractor = getattr(policy, "pi_features_extractor", None)
-        if extractor is not None:
+        if hasattr(policy, "_features"):  # recurrent_agents' policy (observation normalisation)
+            features = policy._features(obs_t)
+        elif extractor is not None:
             features = BasePolicy.extract_features(policy, obs_t, extractor)
         else:
             features = policy.extract_features(obs_t)
@@ -652,7 +670,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             model = RecurrentPPO.load(path, device="cpu")
 
             act = _GreedyActor(model)
-            obs = collect_episode(env, args.memory_length, args.seed, act)
+            obs = collect_episode(_env_for(model, env), args.memory_length, args.seed, act)
             results.append(policy_gradient_flow(model, obs, label=label))
     finally:
         env.close()

@@ -212,3 +212,30 @@ def test_policy_gradient_flow_on_a_recurrent_ppo_episode(tmp_path) -> None:
     assert [r["label"] for r in saved] == ["rnn", "lstm:forget_bias=1.0", "mine"]
     assert len(saved[2]["grad_norms"]) == 7 and "forget_gate_mean" in saved[2]
     assert (out / "gradient_flow.png").stat().st_size > 1000
+
+
+def test_gradient_flow_of_a_model_with_previous_action_reward_and_obs_normalisation(
+    tmp_path,
+) -> None:
+    import json
+
+    from envs.sb3 import make_sb3_vec_env
+    from recurrent_agents import RecurrentPPO
+
+    vec = make_sb3_vec_env("TMaze", 4, seed=0, prev_action_reward=True, memory_length=6)
+    model = RecurrentPPO(
+        "MlpPolicy",
+        vec,
+        n_steps=8,
+        batch_size=16,
+        seed=0,
+        policy_kwargs=dict(hidden_size=8, normalize_obs=True),
+    )
+    model.learn(64)  # the observation statistics are no longer the identity
+    path = tmp_path / "par.zip"
+    model.save(path)
+    out = tmp_path / "gf"
+    argv = ["--memory-length", "6", "--cores", "", "--model", f"par={path}"]
+    assert main([*argv, "--out-dir", str(out), "--wandb-mode", "disabled"]) == 0
+    saved = json.loads((out / "gradient_flow.json").read_text())
+    assert saved[0]["label"] == "par" and len(saved[0]["grad_norms"]) == 7
