@@ -67,7 +67,8 @@ class TrainConfig:
         None, "spread this much probability uniformly over the actions (exploration floor)"
     )
     normalize_obs: bool | None = _f(
-        None, "standardise observations with running statistics (rare inputs become large)"
+        None,
+        "standardise observations with running statistics (rare inputs become large; default off)",
     )
     # PPO (None: recurrent_agents.defaults)
     learning_rate: float | None = _f(None, "Adam learning rate")
@@ -88,7 +89,7 @@ class TrainConfig:
     target_kl: float | None = _f(None, "stop an update's epochs early above this KL")
     curriculum: list[int] = _f(
         [],
-        "memory lengths to train on before memory_length, advancing on success (N,M,...)",
+        "memory lengths to train on before memory_length, shortest first, advancing on success",
     )
     curriculum_threshold: float = _f(
         0.95, "advance the curriculum once the last 100 training episodes succeed at this rate"
