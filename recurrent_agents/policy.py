@@ -12,6 +12,7 @@ from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy as 
 from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from stable_baselines3.common.distributions import Distribution
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
+from stable_baselines3.common.running_mean_std import RunningMeanStd
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor, FlattenExtractor
 from stable_baselines3.common.type_aliases import Schedule
 from torch import nn
@@ -222,15 +223,18 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """Fold raw observations ``[..., *obs_shape]`` into the running mean and variance."""
         if not self.normalize_obs:
             return
+        # SB3's parallel mean/variance update; the statistics live in torch buffers so that
+        # they are part of the saved state dict (count starts at 0: no epsilon prior).
         x = obs.reshape(-1, *self.obs_mean.shape).to(self.obs_mean)
-        n = x.shape[0]
-        batch_mean, batch_var = x.mean(0), x.var(0, unbiased=False)
-        total = self.obs_count + n
-        delta = batch_mean - self.obs_mean
-        m2 = self.obs_var * self.obs_count + batch_var * n + delta**2 * self.obs_count * n / total
-        self.obs_mean += delta * n / total
-        self.obs_var.copy_(m2 / total)
-        self.obs_count.copy_(total)
+        rms = RunningMeanStd(shape=tuple(self.obs_mean.shape))
+        rms.mean, rms.var = self.obs_mean.cpu().numpy(), self.obs_var.cpu().numpy()
+        rms.count = self.obs_count.item()
+        rms.update_from_moments(
+            x.mean(0).cpu().numpy(), x.var(0, unbiased=False).cpu().numpy(), x.shape[0]
+        )
+        self.obs_mean.copy_(th.as_tensor(rms.mean))
+        self.obs_var.copy_(th.as_tensor(rms.var))
+        self.obs_count.fill_(rms.count)
 
     def _run_cores(
         self, features: th.Tensor, states: RNNStates, keep: th.Tensor, step: bool
