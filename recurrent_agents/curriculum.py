@@ -33,9 +33,10 @@ def curriculum_stages(curriculum: Sequence[int], memory_length: int) -> list[int
 class MemoryCurriculum(BaseCallback):
     """Move training through the memory lengths ``stages`` (the last one is the target).
 
-    After a rollout, once the last ``window`` training episodes at the current length succeed at
-    ``threshold`` or more, the next stage begins: the env becomes ``make_env(length)`` (fresh
-    episodes and a zero core state; the old env is closed), and the rollout grows to
+    After a rollout, once SB3's success buffer (the last 100 training episodes) is full of
+    episodes at the current length and their success rate reaches ``threshold``, the next stage
+    begins: the env becomes ``make_env(length)`` (fresh episodes and a zero core state; the old
+    env is closed), and the rollout grows to
     ``n_steps = max(n_steps, min_rollout(length))`` so that it keeps holding whole episodes, with
     the minibatch size scaled by the same factor (same number of minibatches per epoch).
     ``history`` records the env step and training time at which each stage began.
@@ -61,7 +62,6 @@ class MemoryCurriculum(BaseCallback):
         history: list[dict[str, Any]] | None = None,
         seconds_before: float = 0.0,
         ent_coef: float | None = None,
-        window: int = 100,
         verbose: int = 0,
     ) -> None:
         super().__init__(verbose)
@@ -74,7 +74,6 @@ class MemoryCurriculum(BaseCallback):
         self.threshold = threshold
         self.min_rollout = min_rollout
         self.stage = start_stage
-        self.window = window
         self.history = list(history or [])
         self._seconds_before = float(seconds_before)
         self.ent_coef = ent_coef
@@ -116,7 +115,7 @@ class MemoryCurriculum(BaseCallback):
         self.logger.record("train/ent_coef", self.model.ent_coef)
         buffer = self.model.ep_success_buffer
         success = recent_success_rate(self.model)
-        if self.final or len(buffer) < self.window or success < self.threshold:
+        if self.final or len(buffer) < buffer.maxlen or success < self.threshold:
             return
         self.stage += 1
         self._switch_env()
