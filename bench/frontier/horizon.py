@@ -6,21 +6,24 @@
     python bench/frontier/horizon.py --recipe plain           # without curriculum / obs norm
 
 One ``train.py sweep --skip-after-fail`` per task and core into
-``bench/frontier/sweeps/<task>-<recipe>/<core>``: lengths run shortest first, a core's longer
+``bench/frontier/sweeps/<task>-<recipe dir>/<core>``: lengths run shortest first, a core's longer
 lengths are skipped once every seed failed a length, and rerunning the command resumes
-(finished cells are skipped, interrupted ones continue from their checkpoint). Two recipes:
+(finished cells are skipped, interrupted ones continue from their checkpoint). Every cell runs
+``train.py --config <recipe config>`` with the cell's task, length, core and seed, at most
+``--max-steps`` env steps (chrono init, set in both configs, is turned off for cores without
+it). Two recipes:
 
-* ``curriculum`` (default; ``configs/horizon_curriculum.yaml``): 32 envs, a memory-length
-  curriculum (10, 20, 50, 100, 200, 500 below the cell's length), observations standardised
-  with running statistics, the previous action and reward observed, gamma 0.999, chrono gate
-  init for T_max = 1000 in the gated cores, an early stop once 95% of the last 100 training
-  episodes at the cell's length succeed, at most ``--max-steps`` env steps (2M).
-* ``plain`` (``configs/horizon.yaml``): 8 envs x 1024-step rollouts, the default PPO
-  hyperparameters, chrono init 100 for the LSTM, an early stop at 99%.
+* ``curriculum`` (default): ``configs/tmaze_lstm_L1000.yaml``, the L=1000 T-maze recipe applied
+  to every cell: 32 envs, a memory-length curriculum (its lengths below the cell's length),
+  observations standardised with running statistics, the previous action and reward observed,
+  gamma 0.999, chrono init for T_max = 1000 (lstm, gru), an early stop once 95% of the last 100
+  training episodes at the cell's length succeed; 2M env steps per cell at most.
+* ``plain``: ``configs/horizon.yaml``: 8 envs x 1024-step rollouts, the default PPO
+  hyperparameters, chrono init 100 for the LSTM only, an early stop at 99%; 1M steps at most.
 
 Afterwards the frontier report of each task (CSV, Markdown, PNG, with the skipped cells and
-each cell's env steps and minutes) goes to ``--results-dir/<recipe>/<task>`` and its table is
-printed.
+each cell's env steps and minutes) goes to ``--results-dir/<recipe dir>/<task>`` and its table
+is printed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import argparse
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from recurrent_agents.sweep import parse_int_list, parse_names
@@ -36,42 +40,30 @@ from recurrent_agents.sweep import parse_int_list, parse_names
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LENGTHS = "5,10,20,50,100,200,500,1000"
-#: Per recipe: the train.py options of every cell, and each core's own on top of them.
+CORES = ("lstm", "gru", "rnn")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A frontier recipe: its train.py config, step budget and directory name."""
+
+    config: str
+    max_steps: int
+    #: Name of its sweep (``<task>-<dir_name>``) and results directories.
+    dir_name: str
+    #: Cores that run without the config's chrono init.
+    no_chrono: tuple[str, ...]
+
+    def cell_options(self, core: str, max_steps: int) -> list[str]:
+        """The train.py options of one cell, after the sweep's task/length/core/seed."""
+        off = ["--chrono_init=none"] if core in self.no_chrono else []
+        return [f"--config={self.config}", *off, f"--total_timesteps={max_steps}"]
+
+
 RECIPES = {
-    "curriculum": {
-        "shared": [
-            "--n_envs=32",
-            "--n_steps=256",
-            "--batch_size=2048",
-            "--normalize_obs=true",
-            "--curriculum=10,20,50,100,200,500",
-            "--curriculum_threshold=0.95",
-            "--prev_action_reward=true",
-            "--gamma=0.999",
-            "--ent_coef=0.01",
-            "--stop_at_success=0.95",
-        ],
-        "cores": {"lstm": ["--chrono_init=1000"], "gru": ["--chrono_init=1000"], "rnn": []},
-    },
-    "plain": {
-        "shared": ["--n_envs=8", "--n_steps=1024", "--batch_size=2048", "--stop_at_success=0.99"],
-        "cores": {"lstm": ["--chrono_init=100"], "gru": [], "rnn": []},
-    },
+    "curriculum": Recipe("configs/tmaze_lstm_L1000.yaml", 2_000_000, "curriculum", ("rnn",)),
+    "plain": Recipe("configs/horizon.yaml", 1_000_000, "horizon", ("gru", "rnn")),
 }
-#: Where each recipe's reports go under --results-dir (the plain one predates the recipes).
-RESULT_SUBDIR = {"curriculum": "curriculum", "plain": "horizon"}
-SWEEP_SUFFIX = {"curriculum": "curriculum", "plain": "horizon"}
-
-
-def cell_options(recipe: str, core: str, max_steps: int) -> list[str]:
-    """The train.py options of one cell (see configs/horizon_curriculum.yaml, horizon.yaml)."""
-    return [
-        *RECIPES[recipe]["shared"],
-        *RECIPES[recipe]["cores"][core],
-        f"--total_timesteps={max_steps}",
-        "--video=false",
-        "--checkpoint_every=500000",
-    ]
 
 
 def run(cmd: list[str]) -> None:
@@ -107,29 +99,28 @@ def main() -> int:
     args = p.parse_args()
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)
     parse_int_list("lengths", args.lengths, 1)
-    known = RECIPES[args.recipe]["cores"]
-    unknown = [c for c in cores if c not in known]
+    unknown = [c for c in cores if c not in CORES]
     if unknown:
-        p.error(f"--cores must be among {', '.join(known)}, got {', '.join(unknown)}")
-    if args.max_steps is None:
-        args.max_steps = 2_000_000 if args.recipe == "curriculum" else 1_000_000
+        p.error(f"--cores must be among {', '.join(CORES)}, got {', '.join(unknown)}")
+    recipe = RECIPES[args.recipe]
+    max_steps = args.max_steps or recipe.max_steps
 
     py = sys.executable
     for task in tasks:
-        task_dir = Path(args.sweeps_dir) / f"{task.lower()}-{SWEEP_SUFFIX[args.recipe]}"
+        task_dir = Path(args.sweeps_dir) / f"{task.lower()}-{recipe.dir_name}"
         for core in cores if not args.report_only else []:
             run(
                 [py, "train.py", "sweep", "--task", task, "--memory-lengths", args.lengths]
                 + ["--cores", core, "--seeds", args.seeds, "--sweep-dir", str(task_dir / core)]
                 + ["--name", task_dir.name, "--workers", str(args.workers)]
                 + ["--wandb-mode", args.wandb_mode, "--skip-after-fail", "--no-report", "--"]
-                + cell_options(args.recipe, core, args.max_steps)
+                + recipe.cell_options(core, max_steps)
             )
         if not (REPO / task_dir).is_dir():
             print(f"{task}: nothing run yet in {task_dir}")
             continue
         merge_manifests(REPO / task_dir)
-        out = Path(args.results_dir) / RESULT_SUBDIR[args.recipe] / task.lower()
+        out = Path(args.results_dir) / recipe.dir_name / task.lower()
         run(
             [py, "train.py", "report", "--sweep-dir", str(task_dir), "--out-dir", str(out)]
             + ["--wandb-mode", args.wandb_mode]
