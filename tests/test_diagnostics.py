@@ -164,23 +164,26 @@ def test_plot_and_cli(tmp_path) -> None:
     assert main(["--model", "nolabel", "--wandb-mode", "disabled"]) == 2
 
 
+def tiny_tmaze_model(n_envs: int, prev_action_reward: bool = False, **policy_kwargs):
+    """A small untrained RecurrentPPO on the T-maze at L=6."""
+    from envs.sb3 import make_sb3_vec_env
+    from recurrent_agents import RecurrentPPO
+
+    vec = make_sb3_vec_env(
+        "TMaze", n_envs, seed=0, prev_action_reward=prev_action_reward, memory_length=6
+    )
+    return RecurrentPPO(
+        "MlpPolicy", vec, n_steps=8, batch_size=16, seed=0, policy_kwargs=policy_kwargs
+    )
+
+
 def test_policy_gradient_flow_on_a_recurrent_ppo_episode(tmp_path) -> None:
     import gymnasium as gym
 
     import envs
-    from envs.sb3 import make_sb3_vec_env
-    from recurrent_agents import RecurrentPPO
     from recurrent_agents.diagnostics import collect_episode, policy_gradient_flow
 
-    vec = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=6)
-    model = RecurrentPPO(
-        "MlpPolicy",
-        vec,
-        n_steps=8,
-        batch_size=16,
-        seed=0,
-        policy_kwargs=dict(core="lstm", hidden_size=16),
-    )
+    model = tiny_tmaze_model(n_envs=2, core="lstm", hidden_size=16)
     env = gym.make(envs.TASKS["TMaze"], memory_length=6)
     obs = collect_episode(env, 6, seed=0)
     assert obs.shape[0] == 7  # t = 0 .. memory_length
@@ -219,18 +222,7 @@ def test_gradient_flow_of_a_model_with_previous_action_reward_and_obs_normalisat
 ) -> None:
     import json
 
-    from envs.sb3 import make_sb3_vec_env
-    from recurrent_agents import RecurrentPPO
-
-    vec = make_sb3_vec_env("TMaze", 4, seed=0, prev_action_reward=True, memory_length=6)
-    model = RecurrentPPO(
-        "MlpPolicy",
-        vec,
-        n_steps=8,
-        batch_size=16,
-        seed=0,
-        policy_kwargs=dict(hidden_size=8, normalize_obs=True),
-    )
+    model = tiny_tmaze_model(n_envs=4, prev_action_reward=True, hidden_size=8, normalize_obs=True)
     model.learn(64)  # the observation statistics are no longer the identity
     path = tmp_path / "par.zip"
     model.save(path)
