@@ -136,31 +136,15 @@ class LSTMCore(_GatedCore):
     def forward_sequence(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """Run the LSTM over ``inputs[T, B, F]`` from ``(h, c)``."""
-        out, (h, c) = self.rnn(inputs, (state[0].contiguous(), state[1].contiguous()))
-        return out, (h, c)
+        """Run the LSTM over ``inputs[T, B, F]`` from ``(h, c)``.
 
-    def forward_step(
-        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
-    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """One step through the same kernel as :meth:`forward_sequence`, minus nn.LSTM's checks.
-
-        On CPU nn.LSTM runs oneDNN's RNN primitive, whose rounding differs from
-        ``torch.lstm_cell`` (~6e-8); rollout and training must agree bit for bit so that the PPO
-        ratio is exactly 1 before the first update. oneDNN gives identical rows whatever T.
+        Calls nn.LSTM's kernel (``torch.lstm``) without the module's per-call checks, for
+        rollout steps (T=1) and training sequences alike. On CPU it runs oneDNN's RNN
+        primitive, whose rounding differs from ``torch.lstm_cell`` (~6e-8) but not with T or
+        the batch size (from 4 rows on): rollout and training agree bit for bit, so the PPO
+        ratio is exactly 1 before the first update.
         """
-        out, h, c = th.lstm(
-            inputs.unsqueeze(0),
-            (state[0].contiguous(), state[1].contiguous()),
-            self.rnn._flat_weights,
-            True,  # has biases
-            self.num_layers,
-            0.0,  # dropout
-            self.training,
-            False,  # bidirectional
-            False,  # batch_first
-        )
-        return out[0], (h, c)
+        return _native_run(th.lstm, self, inputs, state)
 
 
 class GRUCore(_GatedCore):
@@ -178,18 +162,11 @@ class GRUCore(_GatedCore):
     def forward_sequence(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """Run the GRU over ``inputs[T, B, F]`` from ``(h,)``."""
-        out, h = self.rnn(inputs, state[0].contiguous())
-        return out, (h,)
+        """Run the GRU over ``inputs[T, B, F]`` from ``(h,)`` through nn.GRU's kernel.
 
-    def forward_step(
-        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
-    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """One step through nn.GRU's kernel (``torch.gru``), minus the module's checks.
-
-        ``torch.gru_cell`` rounds differently (~1e-7); see :meth:`LSTMCore.forward_step`.
+        ``torch.gru_cell`` rounds differently (~1e-7); see :meth:`LSTMCore.forward_sequence`.
         """
-        return _native_step(th.gru, self, inputs, state)
+        return _native_run(th.gru, self, inputs, state)
 
 
 class RNNCore(RecurrentCore):
@@ -217,24 +194,19 @@ class RNNCore(RecurrentCore):
     def forward_sequence(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """Run the RNN over ``inputs[T, B, F]`` from ``(h,)``."""
-        out, h = self.rnn(inputs, state[0].contiguous())
-        return out, (h,)
-
-    def forward_step(
-        self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
-    ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-        """One step through nn.RNN's kernel (``torch.rnn_tanh``), minus the module's checks."""
-        return _native_step(th.rnn_tanh, self, inputs, state)
+        """Run the RNN over ``inputs[T, B, F]`` from ``(h,)`` through nn.RNN's kernel."""
+        return _native_run(th.rnn_tanh, self, inputs, state)
 
 
-def _native_step(
+def _native_run(
     kernel: Callable, core: RecurrentCore, inputs: th.Tensor, state: tuple[th.Tensor, ...]
 ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
-    """One time step of a single-state torch RNN (``core.rnn``) through its sequence kernel."""
-    out, h = kernel(
-        inputs.unsqueeze(0),
-        state[0].contiguous(),
+    """``inputs[T, B, F]`` through a torch RNN kernel (``th.lstm``, ``th.gru``,
+    ``th.rnn_tanh``) with ``core.rnn``'s weights, without the module's per-call checks."""
+    hx = tuple(s.contiguous() for s in state)
+    out, *final = kernel(
+        inputs,
+        hx if len(hx) > 1 else hx[0],  # the LSTM kernel takes (h, c), the others h
         core.rnn._flat_weights,
         True,  # has biases
         core.num_layers,
@@ -243,7 +215,7 @@ def _native_step(
         False,  # bidirectional
         False,  # batch_first
     )
-    return out[0], (h,)
+    return out, tuple(final)
 
 
 def _init_gate_biases(
