@@ -262,33 +262,48 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return th.cat([core_out, features], dim=-1) if self.features_to_heads else core_out
 
     def evaluate_sequences(
-        self, obs: th.Tensor, actions: th.Tensor, states: RNNStates, episode_starts: th.Tensor
+        self,
+        obs: th.Tensor,
+        actions: th.Tensor,
+        states: RNNStates,
+        episode_starts: th.Tensor,
+        valid: th.Tensor | None = None,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
         """Values, log-probs and entropies ``[T, B]`` of padded sequences ``obs[T, B, ...]``.
 
         One core call per batch: the caller guarantees that episode starts only occur at t=0.
+        With ``valid`` (flat indices into ``[T * B]`` of the non-padding steps), the heads only
+        run on those steps and the results are flat ``[len(valid)]`` tensors in that order.
         """
         t, n_seq = episode_starts.shape
         features = self._features(obs.reshape(t * n_seq, *obs.shape[2:])).reshape(t, n_seq, -1)
         keep = (1.0 - episode_starts[0].to(features.dtype)).view(1, n_seq, 1)
         if n_seq < _MIN_ROWS:
-            features, keep, actions = (_pad_rows(x, 1) for x in (features, keep, actions))
+            features, keep = _pad_rows(features, 1), _pad_rows(keep, 1)
             states = _pad_states(states)
-        b = features.shape[1]
         out_pi, out_vf, _ = self._run_cores(features, states, keep, step=False)
+        # Heads see [rows, D]: the valid steps, or every step of the unpadded columns.
+        out_pi, out_vf = (x[:, :n_seq].reshape(t * n_seq, -1) for x in (out_pi, out_vf))
+        actions = actions.reshape(t * n_seq, *actions.shape[2:])
+        if valid is not None:
+            out_pi, out_vf = out_pi.index_select(0, valid), out_vf.index_select(0, valid)
+            actions = actions.index_select(0, valid)
+        rows = out_pi.shape[0]
+        if rows < _MIN_ROWS:
+            out_pi, out_vf, actions = (_pad_rows(x, 0) for x in (out_pi, out_vf, actions))
+        shape = (rows,) if valid is not None else (t, n_seq)
         latent_pi = self.mlp_extractor.forward_actor(out_pi)
-        latent_vf = self.mlp_extractor.forward_critic(out_vf)
-        values = self._value(latent_vf).reshape(t, b)[:, :n_seq]
+        values = self._value(self.mlp_extractor.forward_critic(out_vf))[:rows].reshape(shape)
         if self._discrete:
-            log_probs = self._action_log_probs(latent_pi)
-            log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
-            entropy = -(log_probs.exp() * log_probs).sum(-1)
-            return values, log_prob[:, :n_seq], entropy[:, :n_seq]
-        distribution = self._get_action_dist_from_latent(latent_pi.reshape(t * b, -1))
-        log_prob = distribution.log_prob(actions.reshape(t * b, *actions.shape[2:]))
+            log_probs = self._action_log_probs(latent_pi)[:rows]
+            log_prob = log_probs.gather(-1, actions[:rows].long().unsqueeze(-1)).reshape(shape)
+            entropy = -(log_probs.exp() * log_probs).sum(-1).reshape(shape)
+            return values, log_prob, entropy
+        distribution = self._get_action_dist_from_latent(latent_pi)
+        log_prob = distribution.log_prob(actions)[:rows].reshape(shape)
         entropy = distribution.entropy()
-        entropy = entropy.reshape(t, b)[:, :n_seq] if entropy is not None else None
-        return values, log_prob.reshape(t, b)[:, :n_seq], entropy
+        entropy = entropy[:rows].reshape(shape) if entropy is not None else None
+        return values, log_prob, entropy
 
     def _value(self, latent_vf: th.Tensor) -> th.Tensor:
         """``value_net(latent_vf)``, rounded the same way for any number of rows.

@@ -277,19 +277,21 @@ class RecurrentPPO(_ContribRecurrentPPO):
             approx_kl_divs = []
             batches = self.rollout_buffer.get(self.batch_size, advantage_scale=(adv_mean, adv_std))
             for batch in batches:
-                values, log_prob, entropy = self.policy.evaluate_sequences(
-                    batch.observations, batch.actions, batch.states, batch.episode_starts
+                values_pred, log_prob, entropy = self.policy.evaluate_sequences(
+                    batch.observations,
+                    batch.actions,
+                    batch.states,
+                    batch.episode_starts,
+                    valid=batch.valid,
                 )
                 # Valid (non-padding) steps only, in the order of batch.targets.
                 old_values, old_log_prob, advantages, returns = batch.targets.unbind(-1)
-                log_prob = log_prob.reshape(-1)[batch.valid]
                 log_ratio = log_prob - old_log_prob
                 ratio = th.exp(log_ratio)
                 policy_loss = -th.min(
                     advantages * ratio,
                     advantages * th.clamp(ratio, 1 - clip_range, 1 + clip_range),
                 ).mean()
-                values_pred = values.reshape(-1)[batch.valid]
                 if clip_range_vf is not None:
                     values_pred = old_values + th.clamp(
                         values_pred - old_values, -clip_range_vf, clip_range_vf
@@ -298,7 +300,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 if entropy is None:
                     entropy_loss = log_prob.mean()
                 else:
-                    entropy_loss = -entropy.reshape(-1)[batch.valid].mean()
+                    entropy_loss = -entropy.mean()
                 loss = policy_loss + self.ent_coef * entropy_loss + self.vf_coef * value_loss
 
                 with th.no_grad():
