@@ -5,6 +5,10 @@ no KL early stop) on the same batched passive T-maze, in the same process, alter
 rounds so that load from other processes hits both alike. Prints env-steps/s and the ratio.
 
     python bench/bench_ppo.py --lengths 5 20 100 --steps 8192 --rounds 3
+
+``--kernels`` adds, per implementation, the time spent inside the LSTM kernels (self CPU time of
+the oneDNN RNN forward/backward ops, from two extra profiled rollouts + updates) per 1024 env
+steps: the part of the cost that no Python-level change can remove.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import time
 import numpy as np
 import sb3_contrib
 import torch as th
+from torch.profiler import ProfilerActivity, profile
 
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
@@ -47,6 +52,18 @@ def throughput(model, steps: int) -> float:
     return steps / (time.perf_counter() - start)
 
 
+def lstm_kernel_ms(model, steps: int) -> float:
+    """Milliseconds inside LSTM kernels per 1024 env steps of ``model.learn(steps)``."""
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        model.learn(steps, reset_num_timesteps=False)
+    kernel_us = sum(
+        event.self_cpu_time_total
+        for event in prof.key_averages()
+        if "mkldnn_rnn" in event.key or "lstm_cell" in event.key
+    )
+    return kernel_us / 1e3 * 1024 / steps
+
+
 def main() -> None:
     """Run the side-by-side benchmark and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -58,14 +75,20 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--n-epochs", type=int, default=4)
     parser.add_argument("--hidden-size", type=int, default=64)
+    parser.add_argument(
+        "--kernels", action="store_true", help="also report LSTM kernel ms per 1024 env steps"
+    )
     args = parser.parse_args()
     th.set_num_threads(1)
     print(
         f"TMaze passive, LSTM hidden {args.hidden_size}, n_envs {args.n_envs}, n_steps "
         f"{args.n_steps}, batch {args.batch_size}, epochs {args.n_epochs}, torch threads 1"
     )
-    print("| memory length | stock sb3-contrib (steps/s) | recurrent_agents (steps/s) | ratio |")
-    print("|---|---|---|---|")
+    header = "| memory length | stock sb3-contrib (steps/s) | recurrent_agents (steps/s) | ratio |"
+    if args.kernels:
+        header += " stock: ms / 1024 steps (LSTM kernels) | ours: ms / 1024 steps (LSTM kernels) |"
+    print(header)
+    print("|---" * (header.count("|") - 1) + "|")
     for length in args.lengths:
         models = {kind: build(kind, length, args) for kind in ("stock", "ours")}
         for model in models.values():  # warm-up: first rollout + update
@@ -75,7 +98,13 @@ def main() -> None:
             for kind, model in models.items():
                 rates[kind].append(throughput(model, args.steps))
         stock, ours = float(np.median(rates["stock"])), float(np.median(rates["ours"]))
-        print(f"| {length} | {stock:,.0f} | {ours:,.0f} | {ours / stock:.1f}x |", flush=True)
+        row = f"| {length} | {stock:,.0f} | {ours:,.0f} | {ours / stock:.1f}x |"
+        if args.kernels:
+            for kind, rate in (("stock", stock), ("ours", ours)):
+                # Two rollouts: the profiler keeps every op event in memory.
+                kernel_ms = lstm_kernel_ms(models[kind], 2 * args.n_envs * args.n_steps)
+                row += f" {1024e3 / rate:.0f} ({kernel_ms:.0f}) |"
+        print(row, flush=True)
 
 
 if __name__ == "__main__":
