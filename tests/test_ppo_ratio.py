@@ -49,11 +49,11 @@ def make_model(
     )
 
 
-def max_differences(model: RecurrentPPO) -> tuple[float, float, int]:
+def max_differences(model: RecurrentPPO, batch_size: int = 8) -> tuple[float, float, int]:
     """Max |log-prob| and |value| differences, training path vs rollout, and valid steps."""
     n_valid, max_lp, max_v = 0, 0.0, 0.0
     with th.no_grad():
-        for batch in model.rollout_buffer.get(batch_size=8):
+        for batch in model.rollout_buffer.get(batch_size=batch_size):
             values, log_prob, _ = model.policy.evaluate_sequences(
                 batch.observations, batch.actions, batch.states, batch.episode_starts
             )
@@ -106,6 +106,16 @@ def test_ratio_is_exactly_one_before_any_update(
     assert np.abs(buffer.initial_states.pi[0].numpy()).max() > 0
     max_lp, max_v, n_valid = max_differences(model)
     assert n_valid == n_steps * n_envs
+    assert max_lp == 0.0 and max_v == 0.0, (max_lp, max_v)
+
+
+@pytest.mark.parametrize("core", ["lstm", "gru", "rnn"])
+def test_ratio_is_exact_for_minibatches_of_fewer_than_four_steps(core: str) -> None:
+    """The heads then run on 1-3 valid rows, padded to 4 like the rollout's steps."""
+    model = make_model(core, n_envs=1)
+    second_rollout(model)
+    max_lp, max_v, n_valid = max_differences(model, batch_size=2)
+    assert n_valid == 10
     assert max_lp == 0.0 and max_v == 0.0, (max_lp, max_v)
 
 
