@@ -35,6 +35,17 @@ class CueEnv(gym.Env):
         return self._obs(), 0.0, False, False, {}
 
 
+class BoxCueEnv(CueEnv):
+    """CueEnv with a continuous action (its first entry's sign is the choice)."""
+
+    def __init__(self, memory_length: int = 3) -> None:
+        super().__init__(memory_length)
+        self.action_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
+
+    def step(self, action):
+        return super().step(int(action[0] > 0))
+
+
 def make_model(
     core: str, memory_length: int = 3, n_steps: int = 10, n_envs: int = 3, hidden_size: int = 8
 ) -> RecurrentPPO:
@@ -117,6 +128,20 @@ def test_ratio_is_exact_for_minibatches_of_fewer_than_four_steps(core: str) -> N
     max_lp, max_v, n_valid = max_differences(model, batch_size=2)
     assert n_valid == 10
     assert max_lp == 0.0 and max_v == 0.0, (max_lp, max_v)
+
+
+@pytest.mark.parametrize("core", ["lstm", "gru", "rnn"])
+def test_ratio_is_exact_with_continuous_actions(core: str) -> None:
+    """Gaussian log-probs, on minibatches of 8 and of fewer than 4 steps."""
+    env = DummyVecEnv([lambda: BoxCueEnv(3)] * 3)
+    model = RecurrentPPO(
+        "MlpPolicy", env, n_steps=10, policy_kwargs=dict(core=core, hidden_size=8), seed=0
+    )
+    second_rollout(model)
+    for batch_size in (8, 2):
+        max_lp, max_v, n_valid = max_differences(model, batch_size)
+        assert n_valid == 30
+        assert max_lp == 0.0 and max_v == 0.0, (batch_size, max_lp, max_v)
 
 
 def test_ratio_stays_exact_with_observation_normalisation() -> None:
