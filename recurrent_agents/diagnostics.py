@@ -398,20 +398,13 @@ def policy_gradient_flow(
     the policy's greedy action at the decision step. Path: features extractor -> ``core_actor``
     -> ``mlp_extractor.forward_actor`` -> action distribution (SB3 names).
     """
-    from stable_baselines3.common.policies import BasePolicy
-
     policy = model.policy if hasattr(model, "policy") else model
     core = policy.core_actor
     obs_t, _ = policy.obs_to_tensor(observations)
     with torch.no_grad():
-        extractor = getattr(policy, "pi_features_extractor", None)
-        if hasattr(policy, "_features"):  # recurrent_agents' policy (observation normalisation)
-            features = policy._features(obs_t)
-        elif extractor is not None:
-            features = BasePolicy.extract_features(policy, obs_t, extractor)
-        else:
-            features = policy.extract_features(obs_t)
-            features = features[0] if isinstance(features, tuple) else features
+        features = policy.extract_features(obs_t)
+        # (actor, critic) features when the extractor is not shared: the actor's.
+        features = features[0] if isinstance(features, tuple) else features
     inputs = features.float().unsqueeze(1)
 
     def loss_fn(out: Tensor) -> Tensor:

@@ -212,11 +212,15 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     # --- sequence-major API used by RecurrentPPO's training step -------------------------
 
-    def _features(self, obs: th.Tensor) -> th.Tensor:
+    def extract_features(  # type: ignore[override]
+        self, obs: th.Tensor, features_extractor: BaseFeaturesExtractor | None = None
+    ) -> th.Tensor:
+        """SB3's feature extraction, after the ``normalize_obs`` standardisation (if on), so that
+        every path to the features (rollout, training, SB3 helpers, diagnostics) sees it."""
         if self.normalize_obs:
             obs = (obs.float() - self.obs_mean) / th.sqrt(self.obs_var + 1e-8)
             obs = obs.clamp(-self.obs_clip, self.obs_clip)
-        return BasePolicy.extract_features(self, obs, self.features_extractor)
+        return BasePolicy.extract_features(self, obs, features_extractor or self.features_extractor)
 
     @th.no_grad()
     def update_obs_stats(self, obs: th.Tensor) -> None:
@@ -276,7 +280,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         run on those steps and the results are flat ``[len(valid)]`` tensors in that order.
         """
         t, n_seq = episode_starts.shape
-        features = self._features(obs.reshape(t * n_seq, *obs.shape[2:])).reshape(t, n_seq, -1)
+        flat_obs = obs.reshape(t * n_seq, *obs.shape[2:])
+        features = self.extract_features(flat_obs).reshape(t, n_seq, -1)
         keep = (1.0 - episode_starts[0].to(features.dtype)).view(1, n_seq, 1)
         if n_seq < _MIN_ROWS:
             features, keep = _pad_rows(features, 1), _pad_rows(keep, 1)
@@ -348,7 +353,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
         """One step for a batch of envs: actions, values, log-probs, new states."""
         keep = 1.0 - episode_starts.reshape(1, -1, 1).to(th.float32)
-        features = self._features(obs)
+        features = self.extract_features(obs)
         n_envs = features.shape[0]
         if n_envs < _MIN_ROWS:
             features, keep, lstm_states = (
@@ -369,7 +374,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
     ) -> tuple[Distribution, State]:
         """Actor distribution for one step of a batch of envs, and the actor core's new state."""
-        features = self._features(obs)
+        features = self.extract_features(obs)
         out, state = self.core_actor(features[None], lstm_states, episode_starts.reshape(1, -1))
         latent_pi = self.mlp_extractor.forward_actor(self._head_inputs(out[0], features))
         if self._discrete:
@@ -381,7 +386,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
     ) -> th.Tensor:
         """Values for one step of a batch of envs, given the critic core's state."""
-        features = self._features(obs)
+        features = self.extract_features(obs)
         out, _ = self.core_critic(features[None], lstm_states, episode_starts.reshape(1, -1))
         return self._value(self.mlp_extractor.forward_critic(self._head_inputs(out[0], features)))
 
@@ -422,7 +427,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             if episode_start is None:
                 episode_start = np.zeros(n_envs, dtype=bool)
             starts = th.as_tensor(np.asarray(episode_start, dtype=np.float32), device=self.device)
-            features = self._features(obs)
+            features = self.extract_features(obs)
             out, states = self.core_actor(features[None], states, starts.reshape(1, -1))
             latent_pi = self.mlp_extractor.forward_actor(self._head_inputs(out[0], features))
             actions, _ = self._act(latent_pi, deterministic)

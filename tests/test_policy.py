@@ -158,7 +158,7 @@ def test_normalize_obs_running_statistics_and_clip() -> None:
     assert np.allclose(policy.obs_var.numpy(), seen.var(0), rtol=1e-4, atol=1e-6)
     assert policy.obs_count.item() == 400
     flag = th.tensor([[0.0, 1.0, 0.0]])
-    features = policy._features(flag)[0]
+    features = policy.extract_features(flag)[0]
     # The rare flag becomes large (7), clipped to obs_clip=5.
     assert features[1].item() == pytest.approx(5.0, rel=0.05)
     # The never-varying third entry maps to 0, not to a division by zero.
