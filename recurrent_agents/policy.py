@@ -17,6 +17,7 @@ from stable_baselines3.common.torch_layers import BaseFeaturesExtractor, Flatten
 from stable_baselines3.common.type_aliases import Schedule
 from torch import nn
 
+from recurrent_agents.buffer import SequenceBatch
 from recurrent_agents.cores import RecurrentCore, make_core
 
 State = tuple[th.Tensor, ...]
@@ -309,6 +310,13 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         entropy = distribution.entropy()
         entropy = entropy[:rows].reshape(shape) if entropy is not None else None
         return values, log_prob, entropy
+
+    def evaluate_batch(self, batch: SequenceBatch) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
+        """Values, log-probs and entropies of a training minibatch's valid steps, flat and in
+        the order of ``batch.targets`` (the PPO update's forward pass)."""
+        return self.evaluate_sequences(
+            batch.observations, batch.actions, batch.states, batch.episode_starts, batch.valid
+        )
 
     def _value(self, latent_vf: th.Tensor) -> th.Tensor:
         """``value_net(latent_vf)``, rounded the same way for any number of rows.

@@ -277,14 +277,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
             approx_kl_divs = []
             batches = self.rollout_buffer.get(self.batch_size, advantage_scale=(adv_mean, adv_std))
             for batch in batches:
-                values_pred, log_prob, entropy = self.policy.evaluate_sequences(
-                    batch.observations,
-                    batch.actions,
-                    batch.states,
-                    batch.episode_starts,
-                    valid=batch.valid,
-                )
                 # Valid (non-padding) steps only, in the order of batch.targets.
+                values_pred, log_prob, entropy = self.policy.evaluate_batch(batch)
                 old_values, old_log_prob, advantages, returns = batch.targets.unbind(-1)
                 log_ratio = log_prob - old_log_prob
                 ratio = th.exp(log_ratio)
