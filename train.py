@@ -15,10 +15,10 @@ import sys
 
 # Sweep and analysis subcommands: name -> module with `main(argv) -> int`.
 SUBCOMMANDS = {
-    "sweep": "recurrent_agents.sweep",
-    "report": "recurrent_agents.frontier",
-    "dashboard": "recurrent_agents.dashboard",
-    "gradient-flow": "recurrent_agents.diagnostics",
+    "sweep": "recurrent_agents.study.sweep",
+    "report": "recurrent_agents.study.frontier",
+    "dashboard": "recurrent_agents.study.dashboard",
+    "gradient-flow": "recurrent_agents.study.gradient_flow",
 }
 
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]) or 0)
 
-    from recurrent_agents.config import ConfigError, build_config, help_text, split_argv
+    from recurrent_agents.run.config import ConfigError, build_config, help_text, split_argv
 
     try:
         if split_argv(argv)[2]:
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
         config = build_config(argv)
-        from recurrent_agents.training import format_result, run_training
+        from recurrent_agents.run.training import format_result, run_training
 
         # A terminated run (e.g. a sweep cancelling it) checkpoints like Ctrl-C does.
         signal.signal(signal.SIGTERM, _interrupt)

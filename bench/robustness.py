@@ -25,7 +25,7 @@ import yaml
 
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
-from recurrent_agents.evaluation import evaluate
+from recurrent_agents.run.evaluation import evaluate
 
 CELLS = [("TMaze", 10), ("DelayedCue", 10), ("TMaze", 5)]
 

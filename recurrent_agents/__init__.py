@@ -1,6 +1,10 @@
 """Recurrent PPO agents with pluggable memory cores (LSTM, GRU, vanilla RNN, your own).
 
-Names are imported lazily so that light submodules (e.g. ``recurrent_agents.tracking``) do not
+The agent library: cores and their registry, the shared policy, the sequence rollout buffer,
+``RecurrentPPO`` and its defaults. It knows nothing of run directories: one training run lives
+in ``recurrent_agents.run``, studies over many runs in ``recurrent_agents.study``.
+
+Names are imported lazily so that light submodules (e.g. ``recurrent_agents.run.config``) do not
 pay for torch / SB3 imports.
 """
 

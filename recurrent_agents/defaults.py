@@ -25,15 +25,3 @@ PPO_DEFAULTS: dict[str, Any] = {
     "max_grad_norm": 0.5,
     "target_kl": 0.02,
 }
-
-#: Policy keyword arguments (``policy_kwargs``) used with PPO_DEFAULTS.
-POLICY_DEFAULTS: dict[str, Any] = {
-    "core": "lstm",
-    "hidden_size": 64,
-    "num_layers": 1,
-    "shared_core": False,
-    "features_to_heads": True,
-}
-
-#: Number of parallel environments the defaults were tuned with.
-N_ENVS_DEFAULT: int = 8

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recurrent_agents import config as C
+from recurrent_agents.run import config as C
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,7 +118,7 @@ def test_subcommands_dispatch_to_sweep_and_analysis_modules(monkeypatch):
 
 
 def test_prev_action_reward_parses_and_widens_the_training_env():
-    from recurrent_agents.training import _make_env
+    from recurrent_agents.run.training import _make_env
 
     assert C.build_config([]).prev_action_reward is False
     cfg = C.build_config(["--prev_action_reward=true", "--n_envs=2", "--memory_length=2"])

@@ -11,7 +11,7 @@ from gymnasium import spaces
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 from recurrent_agents import RecurrentPPO
-from recurrent_agents.curriculum import MemoryCurriculum, curriculum_stages
+from recurrent_agents.run.curriculum import MemoryCurriculum, curriculum_stages
 
 
 class CountdownEnv(gym.Env):

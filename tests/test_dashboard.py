@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("wandb_workspaces")
 
-from recurrent_agents import dashboard  # noqa: E402
+from recurrent_agents.study import dashboard  # noqa: E402
 
 
 def test_workspace_panels() -> None:

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from recurrent_agents.diagnostics import (
+from recurrent_agents.study.gradient_flow import (
     GradientFlow,
     _lstm_step,
     gradient_flow,
@@ -181,7 +181,7 @@ def test_policy_gradient_flow_on_a_recurrent_ppo_episode(tmp_path) -> None:
     import gymnasium as gym
 
     import envs
-    from recurrent_agents.diagnostics import collect_episode, policy_gradient_flow
+    from recurrent_agents.study.gradient_flow import collect_episode, policy_gradient_flow
 
     model = tiny_tmaze_model(n_envs=2, core="lstm", hidden_size=16)
     env = gym.make(envs.TASKS["TMaze"], memory_length=6)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recurrent_agents import frontier
+from recurrent_agents.study import frontier
 
 # core -> memory length -> success per seed (0, 1, 2)
 SUCCESS = {
@@ -149,7 +149,7 @@ def test_cli_logs_table_to_wandb_offline(tmp_path: Path) -> None:
 
 
 def test_results_from_offline_wandb_runs(tmp_path: Path) -> None:
-    from recurrent_agents.tracking import init_wandb
+    from recurrent_agents.run.tracking import init_wandb
 
     for core, success in (("lstm", 1.0), ("rnn", 0.5)):
         run = init_wandb(

@@ -124,7 +124,7 @@ def test_advantage_floor_follows_the_peak_spread_of_episode_returns(tmp_path) ->
 
 
 def test_stop_at_success_ends_training_once_recent_episodes_succeed() -> None:
-    from recurrent_agents.callbacks import TrainingCallback
+    from recurrent_agents.run.callbacks import TrainingCallback
 
     def run(stop_at: float, total: int) -> tuple[RecurrentPPO, TrainingCallback]:
         env = make_sb3_vec_env("TMaze", 4, seed=0, memory_length=1)

@@ -4,7 +4,7 @@ import pytest
 
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
-from recurrent_agents.evaluation import evaluate
+from recurrent_agents.run.evaluation import evaluate
 
 # Same settings as bench/robustness.py (seed 0), whose full grid is in bench/results/.
 BUDGET = 65_536  # env steps before the first evaluation

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from recurrent_agents import sweep, sweep_backends
-from recurrent_agents.frontier import REPORT_FILES
+from recurrent_agents.study import backends as sweep_backends
+from recurrent_agents.study import sweep
+from recurrent_agents.study.frontier import REPORT_FILES
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = [
@@ -255,7 +256,7 @@ def test_workers_sized_to_the_machine() -> None:
 
 
 def test_cell_command_is_accepted_by_train_py(tmp_path: Path) -> None:
-    from recurrent_agents.config import build_config
+    from recurrent_agents.run.config import build_config
 
     cell = sweep.Cell("TMaze", 20, "gru", 2)
     cmd = sweep.cell_command(
@@ -296,7 +297,7 @@ SWEEP_FILES = sorted((REPO / "configs" / "sweeps").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", SWEEP_FILES, ids=lambda p: p.name)
 def test_wandb_sweep_files_produce_valid_train_commands(path: Path) -> None:
-    from recurrent_agents.config import build_config
+    from recurrent_agents.run.config import build_config
 
     config = yaml.safe_load(path.read_text())
     assert config["program"] == "train.py" and config["method"] == "grid"
@@ -341,7 +342,9 @@ def test_sigterm_stops_every_run_and_lets_it_checkpoint(tmp_path: Path) -> None:
     script = tmp_path / "slow_train.py"
     script.write_text(SLOW_TRAIN)
     sd = tmp_path / "sw"
-    code = "import sys; from recurrent_agents import sweep; sys.exit(sweep.main(sys.argv[1:]))"
+    code = (
+        "import sys; from recurrent_agents.study import sweep; sys.exit(sweep.main(sys.argv[1:]))"
+    )
     argv = [*_grid_argv(sd, script, "lstm,rnn", "0"), "--workers", "2", "--no-report"]
     proc = subprocess.Popen([sys.executable, "-c", code, *argv], cwd=REPO)
     deadline = time.monotonic() + 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import wandb
 
-from recurrent_agents import tracking
+from recurrent_agents.run import tracking
 
 
 @pytest.fixture

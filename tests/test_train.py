@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from recurrent_agents.run_plot import wandb_cli
+from recurrent_agents.run.plot import wandb_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = [
@@ -112,7 +112,7 @@ def test_offline_run_has_config_metrics_summary_and_model(tmp_path):
     assert "eval/success_rate/L=2" in summary["summary"]
     assert summary["summary"]["eval/video"]["_type"] == "video-file"
 
-    from recurrent_agents.run_plot import plot_history, read_history
+    from recurrent_agents.run.plot import plot_history, read_history
 
     rows = read_history(run_dir)
     assert [r["global_step"] for r in rows] == sorted(steps)

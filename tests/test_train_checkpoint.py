@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from recurrent_agents import checkpoint
+from recurrent_agents.run import checkpoint
 
 
 def test_failure_mid_write_keeps_previous_file(tmp_path, monkeypatch):
@@ -34,7 +34,7 @@ def test_sigkill_during_writes_never_leaves_a_partial_file(tmp_path):
     size = 8 * 1024 * 1024
     script = textwrap.dedent(
         f"""
-        from recurrent_agents.checkpoint import atomic_write_bytes
+        from recurrent_agents.run.checkpoint import atomic_write_bytes
         i = 0
         while True:
             atomic_write_bytes({str(target)!r}, bytes([i % 251]) * {size})

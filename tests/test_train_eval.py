@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recurrent_agents.evaluation import evaluate, record_frames
+from recurrent_agents.run.evaluation import evaluate, record_frames
 
 
 class CueMemoryModel:

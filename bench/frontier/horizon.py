@@ -35,7 +35,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from recurrent_agents.sweep import parse_int_list, parse_names
+from recurrent_agents.study.sweep import parse_int_list, parse_names
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

@@ -24,8 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-from recurrent_agents.frontier import REPORT_FILES, load_results
-from recurrent_agents.sweep import parse_int_list
+from recurrent_agents.study.frontier import REPORT_FILES, load_results
+from recurrent_agents.study.sweep import parse_int_list
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

@@ -322,7 +322,7 @@ def collect_episode(
 def _make_env(task: str, memory_length: int) -> Any:
     import gymnasium as gym
 
-    from recurrent_agents.evaluation import env_id
+    from recurrent_agents.run.evaluation import env_id
 
     return gym.make(env_id(task), memory_length=memory_length)
 
@@ -577,7 +577,7 @@ def _sweep_models(sweep_dir: str | None, memory_length: int, seed: int) -> list[
     """``(label, model path)`` of every finished run of a sweep at one memory length and seed."""
     if not sweep_dir:
         return []
-    from recurrent_agents.frontier import load_results
+    from recurrent_agents.study.frontier import load_results
 
     found = []
     for r in load_results(sweep_dir):
@@ -686,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {png} and {out_dir / 'gradient_flow.json'}")
 
     if args.wandb_mode != "disabled":
-        from recurrent_agents.tracking import init_wandb
+        from recurrent_agents.run.tracking import init_wandb
 
         group = args.wandb_group or (Path(args.sweep_dir).name if args.sweep_dir else None)
         run = init_wandb(

@@ -1,6 +1,6 @@
 """Key charts of one training run as a PNG, from W&B's local record (no account, no network).
 
-    python -m recurrent_agents.run_plot runs/TMaze-lstm-L10-s0 --out run.png
+    python -m recurrent_agents.run.plot runs/TMaze-lstm-L10-s0 --out run.png
 
 The history is read back with W&B's own reader, `wandb leet inspect --json RUN_DIR` (one JSON
 record per line), so the PNG shows exactly what W&B would chart, against env steps.

@@ -21,7 +21,7 @@ import yaml
 
 from recurrent_agents.defaults import PPO_DEFAULTS
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 WANDB_MODES = ("online", "offline", "disabled")
 PPO_KEYS = tuple(PPO_DEFAULTS)
 _NONE_ALLOWED = ("clip_range_vf", "target_kl")
@@ -345,7 +345,7 @@ def validate(cfg: TrainConfig, explicit: set[str] | frozenset[str] = frozenset()
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if not 0 < cfg.curriculum_threshold <= 1:
         raise ConfigError(f"curriculum_threshold must be in (0, 1], got {cfg.curriculum_threshold}")
-    from recurrent_agents.curriculum import curriculum_stages  # imports SB3: not at load time
+    from recurrent_agents.run.curriculum import curriculum_stages  # imports SB3: not at load time
 
     try:
         curriculum_stages(cfg.curriculum, cfg.memory_length)

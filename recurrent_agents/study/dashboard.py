@@ -256,14 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not group:
             raise ValueError("group must be given (or --sweep-dir), got none")
         if args.memory_lengths:
-            from recurrent_agents.sweep import parse_int_list
+            from recurrent_agents.study.sweep import parse_int_list
 
             lengths = parse_int_list("memory_lengths", args.memory_lengths, 1)
         else:
             lengths = list(info.get("memory_lengths", []))
         cores = args.cores.split(",") if args.cores else list(info.get("cores", []))
         ws, _ = _require_workspaces()
-        from recurrent_agents.tracking import resolve_mode
+        from recurrent_agents.run.tracking import resolve_mode
 
         online = resolve_mode(args.mode) == "online"
     except (ValueError, RuntimeError) as exc:

@@ -14,7 +14,7 @@ from typing import Any
 
 import wandb
 
-from recurrent_agents.config import WANDB_MODES
+from recurrent_agents.run.config import WANDB_MODES
 
 # Online init on a machine without network would otherwise hang for wandb's default 90 s.
 ONLINE_INIT_TIMEOUT_S = 30.0

@@ -9,7 +9,7 @@ Each cell runs ``python train.py --task=.. --memory_length=.. --core=.. --seed=.
 run, grouped by sweep) and is done when ``run_dir/result.json`` says ``"status": "finished"``.
 Rerunning the same command resumes: finished cells are skipped, interrupted ones continue from
 their last checkpoint (``--resume=true``). At the end the frontier report is written to
-``SWEEP_DIR/report`` (see ``recurrent_agents.frontier``).
+``SWEEP_DIR/report`` (see ``recurrent_agents.study.frontier``).
 
 ``--skip-after-fail`` runs the lengths in increasing order, one wave per length (the cells of a
 wave run in parallel). Once every seed of a core has finished at length L and none reached the
@@ -31,8 +31,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from recurrent_agents.checkpoint import atomic_write_json
-from recurrent_agents.sweep_backends import (
+from recurrent_agents.run.checkpoint import atomic_write_json
+from recurrent_agents.study.backends import (
     BACKENDS,
     Job,
     Outcome,
@@ -43,7 +43,7 @@ from recurrent_agents.sweep_backends import (
     run_ray,
 )
 
-TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "train.py"
+TRAIN_SCRIPT = Path(__file__).resolve().parents[2] / "train.py"
 MANIFEST = "sweep.json"
 
 
@@ -281,7 +281,7 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
         """Mark the unfinished cells past a failed length as skipped; return their names."""
         if not args.skip_after_fail:
             return set()
-        from recurrent_agents.frontier import core_label
+        from recurrent_agents.study.frontier import core_label
 
         results = {}
         for c in cells:
@@ -392,7 +392,7 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
     print(f"sweep {name}: {done_count - len(failed)} cells ran in {time.monotonic() - start:.0f} s")
 
     if not args.no_report:
-        from recurrent_agents.frontier import load_results, report_and_log, skips_by_label
+        from recurrent_agents.study.frontier import load_results, report_and_log, skips_by_label
 
         results = load_results(sweep_dir / "runs") if (sweep_dir / "runs").is_dir() else []
         if results:

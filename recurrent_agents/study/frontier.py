@@ -135,7 +135,7 @@ def read_wandb_run_file(path: str | Path) -> tuple[dict[str, Any], dict[str, Any
 
     Read with W&B's own reader, ``wandb leet inspect --summary --json`` (as ``run_plot`` does).
     """
-    from recurrent_agents.run_plot import wandb_cli
+    from recurrent_agents.run.plot import wandb_cli
 
     proc = subprocess.run(
         [wandb_cli(), "leet", "inspect", "--summary", "--json", str(path)],
@@ -601,7 +601,7 @@ def report_and_log(
     print(report["paths"]["md"].read_text())
     print("wrote " + ", ".join(str(p) for p in report["paths"].values()))
     if wandb_mode != "disabled":
-        from recurrent_agents.tracking import init_wandb
+        from recurrent_agents.run.tracking import init_wandb
 
         run = init_wandb(
             project=wandb_project,

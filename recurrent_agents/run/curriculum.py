@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
 
-from recurrent_agents.callbacks import recent_success_rate
+from recurrent_agents.run.callbacks import recent_success_rate
 
 
 def curriculum_stages(curriculum: Sequence[int], memory_length: int) -> list[int]:

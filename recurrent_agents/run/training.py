@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from recurrent_agents import checkpoint
-from recurrent_agents.config import ConfigError, TrainConfig
-from recurrent_agents.tracking import init_wandb, run_directory
+from recurrent_agents.run import checkpoint
+from recurrent_agents.run.config import ConfigError, TrainConfig
+from recurrent_agents.run.tracking import init_wandb, run_directory
 
 RESULT_FILE = "result.json"
 MODEL_FILE = "model.zip"
@@ -79,7 +79,7 @@ def _sb3_logger(run: Any, verbose: int) -> Any:
     """SB3 logger writing to W&B (and the stdout table when verbose)."""
     from stable_baselines3.common.logger import HumanOutputFormat, Logger
 
-    from recurrent_agents.callbacks import WandbOutputFormat
+    from recurrent_agents.run.callbacks import WandbOutputFormat
 
     formats: list[Any] = [WandbOutputFormat(run)]
     if verbose > 0:
@@ -141,7 +141,7 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
         _note(f"could not log the model artifact: {exc}")
     if cfg.video and cfg.video_episodes > 0:
         try:
-            from recurrent_agents.evaluation import record_frames
+            from recurrent_agents.run.evaluation import record_frames
 
             frames = record_frames(
                 model,
@@ -166,13 +166,13 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
     import torch
     from stable_baselines3.common.callbacks import CallbackList
 
-    from recurrent_agents.callbacks import (
+    from recurrent_agents.run.callbacks import (
         TrainingCallback,
         define_step_metric,
         recent_success_rate,
     )
-    from recurrent_agents.curriculum import MemoryCurriculum, curriculum_stages
-    from recurrent_agents.evaluation import evaluate
+    from recurrent_agents.run.curriculum import MemoryCurriculum, curriculum_stages
+    from recurrent_agents.run.evaluation import evaluate
 
     cfg = config
     if cfg.torch_threads > 0:
