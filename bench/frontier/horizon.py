@@ -35,6 +35,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from recurrent_agents.run.tracking import WANDB_MODES
 from recurrent_agents.study.sweep import parse_int_list, parse_names
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,7 +95,7 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=1, help="parallel runs per core's sweep")
     p.add_argument("--sweeps-dir", default=str((HERE / "sweeps").relative_to(REPO)))
     p.add_argument("--results-dir", default=str((HERE / "results").relative_to(REPO)))
-    p.add_argument("--wandb-mode", default="offline", choices=["offline", "disabled", "online"])
+    p.add_argument("--wandb-mode", default="offline", choices=WANDB_MODES)
     p.add_argument("--report-only", action="store_true", help="no training, report only")
     args = p.parse_args()
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)

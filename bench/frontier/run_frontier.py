@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from recurrent_agents.run.tracking import WANDB_MODES
 from recurrent_agents.study.frontier import REPORT_FILES, load_results
 from recurrent_agents.study.sweep import parse_int_list
 
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=100_000, help="env steps per run")
     p.add_argument("--name", default="tmaze-frontier")
     p.add_argument("--gradient-length", type=int, default=20, help="memory length of the plot")
-    p.add_argument("--wandb-mode", default="offline", choices=["offline", "disabled", "online"])
+    p.add_argument("--wandb-mode", default="offline", choices=WANDB_MODES)
     p.add_argument(
         "--skip-after-fail",
         action="store_true",

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
+
 STEP_KEY = "global_step"  # training's step metric (env steps)
 TRAIN_SUCCESS_KEY = "rollout/success_rate"  # SB3's success rate over the last 100 episodes
 EVAL_SUCCESS_KEY = "eval/success_rate"  # greedy success after training (run summary)
@@ -230,8 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-lengths", help="comma-separated (default: from the sweep)")
     p.add_argument("--cores", help="comma-separated (default: from the sweep)")
     p.add_argument("--entity", help="W&B entity (default: your default entity when online)")
-    p.add_argument("--project", default="recurrent-agents")
-    p.add_argument("--mode", default=None, choices=["online", "offline"])
+    p.add_argument("--project", default=WANDB_PROJECT)
+    # Disabled has nothing to build the dashboard for.
+    p.add_argument("--mode", default=None, choices=[m for m in WANDB_MODES if m != "disabled"])
     p.add_argument("--out", help="where to write the workspace spec JSON (offline build)")
     return p
 

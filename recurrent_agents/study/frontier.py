@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
+
 SUCCESS_KEY = "eval_success_rate"
 DEFAULT_THRESHOLD = 0.9
 REPORT_FILES = ("frontier.csv", "frontier.md", "frontier.png")
@@ -579,9 +581,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wandb-metric", default="eval/success_rate", help="summary key (W&B input)")
     p.add_argument("--out-dir", help="where the report goes (default: SWEEP_DIR/report)")
     p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
-    p.add_argument("--wandb-project", default="recurrent-agents")
+    p.add_argument("--wandb-project", default=WANDB_PROJECT)
     p.add_argument("--wandb-group", help="W&B group of the report run (default: sweep dir name)")
-    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    p.add_argument("--wandb-mode", default=None, choices=WANDB_MODES)
     return p
 
 
@@ -590,7 +592,7 @@ def report_and_log(
     out_dir: Path,
     *,
     threshold: float = DEFAULT_THRESHOLD,
-    wandb_project: str = "recurrent-agents",
+    wandb_project: str = WANDB_PROJECT,
     wandb_group: str | None = None,
     wandb_mode: str | None = None,
     config: dict[str, Any] | None = None,

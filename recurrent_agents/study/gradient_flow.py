@@ -32,6 +32,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
+
 LossFn = Callable[[Tensor], Tensor]
 
 
@@ -567,9 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--relative", action="store_true", help="plot norms divided by the k=0 norm")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out-dir", default="gradient_flow", help="where the PNG and JSON go")
-    p.add_argument("--wandb-project", default="recurrent-agents")
+    p.add_argument("--wandb-project", default=WANDB_PROJECT)
     p.add_argument("--wandb-group", default=None)
-    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    p.add_argument("--wandb-mode", default=None, choices=WANDB_MODES)
     return p
 
 

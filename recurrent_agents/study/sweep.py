@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from recurrent_agents.run.checkpoint import atomic_write_json
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 from recurrent_agents.study.backends import (
     BACKENDS,
     Job,
@@ -197,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="parallel runs (default: CPUs // threads-per-run)")
     p.add_argument("--threads-per-run", type=int, default=1, help="torch threads per run")
     p.add_argument("--wandb-project", default=None, help="W&B project (default: train.py's)")
-    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    p.add_argument("--wandb-mode", default=None, choices=WANDB_MODES)
     p.add_argument("--threshold", type=float, default=0.9, help="success that counts as solved")
     p.add_argument(
         "--skip-after-fail",
@@ -400,7 +401,7 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
                 results,
                 sweep_dir / "report",
                 threshold=args.threshold,
-                wandb_project=args.wandb_project or "recurrent-agents",
+                wandb_project=args.wandb_project or WANDB_PROJECT,
                 wandb_group=name,
                 wandb_mode=args.wandb_mode,
                 config={"sweep_dir": str(sweep_dir), **{k: manifest[k] for k in ("task", "cores")}},
