@@ -583,10 +583,9 @@ def _sweep_models(sweep_dir: str | None, memory_length: int, seed: int) -> list[
 
     found = []
     for r in load_results(sweep_dir):
-        if int(r.get("memory_length", -1)) == memory_length and int(r.get("seed", -1)) == seed:
-            path = r.get("model_path")
-            if path and Path(path).exists():
-                found.append((f"{r['core']} trained", str(path)))
+        if r.memory_length == memory_length and r.seed == seed:
+            if r.model_path and Path(r.model_path).exists():
+                found.append((f"{r.core} trained", r.model_path))
     if not found:
         raise ValueError(
             f"sweep_dir must hold finished runs with a model at memory_length={memory_length}, "
