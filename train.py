@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
         config = build_config(argv)
+        from recurrent_agents.run.records import RunResult
         from recurrent_agents.run.training import format_result, run_training
 
         # A terminated run (e.g. a sweep cancelling it) checkpoints like Ctrl-C does.
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     print(format_result(result))
-    print(f"results: {config.run_dir}/result.json")
+    print(f"results: {RunResult.path(config.run_dir)}")
     return 0
 
 

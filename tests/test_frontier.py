@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from recurrent_agents.run.records import RunResult
 from recurrent_agents.study import frontier
+
+
+def results_of(*dicts: dict) -> list[RunResult]:
+    """Results as a report reads them, from result.json-like dicts."""
+    return [RunResult.from_dict(d) for d in dicts]
+
 
 # core -> memory length -> success per seed (0, 1, 2)
 SUCCESS = {
@@ -95,11 +102,11 @@ def test_report_files_and_known_horizon(tmp_path: Path) -> None:
 def test_cost_without_timing_and_in_millions() -> None:
     base = {"task": "TMaze", "core": "lstm", "eval_success_rate": 1.0}
     cells = frontier.build_cells(
-        [
+        results_of(
             {**base, "memory_length": 5, "seed": 0},  # from W&B: no env steps, no time
             {**base, "memory_length": 9, "seed": 0, "env_steps": 1_000_000, "train_seconds": 120},
             {**base, "memory_length": 9, "seed": 1, "env_steps": 1_400_000, "train_seconds": 288},
-        ]
+        )
     )
     rows = frontier.table_rows(cells)
     assert (rows[0]["env_steps_mean"], rows[0]["train_seconds_mean"]) == (None, None)
@@ -115,10 +122,12 @@ def test_threshold_changes_horizon(tmp_path: Path) -> None:
     assert frontier.memory_horizons(cells, threshold=1.0) == {"lstm": 5, "rnn": 0, "gru": 0}
     assert frontier.memory_horizons(cells, threshold=0.9, contiguous=True) == HORIZON
     gaps = frontier.build_cells(
-        [
-            {"core": "gru", "memory_length": m, "seed": 0, "eval_success_rate": v}
-            for m, v in ((5, 0.0), (10, 1.0), (20, 1.0))  # a collapsed run at the short length
-        ]
+        results_of(
+            *(
+                {"core": "gru", "memory_length": m, "seed": 0, "eval_success_rate": v}
+                for m, v in ((5, 0.0), (10, 1.0), (20, 1.0))  # a collapsed run at the short length
+            )
+        )
     )
     assert frontier.memory_horizons(gaps) == {"gru": 20}
     assert frontier.memory_horizons(gaps, contiguous=True) == {"gru": 0}
@@ -132,7 +141,7 @@ def test_bad_input(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="threshold"):
         frontier.write_report([], tmp_path, threshold=1.5)
     with pytest.raises(ValueError, match="eval_success_rate"):
-        frontier.build_cells([{"core": "lstm", "memory_length": 5, "seed": 0}])
+        frontier.build_cells(results_of({"core": "lstm", "memory_length": 5, "seed": 0}))
     assert frontier.main(["--wandb-mode", "disabled"]) == 2
 
 
@@ -167,7 +176,7 @@ def test_results_from_offline_wandb_runs(tmp_path: Path) -> None:
 
     wandb.teardown()  # wandb-core may still be writing the last run's .wandb file until then
     results = frontier.load_wandb_offline(tmp_path)
-    got = sorted((r["core"], r["memory_length"], r["eval_success_rate"]) for r in results)
+    got = sorted((r.core, r.memory_length, r.eval_success_rate) for r in results)
     assert got == [("lstm", 7, 1.0), ("rnn", 7, 0.5)]
     report = frontier.write_report(results, tmp_path / "report")
     assert report["horizons"] == {"lstm": 7, "rnn": 0}
@@ -192,7 +201,7 @@ def test_gate_init_variants_get_their_own_curve() -> None:
             "config": {"chrono_init": 50},
         },
     ]
-    cells = {c.core: c for c in frontier.build_cells(results)}
+    cells = {c.core: c for c in frontier.build_cells(results_of(*results))}
     assert set(cells) == {"lstm", "lstm chrono_init=50"}
     assert cells["lstm"].success_by_seed == {0: 0.5}
     assert cells["lstm chrono_init=50"].success_by_seed == {0: 1.0, 1: 0.9}

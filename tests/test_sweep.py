@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from recurrent_agents.run.records import MANIFEST_FILE, RunResult, skip_reason
 from recurrent_agents.study import backends as sweep_backends
 from recurrent_agents.study import sweep
 from recurrent_agents.study.frontier import REPORT_FILES
@@ -30,7 +31,7 @@ GRID = ["--memory-lengths", "2,3", "--cores", "lstm,rnn", "--seeds", "0"]
 
 def _why(sweep_dir: Path) -> str:
     """Cell statuses and the tail of each failed cell's log, for a readable failure."""
-    manifest = json.loads((sweep_dir / sweep.MANIFEST).read_text())
+    manifest = json.loads((sweep_dir / MANIFEST_FILE).read_text())
     lines = [f"{name}: {cell['status']}" for name, cell in manifest["cells"].items()]
     for name, cell in manifest["cells"].items():
         log = sweep_dir / "runs" / name / "train.log"
@@ -84,7 +85,7 @@ def test_local_and_ray_backends_give_the_same_report(tmp_path: Path) -> None:
         )
         keys = ("eval_success_rate", "eval_mean_return", "train_success_rate", "env_steps")
         assert [a[k] for k in keys] == [b[k] for k in keys]
-    manifest = json.loads((remote / sweep.MANIFEST).read_text())
+    manifest = json.loads((remote / MANIFEST_FILE).read_text())
     assert {c["status"] for c in manifest["cells"].values()} == {"finished"}
     result = json.loads((local / "runs" / "TMaze-lstm-L3-s0" / "result.json").read_text())
     assert result["config"]["wandb_group"] == "local" and result["config"]["torch_threads"] == 1
@@ -162,7 +163,7 @@ def test_failed_cell_and_report(tmp_path: Path, fake_train: Path) -> None:
     sd = tmp_path / "sw"
     argv = [*_grid_argv(sd, fake_train, "lstm,broken", "0"), "--wandb-mode", "disabled"]
     assert sweep.main(argv) == 1
-    manifest = json.loads((sd / sweep.MANIFEST).read_text())
+    manifest = json.loads((sd / MANIFEST_FILE).read_text())
     assert manifest["cells"]["TMaze-broken-L5-s0"]["status"] == "failed (exit 3)"
     assert manifest["cells"]["TMaze-lstm-L10-s0"]["status"] == "finished"
     report = json.loads((sd / "report" / "frontier.json").read_text())
@@ -172,9 +173,16 @@ def test_failed_cell_and_report(tmp_path: Path, fake_train: Path) -> None:
 def test_failed_lengths_needs_every_seed_to_fail() -> None:
     cells = sweep.grid("TMaze", [5, 10, 20], ["lstm", "rnn"], [0, 1])
 
-    def results(success: dict[tuple[str, int, int], float]) -> dict[str, dict]:
+    def results(success: dict[tuple[str, int, int], float]) -> dict[str, RunResult]:
         return {
-            sweep.Cell("TMaze", m, c, s).name: {"eval_success_rate": v, "status": "finished"}
+            sweep.GridPoint("TMaze", m, c, s).name: RunResult(
+                task="TMaze",
+                memory_length=m,
+                core=c,
+                seed=s,
+                eval_success_rate=v,
+                status="finished",
+            )
             for (c, m, s), v in success.items()
         }
 
@@ -188,7 +196,7 @@ def test_failed_lengths_needs_every_seed_to_fail() -> None:
     assert sweep.failed_lengths(cells, results(fails), 0.5) == {}  # success >= threshold
     del fails[("lstm", 10, 1)]  # a seed not finished yet: no verdict at L=10
     assert sweep.failed_lengths(cells, results(fails), 0.9) == {"rnn": 20}
-    assert sweep.skip_reason("lstm", 50) == "skipped: lstm failed L=50 on every seed"
+    assert skip_reason("lstm", 50) == "skipped: lstm failed L=50 on every seed"
 
 
 def test_skip_after_fail_skips_longer_lengths_and_resumes(tmp_path: Path, fake_train: Path) -> None:
@@ -203,7 +211,7 @@ def test_skip_after_fail_skips_longer_lengths_and_resumes(tmp_path: Path, fake_t
     calls = _calls(sd)
     lengths = [int(c.split("--memory_length=")[1].split()[0]) for c in calls]
     assert lengths == [5] * 4 + [10] * 4  # shortest first; L=20 never ran
-    manifest = json.loads((sd / sweep.MANIFEST).read_text())
+    manifest = json.loads((sd / MANIFEST_FILE).read_text())
     status = {name: cell["status"] for name, cell in manifest["cells"].items()}
     assert status["TMaze-lstm-L20-s1"] == "skipped: lstm failed L=10 on every seed"
     assert status["TMaze-rnn-L20-s0"] == "skipped: rnn failed L=10 on every seed"
@@ -219,7 +227,7 @@ def test_skip_after_fail_skips_longer_lengths_and_resumes(tmp_path: Path, fake_t
     # resume: the skips are re-derived from the finished results, nothing runs
     assert sweep.main(argv) == 0
     assert len(_calls(sd)) == 8
-    manifest = json.loads((sd / sweep.MANIFEST).read_text())
+    manifest = json.loads((sd / MANIFEST_FILE).read_text())
     assert manifest["cells"]["TMaze-lstm-L20-s0"]["status"].startswith("skipped: lstm")
     # without the flag the skipped cells run
     assert sweep.main([a for a in argv if a != "--skip-after-fail"]) == 0
@@ -255,11 +263,11 @@ def test_workers_sized_to_the_machine() -> None:
     assert sweep_backends.local_workers(4, cpus=2) == 1
 
 
-def test_cell_command_is_accepted_by_train_py(tmp_path: Path) -> None:
+def test_train_command_is_accepted_by_train_py(tmp_path: Path) -> None:
     from recurrent_agents.run.config import build_config
 
-    cell = sweep.Cell("TMaze", 20, "gru", 2)
-    cmd = sweep.cell_command(
+    cell = sweep.GridPoint("TMaze", 20, "gru", 2)
+    cmd = sweep.train_command(
         cell, tmp_path / cell.name, group="g", extra=["--total_timesteps=1000", "--progress=true"]
     )
     assert cmd[1] == str(REPO / "train.py") and Path(cmd[1]).exists()

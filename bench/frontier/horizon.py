@@ -29,12 +29,13 @@ is printed.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from recurrent_agents.run.records import SweepManifest
+from recurrent_agents.run.tracking import WANDB_MODES
 from recurrent_agents.study.sweep import parse_int_list, parse_names
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,13 +74,14 @@ def run(cmd: list[str]) -> None:
 
 
 def merge_manifests(task_dir: Path) -> None:
-    """One ``sweep.json`` for the task from its per-core sweeps (the report reads its skips)."""
-    merged: dict = {"cells": {}, "skipped": {}}
-    for manifest in sorted(task_dir.glob("*/sweep.json")):
-        data = json.loads(manifest.read_text())
-        merged["cells"].update(data.get("cells", {}))
-        merged["skipped"].update(data.get("skipped", {}))
-    (task_dir / "sweep.json").write_text(json.dumps(merged, indent=1))
+    """One manifest for the task from its per-core sweeps (the report reads its skips)."""
+    merged = SweepManifest()
+    for core_dir in sorted(d for d in task_dir.iterdir() if d.is_dir()):
+        manifest = SweepManifest.read(core_dir)
+        if manifest is not None:
+            merged.cells.update(manifest.cells)
+            merged.skipped.update(manifest.skipped)
+    merged.write(task_dir)
 
 
 def main() -> int:
@@ -94,7 +96,7 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=1, help="parallel runs per core's sweep")
     p.add_argument("--sweeps-dir", default=str((HERE / "sweeps").relative_to(REPO)))
     p.add_argument("--results-dir", default=str((HERE / "results").relative_to(REPO)))
-    p.add_argument("--wandb-mode", default="offline", choices=["offline", "disabled", "online"])
+    p.add_argument("--wandb-mode", default="offline", choices=WANDB_MODES)
     p.add_argument("--report-only", action="store_true", help="no training, report only")
     args = p.parse_args()
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)

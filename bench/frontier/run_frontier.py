@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from recurrent_agents.run.records import SweepManifest, finished_results
+from recurrent_agents.run.tracking import WANDB_MODES
 from recurrent_agents.study.frontier import REPORT_FILES, load_results
 from recurrent_agents.study.sweep import parse_int_list
 
@@ -45,9 +47,9 @@ def gradient_length(sweep_dir: Path, lengths: list[int], wanted: int) -> int:
     gl = wanted if wanted in lengths else max(lengths)
     runs = sweep_dir / "runs"
     have = {
-        int(r["memory_length"])
+        r.memory_length
         for r in (load_results(runs) if runs.is_dir() else [])
-        if int(r.get("seed", -1)) == 0 and r.get("model_path")
+        if r.seed == 0 and r.model_path
     }
     if gl in have or not have:
         return gl
@@ -55,8 +57,8 @@ def gradient_length(sweep_dir: Path, lengths: list[int], wanted: int) -> int:
     return max(shorter) if shorter else min(have)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Sweep, report, gradient flow; write bench/frontier/results/ (or --results-dir)."""
+def build_parser() -> argparse.ArgumentParser:
+    """The script's options (train.py overrides go after ``--``)."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--task", default="TMaze")
     p.add_argument("--lengths", default="5,10,15,20")
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=100_000, help="env steps per run")
     p.add_argument("--name", default="tmaze-frontier")
     p.add_argument("--gradient-length", type=int, default=20, help="memory length of the plot")
-    p.add_argument("--wandb-mode", default="offline", choices=["offline", "disabled", "online"])
+    p.add_argument("--wandb-mode", default="offline", choices=WANDB_MODES)
     p.add_argument(
         "--skip-after-fail",
         action="store_true",
@@ -75,11 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--results-dir", default=str(HERE / "results"), help="where the small outputs are copied"
     )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Sweep, report, gradient flow; write bench/frontier/results/ (or --results-dir)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     tail: list[str] = []
     if "--" in argv:
         argv, tail = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
-    args = p.parse_args(argv)
+    args = build_parser().parse_args(argv)
     extra = [*shlex.split(args.extra), *tail]
 
     py = sys.executable
@@ -156,21 +163,23 @@ def write_run_info(
 ) -> None:
     """Commands, timings and the resolved training config of the runs (run_info.json).
 
-    The config is read back from the runs' result.json files: it is what actually trained
-    (defaults resolved); more than one variant means the code changed during the sweep.
+    The config is read back from the runs' results: it is what actually trained (defaults
+    resolved); more than one variant means the code changed during the sweep.
     """
-    manifest = json.loads((sweep_dir / "sweep.json").read_text())
+    manifest = SweepManifest.read(sweep_dir)
+    if manifest is None:
+        raise FileNotFoundError(f"no sweep manifest in {sweep_dir}")
     configs: dict[str, list[str]] = {}
-    for path in sorted((sweep_dir / "runs").glob("*/result.json")):
-        config = json.loads(path.read_text()).get("config", {})
-        shared = {k: v for k, v in config.items() if k not in PER_RUN_KEYS}
-        configs.setdefault(json.dumps(shared, sort_keys=True), []).append(path.parent.name)
+    for result in finished_results(sweep_dir / "runs"):
+        shared = {k: v for k, v in result.config.items() if k not in PER_RUN_KEYS}
+        run_name = Path(result.source).parent.name
+        configs.setdefault(json.dumps(shared, sort_keys=True), []).append(run_name)
     info = {
         "sweep_command": " ".join(["python", *sweep_cmd[1:]]),
         "gradient_flow_command": " ".join(["python", *gf_cmd[1:]]),
         "sweep_wall_seconds": sweep_seconds and round(sweep_seconds, 1),
         "gradient_flow_wall_seconds": gf_seconds and round(gf_seconds, 1),
-        "cell_seconds": {k: v.get("seconds") for k, v in manifest["cells"].items()},
+        "cell_seconds": {k: v.get("seconds") for k, v in manifest.cells.items()},
         "train_configs": [{"config": json.loads(k), "runs": v} for k, v in configs.items()],
     }
     (results / "run_info.json").write_text(json.dumps(info, indent=1))

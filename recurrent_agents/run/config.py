@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from recurrent_agents.defaults import PPO_DEFAULTS
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
-WANDB_MODES = ("online", "offline", "disabled")
 PPO_KEYS = tuple(PPO_DEFAULTS)
 _NONE_ALLOWED = ("clip_range_vf", "target_kl")
 
@@ -114,7 +114,7 @@ class TrainConfig:
     progress: bool = _f(True, "progress bar (only when stderr is a terminal)")
     verbose: int = _f(0, "SB3 verbosity (1: print the metrics table each update)")
     # tracking
-    wandb_project: str = _f("recurrent-agents", "W&B project")
+    wandb_project: str = _f(WANDB_PROJECT, "W&B project")
     wandb_group: str | None = _f(None, "W&B group (default <task>-<core>)")
     wandb_mode: str | None = _f(None, "online, offline or disabled (default: online iff a key)")
     wandb_job_type: str = _f("train", "W&B job type")

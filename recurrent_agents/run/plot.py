@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.run.records import RESULT_FILE, RunResult
+
 # (title, metric keys, y label) of each panel.
 PANELS = (
     ("Success rate (training episodes)", ("rollout/success_rate",), "success rate"),
@@ -46,10 +48,9 @@ def read_records(wandb_run_dir: str | Path) -> list[dict[str, Any]]:
 
 def wandb_run_dirs(path: str | Path) -> list[str]:
     """W&B run directories of a training run_dir (all segments of a resumed run), or [path]."""
-    result = Path(path) / "result.json"
-    if result.is_file():
-        data = json.loads(result.read_text())
-        return data.get("wandb_run_dirs") or [data["wandb_run_dir"]]
+    result = RunResult.read(path)
+    if result is not None:
+        return result.wandb_run_dirs or [result.wandb_run_dir]
     return [str(path)]
 
 
@@ -93,7 +94,7 @@ def plot_history(rows: list[dict[str, Any]], out: str | Path, title: str = "") -
 def main(argv: list[str] | None = None) -> int:
     """CLI: plot a run directory (train.py's run_dir or a wandb run dir) to a PNG."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("run", help="train.py run_dir (with result.json) or a wandb run dir")
+    parser.add_argument("run", help=f"train.py run_dir (with {RESULT_FILE}) or a wandb run dir")
     parser.add_argument("--out", default=None, help="PNG path (default <run>/charts.png)")
     args = parser.parse_args(argv)
     rows = read_history(args.run)
@@ -101,12 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run_plot: error: no history in {args.run}", file=sys.stderr)
         return 2
     title = ""
-    result = Path(args.run) / "result.json"
-    if result.is_file():
-        r = json.loads(result.read_text())
+    r = RunResult.read(args.run)
+    if r is not None:
         title = (
-            f"{r['core']} on {r['task']}, memory_length={r['memory_length']}, seed {r['seed']}: "
-            f"greedy success {r['eval_success_rate']:.0%} after {r['env_steps']:,} env steps"
+            f"{r.core} on {r.task}, memory_length={r.memory_length}, seed {r.seed}: "
+            f"greedy success {r.eval_success_rate:.0%} after {r.env_steps:,} env steps"
         )
     out = plot_history(rows, args.out or Path(args.run) / "charts.png", title)
     print(out)

@@ -2,7 +2,11 @@
 
 `init_wandb` picks the mode (online only when an API key is configured, offline otherwise),
 falls back to offline and then to disabled when `wandb.init` fails, and prints where the run
-lives on disk and how to upload it with `wandb sync`.
+lives on disk and how to upload it with `wandb sync`. It also holds the W&B choices every command
+line offers (`WANDB_MODES`, the default project `WANDB_PROJECT`).
+
+`wandb` is imported where it is used, so that the config and the command-line parsers can import
+the choices without paying for it.
 """
 
 from __future__ import annotations
@@ -10,12 +14,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import wandb
+if TYPE_CHECKING:
+    import wandb
 
-from recurrent_agents.run.config import WANDB_MODES
-
+WANDB_PROJECT = "recurrent-agents"
+#: In the order init_wandb falls back through them.
+WANDB_MODES = ("online", "offline", "disabled")
 # Online init on a machine without network would otherwise hang for wandb's default 90 s.
 ONLINE_INIT_TIMEOUT_S = 30.0
 OFFLINE_INIT_TIMEOUT_S = 60.0
@@ -31,6 +37,8 @@ def _local_settings() -> wandb.Settings:
 
     (`wandb.setup()` would start wandb-core and export WANDB_SERVICE to child processes.)
     """
+    import wandb
+
     settings = wandb.Settings()
     config_dir = os.environ.get("WANDB_CONFIG_DIR")
     base = Path(config_dir).expanduser() if config_dir else Path("~/.config/wandb").expanduser()
@@ -75,6 +83,8 @@ def resolve_mode(mode: str | None) -> str:
 
 def _settings(mode: str) -> wandb.Settings:
     """Settings that keep W&B quiet and robust next to a progress bar."""
+    import wandb
+
     return wandb.Settings(
         # Console capture wraps stdout/stderr and garbles tqdm/rich bars; logs go to files anyway.
         console="off",
@@ -98,6 +108,21 @@ def run_directory(run: Any) -> str | None:
         return os.path.dirname(run.dir.rstrip(os.sep))
     except Exception:  # noqa: BLE001
         return None
+
+
+def _first_mode(mode: str | None) -> str:
+    """The mode init_wandb tries first; drops an invalid WANDB_MODE that would fail every try."""
+    first = resolve_mode(mode)
+    if first == "online" and not api_key_configured():
+        # wandb would prompt for a key (blocking in a terminal) or fail; offline needs none.
+        _note("wandb_mode=online but no API key is configured (wandb login); logging offline.")
+        first = "offline"
+    env_mode = os.environ.get("WANDB_MODE")
+    if env_mode is not None and env_mode.strip().lower() not in (*WANDB_MODES, "dryrun", "shared"):
+        # wandb.Settings validates WANDB_MODE and would reject every init attempt.
+        _note(f"ignoring invalid WANDB_MODE={env_mode!r} (allowed: {', '.join(WANDB_MODES)})")
+        del os.environ["WANDB_MODE"]
+    return first
 
 
 def init_wandb(
@@ -128,23 +153,12 @@ def init_wandb(
     Returns:
         A `wandb` Run (a disabled, no-op run if nothing else worked).
     """
-    first = resolve_mode(mode)
-    if first == "online" and not api_key_configured():
-        # wandb would prompt for a key (blocking in a terminal) or fail; offline needs none.
-        _note("wandb_mode=online but no API key is configured (wandb login); logging offline.")
-        first = "offline"
-    env_mode = os.environ.get("WANDB_MODE")
-    if env_mode is not None and env_mode.strip().lower() not in (*WANDB_MODES, "dryrun", "shared"):
-        # wandb.Settings validates WANDB_MODE and would reject every init attempt.
-        _note(f"ignoring invalid WANDB_MODE={env_mode!r} (allowed: {', '.join(WANDB_MODES)})")
-        del os.environ["WANDB_MODE"]
+    import wandb
+
+    first = _first_mode(mode)
     if dir is not None:
         os.makedirs(dir, exist_ok=True)
-    attempts = [
-        m
-        for m in ("online", "offline", "disabled")
-        if WANDB_MODES.index(m) >= WANDB_MODES.index(first)
-    ]
+    attempts = WANDB_MODES[WANDB_MODES.index(first) :]
     kwargs = dict(
         project=project,
         group=group,

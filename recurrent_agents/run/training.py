@@ -1,8 +1,12 @@
 """One training run: build env and agent, train with checkpoints, evaluate greedily, log to W&B.
 
 `run_training(config)` is what `python train.py` calls. Output in `config.run_dir`:
-`config.yaml`, `checkpoints/`, `model.zip` (final), `result.json` (written last, the marker of a
-finished run that sweeps read) and the `wandb/` directory of the run.
+`config.yaml`, `checkpoints/`, `model.zip` (final), `result.json` (the run's `RunResult`, written
+last: the marker of a finished run that sweeps read) and the `wandb/` directory of the run.
+
+The steps read top to bottom in `run_training`: prepare the run directory (fresh or resumed),
+build the env, model and curriculum, start W&B, train with checkpoints, save the model, evaluate,
+log the end of the run and write its result.
 """
 
 from __future__ import annotations
@@ -11,15 +15,18 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from recurrent_agents.run import checkpoint
 from recurrent_agents.run.config import ConfigError, TrainConfig
+from recurrent_agents.run.records import FINISHED, RunResult
 from recurrent_agents.run.tracking import init_wandb, run_directory
 
-RESULT_FILE = "result.json"
+if TYPE_CHECKING:
+    from recurrent_agents.run.curriculum import MemoryCurriculum
+
 MODEL_FILE = "model.zip"
 CKPT_DIR = "checkpoints"
 
@@ -75,18 +82,6 @@ def _build_model(cfg: TrainConfig, env: Any, state: dict[str, Any] | None) -> An
         raise ConfigError(" ".join(str(exc).split())) from None
 
 
-def _sb3_logger(run: Any, verbose: int) -> Any:
-    """SB3 logger writing to W&B (and the stdout table when verbose)."""
-    from stable_baselines3.common.logger import HumanOutputFormat, Logger
-
-    from recurrent_agents.run.callbacks import WandbOutputFormat
-
-    formats: list[Any] = [WandbOutputFormat(run)]
-    if verbose > 0:
-        formats.append(HumanOutputFormat(sys.stdout))
-    return Logger(folder=None, output_formats=formats)
-
-
 def _prepare_run_dir(cfg: TrainConfig) -> tuple[Path, dict[str, Any] | None]:
     """Create run_dir; return it and the checkpoint to resume from (None for a fresh run)."""
     run_dir = Path(cfg.run_dir)
@@ -101,14 +96,190 @@ def _prepare_run_dir(cfg: TrainConfig) -> tuple[Path, dict[str, Any] | None]:
         if latest is not None:
             _note(f"fresh run: replacing the checkpoints in {ckpt_dir} (--resume continues them)")
         shutil.rmtree(ckpt_dir, ignore_errors=True)
-        (run_dir / RESULT_FILE).unlink(missing_ok=True)
+        RunResult.path(run_dir).unlink(missing_ok=True)
     else:
         _note(f"resuming from {state['model_path']} at {state['num_timesteps']} env steps")
     (run_dir / "config.yaml").write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False))
     return run_dir, state
 
 
-def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result: dict) -> None:
+def _build_curriculum(
+    cfg: TrainConfig,
+    model: Any,
+    stages: list[int],
+    stage: int,
+    state: dict[str, Any] | None,
+    seconds_before: float,
+) -> MemoryCurriculum | None:
+    """The memory-length curriculum from `stage` on, or None for a single-stage run."""
+    from recurrent_agents.run.curriculum import MemoryCurriculum
+
+    if len(stages) == 1:
+        return None
+    return MemoryCurriculum(
+        stages,
+        # New seeds per stage: no stage replays another's episodes.
+        make_env=lambda length: _make_env(cfg, cfg.seed + model.num_timesteps, length),
+        threshold=cfg.curriculum_threshold,
+        # A rollout must hold a whole episode: the built-in tasks' last at most L + 2 steps.
+        min_rollout=lambda length: length + 2,
+        start_stage=stage,
+        history=state.get("curriculum_history") if state else None,
+        seconds_before=seconds_before,
+        ent_coef=cfg.ent_coef if cfg.curriculum_scale_ent_coef else None,
+        verbose=cfg.verbose,
+    )
+
+
+def _build_agent(
+    cfg: TrainConfig, state: dict[str, Any] | None, start_steps: int, seconds_before: float
+) -> tuple[Any, MemoryCurriculum | None]:
+    """The model (new, or from checkpoint `state`) on its first env, and the curriculum."""
+    from recurrent_agents.run.curriculum import curriculum_stages
+
+    stages = curriculum_stages(cfg.curriculum, cfg.memory_length)
+    stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1) if state else 0
+    env = _make_env(cfg, seed=cfg.seed + start_steps, memory_length=stages[stage])
+    model = _build_model(cfg, env, state)
+    return model, _build_curriculum(cfg, model, stages, stage, state, seconds_before)
+
+
+def _start_tracking(
+    cfg: TrainConfig, run_dir: Path, state: dict[str, Any] | None
+) -> tuple[Any, list[str]]:
+    """The W&B run (the checkpoint's run when resuming) and every W&B directory of the run."""
+    from recurrent_agents.run.wandb_logger import define_step_metric
+
+    run = init_wandb(
+        project=cfg.wandb_project,
+        group=cfg.wandb_group,
+        job_type=cfg.wandb_job_type,
+        config=cfg.to_dict() | {"env_kwargs": cfg.env_kwargs()},
+        mode=cfg.wandb_mode,
+        dir=run_dir,
+        tags=cfg.tags or [cfg.task.split("/")[-1], cfg.core, f"L{cfg.memory_length}"],
+        name=cfg.wandb_name or run_dir.name,
+        run_id=state.get("wandb_run_id") if state else None,
+    )
+    define_step_metric(run)
+    wandb_dirs = list(state.get("wandb_run_dirs", [])) if state else []
+    wandb_dir = run_directory(run)
+    if wandb_dir and wandb_dir not in wandb_dirs:
+        wandb_dirs.append(wandb_dir)
+    return run, wandb_dirs
+
+
+class _CheckpointSaver:
+    """Saves a checkpoint with what resuming needs besides the model: the W&B run, the training
+    time so far (counted from this saver's creation, right before training) and the curriculum's
+    stage."""
+
+    def __init__(
+        self,
+        ckpt_dir: Path,
+        run: Any,
+        wandb_dirs: list[str],
+        seconds_before: float,
+        curriculum: Any,
+    ) -> None:
+        self.ckpt_dir = ckpt_dir
+        self.run = run
+        self.wandb_dirs = wandb_dirs
+        self.seconds_before = seconds_before
+        self.curriculum = curriculum
+        self.started = time.perf_counter()
+
+    def __call__(self, model: Any) -> None:
+        """Save `model` at its current step."""
+        extra = {
+            "wandb_run_id": getattr(self.run, "id", None),
+            "wandb_run_dirs": self.wandb_dirs,
+            "train_seconds_total": round(
+                self.seconds_before + time.perf_counter() - self.started, 2
+            ),
+        }
+        if self.curriculum is not None:
+            extra.update(
+                curriculum_stage=self.curriculum.stage,
+                curriculum_history=self.curriculum.history,
+            )
+        checkpoint.save_checkpoint(model, self.ckpt_dir, extra)
+
+
+def _learn(
+    cfg: TrainConfig,
+    model: Any,
+    curriculum: Any,
+    save_checkpoint: _CheckpointSaver,
+    run: Any,
+    start_steps: int,
+    resumed: bool,
+) -> tuple[float, bool]:
+    """Train up to `cfg.total_timesteps` env steps, then close the env.
+
+    Returns the training seconds and whether training stopped early at `cfg.stop_at_success`.
+    On Ctrl-C (or SIGTERM) it saves a checkpoint, finishes the W&B run and re-raises.
+    """
+    from stable_baselines3.common.callbacks import CallbackList
+
+    from recurrent_agents.run.callbacks import TrainingCallback
+
+    callback = TrainingCallback(
+        total_timesteps=cfg.total_timesteps,
+        checkpoint_every=cfg.checkpoint_every,
+        save_checkpoint=save_checkpoint,
+        progress=cfg.progress and sys.stderr.isatty(),
+        stop_at_success=cfg.stop_at_success,
+        # The early stop is for the target length, not for a curriculum stage.
+        stop_allowed=(lambda: curriculum.final) if curriculum is not None else None,
+    )
+    # The curriculum first: a new stage's minibatch size is set before a checkpoint is taken.
+    callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
+    started = time.perf_counter()
+    remaining = cfg.total_timesteps - start_steps
+    try:
+        if remaining > 0:
+            model.learn(
+                total_timesteps=remaining,
+                callback=callbacks,
+                reset_num_timesteps=not resumed,
+                log_interval=1,
+            )
+    except KeyboardInterrupt:
+        save_checkpoint(model)
+        _note(f"interrupted at {model.num_timesteps} env steps; checkpoint saved, use --resume")
+        run.finish(exit_code=130)
+        model.get_env().close()
+        raise
+    train_seconds = time.perf_counter() - started
+    model.get_env().close()  # a curriculum may have replaced (and closed) the first env
+    return train_seconds, callback.stopped_at is not None
+
+
+def _evaluate(cfg: TrainConfig, model: Any) -> dict[str, Any]:
+    """The result's greedy-evaluation fields; none when `cfg.eval_episodes` is 0."""
+    from recurrent_agents.run.evaluation import evaluate
+
+    if cfg.eval_episodes <= 0:
+        return {}
+    ev = evaluate(
+        model,
+        cfg.task,
+        cfg.env_kwargs(),
+        cfg.eval_episodes,
+        cfg.seed,
+        cfg.n_envs,
+        prev_action_reward=cfg.prev_action_reward,
+    )
+    return {
+        "eval_success_rate": ev["success_rate"],
+        "eval_mean_return": ev["mean_return"],
+        "eval_mean_length": ev["mean_length"],
+        "eval_episodes": ev["episodes"],
+    }
+
+
+def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result: RunResult) -> None:
     """Summary (eval success per memory length), model artifact and evaluation video."""
     import wandb
 
@@ -116,12 +287,12 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
         return
     L = cfg.memory_length
     summary = {
-        "eval/success_rate": result["eval_success_rate"],
-        f"eval/success_rate/L={L}": result["eval_success_rate"],
-        "eval/mean_return": result["eval_mean_return"],
-        "eval/mean_length": result.get("eval_mean_length"),
-        "eval/episodes": result.get("eval_episodes"),
-        "env_steps": result["env_steps"],
+        "eval/success_rate": result.eval_success_rate,
+        f"eval/success_rate/L={L}": result.eval_success_rate,
+        "eval/mean_return": result.eval_mean_return,
+        "eval/mean_length": result.eval_mean_length,
+        "eval/episodes": result.eval_episodes,
+        "env_steps": result.env_steps,
         "memory_length": L,
     }
     for key, value in summary.items():
@@ -132,8 +303,10 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
             f"model-{run.id}",
             type="model",
             description=f"RecurrentPPO ({cfg.core}) on {cfg.task}, memory_length={L}",
-            metadata={k: result[k] for k in ("task", "memory_length", "core", "seed", "env_steps")}
-            | {"eval_success_rate": result["eval_success_rate"]},
+            metadata={
+                k: getattr(result, k)
+                for k in ("task", "memory_length", "core", "seed", "env_steps", "eval_success_rate")
+            },
         )
         artifact.add_file(str(model_path), name=MODEL_FILE)
         run.log_artifact(artifact, aliases=["latest", f"L{L}"])
@@ -152,27 +325,33 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
                 prev_action_reward=cfg.prev_action_reward,
             )
             video = wandb.Video(frames.transpose(0, 3, 1, 2), fps=4, format="mp4")
-            run.log({"eval/video": video, "global_step": result["env_steps"]})
+            run.log({"eval/video": video, "global_step": result.env_steps})
         except Exception as exc:  # noqa: BLE001
             _note(f"could not log the evaluation video: {exc}")
 
 
-def run_training(config: TrainConfig) -> dict[str, Any]:
-    """Train, evaluate greedily after the last update, save, log; return result.json's content.
+def _finish_tracking(
+    run: Any, cfg: TrainConfig, model: Any, run_dir: Path, result: RunResult
+) -> None:
+    """Log the end of the run and finish it; W&B trouble is reported, never raised."""
+    try:
+        _log_final(run, cfg, model, run_dir / MODEL_FILE, result)
+        run.finish()
+    except Exception as exc:  # noqa: BLE001 - W&B trouble must not lose the finished run
+        where = RunResult.path(run_dir)
+        _note(f"W&B logging at the end failed ({type(exc).__name__}: {exc}); see {where}")
+
+
+def run_training(config: TrainConfig) -> RunResult:
+    """Train, evaluate greedily after the last update, save, log; return the run's result.
 
     Raises:
         ConfigError: the env or the agent rejected a config value.
     """
     import torch
-    from stable_baselines3.common.callbacks import CallbackList
 
-    from recurrent_agents.run.callbacks import (
-        TrainingCallback,
-        define_step_metric,
-        recent_success_rate,
-    )
-    from recurrent_agents.run.curriculum import MemoryCurriculum, curriculum_stages
-    from recurrent_agents.run.evaluation import evaluate
+    from recurrent_agents.run.callbacks import recent_success_rate
+    from recurrent_agents.run.wandb_logger import sb3_logger
 
     cfg = config
     if cfg.torch_threads > 0:
@@ -180,142 +359,54 @@ def run_training(config: TrainConfig) -> dict[str, Any]:
     run_dir, state = _prepare_run_dir(cfg)
     start_steps = int(state["num_timesteps"]) if state else 0
     seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
-    stages = curriculum_stages(cfg.curriculum, cfg.memory_length)
-    stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1) if state else 0
-    env = _make_env(cfg, seed=cfg.seed + start_steps, memory_length=stages[stage])
-    model = _build_model(cfg, env, state)
-    curriculum = None
-    if len(stages) > 1:
-        curriculum = MemoryCurriculum(
-            stages,
-            # New seeds per stage: no stage replays another's episodes.
-            make_env=lambda length: _make_env(cfg, cfg.seed + model.num_timesteps, length),
-            threshold=cfg.curriculum_threshold,
-            # A rollout must hold a whole episode: the built-in tasks' last at most L + 2 steps.
-            min_rollout=lambda length: length + 2,
-            start_stage=stage,
-            history=state.get("curriculum_history") if state else None,
-            seconds_before=seconds_before,
-            ent_coef=cfg.ent_coef if cfg.curriculum_scale_ent_coef else None,
-            verbose=cfg.verbose,
-        )
-    run = init_wandb(
-        project=cfg.wandb_project,
-        group=cfg.wandb_group,
-        job_type=cfg.wandb_job_type,
-        config=cfg.to_dict() | {"env_kwargs": cfg.env_kwargs()},
-        mode=cfg.wandb_mode,
-        dir=run_dir,
-        tags=cfg.tags or [cfg.task.split("/")[-1], cfg.core, f"L{cfg.memory_length}"],
-        name=cfg.wandb_name or run_dir.name,
-        run_id=state.get("wandb_run_id") if state else None,
+    model, curriculum = _build_agent(cfg, state, start_steps, seconds_before)
+    run, wandb_dirs = _start_tracking(cfg, run_dir, state)
+    model.set_logger(sb3_logger(run, cfg.verbose))
+    save_checkpoint = _CheckpointSaver(
+        run_dir / CKPT_DIR, run, wandb_dirs, seconds_before, curriculum
     )
-    define_step_metric(run)
-    wandb_dir = run_directory(run)
-    wandb_dirs = list(state.get("wandb_run_dirs", [])) if state else []
-    if wandb_dir and wandb_dir not in wandb_dirs:
-        wandb_dirs.append(wandb_dir)
-    model.set_logger(_sb3_logger(run, cfg.verbose))
-
-    def save_ckpt(m: Any) -> None:
-        extra = {
-            "wandb_run_id": getattr(run, "id", None),
-            "wandb_run_dirs": wandb_dirs,
-            "train_seconds_total": round(seconds_before + time.perf_counter() - started, 2),
-        }
-        if curriculum is not None:
-            extra.update(curriculum_stage=curriculum.stage, curriculum_history=curriculum.history)
-        checkpoint.save_checkpoint(m, run_dir / CKPT_DIR, extra)
-
-    callback = TrainingCallback(
-        total_timesteps=cfg.total_timesteps,
-        checkpoint_every=cfg.checkpoint_every,
-        save_checkpoint=save_ckpt,
-        progress=cfg.progress and sys.stderr.isatty(),
-        stop_at_success=cfg.stop_at_success,
-        # The early stop is for the target length, not for a curriculum stage.
-        stop_allowed=(lambda: curriculum.final) if curriculum is not None else None,
+    train_seconds, stopped = _learn(
+        cfg, model, curriculum, save_checkpoint, run, start_steps, resumed=state is not None
     )
-    # The curriculum first: a new stage's minibatch size is set before a checkpoint is taken.
-    callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
-    started = time.perf_counter()
-    remaining = cfg.total_timesteps - start_steps
-    try:
-        if remaining > 0:
-            model.learn(
-                total_timesteps=remaining,
-                callback=callbacks,
-                reset_num_timesteps=state is None,
-                log_interval=1,
-            )
-    except KeyboardInterrupt:
-        save_ckpt(model)
-        _note(f"interrupted at {model.num_timesteps} env steps; checkpoint saved, use --resume")
-        run.finish(exit_code=130)
-        model.get_env().close()
-        raise
-    train_seconds = time.perf_counter() - started
-    model.get_env().close()  # a curriculum may have replaced (and closed) the first env
 
     model_path = run_dir / MODEL_FILE
     checkpoint.save_model_atomic(model, model_path)
     if cfg.checkpoint_every > 0:
-        save_ckpt(model)
+        save_checkpoint(model)
     steps = int(model.num_timesteps)
-    result: dict[str, Any] = {
-        "task": cfg.task,
-        "memory_length": cfg.memory_length,
-        "core": cfg.core,
-        "seed": cfg.seed,
-        "env_steps": steps,
-        "eval_success_rate": None,
-        "eval_mean_return": None,
-        "train_success_rate": recent_success_rate(model),
-        "train_seconds": round(train_seconds, 2),
-        "train_seconds_total": round(seconds_before + train_seconds, 2),
-        "env_steps_per_sec": round((steps - start_steps) / max(train_seconds, 1e-9), 1),
-        "resumed_from_step": start_steps if state else None,
-        "stopped_at_success": callback.stopped_at is not None,
-        "curriculum": curriculum.history if curriculum is not None else None,
-        "curriculum_completed": curriculum.final if curriculum is not None else None,
-        "model_path": str(model_path),
-        "status": "finished",
-        "wandb_run_id": None if getattr(run, "disabled", False) else run.id,
-        "wandb_run_dir": wandb_dir,
-        "wandb_run_dirs": wandb_dirs,
-        "config": cfg.to_dict(),
-    }
-    if cfg.eval_episodes > 0:
-        ev = evaluate(
-            model,
-            cfg.task,
-            cfg.env_kwargs(),
-            cfg.eval_episodes,
-            cfg.seed,
-            cfg.n_envs,
-            prev_action_reward=cfg.prev_action_reward,
-        )
-        result.update(
-            eval_success_rate=ev["success_rate"],
-            eval_mean_return=ev["mean_return"],
-            eval_mean_length=ev["mean_length"],
-            eval_episodes=ev["episodes"],
-        )
-    try:
-        _log_final(run, cfg, model, model_path, result)
-        run.finish()
-    except Exception as exc:  # noqa: BLE001 - W&B trouble must not lose the finished run
-        _note(f"W&B logging at the end failed ({type(exc).__name__}: {exc}); see result.json")
-    checkpoint.atomic_write_json(run_dir / RESULT_FILE, result)
+    result = RunResult(
+        task=cfg.task,
+        memory_length=cfg.memory_length,
+        core=cfg.core,
+        seed=cfg.seed,
+        env_steps=steps,
+        train_success_rate=recent_success_rate(model),
+        train_seconds=round(train_seconds, 2),
+        train_seconds_total=round(seconds_before + train_seconds, 2),
+        env_steps_per_sec=round((steps - start_steps) / max(train_seconds, 1e-9), 1),
+        resumed_from_step=start_steps if state else None,
+        stopped_at_success=stopped,
+        curriculum=curriculum.history if curriculum is not None else None,
+        curriculum_completed=curriculum.final if curriculum is not None else None,
+        model_path=str(model_path),
+        status=FINISHED,
+        wandb_run_id=None if getattr(run, "disabled", False) else run.id,
+        wandb_run_dir=run_directory(run),
+        wandb_run_dirs=wandb_dirs,
+        config=cfg.to_dict(),
+        **_evaluate(cfg, model),
+    )
+    _finish_tracking(run, cfg, model, run_dir, result)
+    result.write(run_dir)
     return result
 
 
-def format_result(result: dict[str, Any]) -> str:
+def format_result(result: RunResult) -> str:
     """One line for the terminal at the end of a run."""
-    sr = result["eval_success_rate"]
+    sr = result.eval_success_rate
     sr_text = "n/a" if sr is None else f"{sr:.1%}"
     return (
-        f"{result['core']} on {result['task']} L={result['memory_length']}: "
-        f"greedy success {sr_text} after {result['env_steps']:,} env steps "
-        f"({result['env_steps_per_sec']:,.0f} steps/s, {result['train_seconds']:.0f} s)"
+        f"{result.core} on {result.task} L={result.memory_length}: "
+        f"greedy success {sr_text} after {result.env_steps:,} env steps "
+        f"({result.env_steps_per_sec:,.0f} steps/s, {result.train_seconds:.0f} s)"
     )

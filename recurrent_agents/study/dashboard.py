@@ -22,11 +22,13 @@ CLI (``python train.py dashboard ...``)::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from recurrent_agents.run.records import MANIFEST_FILE, SweepManifest
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 STEP_KEY = "global_step"  # training's step metric (env steps)
 TRAIN_SUCCESS_KEY = "rollout/success_rate"  # SB3's success rate over the last 100 episodes
@@ -78,19 +80,12 @@ def _training_success_plot(wr: Any, title: str) -> Any:
     )
 
 
-def build_workspace(
-    *,
-    entity: str,
-    project: str,
-    group: str,
-    memory_lengths: Sequence[int],
-    cores: Sequence[str] = (),
-    horizons_markdown: str | None = None,
+def _frontier_section(
+    ws: Any, wr: Any, group: str, cores: Sequence[str], horizons_markdown: str | None
 ) -> Any:
-    """The sweep's ``wandb_workspaces.workspaces.Workspace`` (not saved)."""
-    ws, wr = _require_workspaces()
+    """The memory frontier: the frontier run's chart and PNG, every run's success, horizons."""
     core_text = ", ".join(cores) if cores else "all cores"
-    frontier = ws.Section(
+    return ws.Section(
         name="Memory frontier",
         is_open=True,
         panels=[
@@ -111,6 +106,10 @@ def build_workspace(
             ),
         ],
     )
+
+
+def _steps_section(ws: Any, wr: Any, memory_lengths: Sequence[int]) -> Any:
+    """Training success against env steps, and final success by core at each memory length."""
     per_length = [
         wr.BarPlot(
             title=f"L={length}: greedy success by core",
@@ -122,7 +121,7 @@ def build_workspace(
         )
         for length in memory_lengths
     ]
-    steps = ws.Section(
+    return ws.Section(
         name="Success vs env steps by memory length and core",
         is_open=True,
         panels=[
@@ -130,7 +129,11 @@ def build_workspace(
             *per_length,
         ],
     )
-    gradient = ws.Section(
+
+
+def _gradient_section(ws: Any, wr: Any) -> Any:
+    """The gradient flow of ``train.py gradient-flow`` runs: line chart and PNG."""
+    return ws.Section(
         name="Gradient flow through time",
         is_open=True,
         panels=[
@@ -142,11 +145,28 @@ def build_workspace(
             ),
         ],
     )
+
+
+def build_workspace(
+    *,
+    entity: str,
+    project: str,
+    group: str,
+    memory_lengths: Sequence[int],
+    cores: Sequence[str] = (),
+    horizons_markdown: str | None = None,
+) -> Any:
+    """The sweep's ``wandb_workspaces.workspaces.Workspace`` (not saved)."""
+    ws, wr = _require_workspaces()
     return ws.Workspace(
         entity=entity,
         project=project,
         name=f"Memory frontier: {group}",
-        sections=[frontier, steps, gradient],
+        sections=[
+            _frontier_section(ws, wr, group, cores, horizons_markdown),
+            _steps_section(ws, wr, memory_lengths),
+            _gradient_section(ws, wr),
+        ],
         settings=ws.WorkspaceSettings(x_axis=STEP_KEY),
         runset_settings=ws.RunsetSettings(
             filters=ws.And(ws.Metric("Group") == group),
@@ -225,34 +245,38 @@ def build_parser() -> argparse.ArgumentParser:
         prog="train.py dashboard",
         description="Build the W&B workspace and report of a sweep; saved only when online.",
     )
-    p.add_argument("--sweep-dir", help="read group, memory lengths and cores from its sweep.json")
+    p.add_argument(
+        "--sweep-dir", help=f"read group, memory lengths and cores from its {MANIFEST_FILE}"
+    )
     p.add_argument("--group", help="W&B group of the sweep (default: the sweep's name)")
     p.add_argument("--memory-lengths", help="comma-separated (default: from the sweep)")
     p.add_argument("--cores", help="comma-separated (default: from the sweep)")
     p.add_argument("--entity", help="W&B entity (default: your default entity when online)")
-    p.add_argument("--project", default="recurrent-agents")
-    p.add_argument("--mode", default=None, choices=["online", "offline"])
+    p.add_argument("--project", default=WANDB_PROJECT)
+    # Disabled has nothing to build the dashboard for.
+    p.add_argument("--mode", default=None, choices=[m for m in WANDB_MODES if m != "disabled"])
     p.add_argument("--out", help="where to write the workspace spec JSON (offline build)")
     return p
 
 
-def _sweep_info(sweep_dir: str | None) -> dict[str, Any]:
+def _sweep_manifest(sweep_dir: str | None) -> SweepManifest:
+    """The manifest of ``sweep_dir``; an empty one without a sweep dir."""
     if not sweep_dir:
-        return {}
-    path = Path(sweep_dir) / "sweep.json"
-    if not path.exists():
+        return SweepManifest()
+    manifest = SweepManifest.read(sweep_dir)
+    if manifest is None:
         raise ValueError(
-            f"sweep_dir must hold a sweep.json (run `train.py sweep`), got {sweep_dir!r}"
+            f"sweep_dir must hold a {MANIFEST_FILE} (run `train.py sweep`), got {sweep_dir!r}"
         )
-    return json.loads(path.read_text())
+    return manifest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python train.py dashboard``; returns the exit status."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        info = _sweep_info(args.sweep_dir)
-        group = args.group or info.get("name")
+        manifest = _sweep_manifest(args.sweep_dir)
+        group = args.group or manifest.name
         if not group:
             raise ValueError("group must be given (or --sweep-dir), got none")
         if args.memory_lengths:
@@ -260,8 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             lengths = parse_int_list("memory_lengths", args.memory_lengths, 1)
         else:
-            lengths = list(info.get("memory_lengths", []))
-        cores = args.cores.split(",") if args.cores else list(info.get("cores", []))
+            lengths = list(manifest.memory_lengths)
+        cores = args.cores.split(",") if args.cores else list(manifest.cores)
         ws, _ = _require_workspaces()
         from recurrent_agents.run.tracking import resolve_mode
 

@@ -34,6 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.run.records import (
+    FINISHED,
+    UNKNOWN_TASK,
+    RunResult,
+    SweepManifest,
+    finished_results,
+)
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
+
 SUCCESS_KEY = "eval_success_rate"
 DEFAULT_THRESHOLD = 0.9
 REPORT_FILES = ("frontier.csv", "frontier.md", "frontier.png")
@@ -55,12 +64,11 @@ CSV_COLUMNS = [
 ]
 #: Skipped cells per curve: ``{label: {"failed_length": L, "lengths": [longer lengths]}}``.
 Skips = dict[str, dict[str, Any]]
-MANIFEST = "sweep.json"
 
 
 @dataclass
-class Cell:
-    """All seeds of one (core, memory length) point of the frontier."""
+class FrontierCell:
+    """One (core, memory length) cell of the frontier: the results of all its seeds."""
 
     task: str
     core: str
@@ -113,21 +121,12 @@ def _round(value: float | None, digits: int) -> float | None:
 # ----------------------------------------------------------------------------- loading
 
 
-def load_results(sweep_dir: str | Path) -> list[dict[str, Any]]:
-    """Every finished run's ``result.json`` under ``sweep_dir`` (recursively), sorted by path."""
+def load_results(sweep_dir: str | Path) -> list[RunResult]:
+    """Every finished run's result under ``sweep_dir`` (recursively), sorted by path."""
     sweep_dir = Path(sweep_dir)
     if not sweep_dir.is_dir():
         raise ValueError(f"sweep_dir must be an existing directory, got {str(sweep_dir)!r}")
-    results = []
-    for path in sorted(sweep_dir.rglob("result.json")):
-        try:
-            result = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            continue  # a run killed while writing: it is unfinished, the sweep reruns it
-        if isinstance(result, dict) and result.get("status") == "finished":
-            result.setdefault("result_path", str(path))
-            results.append(result)
-    return results
+    return finished_results(sweep_dir)
 
 
 def read_wandb_run_file(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -147,7 +146,7 @@ def read_wandb_run_file(path: str | Path) -> tuple[dict[str, Any], dict[str, Any
     return data.get("config") or {}, data.get("summary") or {}
 
 
-def load_wandb_offline(wandb_dir: str | Path, metric: str = "eval/success_rate") -> list[dict]:
+def load_wandb_offline(wandb_dir: str | Path, metric: str = "eval/success_rate") -> list[RunResult]:
     """Results from the W&B run directories under ``wandb_dir`` (offline or synced runs).
 
     Reads every ``*.wandb`` transaction log (offline runs keep config and summary only there)
@@ -171,7 +170,9 @@ def load_wandb_offline(wandb_dir: str | Path, metric: str = "eval/success_rate")
     return results
 
 
-def load_wandb_api(path: str, group: str | None, metric: str = "eval/success_rate") -> list[dict]:
+def load_wandb_api(
+    path: str, group: str | None, metric: str = "eval/success_rate"
+) -> list[RunResult]:
     """Results of finished runs in W&B project ``path`` (``entity/project``), optionally a group."""
     import wandb
 
@@ -188,31 +189,31 @@ def load_wandb_api(path: str, group: str | None, metric: str = "eval/success_rat
 
 def _result_from(
     config: dict[str, Any], summary: dict[str, Any], metric: str, source: str
-) -> dict[str, Any] | None:
+) -> RunResult | None:
+    """The result of a finished W&B run, or None when it lacks the metric or its cell."""
     if metric not in summary or not all(k in config for k in ("core", "memory_length", "seed")):
         return None
-    return {
-        "task": config.get("task", "?"),
+    record = {
+        "task": config.get("task", UNKNOWN_TASK),
         "core": config["core"],
         "memory_length": config["memory_length"],
         "seed": config["seed"],
         SUCCESS_KEY: summary[metric],
-        "status": "finished",
-        "result_path": source,
+        "status": FINISHED,
         "config": config,
     }
+    return RunResult.from_dict(record, source=source)
 
 
-def skips_by_label(manifest: Any) -> Skips:
+def skips_by_label(manifest: SweepManifest) -> Skips:
     """The skipped cells recorded in a sweep manifest (its ``skipped`` map), keyed by curve label.
 
     Anything malformed is ignored: a manifest without skips (or an older one) gives ``{}``.
     """
     skips: Skips = {}
-    entries = manifest.get("skipped") if isinstance(manifest, dict) else None
-    if not isinstance(entries, dict):
+    if not isinstance(manifest.skipped, dict):
         return skips
-    for core, info in entries.items():
+    for core, info in manifest.skipped.items():
         try:
             label = str(info.get("label") or core)
             failed = int(info["failed_length"])
@@ -224,15 +225,12 @@ def skips_by_label(manifest: Any) -> Skips:
 
 
 def load_skips(sweep_dir: str | Path) -> Skips:
-    """Skipped cells of the sweep in ``sweep_dir`` (from its ``sweep.json``); ``{}`` without one."""
-    try:
-        manifest = json.loads((Path(sweep_dir) / MANIFEST).read_text())
-    except (OSError, json.JSONDecodeError):
-        return {}
-    return skips_by_label(manifest)
+    """Skipped cells of the sweep in ``sweep_dir`` (from its manifest); ``{}`` without one."""
+    manifest = SweepManifest.read(sweep_dir)
+    return {} if manifest is None else skips_by_label(manifest)
 
 
-def skipped_cells(cells: Sequence[Cell], skips: Skips | None) -> dict[str, list[int]]:
+def skipped_cells(cells: Sequence[FrontierCell], skips: Skips | None) -> dict[str, list[int]]:
     """Per curve with measured cells: the skipped lengths that have no result of their own."""
     measured = {(c.core, c.memory_length) for c in cells}
     out: dict[str, list[int]] = {}
@@ -266,37 +264,33 @@ def core_label(core: str, config: dict[str, Any] | None) -> str:
     return " ".join([core, *options])
 
 
-def build_cells(results: Iterable[dict[str, Any]]) -> list[Cell]:
+def build_cells(results: Iterable[RunResult]) -> list[FrontierCell]:
     """Group results by (task, core, memory length); sorted by core then length.
 
     A repeated (core, length, seed) keeps the last result read (a rerun replaces the old one).
     """
-    cells: dict[tuple[str, str, int], Cell] = {}
+    cells: dict[tuple[str, str, int], FrontierCell] = {}
     for r in results:
         try:
-            core = core_label(str(r["core"]), r.get("config"))
-            length, seed = int(r["memory_length"]), int(r["seed"])
-            success = float(r[SUCCESS_KEY])
-        except (KeyError, TypeError, ValueError) as exc:
-            where = r.get("result_path", "a result")
-            raise ValueError(
-                f"result must have core, memory_length, seed and {SUCCESS_KEY}; {where}: {exc}"
-            ) from exc
-        task = str(r.get("task", "?"))
-        cell = cells.setdefault((task, core, length), Cell(task, core, length))
+            success = float(r.eval_success_rate)
+        except (TypeError, ValueError) as exc:
+            where = r.source or "a result"
+            raise ValueError(f"result must have a numeric {SUCCESS_KEY}; {where}: {exc}") from exc
+        core, length, seed = core_label(r.core, r.config), r.memory_length, r.seed
+        cell = cells.setdefault((r.task, core, length), FrontierCell(r.task, core, length))
         cell.success_by_seed[seed] = success
         # a rerun replaces the seed's old numbers, including ones it does not report
         cell.env_steps_by_seed.pop(seed, None)
         cell.seconds_by_seed.pop(seed, None)
-        if r.get("env_steps") is not None:
-            cell.env_steps_by_seed[seed] = int(r["env_steps"])
-        if r.get("train_seconds") is not None:
-            cell.seconds_by_seed[seed] = float(r["train_seconds"])
+        if r.env_steps is not None:
+            cell.env_steps_by_seed[seed] = int(r.env_steps)
+        if r.train_seconds is not None:
+            cell.seconds_by_seed[seed] = float(r.train_seconds)
     return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length))
 
 
 def memory_horizons(
-    cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD, *, contiguous: bool = False
+    cells: Sequence[FrontierCell], threshold: float = DEFAULT_THRESHOLD, *, contiguous: bool = False
 ) -> dict[str, int]:
     """Per core: the largest memory length solved (>= threshold) on every seed; 0 if none.
 
@@ -316,7 +310,7 @@ def memory_horizons(
 
 
 def table_rows(
-    cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
+    cells: Sequence[FrontierCell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
 ) -> list[dict]:
     """CSV rows (``CSV_COLUMNS``), one per cell, plus one per skipped cell (no success values)."""
     rows = [
@@ -354,7 +348,7 @@ def table_rows(
     return sorted(rows, key=lambda r: (r["task"], r["core"], r["memory_length"]))
 
 
-def format_cost(cell: Cell) -> str:
+def format_cost(cell: FrontierCell) -> str:
     """A cell's mean env steps / training minutes, e.g. ``1.2M / 3.4 min`` (``-`` when unknown)."""
     steps, seconds = cell.env_steps_mean, cell.train_seconds_mean
     if steps is None:
@@ -378,43 +372,52 @@ def write_csv(rows: Sequence[dict], path: Path) -> Path:
     return path
 
 
+def _pivot(
+    cells: Sequence[FrontierCell],
+    skipped: dict[str, list[int]],
+    fmt: Callable[[FrontierCell], str],
+) -> list[str]:
+    """Markdown lines of a memory length x core table of ``fmt(cell)``; ``skipped`` or ``-``
+    where a core has no cell at a length."""
+    cores = sorted({c.core for c in cells})
+    lengths = sorted({c.memory_length for c in cells} | {m for ms in skipped.values() for m in ms})
+    by_key = {(c.core, c.memory_length): c for c in cells}
+    out = ["| memory length | " + " | ".join(cores) + " |", "|---:|" + "---:|" * len(cores)]
+    for length in lengths:
+        row = []
+        for core in cores:
+            c = by_key.get((core, length))
+            if c is None:
+                row.append("skipped" if length in skipped.get(core, []) else "-")
+            else:
+                row.append(fmt(c))
+        out.append(f"| {length} | " + " | ".join(row) + " |")
+    return out
+
+
+def format_success(cell: FrontierCell, threshold: float) -> str:
+    """A cell's success, e.g. ``0.95 [0.90, 1.00] (n=3) **ok**`` (ok: solved on every seed)."""
+    values = cell.values
+    mark = " **ok**" if cell.solved(threshold) else ""
+    return f"{cell.mean:.2f} [{min(values):.2f}, {max(values):.2f}] (n={len(values)}){mark}"
+
+
 def markdown(
-    cells: Sequence[Cell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
+    cells: Sequence[FrontierCell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
 ) -> str:
     """Markdown: success (mean [min, max] over seeds) and cost (mean env steps / training
     minutes) per memory length x core, then the horizons."""
     skipped = skipped_cells(cells, skips)
     cores = sorted({c.core for c in cells})
-    lengths = sorted({c.memory_length for c in cells} | {m for ms in skipped.values() for m in ms})
-    by_key = {(c.core, c.memory_length): c for c in cells}
     tasks = ", ".join(sorted({c.task for c in cells}))
-
-    def pivot(fmt: Callable[[Cell], str]) -> list[str]:
-        """A memory length x core table of ``fmt(cell)``; ``skipped`` / ``-`` without a cell."""
-        out = ["| memory length | " + " | ".join(cores) + " |", "|---:|" + "---:|" * len(cores)]
-        for length in lengths:
-            row = []
-            for core in cores:
-                c = by_key.get((core, length))
-                if c is None:
-                    row.append("skipped" if length in skipped.get(core, []) else "-")
-                else:
-                    row.append(fmt(c))
-            out.append(f"| {length} | " + " | ".join(row) + " |")
-        return out
-
-    def success(c: Cell) -> str:
-        mark = " **ok**" if c.solved(threshold) else ""
-        return f"{c.mean:.2f} [{min(c.values):.2f}, {max(c.values):.2f}] (n={len(c.values)}){mark}"
-
     lines = [
         f"Greedy success rate on {tasks}: mean [min, max] over seeds (n = seeds).",
         "",
-        *pivot(success),
+        *_pivot(cells, skipped, lambda c: format_success(c, threshold)),
         "",
         "env steps / training minutes per cell (mean over seeds)",
         "",
-        *pivot(format_cost),
+        *_pivot(cells, skipped, format_cost),
     ]
     horizons = memory_horizons(cells, threshold)
     strict = memory_horizons(cells, threshold, contiguous=True)
@@ -441,7 +444,7 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
-def plot(cells: Sequence[Cell], path: Path, threshold: float = DEFAULT_THRESHOLD) -> Path:
+def plot(cells: Sequence[FrontierCell], path: Path, threshold: float = DEFAULT_THRESHOLD) -> Path:
     """PNG: mean success vs memory length per core, min-max band over seeds, per-seed dots."""
     import matplotlib
 
@@ -485,7 +488,7 @@ def plot(cells: Sequence[Cell], path: Path, threshold: float = DEFAULT_THRESHOLD
 
 
 def write_report(
-    results: Iterable[dict[str, Any]],
+    results: Iterable[RunResult],
     out_dir: str | Path,
     threshold: float = DEFAULT_THRESHOLD,
     skips: Skips | None = None,
@@ -579,18 +582,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wandb-metric", default="eval/success_rate", help="summary key (W&B input)")
     p.add_argument("--out-dir", help="where the report goes (default: SWEEP_DIR/report)")
     p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
-    p.add_argument("--wandb-project", default="recurrent-agents")
+    p.add_argument("--wandb-project", default=WANDB_PROJECT)
     p.add_argument("--wandb-group", help="W&B group of the report run (default: sweep dir name)")
-    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    p.add_argument("--wandb-mode", default=None, choices=WANDB_MODES)
     return p
 
 
 def report_and_log(
-    results: list[dict[str, Any]],
+    results: list[RunResult],
     out_dir: Path,
     *,
     threshold: float = DEFAULT_THRESHOLD,
-    wandb_project: str = "recurrent-agents",
+    wandb_project: str = WANDB_PROJECT,
     wandb_group: str | None = None,
     wandb_mode: str | None = None,
     config: dict[str, Any] | None = None,
@@ -627,7 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sources = [args.sweep_dir, args.wandb_dir, args.wandb_path]
         if not any(sources):
             raise ValueError("sweep_dir must be given (or --wandb-dir / --wandb-path), got none")
-        results: list[dict[str, Any]] = []
+        results: list[RunResult] = []
         if args.sweep_dir:
             results += load_results(args.sweep_dir)
         if args.wandb_dir:

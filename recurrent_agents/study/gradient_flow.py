@@ -32,6 +32,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
+
 LossFn = Callable[[Tensor], Tensor]
 
 
@@ -567,9 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--relative", action="store_true", help="plot norms divided by the k=0 norm")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out-dir", default="gradient_flow", help="where the PNG and JSON go")
-    p.add_argument("--wandb-project", default="recurrent-agents")
+    p.add_argument("--wandb-project", default=WANDB_PROJECT)
     p.add_argument("--wandb-group", default=None)
-    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    p.add_argument("--wandb-mode", default=None, choices=WANDB_MODES)
     return p
 
 
@@ -581,10 +583,9 @@ def _sweep_models(sweep_dir: str | None, memory_length: int, seed: int) -> list[
 
     found = []
     for r in load_results(sweep_dir):
-        if int(r.get("memory_length", -1)) == memory_length and int(r.get("seed", -1)) == seed:
-            path = r.get("model_path")
-            if path and Path(path).exists():
-                found.append((f"{r['core']} trained", str(path)))
+        if r.memory_length == memory_length and r.seed == seed:
+            if r.model_path and Path(r.model_path).exists():
+                found.append((f"{r.core} trained", r.model_path))
     if not found:
         raise ValueError(
             f"sweep_dir must hold finished runs with a model at memory_length={memory_length}, "

@@ -21,7 +21,6 @@ reads). A resumed sweep re-derives the skips from the finished results.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
@@ -31,9 +30,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from recurrent_agents.run.checkpoint import atomic_write_json
+from recurrent_agents.run.records import (
+    FINISHED,
+    FINISHED_BEFORE,
+    PENDING,
+    RunResult,
+    SweepManifest,
+    failed_status,
+)
+from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 from recurrent_agents.study.backends import (
     BACKENDS,
+    LOG_FILE,
     Job,
     Outcome,
     available_cpus,
@@ -44,12 +52,11 @@ from recurrent_agents.study.backends import (
 )
 
 TRAIN_SCRIPT = Path(__file__).resolve().parents[2] / "train.py"
-MANIFEST = "sweep.json"
 
 
 @dataclass(frozen=True)
-class Cell:
-    """One grid point: a task at one memory length, with one core and one seed."""
+class GridPoint:
+    """One point of the sweep's grid (a cell): a task at one memory length, one core, one seed."""
 
     task: str
     memory_length: int
@@ -84,59 +91,42 @@ def parse_names(name: str, text: str) -> list[str]:
     return values
 
 
-def grid(task: str, memory_lengths: Sequence[int], cores: Sequence[str], seeds: Sequence[int]):
-    """All cells, longest memory first (the slowest runs start first: better packing)."""
-    cells = [Cell(task, m, c, s) for m in memory_lengths for c in cores for s in seeds]
-    return sorted(cells, key=lambda c: (-c.memory_length, c.core, c.seed))
-
-
-def read_result(run_dir: str | Path) -> dict[str, Any] | None:
-    """The run's ``result.json`` or None when missing or unreadable (an unfinished run)."""
-    try:
-        return json.loads((Path(run_dir) / "result.json").read_text())
-    except (OSError, json.JSONDecodeError):
-        return None
-
-
-def is_finished(run_dir: str | Path) -> bool:
-    """Whether the run in ``run_dir`` finished (its result.json has status finished)."""
-    result = read_result(run_dir)
-    return isinstance(result, dict) and result.get("status") == "finished"
+def grid(
+    task: str, memory_lengths: Sequence[int], cores: Sequence[str], seeds: Sequence[int]
+) -> list[GridPoint]:
+    """All grid points, longest memory first (the slowest runs start first: better packing)."""
+    points = [GridPoint(task, m, c, s) for m in memory_lengths for c in cores for s in seeds]
+    return sorted(points, key=lambda p: (-p.memory_length, p.core, p.seed))
 
 
 def failed_lengths(
-    cells: Sequence[Cell], results: dict[str, dict[str, Any]], threshold: float
+    points: Sequence[GridPoint], results: dict[str, RunResult], threshold: float
 ) -> dict[str, int]:
     """Per core: the shortest length at which every seed finished and none reached ``threshold``.
 
-    ``results`` maps cell names to finished results. A seed succeeds when its greedy success is
-    >= ``threshold``, as in the frontier report (a core *solves* a length when every seed does).
-    Cores with no such length are left out.
+    ``results`` maps grid point names to finished results. A seed succeeds when its greedy
+    success is >= ``threshold``, as in the frontier report (a core *solves* a length when every
+    seed does). Cores with no such length are left out.
     """
-    by_key: dict[tuple[str, int], list[Cell]] = {}
-    for cell in cells:
-        by_key.setdefault((cell.core, cell.memory_length), []).append(cell)
+    by_key: dict[tuple[str, int], list[GridPoint]] = {}
+    for point in points:
+        by_key.setdefault((point.core, point.memory_length), []).append(point)
     failed: dict[str, int] = {}
     for (core, length), mine in sorted(by_key.items(), key=lambda kv: kv[0][1]):
-        if core in failed or not all(c.name in results for c in mine):
+        if core in failed or not all(p.name in results for p in mine):
             continue
-        successes = [results[c.name].get("eval_success_rate") for c in mine]
+        successes = [results[p.name].eval_success_rate for p in mine]
         if all(isinstance(v, int | float) and v < threshold for v in successes):
             failed[core] = length
     return failed
-
-
-def skip_reason(label: str, failed_length: int) -> str:
-    """The manifest status of a cell skipped after its core failed a shorter length."""
-    return f"skipped: {label} failed L={failed_length} on every seed"
 
 
 def _has_override(extra: Sequence[str], key: str) -> bool:
     return any(a == f"--{key}" or a.startswith(f"--{key}=") for a in extra)
 
 
-def cell_command(
-    cell: Cell,
+def train_command(
+    point: GridPoint,
     run_dir: Path,
     *,
     group: str,
@@ -148,14 +138,14 @@ def cell_command(
     python: str | None = None,
     train_script: str | Path = TRAIN_SCRIPT,
 ) -> list[str]:
-    """The ``train.py`` command line of one cell (W&B sweep syntax, ``--key=value``)."""
+    """The ``train.py`` command line of one grid point (W&B sweep syntax, ``--key=value``)."""
     cmd = [
         python or python_executable(),
         str(train_script),
-        f"--task={cell.task}",
-        f"--memory_length={cell.memory_length}",
-        f"--core={cell.core}",
-        f"--seed={cell.seed}",
+        f"--task={point.task}",
+        f"--memory_length={point.memory_length}",
+        f"--core={point.core}",
+        f"--seed={point.seed}",
         f"--run_dir={run_dir}",
         f"--wandb_group={group}",
     ]
@@ -197,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="parallel runs (default: CPUs // threads-per-run)")
     p.add_argument("--threads-per-run", type=int, default=1, help="torch threads per run")
     p.add_argument("--wandb-project", default=None, help="W&B project (default: train.py's)")
-    p.add_argument("--wandb-mode", default=None, choices=["online", "offline", "disabled"])
+    p.add_argument("--wandb-mode", default=None, choices=WANDB_MODES)
     p.add_argument("--threshold", type=float, default=0.9, help="success that counts as solved")
     p.add_argument(
         "--skip-after-fail",
@@ -219,8 +209,8 @@ def _split_extra(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return argv, []
 
 
-def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
-    """Run the grid described by parsed ``args``; return the exit status (0: every cell done)."""
+def _validated_grid(args: argparse.Namespace) -> tuple[list[int], list[str], list[int]]:
+    """The memory lengths, cores and seeds of parsed ``args``; ValueError on any bad option."""
     lengths = parse_int_list("memory_lengths", args.memory_lengths, 1)
     cores = parse_names("cores", args.cores)
     seeds = parse_int_list("seeds", args.seeds, 0)
@@ -238,176 +228,226 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
     if unknown:
         allowed = ", ".join(available_cores())
         raise ValueError(f"cores must be registered cores ({allowed}), got {', '.join(unknown)}")
-    sweep_dir = Path(args.sweep_dir).resolve()
-    name = args.name or sweep_dir.name
-    cells = grid(args.task, lengths, cores, seeds)
+    return lengths, cores, seeds
 
-    def run_dir_of(cell: Cell) -> Path:
-        return sweep_dir / "runs" / cell.name
 
-    def job(cell: Cell) -> Job:
-        run_dir = run_dir_of(cell)
-        cmd = cell_command(
-            cell,
-            run_dir,
-            group=name,
+class Sweep:
+    """One invocation of a sweep: its grid, the cells still to run and the manifest.
+
+    Cells finished by an earlier invocation are marked so and not run again; the manifest is
+    written after every change of a cell's status.
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        extra: list[str],
+        lengths: list[int],
+        cores: list[str],
+        seeds: list[int],
+    ) -> None:
+        self.args = args
+        self.extra = extra
+        self.dir = Path(args.sweep_dir).resolve()
+        self.name = args.name or self.dir.name
+        self.points = grid(args.task, lengths, cores, seeds)
+        self.manifest = SweepManifest(
+            name=self.name,
+            task=args.task,
+            memory_lengths=lengths,
+            cores=cores,
+            seeds=seeds,
             extra=extra,
-            threads_per_run=args.threads_per_run,
-            wandb_mode=args.wandb_mode,
-            wandb_project=args.wandb_project,
-            resume=run_dir.exists(),
-            train_script=args.train_script,
+            backend=args.backend,
+            skip_after_fail=bool(args.skip_after_fail),
+            cells={p.name: {**asdict(p), "status": PENDING} for p in self.points},
         )
-        return Job(cell.name, cmd, str(run_dir), _thread_env(args.threads_per_run))
+        self.todo: list[GridPoint] = []
+        for point in self.points:
+            if RunResult.is_finished(self.run_dir(point)):
+                self.manifest.set_status(point.name, FINISHED_BEFORE)
+            else:
+                self.todo.append(point)
+        self.skipped: set[str] = set()
+        self.ran = 0
 
-    already = [c.name for c in cells if is_finished(run_dir_of(c))]
-    todo = [c for c in cells if c.name not in set(already)]
-    manifest: dict[str, Any] = {
-        "name": name,
-        "task": args.task,
-        "memory_lengths": lengths,
-        "cores": cores,
-        "seeds": seeds,
-        "extra": extra,
-        "backend": args.backend,
-        "skip_after_fail": bool(args.skip_after_fail),
-        "cells": {c.name: {**asdict(c), "status": "pending"} for c in cells},
-        "skipped": {},
-    }
-    for cell_name in already:
-        manifest["cells"][cell_name]["status"] = "finished (skipped)"
+    @property
+    def to_run(self) -> int:
+        """Cells of this invocation that are neither finished before nor skipped."""
+        return sum(p.name not in self.skipped for p in self.todo)
 
-    def apply_skips() -> set[str]:
-        """Mark the unfinished cells past a failed length as skipped; return their names."""
-        if not args.skip_after_fail:
+    def run_dir(self, point: GridPoint) -> Path:
+        """Where a grid point's train.py run writes."""
+        return self.dir / "runs" / point.name
+
+    def job(self, point: GridPoint) -> Job:
+        """The job of a grid point (resuming its run when its run dir exists)."""
+        run_dir = self.run_dir(point)
+        cmd = train_command(
+            point,
+            run_dir,
+            group=self.name,
+            extra=self.extra,
+            threads_per_run=self.args.threads_per_run,
+            wandb_mode=self.args.wandb_mode,
+            wandb_project=self.args.wandb_project,
+            resume=run_dir.exists(),
+            train_script=self.args.train_script,
+        )
+        return Job(point.name, cmd, str(run_dir), _thread_env(self.args.threads_per_run))
+
+    def waves(self) -> list[list[GridPoint]]:
+        """The cells to run in waves: with ``--skip-after-fail`` one per length, shortest first
+        (skips depend on shorter lengths' results); otherwise one, in grid order."""
+        if self.args.skip_after_fail:
+            return [
+                [p for p in self.todo if p.memory_length == m] for m in self.manifest.memory_lengths
+            ]
+        return [self.todo]
+
+    def save(self) -> None:
+        """Write the manifest."""
+        self.manifest.write(self.dir)
+
+    def finished_results(self) -> dict[str, RunResult]:
+        """The results of the finished cells, by cell name."""
+        results = {p.name: RunResult.read(self.run_dir(p)) for p in self.points}
+        return {name: r for name, r in results.items() if r is not None and r.finished}
+
+    def skip_failed_cores(self) -> set[str]:
+        """With ``--skip-after-fail``: mark the unfinished cells longer than a length their core
+        failed on every seed as skipped in the manifest; return the cells newly skipped."""
+        if not self.args.skip_after_fail:
             return set()
         from recurrent_agents.study.frontier import core_label
 
-        results = {}
-        for c in cells:
-            result = read_result(run_dir_of(c))
-            if isinstance(result, dict) and result.get("status") == "finished":
-                results[c.name] = result
+        results = self.finished_results()
         skipped: set[str] = set()
-        for core, length in failed_lengths(cells, results, args.threshold).items():
-            failed_cell = next(c for c in cells if c.core == core and c.memory_length == length)
-            label = core_label(core, results[failed_cell.name].get("config"))
+        for core, length in failed_lengths(self.points, results, self.args.threshold).items():
+            failed = next(p for p in self.points if p.core == core and p.memory_length == length)
+            label = core_label(core, results[failed.name].config)
             later = sorted(
-                (c for c in cells if c.core == core and c.memory_length > length),
-                key=lambda c: (c.memory_length, c.seed),
+                (p for p in self.points if p.core == core and p.memory_length > length),
+                key=lambda p: (p.memory_length, p.seed),
             )
-            names = [c.name for c in later if c.name not in results]
-            for cell_name in names:
-                manifest["cells"][cell_name]["status"] = skip_reason(label, length)
-            lengths_skipped = sorted({c.memory_length for c in later if c.name in names})
-            if lengths_skipped:
-                manifest["skipped"][core] = {
-                    "label": label,
-                    "failed_length": length,
-                    "lengths": lengths_skipped,
-                }
+            names = [p.name for p in later if p.name not in results]
+            self.manifest.skip(core, label, length, names)
             skipped.update(names)
-        return skipped
+        newly = skipped - self.skipped
+        self.skipped |= newly
+        return newly
 
-    skipped = apply_skips()
-    workers = args.workers or local_workers(args.threads_per_run)
-    print(
-        f"sweep {name}: {len(cells)} cells ({len(lengths)} lengths x {len(cores)} cores x "
-        f"{len(seeds)} seeds), {len(already)} already finished, "
-        + (f"{len(skipped)} skipped after a failed length, " if args.skip_after_fail else "")
-        + f"{len(todo) - len(skipped)} to run; backend {args.backend}"
-        + (f" at {args.address}" if args.address else f", {workers} workers")
-        + f" ({available_cpus()} CPUs here)",
-        flush=True,
-    )
-    if args.dry_run:
-        if args.skip_after_fail:
-            print("(skip-after-fail: longer lengths may be skipped once shorter ones fail)")
-        for cell in todo:
-            if cell.name not in skipped:
-                print(" ".join(job(cell).cmd))
-        return 0
+    def run_wave(self, wave: list[GridPoint], workers: int) -> None:
+        """Update the skips from the finished runs, then run the wave's cells not skipped."""
+        newly = self.skip_failed_cores()
+        if newly:
+            self.save()
+            for core, info in self.manifest.skipped.items():
+                if any(self.manifest.cells[n]["core"] == core for n in newly):
+                    print(
+                        f"{info['label']}: lengths > {info['failed_length']} skipped "
+                        f"(failed L={info['failed_length']} on every seed)",
+                        flush=True,
+                    )
+        jobs = [self.job(p) for p in wave if p.name not in self.skipped]
+        if not jobs:
+            return
+        if self.args.backend == "ray":
+            run_ray(
+                jobs,
+                address=self.args.address,
+                threads_per_run=self.args.threads_per_run,
+                workers=self.args.workers,
+                on_done=self.record,
+            )
+        else:
+            run_local(jobs, workers, on_done=self.record)
 
-    sweep_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(sweep_dir / MANIFEST, manifest)
-
-    # waves: one per length, shortest first, when skips depend on shorter lengths' results
-    if args.skip_after_fail:
-        waves = [[c for c in todo if c.memory_length == length] for length in lengths]
-    else:
-        waves = [todo]  # grid order: longest first
-    done_count = 0
-    total = len(todo) - len(skipped)
-
-    def on_done(outcome: Outcome) -> None:
-        nonlocal done_count
-        done_count += 1
-        run_dir = sweep_dir / "runs" / outcome.name
-        result = read_result(run_dir) or {}
-        ok = outcome.returncode == 0 and result.get("status") == "finished"
-        status = "finished" if ok else f"failed (exit {outcome.returncode})"
-        manifest["cells"][outcome.name].update(status=status, seconds=round(outcome.seconds, 1))
-        atomic_write_json(sweep_dir / MANIFEST, manifest)
-        success = result.get("eval_success_rate")
-        detail = f"success {success:.2f}" if ok and success is not None else status
-        log = run_dir / "train.log"
+    def record(self, outcome: Outcome) -> None:
+        """Record a cell's outcome in the manifest and print it (the backends' ``on_done``)."""
+        self.ran += 1
+        run_dir = self.dir / "runs" / outcome.name
+        result = RunResult.read(run_dir)
+        ok = outcome.returncode == 0 and result is not None and result.finished
+        status = FINISHED if ok else failed_status(outcome.returncode)
+        self.manifest.set_status(outcome.name, status, seconds=outcome.seconds)
+        self.save()
+        success = result.eval_success_rate if ok else None
+        detail = f"success {success:.2f}" if success is not None else status
         print(
-            f"[{done_count}/{total}] {outcome.name}: {detail} ({outcome.seconds:.0f} s)"
-            + ("" if ok else f"; see {log}"),
+            f"[{self.ran}/{self.to_run}] {outcome.name}: {detail} ({outcome.seconds:.0f} s)"
+            + ("" if ok else f"; see {run_dir / LOG_FILE}"),
             flush=True,
         )
 
+
+def _plan(sweep: Sweep, workers: int) -> str:
+    """The line announcing what this invocation of the sweep runs, and where."""
+    args, manifest = sweep.args, sweep.manifest
+    return (
+        f"sweep {sweep.name}: {len(sweep.points)} cells ({len(manifest.memory_lengths)} lengths "
+        f"x {len(manifest.cores)} cores x {len(manifest.seeds)} seeds), "
+        f"{len(sweep.points) - len(sweep.todo)} already finished, "
+        + (f"{len(sweep.skipped)} skipped after a failed length, " if args.skip_after_fail else "")
+        + f"{sweep.to_run} to run; backend {args.backend}"
+        + (f" at {args.address}" if args.address else f", {workers} workers")
+        + f" ({available_cpus()} CPUs here)"
+    )
+
+
+def _write_report(sweep: Sweep) -> None:
+    """The frontier report of the sweep's finished runs, in ``SWEEP_DIR/report``."""
+    from recurrent_agents.study.frontier import load_results, report_and_log, skips_by_label
+
+    runs = sweep.dir / "runs"
+    results = load_results(runs) if runs.is_dir() else []
+    if not results:
+        print("no finished run: no frontier report", file=sys.stderr)
+        return
+    report_and_log(
+        results,
+        sweep.dir / "report",
+        threshold=sweep.args.threshold,
+        wandb_project=sweep.args.wandb_project or WANDB_PROJECT,
+        wandb_group=sweep.name,
+        wandb_mode=sweep.args.wandb_mode,
+        config={
+            "sweep_dir": str(sweep.dir),
+            "task": sweep.manifest.task,
+            "cores": sweep.manifest.cores,
+        },
+        skips=skips_by_label(sweep.manifest),
+    )
+
+
+def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
+    """Run the grid described by parsed ``args``; return the exit status (0: every cell done)."""
+    sweep = Sweep(args, extra, *_validated_grid(args))
+    sweep.skip_failed_cores()
+    workers = args.workers or local_workers(args.threads_per_run)
+    print(_plan(sweep, workers), flush=True)
+    if args.dry_run:
+        if args.skip_after_fail:
+            print("(skip-after-fail: longer lengths may be skipped once shorter ones fail)")
+        for point in sweep.todo:
+            if point.name not in sweep.skipped:
+                print(" ".join(sweep.job(point).cmd))
+        return 0
+
+    sweep.dir.mkdir(parents=True, exist_ok=True)
+    sweep.save()
     start = time.monotonic()
     try:
-        for wave in waves:
-            newly = apply_skips() - skipped
-            if newly:
-                skipped |= newly
-                total -= len(newly)
-                atomic_write_json(sweep_dir / MANIFEST, manifest)
-                for core, info in manifest["skipped"].items():
-                    if any(manifest["cells"][n]["core"] == core for n in newly):
-                        print(
-                            f"{info['label']}: lengths > {info['failed_length']} skipped "
-                            f"(failed L={info['failed_length']} on every seed)",
-                            flush=True,
-                        )
-            jobs = [job(c) for c in wave if c.name not in skipped]
-            if not jobs:
-                continue
-            if args.backend == "ray":
-                run_ray(
-                    jobs,
-                    address=args.address,
-                    threads_per_run=args.threads_per_run,
-                    workers=args.workers,
-                    on_done=on_done,
-                )
-            else:
-                run_local(jobs, workers, on_done=on_done)
+        for wave in sweep.waves():
+            sweep.run_wave(wave, workers)
     except KeyboardInterrupt:
-        print(f"sweep interrupted; rerun the same command to resume ({sweep_dir})", flush=True)
+        print(f"sweep interrupted; rerun the same command to resume ({sweep.dir})", flush=True)
         return 130
-    failed = [n for n, c in manifest["cells"].items() if c["status"].startswith("failed")]
-    print(f"sweep {name}: {done_count - len(failed)} cells ran in {time.monotonic() - start:.0f} s")
-
+    failed = sweep.manifest.failed_cells()
+    seconds = time.monotonic() - start
+    print(f"sweep {sweep.name}: {sweep.ran - len(failed)} cells ran in {seconds:.0f} s")
     if not args.no_report:
-        from recurrent_agents.study.frontier import load_results, report_and_log, skips_by_label
-
-        results = load_results(sweep_dir / "runs") if (sweep_dir / "runs").is_dir() else []
-        if results:
-            report_and_log(
-                results,
-                sweep_dir / "report",
-                threshold=args.threshold,
-                wandb_project=args.wandb_project or "recurrent-agents",
-                wandb_group=name,
-                wandb_mode=args.wandb_mode,
-                config={"sweep_dir": str(sweep_dir), **{k: manifest[k] for k in ("task", "cores")}},
-                skips=skips_by_label(manifest),
-            )
-        else:
-            print("no finished run: no frontier report", file=sys.stderr)
+        _write_report(sweep)
     if failed:
         print(f"{len(failed)} cells failed: {', '.join(sorted(failed))}", file=sys.stderr)
         return 1
