@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
-import io
 import os
 import re
 import types
@@ -365,7 +364,9 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{text} [default: {default}]".replace("%", "%%")
 
 
-def build_parser(defaults: TrainConfig | None = None, prog: str = "train.py") -> Any:
+def build_parser(
+    defaults: TrainConfig | None = None, prog: str = "train.py"
+) -> simple_parsing.ArgumentParser:
     """The command line of `train.py`: `--config FILE` and one option per TrainConfig field,
     with the values of `defaults` (a TrainConfig) as defaults. Build one per parse (the options
     are added on the first parse)."""
@@ -385,13 +386,6 @@ def build_parser(defaults: TrainConfig | None = None, prog: str = "train.py") ->
         TrainConfig, dest="train", default=defaults, dataclass_wrapper_class=_Options
     )
     return parser
-
-
-def help_text(prog: str = "train.py") -> str:
-    """`--help`: every option with its type, default and meaning."""
-    out = io.StringIO()
-    build_parser(prog=prog).print_help(out)
-    return out.getvalue()
 
 
 def _with_hyphens(argv: list[str]) -> list[str]:
