@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import signal
 import sys
 
@@ -27,32 +26,35 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _error(exc: Exception) -> int:
+    """Report a bad config value in one line; the exit status for it."""
+    print(f"train.py: error: {exc}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse argv, run one training job (or a subcommand); return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in SUBCOMMANDS:
         return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]) or 0)
 
-    from recurrent_agents.run.config import ConfigError, build_config, help_text, split_argv
+    from recurrent_agents.run.config import ConfigError, build_config
 
     try:
-        if split_argv(argv)[2]:
-            try:
-                print(help_text(), flush=True)
-            except BrokenPipeError:  # e.g. `train.py --help | head`
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
         config = build_config(argv)
-        from recurrent_agents.run.records import RunResult
-        from recurrent_agents.run.training import format_result, run_training
+    except ConfigError as exc:
+        return _error(exc)
+    except SystemExit as exc:  # --help: argparse printed it and exits
+        return int(exc.code or 0)
+    from recurrent_agents.run.records import RunResult
+    from recurrent_agents.run.training import format_result, run_training
 
-        # A terminated run (e.g. a sweep cancelling it) checkpoints like Ctrl-C does.
-        signal.signal(signal.SIGTERM, _interrupt)
-
+    # A terminated run (e.g. a sweep cancelling it) checkpoints like Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
         result = run_training(config)
     except ConfigError as exc:
-        print(f"train.py: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(exc)
     except KeyboardInterrupt:
         return 130
     print(format_result(result))

@@ -5,18 +5,25 @@
 >>> vec = gym.make_vec("memory/DelayedCue-v0", num_envs=4096, memory_length=100)
 >>> env = envs.PrevActionReward(env)  # also observe the previous action and reward
 
+Task metadata: every env has ``episode_horizon`` (the longest an episode can last for its
+parameters), ``envs.accepted_kwargs(task)`` lists the options ``gym.make`` passes on to a task's
+env, and ``envs.observes_prev_action_reward(env)`` tells whether an env is so wrapped.
+
 Only numpy and gymnasium are imported here (the SB3 adapter lives in ``envs.sb3``).
 """
 
 from __future__ import annotations
 
+import inspect
+
 import gymnasium as gym
+from gymnasium.envs.registration import load_env_creator
 
 from envs.delayed_cue import DelayedCueEnv
 from envs.delayed_cue_vec import DelayedCueVecEnv
 from envs.tmaze import TMazeEnv
 from envs.tmaze_vec import TMazeVecEnv
-from envs.wrappers import PrevActionReward, PrevActionRewardVec
+from envs.wrappers import PrevActionReward, PrevActionRewardVec, observes_prev_action_reward
 
 __all__ = [
     "TASKS",
@@ -26,6 +33,8 @@ __all__ = [
     "PrevActionRewardVec",
     "TMazeEnv",
     "TMazeVecEnv",
+    "accepted_kwargs",
+    "observes_prev_action_reward",
 ]
 
 TASKS: dict[str, str] = {
@@ -56,3 +65,23 @@ def _register() -> None:
 
 
 _register()
+
+
+def accepted_kwargs(task: str) -> tuple[str, ...]:
+    """The keyword arguments ``gym.make(task, ...)`` passes on to the task's env: the parameters
+    of its registered entry point, less ``render_mode`` and those the registration sets (e.g.
+    ``variant`` of ``BakkerTMaze``). Imports the env's module but builds no env.
+
+    ``task`` is a short name from ``TASKS`` or any registered Gymnasium id; an env that takes
+    ``**kwargs`` lists only its named parameters.
+    """
+    spec = gym.spec(TASKS.get(task, task))
+    creator = spec.entry_point
+    if isinstance(creator, str):
+        creator = load_env_creator(creator)
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return tuple(
+        name
+        for name, param in inspect.signature(creator).parameters.items()
+        if param.kind in named and name != "render_mode" and name not in spec.kwargs
+    )

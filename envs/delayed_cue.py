@@ -31,10 +31,11 @@ class DelayedCueEnv(gym.Env[np.ndarray, int]):
     other step gives 0. Max return 1; a policy without memory sees the same query observation
     whatever the cue, so its best return is chance, ``2 / num_cues - 1``.
 
-    Every episode lasts ``L + 1`` steps and ends with ``terminated=True`` (the answer ends the
-    task; there is no truncation). ``info["is_success"]`` (the answer was right) is set on the
-    last step only. Randomness: cue and distractors are hashes of (key, episode, t), the key from
-    ``reset(seed=...)`` or, if never seeded, from ``self.np_random`` (see ``envs._rng``).
+    Every episode lasts ``L + 1`` steps (``episode_horizon``) and ends with ``terminated=True``
+    (the answer ends the task; there is no truncation). ``info["is_success"]`` (the answer was
+    right) is set on the last step only. Randomness: cue and distractors are hashes of (key,
+    episode, t), the key from ``reset(seed=...)`` or, if never seeded, from ``self.np_random``
+    (see ``envs._rng``).
     """
 
     metadata = {"render_modes": ["ansi", "rgb_array"], "render_fps": 4}
@@ -50,6 +51,7 @@ class DelayedCueEnv(gym.Env[np.ndarray, int]):
         self.num_cues = check_positive_int("num_cues", num_cues, minimum=2)
         self.distractors = check_bool("distractors", distractors)
         self.render_mode = check_render_mode(render_mode, self.metadata["render_modes"])
+        self.episode_horizon = self.memory_length + 1
         self.observation_space = gym.spaces.Box(
             0.0, 1.0, shape=(self.num_cues + 2,), dtype=np.float32
         )
@@ -75,7 +77,7 @@ class DelayedCueEnv(gym.Env[np.ndarray, int]):
         action = check_action(action, self.num_cues)
         self._t += 1
         obs = self._observe()
-        if self._t > self.memory_length:
+        if self._t >= self.episode_horizon:
             success = action == self._cue
             return obs, 1.0 if success else -1.0, True, False, {"is_success": success}
         return obs, 0.0, False, False, {}

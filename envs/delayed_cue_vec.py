@@ -11,8 +11,9 @@ from envs.delayed_cue import DelayedCueEnv
 
 
 class DelayedCueVecEnv(BatchedMemoryEnv):
-    """``num_envs`` copies of :class:`envs.DelayedCueEnv` (same kwargs, same semantics) as one
-    Gymnasium ``VectorEnv`` with SAME_STEP autoreset; see :class:`envs._vector.BatchedMemoryEnv`.
+    """``num_envs`` copies of :class:`envs.DelayedCueEnv` (same kwargs, semantics and
+    ``episode_horizon``) as one Gymnasium ``VectorEnv`` with SAME_STEP autoreset; see
+    :class:`envs._vector.BatchedMemoryEnv`.
 
     Observations are rows of a table indexed by the step ``t``, plus the cue / distractor one-hots.
     """
@@ -27,7 +28,7 @@ class DelayedCueVecEnv(BatchedMemoryEnv):
     ) -> None:
         single = DelayedCueEnv(memory_length, num_cues, distractors)  # validates the kwargs
         self.memory_length, self.num_cues = single.memory_length, single.num_cues
-        self.distractors = single.distractors
+        self.distractors, self.episode_horizon = single.distractors, single.episode_horizon
         # Rendering is per copy: use DelayedCueEnv(render_mode=...) for pictures or videos.
         self.render_mode = check_render_mode(render_mode, [])
         self._setup(num_envs, single.observation_space, self.num_cues)
@@ -60,7 +61,7 @@ class DelayedCueVecEnv(BatchedMemoryEnv):
             symbol += self._row_start
             # Writing 0 where no distractor is due leaves those (already zero) entries unchanged.
             obs.reshape(-1)[symbol] = t < self.memory_length
-        terminated = t > self.memory_length
+        terminated = t >= self.episode_horizon
         success = actions == self._cue
         rewards = np.zeros(self.num_envs)
         np.copyto(rewards, np.where(success, 1.0, -1.0), where=terminated)

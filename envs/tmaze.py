@@ -61,7 +61,9 @@ class TMazeEnv(gym.Env[np.ndarray, int]):
     ``0.5 * 4 - 0.5 * 0.1 = 1.95``. The original has no time limit; here the episode is
     ``truncated`` after ``4 * (L + 1)`` steps (an external limit: bootstrap past it).
 
-    ``info["is_success"]`` (the agent is in the goal arm) is set on the last step of every episode.
+    ``episode_horizon`` is the longest an episode can last: ``H`` (passive, active) or
+    ``4 * (L + 1)`` (Bakker). ``info["is_success"]`` (the agent is in the goal arm) is set on the
+    last step of every episode.
     Randomness: the cue of the ``e``-th episode since seeding is a hash of (key, e), with the key
     from ``reset(seed=...)`` or, if never seeded, from ``self.np_random`` (see ``envs._rng``).
     """
@@ -77,9 +79,10 @@ class TMazeEnv(gym.Env[np.ndarray, int]):
         self.junction = self.memory_length
         self.start = 1 if self.variant == "active" else 0
         self.bakker = self.variant == "bakker"
-        # Passive/active: the fixed episode length. Bakker: the truncation limit.
-        self.horizon = 4 * (self.memory_length + 1) if self.bakker else self.memory_length + 1
-        self.horizon += self.start
+        # Passive/active: every episode's length. Bakker: the truncation limit.
+        self.episode_horizon = (
+            4 * (self.memory_length + 1) if self.bakker else self.memory_length + 1 + self.start
+        )
         self.penalty = -1.0 / self.memory_length
         low = 0.0 if self.bakker else -1.0
         self.observation_space = gym.spaces.Box(low, 1.0, shape=(3,), dtype=np.float32)
@@ -118,10 +121,10 @@ class TMazeEnv(gym.Env[np.ndarray, int]):
                 reward = BAKKER_GOAL if success else BAKKER_WRONG
                 return obs, reward, True, False, {"is_success": success}
             reward = BAKKER_BUMP if (self._x, self._y) == before else 0.0
-            if self._t >= self.horizon:
+            if self._t >= self.episode_horizon:
                 return obs, reward, False, True, {"is_success": False}
             return obs, reward, False, False, {}
-        if self._t >= self.horizon:
+        if self._t >= self.episode_horizon:
             return obs, float(success), True, False, {"is_success": success}
         behind = self._x < self._t - self.start
         return obs, self.penalty if behind else 0.0, False, False, {}
@@ -148,7 +151,7 @@ class TMazeEnv(gym.Env[np.ndarray, int]):
         """Text (``"ansi"``) or a 48x256 RGB image (``"rgb_array"``) of the maze and the agent."""
         state = (self._x, self._y, self.junction, self._cue, self._cue_visible)
         if self.render_mode == "ansi":
-            return rendering.tmaze_ansi(*state, t=self._t, horizon=self.horizon)
+            return rendering.tmaze_ansi(*state, t=self._t, horizon=self.episode_horizon)
         if self.render_mode == "rgb_array":
             return rendering.tmaze_rgb(*state)
         return None

@@ -18,8 +18,9 @@ from envs.tmaze import (
 
 
 class TMazeVecEnv(BatchedMemoryEnv):
-    """``num_envs`` copies of :class:`envs.TMazeEnv` (same kwargs, same semantics) as one
-    Gymnasium ``VectorEnv`` with SAME_STEP autoreset; see :class:`envs._vector.BatchedMemoryEnv`.
+    """``num_envs`` copies of :class:`envs.TMazeEnv` (same kwargs, semantics and
+    ``episode_horizon``) as one Gymnasium ``VectorEnv`` with SAME_STEP autoreset; see
+    :class:`envs._vector.BatchedMemoryEnv`.
 
     A copy's position is one cell index: ``x`` in the corridor (``0..L``, the junction is ``L``),
     ``L + 1`` in the up arm, ``L + 2`` in the down arm; moves and observations are table lookups.
@@ -37,7 +38,8 @@ class TMazeVecEnv(BatchedMemoryEnv):
         # Rendering is per copy: use TMazeEnv(render_mode=...) for pictures or videos.
         self.render_mode = check_render_mode(render_mode, [])
         self._setup(num_envs, single.observation_space, 4)
-        self.junction, self.start, self.horizon = single.junction, single.start, single.horizon
+        self.junction, self.start = single.junction, single.start
+        self.episode_horizon = single.episode_horizon
         self.penalty, self.bakker = single.penalty, single.bakker
         self._next_cell, self._cell_obs = _tables(self.junction)
         num_cells = self.junction + 3
@@ -86,7 +88,7 @@ class TMazeVecEnv(BatchedMemoryEnv):
             np.multiply(self._cue, visible, out=obs[:, 0])
         np.subtract(t, self.start, out=tmp)
         rewards = np.where(cell < tmp, self.penalty, 0.0)
-        terminated = t >= self.horizon
+        terminated = t >= self.episode_horizon
         success = cell == self._goal
         np.copyto(rewards, success, where=terminated)
         return obs, rewards, terminated, np.zeros(self.num_envs, dtype=bool), success
@@ -104,7 +106,7 @@ class TMazeVecEnv(BatchedMemoryEnv):
         success = cell == self._goal
         rewards = np.where(bumped, BAKKER_BUMP, 0.0)
         np.copyto(rewards, np.where(success, BAKKER_GOAL, BAKKER_WRONG), where=in_arm)
-        truncated = t >= self.horizon
+        truncated = t >= self.episode_horizon
         truncated &= ~in_arm
         return obs, rewards, in_arm, truncated, success
 

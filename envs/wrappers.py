@@ -139,3 +139,18 @@ class PrevActionRewardVec(VectorWrapper):
             truncated,
             infos,
         )
+
+
+def observes_prev_action_reward(env: Any) -> bool:
+    """Whether ``env`` is or wraps a ``PrevActionReward`` / ``PrevActionRewardVec`` (its
+    observations end with the previous action, one-hot, and reward).
+
+    Follows Gymnasium wrappers (single and vector: ``.env``) and SB3 vector-env wrappers and
+    adapters (``.venv``, e.g. ``VecMonitor`` around ``envs.sb3.SB3VecEnv``).
+    """
+    while env is not None:
+        if isinstance(env, (PrevActionReward, PrevActionRewardVec)):
+            return True
+        inner = getattr(env, "env", None)
+        env = inner if inner is not None else getattr(env, "venv", None)
+    return False

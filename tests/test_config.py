@@ -46,8 +46,11 @@ def test_every_shipped_config_loads():
         assert cfg.memory_length >= 1, path
 
 
-def test_help_lists_every_option_with_default():
-    text = C.help_text()
+def test_help_lists_every_option_with_default(capsys):
+    with pytest.raises(SystemExit) as done:  # argparse's --help
+        C.build_config(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
     for name in C.FIELDS:
         assert f"--{name}=" in text
     assert "[default: TMaze]" in text
@@ -129,3 +132,63 @@ def test_prev_action_reward_parses_and_widens_the_training_env():
         assert env.reset().shape == (2, 8)
     finally:
         env.close()
+
+
+def test_every_command_line_form_of_an_option():
+    cfg = C.build_config(
+        [
+            "--memory-length",  # dashes as well as underscores
+            "12",
+            "--prev-action-reward",  # a bare boolean flag
+            "--progress",
+            "false",
+            "--shared_core",  # a bare flag of an optional boolean
+            "--forget_bias=None",
+            "--total_timesteps=1e5",  # an integral float for an int
+            "--curriculum=[3, 6]",  # a list as W&B passes it
+            "--tags=",
+            "core=gru",  # wandb's ${args_no_hyphens}
+        ]
+    )
+    assert (cfg.memory_length, cfg.prev_action_reward, cfg.progress) == (12, True, False)
+    assert cfg.shared_core is True and cfg.forget_bias is None
+    assert cfg.total_timesteps == 100_000 and cfg.curriculum == [3, 6] and cfg.tags == []
+    assert cfg.core == "gru"
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--memory-lenght", "5"], "unknown option --memory_lenght (did you mean memory_length?)"),
+        (["--total_timesteps=2.5"], "total_timesteps must be an int, got '2.5'"),
+        (["--resume=maybe"], "resume must be a bool (true or false), got 'maybe'"),
+        (["--curriculum=3,x"], "curriculum must be an int, got 'x'"),
+        (["--core"], "core expected one argument"),
+        (["gru"], "unexpected argument 'gru'; options look like --key=value"),
+    ],
+)
+def test_command_line_errors_name_the_option(argv, message):
+    with pytest.raises(C.ConfigError) as error:
+        C.build_config(argv)
+    assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+def test_yaml_values_are_checked_and_shown_as_defaults_in_help(tmp_path, capsys):
+    path = tmp_path / "c.yaml"
+    path.write_text("hidden_size: big\n")
+    with pytest.raises(C.ConfigError, match=r"^hidden_size must be an int, got 'big'$"):
+        C.build_config([f"--config={path}"])
+    path.write_text("core: gru\n")
+    with pytest.raises(SystemExit) as done:
+        C.build_config([f"--config={path}", "--help"])
+    assert done.value.code == 0
+    help_lines = capsys.readouterr().out.splitlines()
+    assert next(line for line in help_lines if "--core=" in line).endswith("[default: gru]")
+
+
+def test_env_kwargs_are_the_task_options_its_env_accepts():
+    kwargs = C.build_config(["--variant=active", "--num_cues=3"]).env_kwargs()
+    assert kwargs == {"memory_length": 10, "variant": "active"}
+    assert C.build_config(["--task=BakkerTMaze"]).env_kwargs() == {"memory_length": 10}
+    cfg = C.build_config(["--task=memory/DelayedCue-v0", "--num_cues=3", "--variant=active"])
+    assert cfg.env_kwargs() == {"memory_length": 10, "num_cues": 3, "distractors": False}

@@ -133,3 +133,12 @@ def test_train_py_runs_and_resumes_a_curriculum(tmp_path) -> None:
     result = json.loads((run_dir / "result.json").read_text())
     assert result["resumed_from_step"] == 2048
     assert result["curriculum"] == history  # resumed at the last stage, not from the first
+
+
+def test_curriculum_rollouts_hold_the_task_longest_episode() -> None:
+    from recurrent_agents.run.config import build_config
+    from recurrent_agents.run.training import _episode_horizon
+
+    assert _episode_horizon(build_config(["--task=BakkerTMaze"]), 5) == 24  # truncated at 4(L+1)
+    assert _episode_horizon(build_config(["--variant=active"]), 5) == 7
+    assert _episode_horizon(build_config(["--task=DelayedCue", "--num_cues=3"]), 5) == 6

@@ -228,6 +228,10 @@ def test_gradient_flow_of_a_model_with_previous_action_reward_and_obs_normalisat
     model.save(path)
     out = tmp_path / "gf"
     argv = ["--memory-length", "6", "--cores", "", "--model", f"par={path}"]
-    assert main([*argv, "--out-dir", str(out), "--wandb-mode", "disabled"]) == 0
+    argv += ["--out-dir", str(out), "--wandb-mode", "disabled"]
+    with pytest.raises(ValueError, match="config.yaml"):  # how was it trained? not guessed
+        main(argv)
+    (tmp_path / "config.yaml").write_text("prev_action_reward: true\n")  # as train.py writes it
+    assert main(argv) == 0
     saved = json.loads((out / "gradient_flow.json").read_text())
     assert saved[0]["label"] == "par" and len(saved[0]["grad_norms"]) == 7

@@ -1,41 +1,59 @@
 """Typed training config: dataclass defaults < YAML file < command-line overrides.
 
-The command line accepts the syntax a W&B sweep's `command:` produces (`--memory_length=20`),
-plus `--key value`, bare `--flag` for booleans and `key=value`. Every problem (unknown key, wrong
-type, unknown core or task, missing file, out-of-range value) raises `ConfigError`, whose
-one-line message names the problem and the allowed values; `train.py` turns it into exit status 2.
+`TrainConfig` is the command line: simple-parsing turns each field into an argparse option
+(`--memory_length`, also spelled `--memory-length`) with the field's help and default. It was
+chosen over jsonargparse, which rejects bare `--resume`, `--target_kl=None`, `--curriculum=10,20`,
+`--memory_length=1e5` and dashed names, and over tyro, whose errors are multi-line boxes: being
+argparse underneath, it takes the syntax a W&B sweep's `command:` produces (`--memory_length=20`)
+as well as `--key value` and bare `--flag` for booleans. This module adds how a value is read
+(`parse_value`, shared with the YAML file: None, comma-separated lists, integral floats such as
+1e5 for ints), wandb's `key=value` form (`${args_no_hyphens}`) and one-line errors. Every problem
+(unknown key, wrong type, unknown core or task, missing file, out-of-range value) raises
+`ConfigError`, whose message names the problem and the allowed values; `train.py` turns it into
+exit status 2.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import difflib
 import os
+import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import simple_parsing
 import yaml
+from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
-from recurrent_agents.defaults import PPO_DEFAULTS
+from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
-PPO_KEYS = tuple(PPO_DEFAULTS)
-_NONE_ALLOWED = ("clip_range_vf", "target_kl")
+PPO_KEYS = tuple(_PPO)
+#: Fields that are keyword arguments of the task's env, passed when its env accepts them.
+TASK_OPTIONS = ("memory_length", "variant", "num_cues", "distractors")
+USAGE = """python {prog} [--config FILE] [--key=VALUE | --key VALUE | key=VALUE ...]
+       python {prog} {{sweep,report,dashboard,gradient-flow}} ARGS"""
+DESCRIPTION = """\
+Train recurrent PPO on a memory task and track it in W&B (offline without an API key).
+Precedence: defaults < --config YAML (configs/*.yaml) < command line."""
 
 
 class ConfigError(ValueError):
     """Bad user input in a config file or on the command line (one-line message)."""
 
 
-def _f(default: Any, help: str, **kwargs: Any) -> Any:
+def _f(default: Any, help: str) -> Any:
     """A dataclass field with a help string (shown by `train.py --help`)."""
     if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata={"help": help}, **kwargs)
-    return field(default=default, metadata={"help": help}, **kwargs)
+        return field(default_factory=lambda: list(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
 
 
 @dataclass
@@ -70,23 +88,30 @@ class TrainConfig:
         None,
         "standardise observations with running statistics (rare inputs become large; default off)",
     )
-    # PPO (None: recurrent_agents.defaults)
-    learning_rate: float | None = _f(None, "Adam learning rate")
-    n_steps: int | None = _f(None, "rollout length per env per update")
-    batch_size: int | None = _f(None, "minibatch size in env steps")
-    n_epochs: int | None = _f(None, "PPO epochs per update")
-    gamma: float | None = _f(None, "discount factor")
-    gae_lambda: float | None = _f(None, "GAE lambda")
-    clip_range: float | None = _f(None, "PPO clip range")
-    clip_range_vf: float | None = _f(None, "value clip range (None: no value clipping)")
-    advantage_floor_ratio: float | None = _f(
-        None, "advantage normalisation floor, as a fraction of the run's peak advantage std"
+    # PPO (defaults: recurrent_agents.defaults)
+    learning_rate: float = _f(_PPO["learning_rate"], "Adam learning rate")
+    n_steps: int = _f(_PPO["n_steps"], "rollout length per env per update")
+    batch_size: int = _f(_PPO["batch_size"], "minibatch size in env steps")
+    n_epochs: int = _f(_PPO["n_epochs"], "PPO epochs per update")
+    gamma: float = _f(_PPO["gamma"], "discount factor")
+    gae_lambda: float = _f(_PPO["gae_lambda"], "GAE lambda")
+    clip_range: float = _f(_PPO["clip_range"], "PPO clip range")
+    clip_range_vf: float | None = _f(
+        _PPO["clip_range_vf"], "value clip range (None: no value clipping)"
     )
-    ent_coef: float | None = _f(None, "entropy bonus coefficient")
-    vf_coef: float | None = _f(None, "value loss coefficient")
-    max_grad_norm: float | None = _f(None, "gradient clipping norm")
-    normalize_advantage: bool | None = _f(None, "normalise advantages per minibatch")
-    target_kl: float | None = _f(None, "stop an update's epochs early above this KL")
+    advantage_floor_ratio: float = _f(
+        _PPO["advantage_floor_ratio"],
+        "advantage normalisation floor, as a fraction of the run's peak advantage std",
+    )
+    ent_coef: float = _f(_PPO["ent_coef"], "entropy bonus coefficient")
+    vf_coef: float = _f(_PPO["vf_coef"], "value loss coefficient")
+    max_grad_norm: float = _f(_PPO["max_grad_norm"], "gradient clipping norm")
+    normalize_advantage: bool = _f(
+        _PPO["normalize_advantage"], "normalise advantages per minibatch"
+    )
+    target_kl: float | None = _f(
+        _PPO["target_kl"], "stop an update's epochs early above this KL (None: never)"
+    )
     curriculum: list[int] = _f(
         [],
         "memory lengths to train on before memory_length, shortest first, advancing on success",
@@ -124,14 +149,11 @@ class TrainConfig:
     video_episodes: int = _f(2, "episodes in the evaluation video")
 
     def env_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for the task's env constructor."""
-        kwargs: dict[str, Any] = {"memory_length": self.memory_length}
-        name = self.task.lower()
-        if "tmaze" in name and "bakker" not in name:
-            kwargs["variant"] = self.variant
-        elif "delayedcue" in name:
-            kwargs.update(num_cues=self.num_cues, distractors=self.distractors)
-        return kwargs
+        """Keyword arguments for the task's env: the `TASK_OPTIONS` its env accepts."""
+        import envs
+
+        accepted = envs.accepted_kwargs(self.task)
+        return {name: getattr(self, name) for name in TASK_OPTIONS if name in accepted}
 
     def policy_kwargs(self) -> dict[str, Any]:
         """`policy_kwargs` for RecurrentPPO; None-valued options keep the policy's defaults."""
@@ -149,9 +171,8 @@ class TrainConfig:
         return {k: v for k, v in kwargs.items() if v is not None}
 
     def ppo_kwargs(self) -> dict[str, Any]:
-        """PPO hyperparameters for RecurrentPPO (None means "off" only where SB3 allows it)."""
-        kwargs = {k: getattr(self, k) for k in PPO_KEYS}
-        return {k: v for k, v in kwargs.items() if v is not None or k in _NONE_ALLOWED}
+        """PPO hyperparameters for RecurrentPPO."""
+        return {k: getattr(self, k) for k in PPO_KEYS}
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict of every field (for W&B and result.json)."""
@@ -164,7 +185,7 @@ _HINTS = typing.get_type_hints(TrainConfig)
 
 def ppo_defaults() -> dict[str, Any]:
     """The tuned PPO defaults of `recurrent_agents.defaults` (a copy)."""
-    return dict(PPO_DEFAULTS)
+    return dict(_PPO)
 
 
 def available_cores() -> list[str]:
@@ -201,56 +222,48 @@ def _parse_bool(text: str) -> bool | None:
     return None
 
 
-def coerce(name: str, value: Any, tp: Any | None = None) -> Any:
-    """Convert a YAML or command-line value to field `name`'s type, or raise ConfigError."""
-    tp = _HINTS[name] if tp is None else tp
+def parse_value(value: Any, tp: Any) -> Any:
+    """A YAML value or command-line text as type `tp`, else ValueError("must be ..., got ...").
+
+    Text is read as: "None"/"null" for optional types, "a,b" or "[a, b]" for lists, "1e5" for an
+    int when integral (a common way to write step counts), "true"/"false"/"yes"/"no"/"1"/"0" for
+    booleans; YAML 1.1 also loads "3e-4" as a string, read here as a float.
+    """
     args = typing.get_args(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        inner = [a for a in args if a is not type(None)]
         if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "null")):
             return None
-        return coerce(name, value, inner[0])
+        return parse_value(value, next(a for a in args if a is not type(None)))
     if typing.get_origin(tp) is list:
         if isinstance(value, str):
-            text = value.strip().strip("[]")
-            items = [s.strip().strip("'\"") for s in text.split(",")]
+            items = [s.strip().strip("'\"") for s in value.strip().strip("[]").split(",")]
             value = [s for s in items if s]
         if not isinstance(value, (list, tuple)):
-            raise ConfigError(f"{name} must be a {_type_name(tp)}, got {value!r}")
-        return [coerce(name, v, args[0]) for v in value]
+            raise ValueError(f"must be a {_type_name(tp)}, got {value!r}")
+        return [parse_value(v, args[0]) for v in value]
     if tp is bool:
-        if isinstance(value, bool):
-            return value
-        parsed = _parse_bool(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise ConfigError(f"{name} must be a bool (true or false), got {value!r}")
-        return parsed
-    if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, (str, float)) and not isinstance(value, bool):
-            try:
-                number = float(value)
-            except ValueError:
-                number = None
-            # "1e5" is a common way to write step counts; accept it when it is integral.
-            if number is not None and number.is_integer():
-                return int(number)
-        raise ConfigError(f"{name} must be an int, got {value!r}")
-    if tp is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
+        parsed = value if isinstance(value, bool) else None
         if isinstance(value, str):
-            try:
-                return float(value)  # YAML 1.1 loads "3e-4" as a string
-            except ValueError:
-                pass
-        raise ConfigError(f"{name} must be a float, got {value!r}")
+            parsed = _parse_bool(value)
+        if parsed is None:
+            raise ValueError(f"must be a bool (true or false), got {value!r}")
+        return parsed
+    kind = "an int" if tp is int else f"a {tp.__name__}"
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"must be {kind}, got {value!r}")
     if tp is str:
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        raise ConfigError(f"{name} must be a str, got {value!r}")
-    raise ConfigError(f"{name}: unsupported type {tp}")  # pragma: no cover - programming error
+        return str(value)
+    if tp is int and isinstance(value, int):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"must be {kind}, got {value!r}") from None
+    if tp is float:
+        return number
+    if not number.is_integer():
+        raise ValueError(f"must be {kind}, got {value!r}")
+    return int(number)
 
 
 def _unknown_key(key: str, where: str) -> ConfigError:
@@ -285,55 +298,119 @@ def load_yaml(path: str | os.PathLike) -> dict[str, Any]:
         raise ConfigError(f"config file {resolved} is not valid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config file {resolved} must be a mapping of option: value")
-    for key in data:
+    values = {}
+    for key, value in data.items():
         if key not in FIELDS:
             raise _unknown_key(str(key), f"key in {resolved.name}:")
-    return {key: coerce(key, value) for key, value in data.items()}
+        try:
+            values[key] = parse_value(value, _HINTS[key])
+        except ValueError as exc:
+            raise ConfigError(f"{key} {exc}") from None
+    return values
 
 
-def split_argv(argv: list[str]) -> tuple[str | None, dict[str, str], bool]:
-    """Split argv into (config path, {key: raw value}, help requested)."""
-    config_path, raw, want_help = None, {}, False
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        i += 1
-        if token in ("-h", "--help"):
-            want_help = True
-            continue
-        if token.startswith("--"):
-            key, eq, value = token[2:].partition("=")
-        elif "=" in token and not token.startswith("-"):
-            key, eq, value = token.partition("=")  # wandb's ${args_no_hyphens}
-        else:
-            raise ConfigError(f"unexpected argument {token!r}; options look like --key=value")
-        key = key.replace("-", "_")
-        if not eq:
-            # `--key value`, or a bare boolean flag such as `--resume`.
-            is_flag = key in FIELDS and _HINTS[key] in (bool, bool | None)
-            has_next = i < len(argv) and not argv[i].startswith("--")
-            if has_next and (not is_flag or _parse_bool(argv[i]) is not None):
-                value = argv[i]
-                i += 1
-            elif is_flag:
-                value = "true"
-            else:
-                raise ConfigError(f"option --{key} needs a value, e.g. --{key}=VALUE")
-        if key == "config":
-            config_path = value
-        elif key not in FIELDS:
-            raise _unknown_key(f"--{key}", "option")
-        else:
-            raw[key] = value
-    return config_path, raw, want_help
+def _option_type(tp: Any) -> Callable[[str], Any]:
+    """argparse's `type=` for a field of type `tp` (argparse shows an ArgumentTypeError's text)."""
+
+    def convert(text: str) -> Any:
+        try:
+            return parse_value(text, tp)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
 
 
-def validate(cfg: TrainConfig, explicit: set[str] | frozenset[str] = frozenset()) -> TrainConfig:
-    """Check ranges and names; fill unset PPO options from the defaults. Returns cfg.
+class _Option(FieldWrapper):
+    """A TrainConfig field as an option read by `parse_value`; a bare boolean `--flag` is true."""
 
-    `explicit` names the options the user set, so that `--target_kl=None` stays None.
-    """
+    @property
+    def custom_arg_options(self) -> dict[str, Any]:
+        metavar = _type_name(self.type).replace(" or None", "")
+        metavar = metavar.replace("list of str", "A,B").replace("list of int", "N,M").upper()
+        options = {"type": _option_type(self.type), "metavar": metavar, "nargs": None}
+        if self.type in (bool, bool | None):
+            options.update(nargs="?", const=True)
+        return {**super().custom_arg_options, **options, "action": "store"}
+
+
+class _Options(DataclassWrapper):
+    """TrainConfig's fields as `_Option`s, listed under one heading in the help."""
+
+    title = "training options (also as --key value, key=value, or with dashes: --memory-length)"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, field_wrapper_class=_Option, **kwargs)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """One line per option, `--key=VALUE  help [default: ...]`, the form W&B sweeps pass."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=38, width=1000)
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        if action.nargs == 0:  # -h, --help
+            return super()._format_action_invocation(action)
+        return f"--{action.dest.rpartition('.')[2]}={action.metavar}"
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if action.nargs == 0 or (default is None and "default" in text):
+            return text  # the help already says it
+        if isinstance(default, list):
+            default = ",".join(map(str, default)) or "none"
+        return f"{text} [default: {default}]".replace("%", "%%")
+
+
+def build_parser(
+    defaults: TrainConfig | None = None, prog: str = "train.py"
+) -> simple_parsing.ArgumentParser:
+    """The command line of `train.py`: `--config FILE` and one option per TrainConfig field,
+    with the values of `defaults` (a TrainConfig) as defaults. Build one per parse (the options
+    are added on the first parse)."""
+    parser = simple_parsing.ArgumentParser(
+        prog=prog,
+        usage=USAGE.format(prog=prog),
+        description=DESCRIPTION,
+        formatter_class=_HelpFormatter,
+        add_option_string_dash_variants=DashVariant.UNDERSCORE_AND_DASH,
+        allow_abbrev=False,
+        exit_on_error=False,
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="YAML config, a path or a name in configs/ (default: none)"
+    )
+    parser.add_arguments(
+        TrainConfig, dest="train", default=defaults, dataclass_wrapper_class=_Options
+    )
+    return parser
+
+
+def _with_hyphens(argv: list[str]) -> list[str]:
+    """wandb's `${args_no_hyphens}` form `key=value` as `--key=value` (a value that itself looks
+    like `key=value` must then be attached: `--wandb_name=a=b`)."""
+    return [f"--{token}" if re.match(r"[A-Za-z_][\w-]*=", token) else token for token in argv]
+
+
+def _option_error(exc: argparse.ArgumentError) -> ConfigError:
+    """argparse's error about one option as a one-line ConfigError naming the option."""
+    option = (exc.argument_name or "").split("/")[0].lstrip("-").replace("-", "_")
+    return ConfigError(f"{option} {exc.message}".strip())
+
+
+def _unexpected(token: str) -> ConfigError:
+    """The error for the first command-line token that no option took."""
+    if not token.startswith("-"):
+        return ConfigError(f"unexpected argument {token!r}; options look like --key=value")
+    return _unknown_key(f"--{token.lstrip('-').partition('=')[0].replace('-', '_')}", "option")
+
+
+def validate(cfg: TrainConfig) -> TrainConfig:
+    """Check ranges and names. Returns cfg."""
     positive = ("memory_length", "hidden_size", "num_layers", "total_timesteps", "n_envs")
+    positive += ("n_steps", "batch_size", "n_epochs")
     for name in positive:
         value = getattr(cfg, name)
         if value < 1:
@@ -360,16 +437,9 @@ def validate(cfg: TrainConfig, explicit: set[str] | frozenset[str] = frozenset()
     cores = available_cores()
     if cfg.core not in cores:
         raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
-    for key, value in ppo_defaults().items():
-        if getattr(cfg, key) is None and key not in explicit:
-            setattr(cfg, key, value)
-    for name in ("n_steps", "batch_size", "n_epochs"):
-        value = getattr(cfg, name)
-        if value is None or value < 1:
-            raise ConfigError(f"{name} must be a positive int, got {value}")
     for name in ("learning_rate", "gamma", "gae_lambda", "clip_range", "ent_coef", "vf_coef"):
         value = getattr(cfg, name)
-        if value is None or value < 0 or (name in ("gamma", "gae_lambda") and value > 1):
+        if value < 0 or (name in ("gamma", "gae_lambda") and value > 1):
             allowed = "in [0, 1]" if name in ("gamma", "gae_lambda") else ">= 0"
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")
     return cfg
@@ -382,43 +452,24 @@ def default_run_dir(cfg: TrainConfig) -> str:
 
 
 def build_config(argv: list[str]) -> TrainConfig:
-    """Parse argv (without the program name) into a validated TrainConfig."""
-    config_path, raw, _ = split_argv(argv)
-    values: dict[str, Any] = load_yaml(config_path) if config_path else {}
-    values.update({key: coerce(key, value) for key, value in raw.items()})
-    cfg = validate(TrainConfig(**values), explicit=set(values))
+    """Parse argv (without the program name) into a validated TrainConfig.
+
+    `--help` prints the help and raises SystemExit(0), as argparse does.
+    """
+    argv = _with_hyphens(list(argv))
+    find_config = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    find_config.add_argument("--config")
+    try:
+        config_path = find_config.parse_known_args(argv)[0].config
+        defaults = TrainConfig(**load_yaml(config_path)) if config_path else None
+        args, unparsed = build_parser(defaults).parse_known_args(argv)
+    except argparse.ArgumentError as exc:
+        raise _option_error(exc) from None
+    if unparsed:
+        raise _unexpected(unparsed[0])
+    cfg = validate(args.train)
     if cfg.run_dir is None:
         cfg.run_dir = default_run_dir(cfg)
     if cfg.wandb_group is None:
         cfg.wandb_group = f"{cfg.task.split('/')[-1]}-{cfg.core}"
     return cfg
-
-
-def help_text(prog: str = "train.py") -> str:
-    """`--help`: every option with its type, default and meaning."""
-    defaults = ppo_defaults()
-    lines = [
-        f"usage: python {prog} [--config FILE] [--key=VALUE | --key VALUE ...]",
-        f"       python {prog} {{sweep,report,dashboard,gradient-flow}} ARGS",
-        "",
-        "Train recurrent PPO on a memory task and track it in W&B (offline without an API key).",
-        "Precedence: defaults < --config YAML (configs/*.yaml) < command line.",
-        "",
-        "options:",
-        f"{'  --config=FILE':<38} YAML config (a path or a name in configs/) [default: none]",
-    ]
-    for name, f in FIELDS.items():
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        if default is None and name in defaults:
-            default = defaults[name]
-        if isinstance(default, list):
-            default = ",".join(map(str, default)) or "none"
-        meta = _type_name(_HINTS[name]).replace(" or None", "").replace("list of str", "A,B")
-        meta = meta.replace("list of int", "N,M")
-        option = f"  --{name}={meta.upper()}"
-        text = f.metadata["help"]
-        if not (default is None and "default" in text):  # the help already says it
-            text += f" [default: {default}]"
-        lines.append(f"{option:<38} {text}")
-    lines.append(f"{'  -h, --help':<38} show this help and exit")
-    return "\n".join(lines)

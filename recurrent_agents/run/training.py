@@ -58,6 +58,20 @@ def _make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> 
         raise ConfigError(" ".join(str(exc).split())) from None
 
 
+def _episode_horizon(cfg: TrainConfig, memory_length: int) -> int:
+    """The longest episode of the task at ``memory_length``: its env's ``episode_horizon``."""
+    import gymnasium as gym
+
+    from envs import TASKS
+
+    env_kwargs = cfg.env_kwargs() | {"memory_length": memory_length}
+    env = gym.make(TASKS.get(cfg.task, cfg.task), **env_kwargs)
+    try:
+        return int(env.get_wrapper_attr("episode_horizon"))
+    finally:
+        env.close()
+
+
 def _build_model(cfg: TrainConfig, env: Any, state: dict[str, Any] | None) -> Any:
     """A new RecurrentPPO from the config, or the one saved in checkpoint `state`."""
     from recurrent_agents import RecurrentPPO
@@ -121,8 +135,9 @@ def _build_curriculum(
         # New seeds per stage: no stage replays another's episodes.
         make_env=lambda length: _make_env(cfg, cfg.seed + model.num_timesteps, length),
         threshold=cfg.curriculum_threshold,
-        # A rollout must hold a whole episode: the built-in tasks' last at most L + 2 steps.
-        min_rollout=lambda length: length + 2,
+        # A rollout holds a whole episode; never less than L + 2, the size every task got
+        # before the horizon came from the env (seeded runs reproduce).
+        min_rollout=lambda length: max(_episode_horizon(cfg, length), length + 2),
         start_stage=stage,
         history=state.get("curriculum_history") if state else None,
         seconds_before=seconds_before,

@@ -329,20 +329,25 @@ def _make_env(task: str, memory_length: int) -> Any:
     return gym.make(env_id(task), memory_length=memory_length)
 
 
-def _env_for(model: Any, env: Any) -> Any:
-    """``env``, or ``env`` with the previous action and reward observed if the model was
-    trained that way (its observations are then wider than the env's)."""
-    if model.observation_space.shape == env.observation_space.shape:
-        return env
+def _env_for(model: Any, model_path: str, env: Any) -> Any:
+    """``env`` as the model at ``model_path`` saw it in training: in ``envs.PrevActionReward``
+    if its run's ``config.yaml`` (next to the model, as ``train.py`` writes it) says
+    ``prev_action_reward: true``."""
+    import yaml
+
     from envs import PrevActionReward
 
-    wrapped = PrevActionReward(env)
-    if model.observation_space.shape != wrapped.observation_space.shape:
+    config_path = Path(model_path).with_name("config.yaml")
+    config = yaml.safe_load(config_path.read_text()) if config_path.is_file() else {}
+    if config.get("prev_action_reward", False):
+        env = PrevActionReward(env)
+    if model.observation_space.shape != env.observation_space.shape:
         raise ValueError(
             f"model observations must match the task's, got {model.observation_space.shape} "
-            f"for a task with {env.observation_space.shape}"
+            f"for a task with {env.observation_space.shape} (is {config_path} the model's "
+            "training config?)"
         )
-    return wrapped
+    return env
 
 
 def parse_core_spec(spec: str) -> tuple[str, dict[str, Any]]:
@@ -664,7 +669,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             model = RecurrentPPO.load(path, device="cpu")
 
             act = _GreedyActor(model)
-            obs = collect_episode(_env_for(model, env), args.memory_length, args.seed, act)
+            env_seen = _env_for(model, path, env)
+            obs = collect_episode(env_seen, args.memory_length, args.seed, act)
             results.append(policy_gradient_flow(model, obs, label=label))
     finally:
         env.close()
