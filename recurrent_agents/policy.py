@@ -290,7 +290,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     ) -> tuple[th.Tensor | None, th.Tensor | None, RNNStates]:
         """Actor and critic head inputs of ``obs[T, B, ...]``, and the cores' final states.
 
-        The rollout step, training batches, predict and get_distribution run through here.
+        Every entry point (rollout step, training batches, predict, get_distribution, the value
+        bootstrap) runs through here.
         ``states`` are the actor's and the critic's core states; a core whose state is None is
         not run (its head input and final state are None). The states are zeroed where
         ``episode_starts[B]`` is 1, before the first step: the callers never have an episode
@@ -484,9 +485,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
     ) -> th.Tensor:
         """Values for one step of a batch of envs, given the critic core's state."""
-        features = self.extract_features(obs)
-        out, _ = self.core_critic(features[None], lstm_states, episode_starts.reshape(1, -1))
-        return self._value(self.mlp_extractor.forward_critic(self._head_inputs(out[0], features)))
+        _, in_vf, _ = self._forward_path(obs[None], RNNStates(None, lstm_states), episode_starts)
+        return self._critic_head(in_vf)
 
     def evaluate_actions(
         self, obs: th.Tensor, actions: th.Tensor, lstm_states: RNNStates, episode_starts: th.Tensor
