@@ -51,7 +51,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
       README), whatever the task's reward scale;
     * robust defaults from :data:`recurrent_agents.defaults.PPO_DEFAULTS`
       (fewer epochs, entropy bonus, ``target_kl`` early stopping);
-    * logs ``train/grad_norm`` (before clipping).
+    * logs ``train/grad_norm`` (before clipping);
+    * ``set_env`` also works between two rollouts of a running ``learn()`` (it resets the env
+      and the recurrent rollout state at once), and ``set_rollout_length`` changes the rollout
+      length from the next rollout on.
 
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
@@ -101,6 +104,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # Largest spread of episode returns so far: the task's own return scale (saved with
         # the model, so a resumed run keeps its floor).
         self.return_std_peak = 0.0
+        # set_rollout_length's minibatch size, applied when the next rollout starts.
+        self._next_batch_size: int | None = None
         super().__init__(
             policy,
             env,
@@ -153,6 +158,45 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 )
             self.clip_range_vf = FloatSchedule(self.clip_range_vf)
 
+    def set_env(self, env: GymEnv, force_reset: bool = True) -> None:
+        """Train on ``env`` from now on, also between two rollouts of a running ``learn()``
+        (e.g. from a callback's ``on_rollout_end``: a curriculum's next stage).
+
+        Checks ``env`` as SB3's ``set_env`` does, but raises ``ValueError`` for any mismatch
+        (number of envs, observation or action space). With ``force_reset`` (default) the
+        switch is complete at once: ``env`` is reset now, its episodes start from zero core
+        states, and the episode statistics (``ep_info_buffer``, ``ep_success_buffer``) restart so
+        that they describe ``env`` alone. The rollout already collected and its update are not
+        affected. The previous env is not closed (the caller owns it).
+        """
+        env = self._wrap_env(env, self.verbose)
+        if env.num_envs != self.n_envs:
+            raise ValueError(f"env must have the model's {self.n_envs} envs, got {env.num_envs}")
+        super().set_env(env, force_reset=force_reset)
+        if not force_reset:
+            return
+        self._last_obs = self.env.reset()
+        self._last_episode_starts = np.ones(self.n_envs, dtype=bool)
+        self._last_lstm_states = self.policy.initial_state(self.n_envs)
+        for buffer in (self.ep_info_buffer, self.ep_success_buffer):
+            if buffer is not None:  # None before the first learn()
+                buffer.clear()
+
+    def set_rollout_length(self, n_steps: int) -> None:
+        """Collect ``n_steps`` steps per env from the next rollout on, with the minibatch size
+        scaled by the same factor (the same number of minibatches per epoch).
+
+        The rollout already collected keeps its length and is trained on with the current
+        minibatch size, so this may be called between a rollout and its update.
+        """
+        if not isinstance(n_steps, int) or isinstance(n_steps, bool) or n_steps < 1:
+            raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+        batch_size = self._next_batch_size or self.batch_size
+        if batch_size is not None:
+            self._next_batch_size = max(1, batch_size * n_steps // self.n_steps)
+        self.n_steps = n_steps
+        self.rollout_buffer.resize(n_steps)
+
     def collect_rollouts(
         self,
         env: VecEnv,
@@ -164,6 +208,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         assert self._last_obs is not None, "No previous observation was provided"
         self.policy.set_training_mode(False)
         rollout_buffer.reset(self._last_lstm_states)
+        if self._next_batch_size is not None:  # the previous rollout's update is done
+            self.batch_size, self._next_batch_size = self._next_batch_size, None
         callback.on_rollout_start()
         states = self._last_lstm_states
         is_box = isinstance(self.action_space, spaces.Box)
