@@ -213,6 +213,39 @@ def gradient_flow(
     Returns:
         A ``GradientFlow``: ``grad_norms[k]`` averaged over the batch.
     """
+    inputs, episode_starts, decision_step, max_k = _episode_batch(
+        inputs, episode_starts, decision_step, max_k
+    )
+    rnn = getattr(core, "rnn", None)
+    recorder = _ForgetGateRecorder(rnn) if isinstance(rnn, nn.LSTM) else None
+    try:
+        with torch.enable_grad():
+            output, states = _unroll(core, inputs, episode_starts, decision_step)
+            loss = (loss_fn or _sum_output)(output)
+            # k = 0 is the decision step's own hidden output: a core's returned state tensors
+            # are separate autograd nodes from its output (nn.LSTM returns h_n apart from out)
+            targets = [output] + [s for k in range(1, max_k + 1) for s in states[decision_step - k]]
+            grads = torch.autograd.grad(loss, targets, allow_unused=True)
+    finally:
+        gates = recorder.close() if recorder is not None else None
+    if isinstance(rnn, nn.LSTM) and (gates is None or len(gates) != len(inputs)):
+        gates = _forget_gates_from_states(rnn, core, inputs, episode_starts, states)
+    names = _state_names(core, len(states[0]))
+    total, components = _norms_by_lag(grads, names, inputs.shape[1])
+    return GradientFlow(
+        label=label,
+        decision_step=decision_step,
+        grad_norms=total,
+        component_norms=components if len(names) > 1 else {},
+        forget_gates=gates,
+        loss=float(loss.detach()),
+    )
+
+
+def _episode_batch(
+    inputs: Tensor, episode_starts: Tensor | None, decision_step: int | None, max_k: int | None
+) -> tuple[Tensor, Tensor, int, int]:
+    """``gradient_flow``'s arguments checked, with their defaults filled in and a batch axis."""
     if inputs.dim() == 2:
         inputs = inputs.unsqueeze(1)
     if inputs.dim() != 3 or inputs.shape[0] < 1:
@@ -226,47 +259,48 @@ def gradient_flow(
         max_k = decision_step
     if max_k < 0:
         raise ValueError(f"max_k must be >= 0, got {max_k}")
-    max_k = min(max_k, decision_step)
     if episode_starts is None:
         episode_starts = torch.zeros(steps, batch, dtype=inputs.dtype, device=inputs.device)
         episode_starts[0] = 1.0
     elif episode_starts.dim() == 1:
         episode_starts = episode_starts.unsqueeze(1)
-    loss_fn = loss_fn or _sum_output
+    return inputs, episode_starts, decision_step, min(max_k, decision_step)
 
-    rnn = getattr(core, "rnn", None)
-    recorder = _ForgetGateRecorder(rnn) if isinstance(rnn, nn.LSTM) else None
+
+def _unroll(
+    core: nn.Module, inputs: Tensor, episode_starts: Tensor, decision_step: int
+) -> tuple[Tensor, list[tuple[Tensor, ...]]]:
+    """Step ``core`` through every step of ``inputs``, keeping each step's state in the graph;
+    return the decision step's output and the states after each step."""
+    batch = inputs.shape[1]
+    state = tuple(s.to(inputs.device) for s in core.initial_state(batch))
     states: list[tuple[Tensor, ...]] = []
-    try:
-        with torch.enable_grad():
-            state = tuple(s.to(inputs.device) for s in core.initial_state(batch))
-            output = None
-            # the loss only needs steps up to the decision, but the gates are shown for the episode
-            for t in range(steps):
-                out, state = core(inputs[t : t + 1], state, episode_starts[t : t + 1])
-                state = tuple(state)
-                states.append(state)
-                if t == decision_step:
-                    output = out[0]
-            assert output is not None
-            loss = loss_fn(output)
-            # k = 0 is the decision step's own hidden output: a core's returned state tensors
-            # are separate autograd nodes from its output (nn.LSTM returns h_n apart from out)
-            targets = [output] + [s for k in range(1, max_k + 1) for s in states[decision_step - k]]
-            grads = torch.autograd.grad(loss, targets, allow_unused=True)
-    finally:
-        gates = recorder.close() if recorder is not None else None
-    if isinstance(rnn, nn.LSTM) and (gates is None or len(gates) != steps):
-        gates = _forget_gates_from_states(rnn, core, inputs, episode_starts, states)
+    output = None
+    # the loss only needs steps up to the decision, but the gates are shown for the episode
+    for t in range(inputs.shape[0]):
+        out, state = core(inputs[t : t + 1], state, episode_starts[t : t + 1])
+        state = tuple(state)
+        states.append(state)
+        if t == decision_step:
+            output = out[0]
+    assert output is not None
+    return output, states
 
-    names = _state_names(core, len(states[0]))
-    per_k: list[list[Tensor | None]] = [[grads[0]]]
-    for k in range(1, max_k + 1):
-        start = 1 + (k - 1) * len(names)
-        per_k.append(list(grads[start : start + len(names)]))
-    total = np.zeros(max_k + 1)
-    comps = {name: np.full(max_k + 1, np.nan) for name in names}
-    for k, group in enumerate(per_k):
+
+def _norms_by_lag(
+    grads: Sequence[Tensor | None], names: list[str], batch: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Batch-mean gradient norms per lag: of all state tensors together, and of each one.
+
+    ``grads`` is the gradient of the decision step's output (k = 0) followed by those of the
+    states at lags 1, 2, ... (``len(names)`` tensors each); None means no dependence (zero).
+    """
+    groups = [grads[:1]] + [
+        grads[start : start + len(names)] for start in range(1, len(grads), len(names))
+    ]
+    total = np.zeros(len(groups))
+    components = {name: np.full(len(groups), np.nan) for name in names}
+    for k, group in enumerate(groups):
         sq = torch.zeros(batch, dtype=torch.float64)
         for name, g in zip(names[: len(group)], group, strict=True):
             if g is None:
@@ -275,19 +309,10 @@ def gradient_flow(
                 g = g.detach().double()
                 # states are (num_layers, B, H), the output (B, H): norm per batch item
                 g_sq = g.pow(2).sum(-1) if g.dim() == 2 else g.pow(2).sum((0, 2))
-            comps[name][k] = g_sq.sqrt().mean().item()
+            components[name][k] = g_sq.sqrt().mean().item()
             sq = sq + g_sq.cpu()
         total[k] = sq.sqrt().mean().item()
-    if len(names) == 1:
-        comps = {}
-    return GradientFlow(
-        label=label,
-        decision_step=decision_step,
-        grad_norms=total,
-        component_norms=comps,
-        forget_gates=gates,
-        loss=float(loss.detach()),
-    )
+    return total, components
 
 
 def forget_gate_summary(gates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -395,23 +420,18 @@ def policy_gradient_flow(
     """Gradient flow of a (trained) ``RecurrentPPO``'s actor on one episode's observations.
 
     The decision step's loss is ``-log pi(a | obs_0..T)`` where ``a`` is ``action`` or, by default,
-    the policy's greedy action at the decision step. Path: features extractor -> ``core_actor``
-    -> ``mlp_extractor.forward_actor`` -> action distribution (SB3 names).
+    the policy's greedy action at the decision step. Path: the policy's features (with its
+    observation normalisation) -> ``core_actor`` stepped here -> the policy's own actor head
+    (:meth:`~recurrent_agents.RecurrentActorCriticPolicy.actor_distribution`, with its
+    ``features_to_heads`` skip and ``action_epsilon``).
     """
     policy = model.policy if hasattr(model, "policy") else model
-    core = policy.core_actor
     obs_t, _ = policy.obs_to_tensor(observations)
     with torch.no_grad():
-        features = policy.extract_features(obs_t)
-        # (actor, critic) features when the extractor is not shared: the actor's.
-        features = features[0] if isinstance(features, tuple) else features
-    inputs = features.float().unsqueeze(1)
+        features = policy.extract_features(obs_t).float()
 
     def loss_fn(out: Tensor) -> Tensor:
-        if hasattr(policy, "_head_inputs"):
-            out = policy._head_inputs(out, features[-1:].to(out.dtype))  # decision step's features
-        latent = policy.mlp_extractor.forward_actor(out)
-        dist = policy._get_action_dist_from_latent(latent)
+        dist = policy.actor_distribution(out, features[-1:])  # the decision step's features
         chosen = dist.get_actions(deterministic=True) if action is None else action
         chosen = torch.as_tensor(chosen).reshape(-1).to(out.device)
         return -dist.log_prob(chosen).sum()
@@ -419,7 +439,9 @@ def policy_gradient_flow(
     was_training = policy.training
     policy.eval()
     try:
-        return gradient_flow(core, inputs, loss_fn=loss_fn, label=label or "policy")
+        return gradient_flow(
+            policy.core_actor, features.unsqueeze(1), loss_fn=loss_fn, label=label or "policy"
+        )
     finally:
         policy.train(was_training)
 
