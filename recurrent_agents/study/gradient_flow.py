@@ -633,63 +633,93 @@ class _GreedyActor:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python train.py gradient-flow``; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        if args.memory_length < 1:
-            raise ValueError(f"memory_length must be a positive int, got {args.memory_length}")
-        if args.hidden_size < 1:
-            raise ValueError(f"hidden_size must be a positive int, got {args.hidden_size}")
-        try:
-            core_kwargs = json.loads(args.core_kwargs)
-        except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"core_kwargs must be a JSON object, got {args.core_kwargs!r}"
-            ) from exc
-        models = _parse_model_specs(args.model) + _sweep_models(
-            args.sweep_dir, args.memory_length, args.seed
-        )
-        sep = ";" if ";" in args.cores or ":" in args.cores else ","
-        cores = [c.strip() for c in args.cores.split(sep) if c.strip()]
-        specs = [(c, *parse_core_spec(c)) for c in cores]
-        if not cores and not models:
-            raise ValueError("cores must name at least one core when no --model is given, got ''")
+        core_kwargs, specs, models = _check_args(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
     torch.manual_seed(args.seed)
     env = _make_env(args.task, args.memory_length)
-    results: list[GradientFlow] = []
     try:
-        if cores:
-            obs = collect_episode(env, args.memory_length, args.seed)
-            for label, name, kwargs in specs:
-                try:
-                    results.append(
-                        core_gradient_flow(
-                            name,
-                            obs,
-                            hidden_size=args.hidden_size,
-                            seed=args.seed,
-                            label=label,
-                            **{**core_kwargs, **kwargs},
-                        )
-                    )
-                except ValueError as exc:
-                    print(f"error: {exc}", file=sys.stderr)
-                    return 2
-        for label, path in models:
-            from recurrent_agents import RecurrentPPO
-
-            model = RecurrentPPO.load(path, device="cpu")
-
-            act = _GreedyActor(model)
-            obs = collect_episode(_env_for(model, env), args.memory_length, args.seed, act)
-            results.append(policy_gradient_flow(model, obs, label=label))
+        try:
+            results = _untrained_core_flows(env, specs, core_kwargs, args)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        results += _trained_model_flows(env, models, args)
     finally:
         env.close()
+    png = _write_results(results, args)
+    if args.wandb_mode != "disabled":
+        _log_run(results, png, core_kwargs, args)
+    return 0 if all(math.isfinite(r.grad_norms[0]) for r in results) else 1
 
+
+def _check_args(
+    args: argparse.Namespace,
+) -> tuple[dict[str, Any], list[tuple[str, str, dict[str, Any]]], list[tuple[str, str]]]:
+    """The CLI's core kwargs, untrained core specs ``(label, name, kwargs)`` and trained models
+    ``(label, path)``; ``ValueError`` for a bad argument."""
+    if args.memory_length < 1:
+        raise ValueError(f"memory_length must be a positive int, got {args.memory_length}")
+    if args.hidden_size < 1:
+        raise ValueError(f"hidden_size must be a positive int, got {args.hidden_size}")
+    try:
+        core_kwargs = json.loads(args.core_kwargs)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"core_kwargs must be a JSON object, got {args.core_kwargs!r}") from exc
+    models = _parse_model_specs(args.model) + _sweep_models(
+        args.sweep_dir, args.memory_length, args.seed
+    )
+    sep = ";" if ";" in args.cores or ":" in args.cores else ","
+    cores = [c.strip() for c in args.cores.split(sep) if c.strip()]
+    specs = [(c, *parse_core_spec(c)) for c in cores]
+    if not cores and not models:
+        raise ValueError("cores must name at least one core when no --model is given, got ''")
+    return core_kwargs, specs, models
+
+
+def _untrained_core_flows(
+    env: Any,
+    specs: list[tuple[str, str, dict[str, Any]]],
+    core_kwargs: dict[str, Any],
+    args: argparse.Namespace,
+) -> list[GradientFlow]:
+    """Gradient flow of each freshly initialised core on one episode of the default walk."""
+    if not specs:
+        return []
+    obs = collect_episode(env, args.memory_length, args.seed)
+    return [
+        core_gradient_flow(
+            name,
+            obs,
+            hidden_size=args.hidden_size,
+            seed=args.seed,
+            label=label,
+            **{**core_kwargs, **kwargs},
+        )
+        for label, name, kwargs in specs
+    ]
+
+
+def _trained_model_flows(
+    env: Any, models: list[tuple[str, str]], args: argparse.Namespace
+) -> list[GradientFlow]:
+    """Gradient flow of each saved model's actor on one episode of its own greedy actions."""
+    from recurrent_agents import RecurrentPPO
+
+    results = []
+    for label, path in models:
+        model = RecurrentPPO.load(path, device="cpu")
+        act = _GreedyActor(model)
+        obs = collect_episode(_env_for(model, env), args.memory_length, args.seed, act)
+        results.append(policy_gradient_flow(model, obs, label=label))
+    return results
+
+
+def _write_results(results: list[GradientFlow], args: argparse.Namespace) -> Path:
+    """Write the PNG and the JSON to ``--out-dir``, print a line per result; the PNG's path."""
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     title = f"Gradient flow, {args.task} L={args.memory_length}"
@@ -706,26 +736,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{r.grad_norms[-1]:.3e}  (ratio {decay:.2e})"
         )
     print(f"wrote {png} and {out_dir / 'gradient_flow.json'}")
+    return png
 
-    if args.wandb_mode != "disabled":
-        from recurrent_agents.run.tracking import init_wandb
 
-        group = args.wandb_group or (Path(args.sweep_dir).name if args.sweep_dir else None)
-        run = init_wandb(
-            project=args.wandb_project,
-            group=group,
-            job_type="gradient-flow",
-            config={**vars(args), "core_kwargs": core_kwargs},
-            mode=args.wandb_mode,
-            dir=out_dir,
-            name=f"gradient-flow-L{args.memory_length}",
-        )
-        try:
-            log_gradient_flow(run, results, png)
-        finally:
-            if run is not None:
-                run.finish()
-    return 0 if all(math.isfinite(r.grad_norms[0]) for r in results) else 1
+def _log_run(
+    results: list[GradientFlow], png: Path, core_kwargs: dict[str, Any], args: argparse.Namespace
+) -> None:
+    """Log the results to a W&B run of their own (job type ``gradient-flow``)."""
+    from recurrent_agents.run.tracking import init_wandb
+
+    group = args.wandb_group or (Path(args.sweep_dir).name if args.sweep_dir else None)
+    run = init_wandb(
+        project=args.wandb_project,
+        group=group,
+        job_type="gradient-flow",
+        config={**vars(args), "core_kwargs": core_kwargs},
+        mode=args.wandb_mode,
+        dir=Path(args.out_dir),
+        name=f"gradient-flow-L{args.memory_length}",
+    )
+    try:
+        log_gradient_flow(run, results, png)
+    finally:
+        if run is not None:
+            run.finish()
 
 
 if __name__ == "__main__":
