@@ -249,7 +249,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         pi = self.core_actor.initial_state(n_envs)
         return RNNStates(pi, pi if self.shared_core else self.core_critic.initial_state(n_envs))
 
-    # --- sequence-major API used by RecurrentPPO's training step -------------------------
+    # --- observations: normalisation and features ------------------------------------------
 
     def extract_features(  # type: ignore[override]
         self, obs: th.Tensor, features_extractor: BaseFeaturesExtractor | None = None
