@@ -23,8 +23,9 @@ from recurrent_agents.cores import RecurrentCore, make_core
 State = tuple[th.Tensor, ...]
 
 # CPU matrix products take a different kernel, with different rounding, for fewer than 4 rows.
-# Rollout steps (n_envs rows) and training batches (n_seq rows per time step) are padded to
-# at least this many, so both round the same way and the PPO ratio is exactly 1.
+# The forward path pads the envs (or sequences) its cores see and the rows its heads see to at
+# least this many, so rollout steps and training batches round the same way and the PPO ratio is
+# exactly 1.
 _MIN_ROWS = 4
 
 
@@ -38,8 +39,35 @@ def _pad_rows(x: th.Tensor, dim: int) -> th.Tensor:
     return th.cat([x, x.new_zeros(shape)], dim=dim)
 
 
-def _pad_states(states: RNNStates) -> RNNStates:
-    return RNNStates(*(tuple(_pad_rows(s, 1) for s in part) for part in states))
+def _pad_state(state: State | None) -> State | None:
+    """A core state (tensors ``[layers, B, H]``) padded with zeros along ``B``; None stays."""
+    return None if state is None else tuple(_pad_rows(s, 1) for s in state)
+
+
+def _unpad_state(state: State | None, n: int) -> State | None:
+    """The first ``n`` columns of a core state; None stays."""
+    return None if state is None else tuple(s[:, :n] for s in state)
+
+
+def _check_options(
+    observation_space: spaces.Space,
+    action_space: spaces.Space,
+    share_features_extractor: bool,
+    action_epsilon: float,
+    normalize_obs: bool,
+    obs_clip: float,
+) -> None:
+    """Raise ``ValueError`` for policy options this policy does not support."""
+    if not share_features_extractor:
+        raise ValueError("share_features_extractor must be True, got False")
+    if not 0.0 <= action_epsilon < 1.0:
+        raise ValueError(f"action_epsilon must be in [0, 1), got {action_epsilon!r}")
+    if action_epsilon > 0 and not isinstance(action_space, spaces.Discrete):
+        raise ValueError(f"action_epsilon needs a Discrete action space, got {action_space}")
+    if normalize_obs and not isinstance(observation_space, spaces.Box):
+        raise ValueError(f"normalize_obs needs a Box observation space, got {observation_space}")
+    if not (isinstance(obs_clip, (int, float)) and obs_clip > 0):
+        raise ValueError(f"obs_clip must be a positive number, got {obs_clip!r}")
 
 
 class RecurrentActorCriticPolicy(_ContribPolicy):
@@ -106,27 +134,23 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         obs_clip: float = 10.0,
         core_kwargs: dict[str, Any] | None = None,
     ) -> None:
-        if not share_features_extractor:
-            raise ValueError("share_features_extractor must be True, got False")
+        _check_options(
+            observation_space,
+            action_space,
+            share_features_extractor,
+            action_epsilon,
+            normalize_obs,
+            obs_clip,
+        )
         if optimizer_class is th.optim.Adam and optimizer_kwargs is None:
             # SB3's Adam eps, and the fused kernel (~4x faster per step on CPU for small nets).
             optimizer_kwargs = {"eps": 1e-5, "fused": True}
         self.features_to_heads = features_to_heads
-        if not 0.0 <= action_epsilon < 1.0:
-            raise ValueError(f"action_epsilon must be in [0, 1), got {action_epsilon!r}")
-        if action_epsilon > 0 and not isinstance(action_space, spaces.Discrete):
-            raise ValueError(f"action_epsilon needs a Discrete action space, got {action_space}")
         self.action_epsilon = float(action_epsilon)
-        if normalize_obs and not isinstance(observation_space, spaces.Box):
-            raise ValueError(
-                f"normalize_obs needs a Box observation space, got {observation_space}"
-            )
-        if not (isinstance(obs_clip, (int, float)) and obs_clip > 0):
-            raise ValueError(f"obs_clip must be a positive number, got {obs_clip!r}")
         self.normalize_obs = bool(normalize_obs)
         self.obs_clip = float(obs_clip)
         # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this; the
-        # features' size is added once the features extractor exists (below).
+        # features' size is added once the features extractor exists.
         self.lstm_output_dim = hidden_size
         # Skip sb3-contrib's __init__: it builds nn.LSTM modules we replace by cores.
         ActorCriticPolicy.__init__(
@@ -151,12 +175,30 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         )
         if self.normalize_obs:
             # Buffers (saved in the state dict); before the first update: the identity.
-            shape = observation_space.shape
-            self.register_buffer("obs_mean", th.zeros(shape))
-            self.register_buffer("obs_var", th.ones(shape))
+            self.register_buffer("obs_mean", th.zeros(observation_space.shape))
+            self.register_buffer("obs_var", th.ones(observation_space.shape))
             self.register_buffer("obs_count", th.zeros(()))
-        self.core_name = core
         self._discrete = isinstance(action_space, spaces.Discrete)
+        self._build_cores(
+            core, hidden_size, num_layers, shared_core, forget_bias, chrono_init, core_kwargs
+        )
+        # The optimizer built by ActorCriticPolicy did not see the cores.
+        self.optimizer = self.optimizer_class(
+            self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs
+        )
+
+    def _build_cores(
+        self,
+        core: str,
+        hidden_size: int,
+        num_layers: int,
+        shared_core: bool,
+        forget_bias: float | None,
+        chrono_init: int | None,
+        core_kwargs: dict[str, Any] | None,
+    ) -> None:
+        """Build ``core_actor`` and ``core_critic`` (one object when ``shared_core``)."""
+        self.core_name = core
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.shared_core = shared_core
@@ -179,10 +221,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         # sb3-contrib's module names; they are state_dict keys, so saved models keep loading.
         self.lstm_actor = self.core_actor
         self.lstm_critic = None if shared_core else self.core_critic
-        # The optimizer built by ActorCriticPolicy did not see the cores.
-        self.optimizer = self.optimizer_class(
-            self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs
-        )
 
     def _build_mlp_extractor(self) -> None:
         if self.features_to_heads:
@@ -211,7 +249,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         pi = self.core_actor.initial_state(n_envs)
         return RNNStates(pi, pi if self.shared_core else self.core_critic.initial_state(n_envs))
 
-    # --- sequence-major API used by RecurrentPPO's training step -------------------------
+    # --- observations: normalisation and features ------------------------------------------
 
     def extract_features(  # type: ignore[override]
         self, obs: th.Tensor, features_extractor: BaseFeaturesExtractor | None = None
@@ -241,82 +279,77 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self.obs_var.copy_(th.as_tensor(rms.var))
         self.obs_count.fill_(rms.count)
 
-    def _run_cores(
-        self, features: th.Tensor, states: RNNStates, keep: th.Tensor, step: bool
-    ) -> tuple[th.Tensor, th.Tensor, RNNStates]:
-        """Actor and critic core outputs from ``states`` reset where ``keep`` is 0.
+    # --- the one forward path: features -> core(s) -> heads ----------------------------------
 
-        The fast path of training and rollouts: resets happen only at the first step, so each
-        core runs once, as one step (``step=True``, ``features[B, F]``) or a whole sequence.
+    def _forward_path(
+        self,
+        obs: th.Tensor,
+        states: RNNStates,
+        episode_starts: th.Tensor,
+        steps: th.Tensor | None = None,
+    ) -> tuple[th.Tensor | None, th.Tensor | None, RNNStates]:
+        """Actor and critic head inputs of ``obs[T, B, ...]``, and the cores' final states.
+
+        Every entry point (rollout step, training batches, predict, get_distribution, the value
+        bootstrap) runs through here.
+        ``states`` are the actor's and the critic's core states; a core whose state is None is
+        not run (its head input and final state are None). The states are zeroed where
+        ``episode_starts[B]`` is 1, before the first step: the callers never have an episode
+        start later in a sequence, so each core runs once, as one step (T=1) or a sequence.
+        Head inputs are ``[T * B, D]`` (time-major), or only the flat indices ``steps`` into it.
+
+        Fewer than ``_MIN_ROWS`` columns are padded with zeros for the cores, as are fewer than
+        ``_MIN_ROWS`` head rows in the heads (:meth:`_sample`, :meth:`_log_prob_entropy`,
+        :meth:`_actor_distribution`, :meth:`_critic_head`), so every path rounds the same way.
         """
-        run = "forward_step" if step else "forward_sequence"
-        out_pi, state_pi = getattr(self.core_actor, run)(
-            features, tuple(s * keep for s in states.pi)
+        t, n = obs.shape[:2]
+        features = self.extract_features(obs.reshape(t * n, *obs.shape[2:])).reshape(t, n, -1)
+        keep = 1.0 - episode_starts.reshape(1, n, 1).to(features.dtype)
+        if n < _MIN_ROWS:
+            features, keep = _pad_rows(features, 1), _pad_rows(keep, 1)
+            states = RNNStates(_pad_state(states.pi), _pad_state(states.vf))
+        out_pi, state_pi = self._run_core(self.core_actor, features, states.pi, keep)
+        if self.shared_core and states.pi is not None and states.vf is not None:
+            out_vf, state_vf = out_pi, state_pi  # one core, one state: run it once
+        else:
+            out_vf, state_vf = self._run_core(self.core_critic, features, states.vf, keep)
+        in_pi, in_vf = (
+            None if out is None else self._step_rows(out, features, n, steps)
+            for out in (out_pi, out_vf)
         )
-        if self.shared_core:
-            out_pi = self._head_inputs(out_pi, features)
-            return out_pi, out_pi, RNNStates(state_pi, state_pi)
-        out_vf, state_vf = getattr(self.core_critic, run)(
-            features, tuple(s * keep for s in states.vf)
-        )
-        out_pi, out_vf = self._head_inputs(out_pi, features), self._head_inputs(out_vf, features)
-        return out_pi, out_vf, RNNStates(state_pi, state_vf)
+        if n < _MIN_ROWS:
+            state_pi, state_vf = _unpad_state(state_pi, n), _unpad_state(state_vf, n)
+        return in_pi, in_vf, RNNStates(state_pi, state_vf)
+
+    @staticmethod
+    def _run_core(
+        core: RecurrentCore, features: th.Tensor, state: State | None, keep: th.Tensor
+    ) -> tuple[th.Tensor | None, State | None]:
+        """``core`` over ``features[T, B, F]`` from ``state`` zeroed where ``keep`` is 0."""
+        if state is None:
+            return None, None
+        state = tuple(s * keep for s in state)
+        if features.shape[0] == 1:
+            out, state = core.forward_step(features[0], state)
+            return out.unsqueeze(0), state
+        return core.forward_sequence(features, state)
+
+    def _step_rows(
+        self, core_out: th.Tensor, features: th.Tensor, n: int, steps: th.Tensor | None
+    ) -> th.Tensor:
+        """Head inputs ``[T * n, D]`` of the first ``n`` (unpadded) columns, or rows ``steps``."""
+        head_inputs = self._head_inputs(core_out, features)[:, :n]
+        head_inputs = head_inputs.reshape(-1, head_inputs.shape[-1])
+        return head_inputs if steps is None else head_inputs.index_select(0, steps)
 
     def _head_inputs(self, core_out: th.Tensor, features: th.Tensor) -> th.Tensor:
         """What the heads see: the core's output, plus the features with ``features_to_heads``."""
         return th.cat([core_out, features], dim=-1) if self.features_to_heads else core_out
 
-    def evaluate_sequences(
-        self,
-        obs: th.Tensor,
-        actions: th.Tensor,
-        states: RNNStates,
-        episode_starts: th.Tensor,
-        valid: th.Tensor | None = None,
-    ) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
-        """Values, log-probs and entropies ``[T, B]`` of padded sequences ``obs[T, B, ...]``.
-
-        One core call per batch: the caller guarantees that episode starts only occur at t=0.
-        With ``valid`` (flat indices into ``[T * B]`` of the non-padding steps), the heads only
-        run on those steps and the results are flat ``[len(valid)]`` tensors in that order.
-        """
-        t, n_seq = episode_starts.shape
-        flat_obs = obs.reshape(t * n_seq, *obs.shape[2:])
-        features = self.extract_features(flat_obs).reshape(t, n_seq, -1)
-        keep = (1.0 - episode_starts[0].to(features.dtype)).view(1, n_seq, 1)
-        if n_seq < _MIN_ROWS:
-            features, keep = _pad_rows(features, 1), _pad_rows(keep, 1)
-            states = _pad_states(states)
-        out_pi, out_vf, _ = self._run_cores(features, states, keep, step=False)
-        # Heads see [rows, D]: the valid steps, or every step of the unpadded columns.
-        out_pi, out_vf = (x[:, :n_seq].reshape(t * n_seq, -1) for x in (out_pi, out_vf))
-        actions = actions.reshape(t * n_seq, *actions.shape[2:])
-        if valid is not None:
-            out_pi, out_vf = out_pi.index_select(0, valid), out_vf.index_select(0, valid)
-            actions = actions.index_select(0, valid)
-        rows = out_pi.shape[0]
-        if rows < _MIN_ROWS:
-            out_pi, out_vf, actions = (_pad_rows(x, 0) for x in (out_pi, out_vf, actions))
-        shape = (rows,) if valid is not None else (t, n_seq)
-        latent_pi = self.mlp_extractor.forward_actor(out_pi)
-        values = self._value(self.mlp_extractor.forward_critic(out_vf))[:rows].reshape(shape)
-        if self._discrete:
-            log_probs = self._action_log_probs(latent_pi)[:rows]
-            log_prob = log_probs.gather(-1, actions[:rows].long().unsqueeze(-1)).reshape(shape)
-            entropy = -(log_probs.exp() * log_probs).sum(-1).reshape(shape)
-            return values, log_prob, entropy
-        distribution = self._get_action_dist_from_latent(latent_pi)
-        log_prob = distribution.log_prob(actions)[:rows].reshape(shape)
-        entropy = distribution.entropy()
-        entropy = entropy[:rows].reshape(shape) if entropy is not None else None
-        return values, log_prob, entropy
-
-    def evaluate_batch(self, batch: SequenceBatch) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
-        """Values, log-probs and entropies of a training minibatch's valid steps, flat and in
-        the order of ``batch.targets`` (the PPO update's forward pass)."""
-        return self.evaluate_sequences(
-            batch.observations, batch.actions, batch.states, batch.episode_starts, batch.valid
-        )
+    def _critic_head(self, head_inputs: th.Tensor) -> th.Tensor:
+        """Values ``[R, 1]`` of critic head inputs ``[R, D]``."""
+        rows = head_inputs.shape[0]
+        return self._value(self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0)))[:rows]
 
     def _value(self, latent_vf: th.Tensor) -> th.Tensor:
         """``value_net(latent_vf)``, rounded the same way for any number of rows.
@@ -334,8 +367,14 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             log_probs = th.logaddexp(log_probs + math.log1p(-self.action_epsilon), uniform)
         return log_probs
 
-    def _act(self, latent_pi: th.Tensor, deterministic: bool) -> tuple[th.Tensor, th.Tensor]:
-        """Actions and their log-probs from actor latents ``[B, D]``."""
+    def _sample(self, head_inputs: th.Tensor, deterministic: bool) -> tuple[th.Tensor, th.Tensor]:
+        """Actions and their log-probs ``[R]`` from actor head inputs ``[R, D]``.
+
+        Padding rows draw actions too (then dropped): with fewer than 4 envs a seeded run keeps
+        the random stream it had when the rollout step padded everything.
+        """
+        rows = head_inputs.shape[0]
+        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
         if self._discrete:
             # Direct log-softmax + Gumbel-max sampling: torch.distributions objects cost more
             # than the whole rest of a rollout step for small networks.
@@ -345,10 +384,78 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             else:
                 noise = th.empty_like(log_probs).exponential_().log()
                 actions = (log_probs - noise).argmax(-1)
-            return actions, log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
+            log_prob = log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
+            return actions[:rows], log_prob[:rows]
         distribution = self._get_action_dist_from_latent(latent_pi)
         actions = distribution.get_actions(deterministic=deterministic)
-        return actions, distribution.log_prob(actions)
+        return actions[:rows], distribution.log_prob(actions)[:rows]
+
+    def _log_prob_entropy(
+        self, head_inputs: th.Tensor, actions: th.Tensor
+    ) -> tuple[th.Tensor, th.Tensor | None]:
+        """Log-probs of ``actions`` and entropies ``[R]`` from actor head inputs ``[R, D]``."""
+        rows = head_inputs.shape[0]
+        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
+        if self._discrete:
+            log_probs = self._action_log_probs(latent_pi)[:rows]
+            log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
+            return log_prob, -(log_probs.exp() * log_probs).sum(-1)
+        distribution = self._get_action_dist_from_latent(latent_pi)
+        log_prob = distribution.log_prob(_pad_rows(actions, 0))[:rows]
+        entropy = distribution.entropy()
+        return log_prob, entropy[:rows] if entropy is not None else None
+
+    def _actor_distribution(self, head_inputs: th.Tensor) -> Distribution:
+        """The action distribution for actor head inputs ``[R, D]``."""
+        rows = head_inputs.shape[0]
+        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
+        if self._discrete:
+            log_probs = self._action_log_probs(latent_pi)[:rows]
+            return self.action_dist.proba_distribution(action_logits=log_probs)
+        # A Distribution cannot be cut to rows after the fact: here the mean's layer sees the
+        # real rows only (no training quantity comes from this distribution).
+        return self._get_action_dist_from_latent(latent_pi[:rows])
+
+    def actor_distribution(self, core_output: th.Tensor, features: th.Tensor) -> Distribution:
+        """The actor head: action distribution for actor-core outputs ``[B, hidden_size]`` and
+        the same steps' features ``[B, features_dim]`` (with ``features_to_heads`` and
+        ``action_epsilon``), e.g. to differentiate a decision's log-prob with respect to core
+        states the caller kept (gradient-flow diagnostics)."""
+        return self._actor_distribution(self._head_inputs(core_output, features))
+
+    # --- training API: padded sequences, time-major ---------------------------------------
+
+    def evaluate_sequences(
+        self,
+        obs: th.Tensor,
+        actions: th.Tensor,
+        states: RNNStates,
+        episode_starts: th.Tensor,
+        valid: th.Tensor | None = None,
+    ) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
+        """Values, log-probs and entropies ``[T, B]`` of padded sequences ``obs[T, B, ...]``.
+
+        One core call per batch: the caller guarantees that episode starts only occur at t=0.
+        With ``valid`` (flat indices into ``[T * B]`` of the non-padding steps), the heads only
+        run on those steps and the results are flat ``[len(valid)]`` tensors in that order.
+        """
+        t, n_seq = episode_starts.shape
+        in_pi, in_vf, _ = self._forward_path(obs, states, episode_starts[0], steps=valid)
+        actions = actions.reshape(t * n_seq, *actions.shape[2:])
+        if valid is not None:
+            actions = actions.index_select(0, valid)
+        shape = (len(valid),) if valid is not None else (t, n_seq)
+        log_prob, entropy = self._log_prob_entropy(in_pi, actions)
+        values = self._critic_head(in_vf).reshape(shape)
+        entropy = entropy.reshape(shape) if entropy is not None else None
+        return values, log_prob.reshape(shape), entropy
+
+    def evaluate_batch(self, batch: SequenceBatch) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
+        """Values, log-probs and entropies of a training minibatch's valid steps, flat and in
+        the order of ``batch.targets`` (the PPO update's forward pass)."""
+        return self.evaluate_sequences(
+            batch.observations, batch.actions, batch.states, batch.episode_starts, batch.valid
+        )
 
     # --- step API (flat batch of n_envs, one time step), same signatures as sb3-contrib ----
 
@@ -360,43 +467,26 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         deterministic: bool = False,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
         """One step for a batch of envs: actions, values, log-probs, new states."""
-        keep = 1.0 - episode_starts.reshape(1, -1, 1).to(th.float32)
-        features = self.extract_features(obs)
-        n_envs = features.shape[0]
-        if n_envs < _MIN_ROWS:
-            features, keep, lstm_states = (
-                _pad_rows(features, 0),
-                _pad_rows(keep, 1),
-                _pad_states(lstm_states),
-            )
-        out_pi, out_vf, states = self._run_cores(features, lstm_states, keep, step=True)
-        actions, log_prob = self._act(self.mlp_extractor.forward_actor(out_pi), deterministic)
-        values = self._value(self.mlp_extractor.forward_critic(out_vf))
-        if n_envs < _MIN_ROWS:
-            actions, values, log_prob = actions[:n_envs], values[:n_envs], log_prob[:n_envs]
-            states = RNNStates(*(tuple(s[:, :n_envs] for s in part) for part in states))
-        actions = actions.reshape((-1, *self.action_space.shape))
-        return actions, values, log_prob, states
+        in_pi, in_vf, states = self._forward_path(obs[None], lstm_states, episode_starts)
+        actions, log_prob = self._sample(in_pi, deterministic)
+        values = self._critic_head(in_vf)
+        return actions.reshape((-1, *self.action_space.shape)), values, log_prob, states
 
     def get_distribution(
         self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
     ) -> tuple[Distribution, State]:
         """Actor distribution for one step of a batch of envs, and the actor core's new state."""
-        features = self.extract_features(obs)
-        out, state = self.core_actor(features[None], lstm_states, episode_starts.reshape(1, -1))
-        latent_pi = self.mlp_extractor.forward_actor(self._head_inputs(out[0], features))
-        if self._discrete:
-            logits = self._action_log_probs(latent_pi)
-            return self.action_dist.proba_distribution(action_logits=logits), state
-        return self._get_action_dist_from_latent(latent_pi), state
+        in_pi, _, states = self._forward_path(
+            obs[None], RNNStates(lstm_states, None), episode_starts
+        )
+        return self._actor_distribution(in_pi), states.pi
 
     def predict_values(
         self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
     ) -> th.Tensor:
         """Values for one step of a batch of envs, given the critic core's state."""
-        features = self.extract_features(obs)
-        out, _ = self.core_critic(features[None], lstm_states, episode_starts.reshape(1, -1))
-        return self._value(self.mlp_extractor.forward_critic(self._head_inputs(out[0], features)))
+        _, in_vf, _ = self._forward_path(obs[None], RNNStates(None, lstm_states), episode_starts)
+        return self._critic_head(in_vf)
 
     def evaluate_actions(
         self, obs: th.Tensor, actions: th.Tensor, lstm_states: RNNStates, episode_starts: th.Tensor
@@ -435,11 +525,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             if episode_start is None:
                 episode_start = np.zeros(n_envs, dtype=bool)
             starts = th.as_tensor(np.asarray(episode_start, dtype=np.float32), device=self.device)
-            features = self.extract_features(obs)
-            out, states = self.core_actor(features[None], states, starts.reshape(1, -1))
-            latent_pi = self.mlp_extractor.forward_actor(self._head_inputs(out[0], features))
-            actions, _ = self._act(latent_pi, deterministic)
-        new_state = tuple(s.cpu().numpy() for s in states)
+            in_pi, _, new_states = self._forward_path(obs[None], RNNStates(states, None), starts)
+            actions, _ = self._sample(in_pi, deterministic)
+        new_state = tuple(s.cpu().numpy() for s in new_states.pi)
         actions = actions.cpu().numpy().reshape((-1, *self.action_space.shape))
         if isinstance(self.action_space, spaces.Box):
             if self.squash_output:

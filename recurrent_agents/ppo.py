@@ -15,7 +15,7 @@ from stable_baselines3.common.type_aliases import GymEnv, Schedule
 from stable_baselines3.common.utils import FloatSchedule, explained_variance
 from stable_baselines3.common.vec_env import VecEnv
 
-from recurrent_agents.buffer import SequenceRolloutBuffer
+from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.defaults import PPO_DEFAULTS
 from recurrent_agents.policy import RecurrentActorCriticPolicy
 
@@ -51,7 +51,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
       README), whatever the task's reward scale;
     * robust defaults from :data:`recurrent_agents.defaults.PPO_DEFAULTS`
       (fewer epochs, entropy bonus, ``target_kl`` early stopping);
-    * logs ``train/grad_norm`` (before clipping).
+    * logs ``train/grad_norm`` (before clipping);
+    * ``set_env`` also works between two rollouts of a running ``learn()`` (it resets the env
+      and the recurrent rollout state at once), and ``set_rollout_length`` changes the rollout
+      length from the next rollout on.
 
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
@@ -101,6 +104,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # Largest spread of episode returns so far: the task's own return scale (saved with
         # the model, so a resumed run keeps its floor).
         self.return_std_peak = 0.0
+        # set_rollout_length's minibatch size, applied when the next rollout starts.
+        self._next_batch_size: int | None = None
         super().__init__(
             policy,
             env,
@@ -153,6 +158,45 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 )
             self.clip_range_vf = FloatSchedule(self.clip_range_vf)
 
+    def set_env(self, env: GymEnv, force_reset: bool = True) -> None:
+        """Train on ``env`` from now on, also between two rollouts of a running ``learn()``
+        (e.g. from a callback's ``on_rollout_end``: a curriculum's next stage).
+
+        Checks ``env`` as SB3's ``set_env`` does, but raises ``ValueError`` for any mismatch
+        (number of envs, observation or action space). With ``force_reset`` (default) the
+        switch is complete at once: ``env`` is reset now, its episodes start from zero core
+        states, and the episode statistics (``ep_info_buffer``, ``ep_success_buffer``) restart so
+        that they describe ``env`` alone. The rollout already collected and its update are not
+        affected. The previous env is not closed (the caller owns it).
+        """
+        env = self._wrap_env(env, self.verbose)
+        if env.num_envs != self.n_envs:
+            raise ValueError(f"env must have the model's {self.n_envs} envs, got {env.num_envs}")
+        super().set_env(env, force_reset=force_reset)
+        if not force_reset:
+            return
+        self._last_obs = self.env.reset()
+        self._last_episode_starts = np.ones(self.n_envs, dtype=bool)
+        self._last_lstm_states = self.policy.initial_state(self.n_envs)
+        for buffer in (self.ep_info_buffer, self.ep_success_buffer):
+            if buffer is not None:  # None before the first learn()
+                buffer.clear()
+
+    def set_rollout_length(self, n_steps: int) -> None:
+        """Collect ``n_steps`` steps per env from the next rollout on, with the minibatch size
+        scaled by the same factor (the same number of minibatches per epoch).
+
+        The rollout already collected keeps its length and is trained on with the current
+        minibatch size, so this may be called between a rollout and its update.
+        """
+        if not isinstance(n_steps, int) or isinstance(n_steps, bool) or n_steps < 1:
+            raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+        batch_size = self._next_batch_size or self.batch_size
+        if batch_size is not None:
+            self._next_batch_size = max(1, batch_size * n_steps // self.n_steps)
+        self.n_steps = n_steps
+        self.rollout_buffer.resize(n_steps)
+
     def collect_rollouts(
         self,
         env: VecEnv,
@@ -164,6 +208,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         assert self._last_obs is not None, "No previous observation was provided"
         self.policy.set_training_mode(False)
         rollout_buffer.reset(self._last_lstm_states)
+        if self._next_batch_size is not None:  # the previous rollout's update is done
+            self.batch_size, self._next_batch_size = self._next_batch_size, None
         callback.on_rollout_start()
         states = self._last_lstm_states
         is_box = isinstance(self.action_space, spaces.Box)
@@ -277,30 +323,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
             approx_kl_divs = []
             batches = self.rollout_buffer.get(self.batch_size, advantage_scale=(adv_mean, adv_std))
             for batch in batches:
-                # Valid (non-padding) steps only, in the order of batch.targets.
-                values_pred, log_prob, entropy = self.policy.evaluate_batch(batch)
-                old_values, old_log_prob, advantages, returns = batch.targets.unbind(-1)
-                log_ratio = log_prob - old_log_prob
-                ratio = th.exp(log_ratio)
-                policy_loss = -th.min(
-                    advantages * ratio,
-                    advantages * th.clamp(ratio, 1 - clip_range, 1 + clip_range),
-                ).mean()
-                if clip_range_vf is not None:
-                    values_pred = old_values + th.clamp(
-                        values_pred - old_values, -clip_range_vf, clip_range_vf
-                    )
-                value_loss = ((returns - values_pred) ** 2).mean()
-                if entropy is None:
-                    entropy_loss = log_prob.mean()
-                else:
-                    entropy_loss = -entropy.mean()
-                loss = policy_loss + self.ent_coef * entropy_loss + self.vf_coef * value_loss
-
-                with th.no_grad():
-                    approx_kl = ((ratio - 1) - log_ratio).mean()
-                    clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()
-                    stats.append(th.stack([policy_loss, value_loss, entropy_loss, clip_fraction]))
+                loss, approx_kl, batch_stats = self._minibatch_loss(
+                    batch, clip_range, clip_range_vf
+                )
+                stats.append(batch_stats)
                 if self.target_kl is not None:
                     approx_kl_divs.append(approx_kl.item())
                     if approx_kl_divs[-1] > 1.5 * self.target_kl:
@@ -310,18 +336,68 @@ class RecurrentPPO(_ContribRecurrentPPO):
                         break
                 else:
                     approx_kl_divs.append(approx_kl)
-
-                self.policy.optimizer.zero_grad()
-                loss.backward()
-                grads = [p.grad for p in params if p.grad is not None]
-                grad_norms.append(clip_grad_norm(grads, self.max_grad_norm))
-                self.policy.optimizer.step()
+                grad_norms.append(self._gradient_step(loss, params))
             self._n_updates += 1
             if not continue_training:
                 break
 
         # After the update, so that rollout and update saw the same statistics.
         self.policy.update_obs_stats(self.rollout_buffer.observations)
+        self._record_update(
+            stats, approx_kl_divs, grad_norms, loss, adv_std, clip_range, clip_range_vf
+        )
+
+    def _minibatch_loss(
+        self, batch: SequenceBatch, clip_range: float, clip_range_vf: float | None
+    ) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
+        """PPO loss of one minibatch, its approximate KL divergence from the rollout policy, and
+        its statistics (policy, value and entropy losses, clip fraction) as one tensor."""
+        # Valid (non-padding) steps only, in the order of batch.targets.
+        values_pred, log_prob, entropy = self.policy.evaluate_batch(batch)
+        old_values, old_log_prob, advantages, returns = batch.targets.unbind(-1)
+        log_ratio = log_prob - old_log_prob
+        ratio = th.exp(log_ratio)
+        policy_loss = -th.min(
+            advantages * ratio,
+            advantages * th.clamp(ratio, 1 - clip_range, 1 + clip_range),
+        ).mean()
+        if clip_range_vf is not None:
+            values_pred = old_values + th.clamp(
+                values_pred - old_values, -clip_range_vf, clip_range_vf
+            )
+        value_loss = ((returns - values_pred) ** 2).mean()
+        if entropy is None:
+            entropy_loss = log_prob.mean()
+        else:
+            entropy_loss = -entropy.mean()
+        loss = policy_loss + self.ent_coef * entropy_loss + self.vf_coef * value_loss
+        with th.no_grad():
+            approx_kl = ((ratio - 1) - log_ratio).mean()
+            clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()
+            stats = th.stack([policy_loss, value_loss, entropy_loss, clip_fraction])
+        return loss, approx_kl, stats
+
+    def _gradient_step(self, loss: th.Tensor, params: list[th.Tensor]) -> th.Tensor:
+        """One optimizer step on ``loss`` with clipped gradients; the norm before clipping."""
+        self.policy.optimizer.zero_grad()
+        loss.backward()
+        grad_norm = clip_grad_norm(
+            [p.grad for p in params if p.grad is not None], self.max_grad_norm
+        )
+        self.policy.optimizer.step()
+        return grad_norm
+
+    def _record_update(
+        self,
+        stats: list[th.Tensor],
+        approx_kl_divs: list[Any],
+        grad_norms: list[th.Tensor],
+        last_loss: th.Tensor,
+        adv_std: float,
+        clip_range: float,
+        clip_range_vf: float | None,
+    ) -> None:
+        """Log the update's means of the minibatch statistics (``train/*``)."""
         pg_loss, value_loss, entropy_loss, clip_fraction = th.stack(stats).mean(0).tolist()
         approx_kl = float(np.mean([float(kl) for kl in approx_kl_divs]))
         buffer = self.rollout_buffer
@@ -333,7 +409,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.logger.record("train/value_loss", value_loss)
         self.logger.record("train/approx_kl", approx_kl)
         self.logger.record("train/clip_fraction", clip_fraction)
-        self.logger.record("train/loss", loss.item())
+        self.logger.record("train/loss", last_loss.item())
         self.logger.record("train/explained_variance", float(explained_var))
         grad_norm = float(th.stack(grad_norms).mean()) if grad_norms else 0.0
         self.logger.record("train/grad_norm", grad_norm)

@@ -235,3 +235,29 @@ def test_gradient_flow_of_a_model_with_previous_action_reward_and_obs_normalisat
     assert main(argv) == 0
     saved = json.loads((out / "gradient_flow.json").read_text())
     assert saved[0]["label"] == "par" and len(saved[0]["grad_norms"]) == 7
+
+
+def test_policy_gradient_flow_uses_the_policys_actor_head_with_action_epsilon() -> None:
+    import gymnasium as gym
+
+    import envs
+    from recurrent_agents.study.gradient_flow import collect_episode, policy_gradient_flow
+
+    model = tiny_tmaze_model(n_envs=2, hidden_size=8, action_epsilon=0.5)
+    policy = model.policy
+    with torch.no_grad():
+        policy.action_net.bias.copy_(torch.tensor([10.0, 0.0, 0.0, 0.0]))  # greedy: action 0
+    obs = collect_episode(gym.make(envs.TASKS["TMaze"], memory_length=6), 6, seed=0)
+    flow = policy_gradient_flow(model, obs)
+    # The training path's log-prob of action 0 at the decision step, for the same episode.
+    starts = torch.zeros(len(obs), 1)
+    starts[0] = 1.0
+    with torch.no_grad():
+        _, log_prob, _ = policy.evaluate_sequences(
+            torch.as_tensor(obs)[:, None],
+            torch.zeros(len(obs), 1, dtype=torch.long),
+            policy.initial_state(1),
+            starts,
+        )
+    assert flow.loss == pytest.approx(-log_prob[-1, 0].item(), rel=1e-5)
+    assert flow.loss == pytest.approx(-np.log(0.5 + 0.5 / 4), rel=1e-3)  # the epsilon mixture

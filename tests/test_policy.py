@@ -53,6 +53,32 @@ def test_predict_matches_rollout_forward(features_to_heads: bool) -> None:
         starts = rng.random(4) < 0.3
 
 
+@pytest.mark.parametrize("n_envs", [1, 3])
+@pytest.mark.parametrize("shared_core", [False, True])
+def test_every_step_entry_point_rounds_like_the_rollout_step(n_envs: int, shared_core: bool):
+    """predict, get_distribution and predict_values run the rollout step's padded forward path:
+    bit-identical states, values and action probabilities with fewer than 4 envs too."""
+    th.manual_seed(0)
+    policy = make_policy(core="gru", hidden_size=16, shared_core=shared_core)
+    rng = np.random.default_rng(0)
+    states = policy.initial_state(n_envs)
+    starts = np.ones(n_envs, bool)
+    for _ in range(4):
+        obs = rng.uniform(-1, 1, (n_envs, 3)).astype(np.float32)
+        obs_t, starts_t = th.as_tensor(obs), th.as_tensor(starts, dtype=th.float32)
+        with th.no_grad():
+            actions, values, log_prob, new_states = policy(obs_t, states, starts_t, True)
+            dist, dist_state = policy.get_distribution(obs_t, states.pi, starts_t)
+            assert th.equal(policy.predict_values(obs_t, states.vf, starts_t), values)
+        p_state = tuple(s.numpy() for s in states.pi)
+        p_actions, p_state = policy.predict(obs, p_state, starts, deterministic=True)
+        assert np.array_equal(p_actions, actions.numpy())
+        for p_s, d_s, s in zip(p_state, dist_state, new_states.pi, strict=True):
+            assert np.array_equal(p_s, s.numpy()) and th.equal(d_s, s)
+        assert th.allclose(dist.log_prob(actions), log_prob, atol=1e-6)
+        states, starts = new_states, rng.random(n_envs) < 0.3
+
+
 def test_shared_and_separate_cores() -> None:
     shared = make_policy(core="gru", hidden_size=8, shared_core=True)
     separate = make_policy(core="gru", hidden_size=8)

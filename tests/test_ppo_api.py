@@ -139,3 +139,79 @@ def test_stop_at_success_ends_training_once_recent_episodes_succeed() -> None:
     assert len(model.ep_success_buffer) == 100 and np.mean(model.ep_success_buffer) >= 0.01
     model, callback = run(1.0, 2_048)
     assert callback.stopped_at is None and model.num_timesteps == 2_048
+
+
+def test_set_env_rejects_an_env_the_policy_cannot_run() -> None:
+    model = RecurrentPPO(
+        "MlpPolicy", make_sb3_vec_env("TMaze", 4, seed=0, memory_length=4), n_steps=8
+    )
+    wider = make_sb3_vec_env("TMaze", 4, seed=0, prev_action_reward=True, memory_length=4)
+    with pytest.raises(ValueError, match="Observation spaces do not match"):
+        model.set_env(wider)
+    two_actions = make_sb3_vec_env("DelayedCue", 4, seed=0, memory_length=4)
+    two_actions.observation_space = model.observation_space  # only the action space differs
+    with pytest.raises(ValueError, match="Action spaces do not match"):
+        model.set_env(two_actions)
+    with pytest.raises(ValueError, match="env must have the model's 4 envs, got 2"):
+        model.set_env(make_sb3_vec_env("TMaze", 2, seed=0, memory_length=4))
+
+
+def test_set_env_mid_training_restarts_episodes_core_states_and_statistics() -> None:
+    model = RecurrentPPO(
+        "MlpPolicy",
+        make_sb3_vec_env("TMaze", 4, seed=0, memory_length=4),
+        n_steps=12,  # episodes of 5 steps: the rollout ends with episodes under way
+        batch_size=24,
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
+    )
+    model.learn(96)
+    assert model.ep_info_buffer and any(s.abs().max() > 0 for s in model._last_lstm_states.pi)
+    assert not model._last_episode_starts.all()
+
+    env = make_sb3_vec_env("TMaze", 4, seed=1, memory_length=6)
+    model.set_env(env)
+    assert model.get_env() is env
+    expected_obs = make_sb3_vec_env("TMaze", 4, seed=1, memory_length=6).reset()
+    assert np.array_equal(model._last_obs, expected_obs)  # reset at once, with env's seeds
+    assert model._last_episode_starts.all()
+    states = model._last_lstm_states
+    assert all(not s.any() for s in (*states.pi, *states.vf))
+    assert len(model.ep_info_buffer) == 0 and len(model.ep_success_buffer) == 0
+    model.learn(96, reset_num_timesteps=False)
+    assert model.num_timesteps == 192
+    assert {info["l"] for info in model.ep_info_buffer} == {7}  # only the new env's episodes
+
+    # force_reset=False keeps the episodes under way (for a re-wrapped copy of the same env).
+    last_obs, last_states = model._last_obs, model._last_lstm_states
+    model.set_env(env, force_reset=False)
+    assert model._last_obs is last_obs and model._last_lstm_states is last_states
+
+
+def test_set_rollout_length_applies_from_the_next_rollout_on() -> None:
+    class Recording(RecurrentPPO):
+        """Records the minibatch size and rollout length each update trains with."""
+
+        def train(self) -> None:
+            self.updates.append((self.batch_size, self.rollout_buffer.n_steps))
+            super().train()
+
+    class Lengthen(BaseCallback):
+        def _on_step(self) -> bool:
+            return True
+
+        def _on_rollout_end(self) -> None:
+            if self.model.n_steps == 8:
+                self.model.set_rollout_length(20)
+                assert self.model.n_steps == 20 and self.model.batch_size == 16
+
+    model = Recording(
+        "MlpPolicy", make_sb3_vec_env("TMaze", 4, seed=0, memory_length=3), n_steps=8, batch_size=16
+    )
+    model.updates = []
+    model.learn(32 + 80 + 80, callback=Lengthen())
+    # The rollout collected before the call trains as it was; then 20 steps, minibatch x 2.5.
+    assert model.updates == [(16, 8), (40, 20), (40, 20)]
+    assert model.num_timesteps == 192
+    with pytest.raises(ValueError, match="n_steps must be a positive int, got 0"):
+        model.set_rollout_length(0)

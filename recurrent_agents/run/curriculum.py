@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
 
 from recurrent_agents.run.callbacks import recent_success_rate
@@ -78,7 +77,6 @@ class MemoryCurriculum(BaseCallback):
         self._seconds_before = float(seconds_before)
         self.ent_coef = ent_coef
         self._started = 0.0
-        self._pending_batch_size: int | None = None
 
     @property
     def memory_length(self) -> int:
@@ -103,12 +101,6 @@ class MemoryCurriculum(BaseCallback):
     def _on_step(self) -> bool:
         return True
 
-    def _on_rollout_start(self) -> None:
-        # The previous rollout's update is done: the new minibatch size can apply now.
-        if self._pending_batch_size is not None:
-            self.model.batch_size = self._pending_batch_size
-            self._pending_batch_size = None
-
     def _on_rollout_end(self) -> None:
         self.logger.record("curriculum/memory_length", self.memory_length)
         self.logger.record("curriculum/stage", self.stage)
@@ -126,25 +118,14 @@ class MemoryCurriculum(BaseCallback):
 
     def _switch_env(self) -> None:
         """Start the next stage's env; the update of the finished rollout is not affected."""
-        model = self.model
-        old_env = model.get_env()
-        env = self.make_env(self.memory_length)
-        if env.num_envs != model.n_envs:
-            raise ValueError(f"make_env gave {env.num_envs} envs, the model has {model.n_envs}")
-        model.env = env
-        model._last_obs = env.reset()
-        model._last_episode_starts = np.ones(model.n_envs, dtype=bool)
-        model._last_lstm_states = model.policy.initial_state(model.n_envs)
-        # Success at the new length must be earned at that length.
-        model.ep_success_buffer.clear()
-        model.ep_info_buffer.clear()
+        old_env = self.model.get_env()
+        # set_env also restarts the success statistics: success at the new length must be
+        # earned at that length.
+        self.model.set_env(self.make_env(self.memory_length))
         if self.min_rollout is not None:
-            n_steps = max(model.n_steps, int(self.min_rollout(self.memory_length)))
-            if n_steps > model.n_steps:
-                if model.batch_size is not None:
-                    self._pending_batch_size = model.batch_size * n_steps // model.n_steps
-                model.n_steps = n_steps
-                model.rollout_buffer.resize(n_steps)
+            n_steps = int(self.min_rollout(self.memory_length))
+            if n_steps > self.model.n_steps:
+                self.model.set_rollout_length(n_steps)
         old_env.close()
 
     def _record_stage(self) -> None:

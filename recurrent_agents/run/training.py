@@ -248,7 +248,6 @@ def _learn(
         # The early stop is for the target length, not for a curriculum stage.
         stop_allowed=(lambda: curriculum.final) if curriculum is not None else None,
     )
-    # The curriculum first: a new stage's minibatch size is set before a checkpoint is taken.
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
     remaining = cfg.total_timesteps - start_steps

@@ -215,6 +215,39 @@ def gradient_flow(
     Returns:
         A ``GradientFlow``: ``grad_norms[k]`` averaged over the batch.
     """
+    inputs, episode_starts, decision_step, max_k = _episode_batch(
+        inputs, episode_starts, decision_step, max_k
+    )
+    rnn = getattr(core, "rnn", None)
+    recorder = _ForgetGateRecorder(rnn) if isinstance(rnn, nn.LSTM) else None
+    try:
+        with torch.enable_grad():
+            output, states = _unroll(core, inputs, episode_starts, decision_step)
+            loss = (loss_fn or _sum_output)(output)
+            # k = 0 is the decision step's own hidden output: a core's returned state tensors
+            # are separate autograd nodes from its output (nn.LSTM returns h_n apart from out)
+            targets = [output] + [s for k in range(1, max_k + 1) for s in states[decision_step - k]]
+            grads = torch.autograd.grad(loss, targets, allow_unused=True)
+    finally:
+        gates = recorder.close() if recorder is not None else None
+    if isinstance(rnn, nn.LSTM) and (gates is None or len(gates) != len(inputs)):
+        gates = _forget_gates_from_states(rnn, core, inputs, episode_starts, states)
+    names = _state_names(core, len(states[0]))
+    total, components = _norms_by_lag(grads, names, inputs.shape[1])
+    return GradientFlow(
+        label=label,
+        decision_step=decision_step,
+        grad_norms=total,
+        component_norms=components if len(names) > 1 else {},
+        forget_gates=gates,
+        loss=float(loss.detach()),
+    )
+
+
+def _episode_batch(
+    inputs: Tensor, episode_starts: Tensor | None, decision_step: int | None, max_k: int | None
+) -> tuple[Tensor, Tensor, int, int]:
+    """``gradient_flow``'s arguments checked, with their defaults filled in and a batch axis."""
     if inputs.dim() == 2:
         inputs = inputs.unsqueeze(1)
     if inputs.dim() != 3 or inputs.shape[0] < 1:
@@ -228,47 +261,48 @@ def gradient_flow(
         max_k = decision_step
     if max_k < 0:
         raise ValueError(f"max_k must be >= 0, got {max_k}")
-    max_k = min(max_k, decision_step)
     if episode_starts is None:
         episode_starts = torch.zeros(steps, batch, dtype=inputs.dtype, device=inputs.device)
         episode_starts[0] = 1.0
     elif episode_starts.dim() == 1:
         episode_starts = episode_starts.unsqueeze(1)
-    loss_fn = loss_fn or _sum_output
+    return inputs, episode_starts, decision_step, min(max_k, decision_step)
 
-    rnn = getattr(core, "rnn", None)
-    recorder = _ForgetGateRecorder(rnn) if isinstance(rnn, nn.LSTM) else None
+
+def _unroll(
+    core: nn.Module, inputs: Tensor, episode_starts: Tensor, decision_step: int
+) -> tuple[Tensor, list[tuple[Tensor, ...]]]:
+    """Step ``core`` through every step of ``inputs``, keeping each step's state in the graph;
+    return the decision step's output and the states after each step."""
+    batch = inputs.shape[1]
+    state = tuple(s.to(inputs.device) for s in core.initial_state(batch))
     states: list[tuple[Tensor, ...]] = []
-    try:
-        with torch.enable_grad():
-            state = tuple(s.to(inputs.device) for s in core.initial_state(batch))
-            output = None
-            # the loss only needs steps up to the decision, but the gates are shown for the episode
-            for t in range(steps):
-                out, state = core(inputs[t : t + 1], state, episode_starts[t : t + 1])
-                state = tuple(state)
-                states.append(state)
-                if t == decision_step:
-                    output = out[0]
-            assert output is not None
-            loss = loss_fn(output)
-            # k = 0 is the decision step's own hidden output: a core's returned state tensors
-            # are separate autograd nodes from its output (nn.LSTM returns h_n apart from out)
-            targets = [output] + [s for k in range(1, max_k + 1) for s in states[decision_step - k]]
-            grads = torch.autograd.grad(loss, targets, allow_unused=True)
-    finally:
-        gates = recorder.close() if recorder is not None else None
-    if isinstance(rnn, nn.LSTM) and (gates is None or len(gates) != steps):
-        gates = _forget_gates_from_states(rnn, core, inputs, episode_starts, states)
+    output = None
+    # the loss only needs steps up to the decision, but the gates are shown for the episode
+    for t in range(inputs.shape[0]):
+        out, state = core(inputs[t : t + 1], state, episode_starts[t : t + 1])
+        state = tuple(state)
+        states.append(state)
+        if t == decision_step:
+            output = out[0]
+    assert output is not None
+    return output, states
 
-    names = _state_names(core, len(states[0]))
-    per_k: list[list[Tensor | None]] = [[grads[0]]]
-    for k in range(1, max_k + 1):
-        start = 1 + (k - 1) * len(names)
-        per_k.append(list(grads[start : start + len(names)]))
-    total = np.zeros(max_k + 1)
-    comps = {name: np.full(max_k + 1, np.nan) for name in names}
-    for k, group in enumerate(per_k):
+
+def _norms_by_lag(
+    grads: Sequence[Tensor | None], names: list[str], batch: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Batch-mean gradient norms per lag: of all state tensors together, and of each one.
+
+    ``grads`` is the gradient of the decision step's output (k = 0) followed by those of the
+    states at lags 1, 2, ... (``len(names)`` tensors each); None means no dependence (zero).
+    """
+    groups = [grads[:1]] + [
+        grads[start : start + len(names)] for start in range(1, len(grads), len(names))
+    ]
+    total = np.zeros(len(groups))
+    components = {name: np.full(len(groups), np.nan) for name in names}
+    for k, group in enumerate(groups):
         sq = torch.zeros(batch, dtype=torch.float64)
         for name, g in zip(names[: len(group)], group, strict=True):
             if g is None:
@@ -277,19 +311,10 @@ def gradient_flow(
                 g = g.detach().double()
                 # states are (num_layers, B, H), the output (B, H): norm per batch item
                 g_sq = g.pow(2).sum(-1) if g.dim() == 2 else g.pow(2).sum((0, 2))
-            comps[name][k] = g_sq.sqrt().mean().item()
+            components[name][k] = g_sq.sqrt().mean().item()
             sq = sq + g_sq.cpu()
         total[k] = sq.sqrt().mean().item()
-    if len(names) == 1:
-        comps = {}
-    return GradientFlow(
-        label=label,
-        decision_step=decision_step,
-        grad_norms=total,
-        component_norms=comps,
-        forget_gates=gates,
-        loss=float(loss.detach()),
-    )
+    return total, components
 
 
 def forget_gate_summary(gates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -402,23 +427,18 @@ def policy_gradient_flow(
     """Gradient flow of a (trained) ``RecurrentPPO``'s actor on one episode's observations.
 
     The decision step's loss is ``-log pi(a | obs_0..T)`` where ``a`` is ``action`` or, by default,
-    the policy's greedy action at the decision step. Path: features extractor -> ``core_actor``
-    -> ``mlp_extractor.forward_actor`` -> action distribution (SB3 names).
+    the policy's greedy action at the decision step. Path: the policy's features (with its
+    observation normalisation) -> ``core_actor`` stepped here -> the policy's own actor head
+    (:meth:`~recurrent_agents.RecurrentActorCriticPolicy.actor_distribution`, with its
+    ``features_to_heads`` skip and ``action_epsilon``).
     """
     policy = model.policy if hasattr(model, "policy") else model
-    core = policy.core_actor
     obs_t, _ = policy.obs_to_tensor(observations)
     with torch.no_grad():
-        features = policy.extract_features(obs_t)
-        # (actor, critic) features when the extractor is not shared: the actor's.
-        features = features[0] if isinstance(features, tuple) else features
-    inputs = features.float().unsqueeze(1)
+        features = policy.extract_features(obs_t).float()
 
     def loss_fn(out: Tensor) -> Tensor:
-        if hasattr(policy, "_head_inputs"):
-            out = policy._head_inputs(out, features[-1:].to(out.dtype))  # decision step's features
-        latent = policy.mlp_extractor.forward_actor(out)
-        dist = policy._get_action_dist_from_latent(latent)
+        dist = policy.actor_distribution(out, features[-1:])  # the decision step's features
         chosen = dist.get_actions(deterministic=True) if action is None else action
         chosen = torch.as_tensor(chosen).reshape(-1).to(out.device)
         return -dist.log_prob(chosen).sum()
@@ -426,7 +446,9 @@ def policy_gradient_flow(
     was_training = policy.training
     policy.eval()
     try:
-        return gradient_flow(core, inputs, loss_fn=loss_fn, label=label or "policy")
+        return gradient_flow(
+            policy.core_actor, features.unsqueeze(1), loss_fn=loss_fn, label=label or "policy"
+        )
     finally:
         policy.train(was_training)
 
@@ -617,64 +639,93 @@ class _GreedyActor:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python train.py gradient-flow``; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        if args.memory_length < 1:
-            raise ValueError(f"memory_length must be a positive int, got {args.memory_length}")
-        if args.hidden_size < 1:
-            raise ValueError(f"hidden_size must be a positive int, got {args.hidden_size}")
-        try:
-            core_kwargs = json.loads(args.core_kwargs)
-        except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"core_kwargs must be a JSON object, got {args.core_kwargs!r}"
-            ) from exc
-        models = _parse_model_specs(args.model) + _sweep_models(
-            args.sweep_dir, args.memory_length, args.seed
-        )
-        sep = ";" if ";" in args.cores or ":" in args.cores else ","
-        cores = [c.strip() for c in args.cores.split(sep) if c.strip()]
-        specs = [(c, *parse_core_spec(c)) for c in cores]
-        if not cores and not models:
-            raise ValueError("cores must name at least one core when no --model is given, got ''")
+        core_kwargs, specs, models = _check_args(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
     torch.manual_seed(args.seed)
     env = _make_env(args.task, args.memory_length)
-    results: list[GradientFlow] = []
     try:
-        if cores:
-            obs = collect_episode(env, args.memory_length, args.seed)
-            for label, name, kwargs in specs:
-                try:
-                    results.append(
-                        core_gradient_flow(
-                            name,
-                            obs,
-                            hidden_size=args.hidden_size,
-                            seed=args.seed,
-                            label=label,
-                            **{**core_kwargs, **kwargs},
-                        )
-                    )
-                except ValueError as exc:
-                    print(f"error: {exc}", file=sys.stderr)
-                    return 2
-        for label, path in models:
-            from recurrent_agents import RecurrentPPO
-
-            model = RecurrentPPO.load(path, device="cpu")
-
-            act = _GreedyActor(model)
-            env_seen = _env_for(model, path, env)
-            obs = collect_episode(env_seen, args.memory_length, args.seed, act)
-            results.append(policy_gradient_flow(model, obs, label=label))
+        try:
+            results = _untrained_core_flows(env, specs, core_kwargs, args)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        results += _trained_model_flows(env, models, args)
     finally:
         env.close()
+    png = _write_results(results, args)
+    if args.wandb_mode != "disabled":
+        _log_run(results, png, core_kwargs, args)
+    return 0 if all(math.isfinite(r.grad_norms[0]) for r in results) else 1
 
+
+def _check_args(
+    args: argparse.Namespace,
+) -> tuple[dict[str, Any], list[tuple[str, str, dict[str, Any]]], list[tuple[str, str]]]:
+    """The CLI's core kwargs, untrained core specs ``(label, name, kwargs)`` and trained models
+    ``(label, path)``; ``ValueError`` for a bad argument."""
+    if args.memory_length < 1:
+        raise ValueError(f"memory_length must be a positive int, got {args.memory_length}")
+    if args.hidden_size < 1:
+        raise ValueError(f"hidden_size must be a positive int, got {args.hidden_size}")
+    try:
+        core_kwargs = json.loads(args.core_kwargs)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"core_kwargs must be a JSON object, got {args.core_kwargs!r}") from exc
+    models = _parse_model_specs(args.model) + _sweep_models(
+        args.sweep_dir, args.memory_length, args.seed
+    )
+    sep = ";" if ";" in args.cores or ":" in args.cores else ","
+    cores = [c.strip() for c in args.cores.split(sep) if c.strip()]
+    specs = [(c, *parse_core_spec(c)) for c in cores]
+    if not cores and not models:
+        raise ValueError("cores must name at least one core when no --model is given, got ''")
+    return core_kwargs, specs, models
+
+
+def _untrained_core_flows(
+    env: Any,
+    specs: list[tuple[str, str, dict[str, Any]]],
+    core_kwargs: dict[str, Any],
+    args: argparse.Namespace,
+) -> list[GradientFlow]:
+    """Gradient flow of each freshly initialised core on one episode of the default walk."""
+    if not specs:
+        return []
+    obs = collect_episode(env, args.memory_length, args.seed)
+    return [
+        core_gradient_flow(
+            name,
+            obs,
+            hidden_size=args.hidden_size,
+            seed=args.seed,
+            label=label,
+            **{**core_kwargs, **kwargs},
+        )
+        for label, name, kwargs in specs
+    ]
+
+
+def _trained_model_flows(
+    env: Any, models: list[tuple[str, str]], args: argparse.Namespace
+) -> list[GradientFlow]:
+    """Gradient flow of each saved model's actor on one episode of its own greedy actions."""
+    from recurrent_agents import RecurrentPPO
+
+    results = []
+    for label, path in models:
+        model = RecurrentPPO.load(path, device="cpu")
+        act = _GreedyActor(model)
+        obs = collect_episode(_env_for(model, path, env), args.memory_length, args.seed, act)
+        results.append(policy_gradient_flow(model, obs, label=label))
+    return results
+
+
+def _write_results(results: list[GradientFlow], args: argparse.Namespace) -> Path:
+    """Write the PNG and the JSON to ``--out-dir``, print a line per result; the PNG's path."""
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     title = f"Gradient flow, {args.task} L={args.memory_length}"
@@ -691,26 +742,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{r.grad_norms[-1]:.3e}  (ratio {decay:.2e})"
         )
     print(f"wrote {png} and {out_dir / 'gradient_flow.json'}")
+    return png
 
-    if args.wandb_mode != "disabled":
-        from recurrent_agents.run.tracking import init_wandb
 
-        group = args.wandb_group or (Path(args.sweep_dir).name if args.sweep_dir else None)
-        run = init_wandb(
-            project=args.wandb_project,
-            group=group,
-            job_type="gradient-flow",
-            config={**vars(args), "core_kwargs": core_kwargs},
-            mode=args.wandb_mode,
-            dir=out_dir,
-            name=f"gradient-flow-L{args.memory_length}",
-        )
-        try:
-            log_gradient_flow(run, results, png)
-        finally:
-            if run is not None:
-                run.finish()
-    return 0 if all(math.isfinite(r.grad_norms[0]) for r in results) else 1
+def _log_run(
+    results: list[GradientFlow], png: Path, core_kwargs: dict[str, Any], args: argparse.Namespace
+) -> None:
+    """Log the results to a W&B run of their own (job type ``gradient-flow``)."""
+    from recurrent_agents.run.tracking import init_wandb
+
+    group = args.wandb_group or (Path(args.sweep_dir).name if args.sweep_dir else None)
+    run = init_wandb(
+        project=args.wandb_project,
+        group=group,
+        job_type="gradient-flow",
+        config={**vars(args), "core_kwargs": core_kwargs},
+        mode=args.wandb_mode,
+        dir=Path(args.out_dir),
+        name=f"gradient-flow-L{args.memory_length}",
+    )
+    try:
+        log_gradient_flow(run, results, png)
+    finally:
+        if run is not None:
+            run.finish()
 
 
 if __name__ == "__main__":
