@@ -45,7 +45,7 @@ PPO_KEYS = tuple(_PPO)
 #: Fields that are keyword arguments of the task's env: allowed only where its env takes them.
 TASK_OPTIONS = ("memory_length", "variant", "num_cues", "distractors")
 USAGE = """python {prog} [--config FILE] [--key=VALUE | --key VALUE | key=VALUE ...]
-       python {prog} {{sweep,report,dashboard,gradient-flow}} ARGS"""
+       python {prog} {{sweep,report,dashboard,gradient-flow,export}} ARGS"""
 DESCRIPTION = """\
 Train recurrent PPO on a memory task and track it in W&B (offline without an API key).
 Precedence: defaults < --config YAML (configs/*.yaml) < command line."""
