@@ -313,9 +313,10 @@ def test_action_spaces(action_space: spaces.Space, expected_shape: tuple[int, ..
     assert all(action_space.contains(a.astype(action_space.dtype)) for a in actions)
 
 
-def test_multidiscrete_observations() -> None:
-    """SB3 one-hot encodes them; its features size is a numpy integer."""
-    rollout_and_predict(make_model(spaces.MultiDiscrete([5, 2])))
+@pytest.mark.parametrize("observation_space", [spaces.Discrete(4), spaces.MultiDiscrete([5, 2])])
+def test_discrete_observations(observation_space: spaces.Space) -> None:
+    """SB3 one-hot encodes them (for MultiDiscrete its features size is a numpy integer)."""
+    rollout_and_predict(make_model(observation_space))
 
 
 # --- torch threads -----------------------------------------------------------------------------
