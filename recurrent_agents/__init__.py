@@ -19,6 +19,8 @@ _EXPORTS = {
     "make_core": "recurrent_agents.cores",
     "available_cores": "recurrent_agents.cores",
     "RecurrentActorCriticPolicy": "recurrent_agents.policy",
+    "RecurrentActorCriticCnnPolicy": "recurrent_agents.policy",
+    "RecurrentMultiInputActorCriticPolicy": "recurrent_agents.policy",
     "RecurrentPPO": "recurrent_agents.ppo",
     "SequenceRolloutBuffer": "recurrent_agents.buffer",
 }

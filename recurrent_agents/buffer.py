@@ -9,12 +9,30 @@ one, so gradients flow from any step back to the first step of its segment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
+from typing import NamedTuple, TypeAlias
 
 import numpy as np
 import torch as th
 from sb3_contrib.common.recurrent.type_aliases import RNNStates
+
+#: A batch of observations: one tensor, or one per key of a Dict observation space.
+Observations: TypeAlias = th.Tensor | dict[str, th.Tensor]
+
+
+def map_observations(
+    fn: Callable[..., th.Tensor], obs: Observations, *args: object
+) -> Observations:
+    """``fn(x, *args)`` for an observation tensor ``x``, or for each tensor of a Dict one."""
+    if isinstance(obs, dict):
+        return {key: fn(x, *args) for key, x in obs.items()}
+    return fn(obs, *args)
+
+
+def leading_shape(obs: Observations, n_dims: int) -> tuple[int, ...]:
+    """The first ``n_dims`` sizes of observations (the batch dimensions every key shares)."""
+    first = next(iter(obs.values())) if isinstance(obs, dict) else obs
+    return tuple(first.shape[:n_dims])
 
 
 class SequenceBatch(NamedTuple):
@@ -27,7 +45,7 @@ class SequenceBatch(NamedTuple):
     same rollout values padded like the inputs.
     """
 
-    observations: th.Tensor
+    observations: Observations
     actions: th.Tensor
     old_values: th.Tensor
     old_log_prob: th.Tensor
@@ -72,7 +90,7 @@ class SequenceRolloutBuffer:
         self.n_steps = n_steps
         shape = (n_steps, self.n_envs)
         # Observations and actions are allocated at the first add(), when their shape is known.
-        self.observations: th.Tensor | None = None
+        self.observations: Observations | None = None
         self.actions: th.Tensor | None = None
         self.rewards = np.zeros(shape, dtype=np.float32)
         self.episode_starts = np.zeros(shape, dtype=np.float32)
@@ -109,7 +127,7 @@ class SequenceRolloutBuffer:
 
     def add(
         self,
-        obs: th.Tensor,
+        obs: Observations,
         actions: th.Tensor,
         rewards: np.ndarray,
         episode_starts: np.ndarray,
@@ -118,19 +136,23 @@ class SequenceRolloutBuffer:
     ) -> None:
         """Store one step for all envs (``obs`` and ``actions`` as the policy saw/produced)."""
         if self.observations is None:
-            self.observations = th.zeros(
-                (self.n_steps, *obs.shape), dtype=obs.dtype, device=self.device
-            )
-            self.actions = th.zeros(
-                (self.n_steps, *actions.shape), dtype=actions.dtype, device=self.device
-            )
-        self.observations[self.pos] = obs
+            self.observations = map_observations(self._zeros_like_step, obs)
+            self.actions = self._zeros_like_step(actions)
+        if isinstance(obs, dict):
+            for key, x in obs.items():
+                self.observations[key][self.pos] = x
+        else:
+            self.observations[self.pos] = obs
         self.actions[self.pos] = actions
         self.rewards[self.pos] = rewards
         self.episode_starts[self.pos] = episode_starts
         self.values[self.pos] = values.reshape(-1)
         self.log_probs[self.pos] = log_probs.reshape(-1)
         self.pos += 1
+
+    def _zeros_like_step(self, x: th.Tensor) -> th.Tensor:
+        """Zeros for ``n_steps`` steps of ``x`` (one step of all envs)."""
+        return th.zeros((self.n_steps, *x.shape), dtype=x.dtype, device=self.device)
 
     def compute_returns_and_advantage(self, last_values: th.Tensor, dones: np.ndarray) -> None:
         """GAE(lambda) advantages and TD(lambda) returns, exactly as SB3's RolloutBuffer."""
@@ -179,7 +201,7 @@ class SequenceRolloutBuffer:
             dim=-1,
         )  # [n_steps, n_envs, len(TARGETS)]
         return {
-            "observations": self.observations[time_idx, env_idx],
+            "observations": map_observations(lambda x: x[time_idx, env_idx], self.observations),
             "actions": self.actions[time_idx, env_idx],
             "old_values_log_prob": per_step[time_idx, env_idx, :2],
             "targets": per_step.reshape(-1, len(TARGETS)),
@@ -235,8 +257,8 @@ class SequenceRolloutBuffer:
             )
             old_values, old_log_prob = old.unbind(-1)
             yield SequenceBatch(
-                observations=seqs["observations"][:t_len].index_select(1, idx),
-                actions=seqs["actions"][:t_len].index_select(1, idx),
+                observations=map_observations(_take, seqs["observations"], t_len, idx),
+                actions=_take(seqs["actions"], t_len, idx),
                 old_values=old_values,
                 old_log_prob=old_log_prob,
                 states=RNNStates(
@@ -250,3 +272,8 @@ class SequenceRolloutBuffer:
                 valid=th.as_tensor(np.flatnonzero(mask_np), device=self.device),
                 targets=targets.index_select(0, rollout_idx),
             )
+
+
+def _take(padded: th.Tensor, t_len: int, idx: th.Tensor) -> th.Tensor:
+    """The first ``t_len`` steps of the padded sequences ``idx`` (``padded`` is ``[T, N, ...]``)."""
+    return padded[:t_len].index_select(1, idx)

@@ -8,6 +8,7 @@ before that step is processed.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 
@@ -103,9 +104,10 @@ class _GatedCore(RecurrentCore):
         num_layers: int = 1,
         forget_bias: float | None = None,
         chrono_init: int | None = None,
+        dropout: float = 0.0,
     ) -> None:
         super().__init__(input_size, hidden_size, num_layers)
-        self.rnn = self.rnn_class(input_size, hidden_size, num_layers)
+        self.rnn = self.rnn_class(input_size, hidden_size, num_layers, dropout=dropout)
         _init_gate_biases(
             self.rnn,
             hidden_size,
@@ -125,6 +127,7 @@ class LSTMCore(_GatedCore):
     :param chrono_init: if set to a memory length ``T_max``, chrono initialisation (Tallec &
         Ollivier 2018): forget bias ``log(U(1, T_max - 1))`` and input bias its negative, so
         the initial cell-state time constants span 1..T_max steps. Overrides ``forget_bias``.
+    :param dropout: dropout between stacked layers in training mode (``nn.LSTM``'s).
     """
 
     num_states = 2
@@ -174,6 +177,7 @@ class RNNCore(RecurrentCore):
 
     :param orthogonal_init: orthogonal recurrent weights, which keep the backward Jacobian
         closer to norm-preserving at initialisation (default True).
+    :param dropout: dropout between stacked layers in training mode (``nn.RNN``'s).
     """
 
     num_states = 1
@@ -184,9 +188,10 @@ class RNNCore(RecurrentCore):
         hidden_size: int = 64,
         num_layers: int = 1,
         orthogonal_init: bool = True,
+        dropout: float = 0.0,
     ) -> None:
         super().__init__(input_size, hidden_size, num_layers)
-        self.rnn = nn.RNN(input_size, hidden_size, num_layers, nonlinearity="tanh")
+        self.rnn = nn.RNN(input_size, hidden_size, num_layers, nonlinearity="tanh", dropout=dropout)
         if orthogonal_init:
             for layer in range(num_layers):
                 nn.init.orthogonal_(getattr(self.rnn, f"weight_hh_l{layer}"))
@@ -210,7 +215,7 @@ def _native_run(
         core.rnn._flat_weights,
         True,  # has biases
         core.num_layers,
-        0.0,  # dropout
+        float(core.rnn.dropout),  # between layers, in training mode only
         core.training,
         False,  # bidirectional
         False,  # batch_first
@@ -281,6 +286,12 @@ def make_core(
     """Build the core registered as ``name`` (extra keyword arguments go to its constructor)."""
     if name not in _REGISTRY:
         raise ValueError(f"core must be one of {available_cores()}, got {name!r}")
+    params = inspect.signature(_REGISTRY[name]).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        options = [p for p in params if p not in ("input_size", "hidden_size", "num_layers")]
+        unknown = sorted(set(kwargs) - set(options))
+        if unknown:
+            raise ValueError(f"core {name!r} takes the options {options}, got {unknown}")
     return _REGISTRY[name](input_size, hidden_size=hidden_size, num_layers=num_layers, **kwargs)
 
 

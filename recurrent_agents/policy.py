@@ -13,11 +13,16 @@ from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from stable_baselines3.common.distributions import Distribution
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.running_mean_std import RunningMeanStd
-from stable_baselines3.common.torch_layers import BaseFeaturesExtractor, FlattenExtractor
+from stable_baselines3.common.torch_layers import (
+    BaseFeaturesExtractor,
+    CombinedExtractor,
+    FlattenExtractor,
+    NatureCNN,
+)
 from stable_baselines3.common.type_aliases import Schedule
 from torch import nn
 
-from recurrent_agents.buffer import SequenceBatch
+from recurrent_agents.buffer import Observations, SequenceBatch, leading_shape, map_observations
 from recurrent_agents.cores import RecurrentCore, make_core
 
 State = tuple[th.Tensor, ...]
@@ -27,6 +32,11 @@ State = tuple[th.Tensor, ...]
 # least this many, so rollout steps and training batches round the same way and the PPO ratio is
 # exactly 1.
 _MIN_ROWS = 4
+
+
+def _one_step(obs: Observations) -> Observations:
+    """Observations ``[B, ...]`` of one step as a sequence ``[1, B, ...]``."""
+    return map_observations(lambda x: x.unsqueeze(0), obs)
 
 
 def _pad_rows(x: th.Tensor, dim: int) -> th.Tensor:
@@ -49,23 +59,87 @@ def _unpad_state(state: State | None, n: int) -> State | None:
     return None if state is None else tuple(s[:, :n] for s in state)
 
 
+#: What the critic head reads (``critic_core``): its own core, the actor's core (trained by both
+#: losses, or by the actor's only: "shared_detached"), or no core at all.
+CRITIC_CORES = ("separate", "shared", "shared_detached", "none")
+
+
+class _IncompatibleOptions(ValueError, AssertionError):
+    """Policy options that cannot go together. Also an AssertionError: sb3-contrib's policy
+    asserts the same conditions, so code written against it keeps working."""
+
+
+def _either(name: str, value: Any, contrib_name: str, contrib_value: Any, default: Any) -> Any:
+    """An option given by its toolkit ``name`` or its sb3-contrib ``contrib_name`` (not both)."""
+    if value is not None and contrib_value is not None:
+        raise ValueError(
+            f"{name} and sb3-contrib's {contrib_name} are the same option: give one, "
+            f"got {value!r} and {contrib_value!r}"
+        )
+    if value is not None:
+        return value
+    return default if contrib_value is None else contrib_value
+
+
+def _critic_core(
+    critic_core: str | None,
+    shared_core: bool | None,
+    shared_lstm: bool | None,
+    enable_critic_lstm: bool | None,
+    share_features_extractor: bool,
+) -> str:
+    """One of :data:`CRITIC_CORES`, from the toolkit's ``critic_core`` or ``shared_core`` or
+    sb3-contrib's ``shared_lstm`` / ``enable_critic_lstm`` (with sb3-contrib's meaning)."""
+    contrib = shared_lstm if shared_lstm is not None else enable_critic_lstm
+    given = [
+        name
+        for name, value in (
+            ("critic_core", critic_core),
+            ("shared_core", shared_core),
+            ("sb3-contrib's shared_lstm / enable_critic_lstm", contrib),
+        )
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise ValueError(f"{' and '.join(given)} set the same option: give one")
+    if contrib is not None:
+        shared = bool(shared_lstm)
+        enable = enable_critic_lstm is None or bool(enable_critic_lstm)
+        if shared and enable:
+            raise _IncompatibleOptions("shared_lstm=True needs enable_critic_lstm=False")
+        critic_core = "shared_detached" if shared else "separate" if enable else "none"
+    elif shared_core is not None:
+        critic_core = "shared" if shared_core else "separate"
+    critic_core = "separate" if critic_core is None else critic_core
+    if critic_core not in CRITIC_CORES:
+        raise ValueError(f"critic_core must be one of {CRITIC_CORES}, got {critic_core!r}")
+    if critic_core.startswith("shared") and not share_features_extractor:
+        raise _IncompatibleOptions(
+            "a core shared by actor and critic needs share_features_extractor=True"
+        )
+    return critic_core
+
+
 def _check_options(
     observation_space: spaces.Space,
     action_space: spaces.Space,
-    share_features_extractor: bool,
+    use_sde: bool,
     action_epsilon: float,
     normalize_obs: bool,
     obs_clip: float,
 ) -> None:
     """Raise ``ValueError`` for policy options this policy does not support."""
-    if not share_features_extractor:
-        raise ValueError("share_features_extractor must be True, got False")
+    if use_sde and not isinstance(action_space, spaces.Box):
+        raise ValueError(f"use_sde (gSDE) needs a Box action space, got {action_space}")
     if not 0.0 <= action_epsilon < 1.0:
         raise ValueError(f"action_epsilon must be in [0, 1), got {action_epsilon!r}")
     if action_epsilon > 0 and not isinstance(action_space, spaces.Discrete):
         raise ValueError(f"action_epsilon needs a Discrete action space, got {action_space}")
     if normalize_obs and not isinstance(observation_space, spaces.Box):
-        raise ValueError(f"normalize_obs needs a Box observation space, got {observation_space}")
+        raise ValueError(
+            f"normalize_obs needs a Box observation space, got {observation_space}; for Dict "
+            "observations use SB3's VecNormalize(env, norm_obs_keys=[...]) instead"
+        )
     if not (isinstance(obs_clip, (int, float)) and obs_clip > 0):
         raise ValueError(f"obs_clip must be a positive number, got {obs_clip!r}")
 
@@ -75,13 +149,26 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     Layout per time step: ``features_extractor(obs) -> core -> mlp_extractor -> action_net /
     value_net``. The actor's core is ``core_actor``, the critic's ``core_critic`` (the same
-    object when ``shared_core=True``; then the value loss also trains the shared core).
+    object when the core is shared, None when the critic has none).
+
+    Any observation space SB3 policies take (Box, images, Dict with ``CombinedExtractor``, or
+    any ``features_extractor_class``) and any action space of sb3-contrib's RecurrentPPO (Box of
+    any shape, with gSDE too; Discrete; MultiDiscrete; MultiBinary). sb3-contrib's policy
+    keywords are accepted with their meaning: ``lstm_hidden_size`` (= ``hidden_size``),
+    ``n_lstm_layers`` (= ``num_layers``), ``lstm_kwargs`` (= ``core_kwargs``),
+    ``shared_lstm`` / ``enable_critic_lstm`` (= ``critic_core``); naming one option twice is a
+    ValueError.
 
     :param core: registered core name ("lstm", "gru", "rnn", or one you registered).
-    :param hidden_size: core hidden size.
-    :param num_layers: core layers.
-    :param shared_core: one core for actor and critic (True) or one each (False, default,
-        as in sb3-contrib: the critic's error cannot disturb the actor's memory).
+    :param hidden_size: core hidden size (default 64).
+    :param num_layers: core layers (default 1).
+    :param critic_core: what the critic head reads (default "separate"): "separate", its own
+        core (sb3-contrib's default: the critic's error cannot disturb the actor's memory);
+        "shared", the actor's core, which the value loss trains too; "shared_detached", the
+        actor's core's output without gradient into it (sb3-contrib's ``shared_lstm=True``);
+        "none", a linear layer of the features, no memory (sb3-contrib's
+        ``enable_critic_lstm=False``).
+    :param shared_core: True is ``critic_core="shared"``, False ``"separate"``.
     :param forget_bias: keep-gate bias for cores that take it (LSTM forget, GRU update).
     :param chrono_init: memory length for chrono init (Tallec & Ollivier 2018), gated cores.
     :param features_to_heads: the actor and critic heads also see the current step's features
@@ -99,9 +186,13 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         statistics are updated after each PPO update (never during a rollout, which keeps the
         ratio exact) and saved with the model.
     :param obs_clip: clip bound of normalised observations.
-    :param core_kwargs: any other keyword arguments for the core constructor.
-    Other parameters are those of SB3's ``ActorCriticPolicy``.
+    :param core_kwargs: any other keyword arguments for the core constructor (e.g.
+        ``dropout`` between stacked layers).
+    Other parameters are those of SB3's ``ActorCriticPolicy``; ``features_extractor_class``
+    defaults to the class's ``default_features_extractor``.
     """
+
+    default_features_extractor: type[BaseFeaturesExtractor] = FlattenExtractor
 
     def __init__(
         self,
@@ -116,16 +207,17 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         full_std: bool = True,
         use_expln: bool = False,
         squash_output: bool = False,
-        features_extractor_class: type[BaseFeaturesExtractor] = FlattenExtractor,
+        features_extractor_class: type[BaseFeaturesExtractor] | None = None,
         features_extractor_kwargs: dict[str, Any] | None = None,
         share_features_extractor: bool = True,
         normalize_images: bool = True,
         optimizer_class: type[th.optim.Optimizer] = th.optim.Adam,
         optimizer_kwargs: dict[str, Any] | None = None,
         core: str = "lstm",
-        hidden_size: int = 64,
-        num_layers: int = 1,
-        shared_core: bool = False,
+        hidden_size: int | None = None,
+        num_layers: int | None = None,
+        critic_core: str | None = None,
+        shared_core: bool | None = None,
         forget_bias: float | None = None,
         chrono_init: int | None = None,
         features_to_heads: bool = True,
@@ -133,15 +225,23 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         normalize_obs: bool = False,
         obs_clip: float = 10.0,
         core_kwargs: dict[str, Any] | None = None,
+        lstm_hidden_size: int | None = None,
+        n_lstm_layers: int | None = None,
+        shared_lstm: bool | None = None,
+        enable_critic_lstm: bool | None = None,
+        lstm_kwargs: dict[str, Any] | None = None,
     ) -> None:
-        _check_options(
-            observation_space,
-            action_space,
-            share_features_extractor,
-            action_epsilon,
-            normalize_obs,
-            obs_clip,
+        hidden_size = _either("hidden_size", hidden_size, "lstm_hidden_size", lstm_hidden_size, 64)
+        num_layers = _either("num_layers", num_layers, "n_lstm_layers", n_lstm_layers, 1)
+        core_kwargs = _either("core_kwargs", core_kwargs, "lstm_kwargs", lstm_kwargs, {})
+        critic_core = _critic_core(
+            critic_core, shared_core, shared_lstm, enable_critic_lstm, share_features_extractor
         )
+        _check_options(
+            observation_space, action_space, use_sde, action_epsilon, normalize_obs, obs_clip
+        )
+        if features_extractor_class is None:
+            features_extractor_class = self.default_features_extractor
         if optimizer_class is th.optim.Adam and optimizer_kwargs is None:
             # SB3's Adam eps, and the fused kernel (~4x faster per step on CPU for small nets).
             optimizer_kwargs = {"eps": 1e-5, "fused": True}
@@ -180,7 +280,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             self.register_buffer("obs_count", th.zeros(()))
         self._discrete = isinstance(action_space, spaces.Discrete)
         self._build_cores(
-            core, hidden_size, num_layers, shared_core, forget_bias, chrono_init, core_kwargs
+            core, hidden_size, num_layers, critic_core, forget_bias, chrono_init, core_kwargs
         )
         # The optimizer built by ActorCriticPolicy did not see the cores.
         self.optimizer = self.optimizer_class(
@@ -192,39 +292,44 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         core: str,
         hidden_size: int,
         num_layers: int,
-        shared_core: bool,
+        critic_core: str,
         forget_bias: float | None,
         chrono_init: int | None,
-        core_kwargs: dict[str, Any] | None,
+        core_kwargs: dict[str, Any],
     ) -> None:
-        """Build ``core_actor`` and ``core_critic`` (one object when ``shared_core``)."""
+        """Build ``core_actor``, and the critic's ``core_critic`` (the same object when shared)
+        or, with ``critic_core="none"``, its linear layer ``critic``."""
         self.core_name = core
         self.hidden_size = hidden_size
         self.num_layers = num_layers
-        self.shared_core = shared_core
+        self.critic_core = critic_core
         self.forget_bias = forget_bias
         self.chrono_init = chrono_init
-        self.core_kwargs = dict(core_kwargs or {})
+        self.core_kwargs = dict(core_kwargs)
         kwargs = dict(self.core_kwargs)
         if forget_bias is not None:
             kwargs["forget_bias"] = forget_bias
         if chrono_init is not None:
             kwargs["chrono_init"] = chrono_init
+        # int(): SB3 gives MultiDiscrete observations' features_dim as a numpy integer.
+        features_dim = int(self.features_dim)
         self.core_actor: RecurrentCore = make_core(
-            core, self.features_dim, hidden_size, num_layers, **kwargs
+            core, features_dim, hidden_size, num_layers, **kwargs
         )
-        self.core_critic: RecurrentCore = (
-            self.core_actor
-            if shared_core
-            else make_core(core, self.features_dim, hidden_size, num_layers, **kwargs)
-        )
+        self.core_critic: RecurrentCore | None = None
+        if critic_core == "separate":
+            self.core_critic = make_core(core, features_dim, hidden_size, num_layers, **kwargs)
+        elif critic_core.startswith("shared"):
+            self.core_critic = self.core_actor
         # sb3-contrib's module names; they are state_dict keys, so saved models keep loading.
         self.lstm_actor = self.core_actor
-        self.lstm_critic = None if shared_core else self.core_critic
+        self.lstm_critic = self.core_critic if critic_core == "separate" else None
+        # A critic without memory: a linear map of the features to the core's output size.
+        self.critic = nn.Linear(features_dim, hidden_size) if critic_core == "none" else None
 
     def _build_mlp_extractor(self) -> None:
         if self.features_to_heads:
-            self.lstm_output_dim += self.features_dim
+            self.lstm_output_dim += int(self.features_dim)
         super()._build_mlp_extractor()
 
     def _get_constructor_parameters(self) -> dict[str, Any]:
@@ -233,7 +338,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             core=self.core_name,
             hidden_size=self.hidden_size,
             num_layers=self.num_layers,
-            shared_core=self.shared_core,
+            critic_core=self.critic_core,
             forget_bias=self.forget_bias,
             chrono_init=self.chrono_init,
             features_to_heads=self.features_to_heads,
@@ -245,14 +350,24 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return data
 
     def initial_state(self, n_envs: int) -> RNNStates:
-        """Zero states of actor and critic cores for ``n_envs`` environments."""
+        """Zero states of actor and critic cores for ``n_envs`` environments (a critic without
+        a core has the empty state ``()``)."""
         pi = self.core_actor.initial_state(n_envs)
-        return RNNStates(pi, pi if self.shared_core else self.core_critic.initial_state(n_envs))
+        if self.core_critic is None:
+            return RNNStates(pi, ())
+        if self.core_critic is self.core_actor:
+            return RNNStates(pi, pi)
+        return RNNStates(pi, self.core_critic.initial_state(n_envs))
+
+    def reset_noise(self, n_envs: int = 1) -> None:
+        """New gSDE exploration matrices, one per env as in SB3. At least ``_MIN_ROWS``: a
+        rollout step's padding rows take one each, so the real envs keep their own."""
+        super().reset_noise(max(n_envs, _MIN_ROWS))
 
     # --- observations: normalisation and features ------------------------------------------
 
     def extract_features(  # type: ignore[override]
-        self, obs: th.Tensor, features_extractor: BaseFeaturesExtractor | None = None
+        self, obs: Observations, features_extractor: BaseFeaturesExtractor | None = None
     ) -> th.Tensor:
         """SB3's feature extraction, after the ``normalize_obs`` standardisation (if on), so that
         every path to the features (rollout, training, SB3 helpers, diagnostics) sees it."""
@@ -283,7 +398,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     def _forward_path(
         self,
-        obs: th.Tensor,
+        obs: Observations,
         states: RNNStates,
         episode_starts: th.Tensor,
         steps: th.Tensor | None = None,
@@ -293,7 +408,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         Every entry point (rollout step, training batches, predict, get_distribution, the value
         bootstrap) runs through here.
         ``states`` are the actor's and the critic's core states; a core whose state is None is
-        not run (its head input and final state are None). The states are zeroed where
+        not run (its head input and final state are None; a critic without a core has the state
+        ``()``). With ``share_features_extractor=False`` each runs its own features extractor.
+        The states are zeroed where
         ``episode_starts[B]`` is 1, before the first step: the callers never have an episode
         start later in a sequence, so each core runs once, as one step (T=1) or a sequence.
         Head inputs are ``[T * B, D]`` (time-major), or only the flat indices ``steps`` into it.
@@ -302,24 +419,61 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         ``_MIN_ROWS`` head rows in the heads (:meth:`_sample`, :meth:`_log_prob_entropy`,
         :meth:`_actor_distribution`, :meth:`_critic_head`), so every path rounds the same way.
         """
-        t, n = obs.shape[:2]
-        features = self.extract_features(obs.reshape(t * n, *obs.shape[2:])).reshape(t, n, -1)
-        keep = 1.0 - episode_starts.reshape(1, n, 1).to(features.dtype)
-        if n < _MIN_ROWS:
-            features, keep = _pad_rows(features, 1), _pad_rows(keep, 1)
-            states = RNNStates(_pad_state(states.pi), _pad_state(states.vf))
-        out_pi, state_pi = self._run_core(self.core_actor, features, states.pi, keep)
-        if self.shared_core and states.pi is not None and states.vf is not None:
-            out_vf, state_vf = out_pi, state_pi  # one core, one state: run it once
+        t, n = leading_shape(obs, 2)
+        flat_obs = map_observations(lambda x: x.reshape(t * n, *x.shape[2:]), obs)
+        if self.share_features_extractor:
+            features_pi = features_vf = self._sequence_features(flat_obs, t, n)
         else:
-            out_vf, state_vf = self._run_core(self.core_critic, features, states.vf, keep)
-        in_pi, in_vf = (
-            None if out is None else self._step_rows(out, features, n, steps)
-            for out in (out_pi, out_vf)
-        )
+            features_pi, features_vf = (
+                None if state is None else self._sequence_features(flat_obs, t, n, extractor)
+                for state, extractor in (
+                    (states.pi, self.pi_features_extractor),
+                    (states.vf, self.vf_features_extractor),
+                )
+            )
+        keep = _pad_rows(1.0 - episode_starts.reshape(1, n, 1).to(th.float32), 1)
+        if n < _MIN_ROWS:
+            states = RNNStates(_pad_state(states.pi), _pad_state(states.vf))
+        out_pi, state_pi = self._run_core(self.core_actor, features_pi, states.pi, keep)
+        out_vf, state_vf = self._run_critic(features_vf, states.vf, keep, out_pi, state_pi)
+        in_pi = None if out_pi is None else self._step_rows(out_pi, features_pi, n, steps)
+        in_vf = None if out_vf is None else self._step_rows(out_vf, features_vf, n, steps)
         if n < _MIN_ROWS:
             state_pi, state_vf = _unpad_state(state_pi, n), _unpad_state(state_vf, n)
         return in_pi, in_vf, RNNStates(state_pi, state_vf)
+
+    def _sequence_features(
+        self,
+        flat_obs: Observations,
+        t: int,
+        n: int,
+        extractor: BaseFeaturesExtractor | None = None,
+    ) -> th.Tensor:
+        """Features ``[T, max(n, _MIN_ROWS), F]`` of observations ``[T * n, ...]`` (zero
+        columns appended for the cores, see :meth:`_forward_path`)."""
+        return _pad_rows(self.extract_features(flat_obs, extractor).reshape(t, n, -1), 1)
+
+    def _run_critic(
+        self,
+        features: th.Tensor | None,
+        state: State | None,
+        keep: th.Tensor,
+        out_pi: th.Tensor | None,
+        state_pi: State | None,
+    ) -> tuple[th.Tensor | None, State | None]:
+        """What the critic head reads in place of a core output, and the critic's final state
+        (see ``critic_core``); the actor core's output and state are reused when shared."""
+        if state is None:
+            return None, None
+        if self.core_critic is None:
+            return self.critic(features), ()
+        if self.core_critic is self.core_actor and out_pi is not None:
+            out, state = out_pi, state_pi  # one core, one state: run it once
+        else:
+            out, state = self._run_core(self.core_critic, features, state, keep)
+        if self.critic_core == "shared_detached":
+            out = out.detach()  # sb3-contrib's shared_lstm: only the actor's loss trains it
+        return out, state
 
     @staticmethod
     def _run_core(
@@ -401,7 +555,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
             return log_prob, -(log_probs.exp() * log_probs).sum(-1)
         distribution = self._get_action_dist_from_latent(latent_pi)
-        log_prob = distribution.log_prob(_pad_rows(actions, 0))[:rows]
+        # Flat actions, as SB3's distributions take them (a Box of any shape is a vector).
+        log_prob = distribution.log_prob(_pad_rows(actions.reshape(rows, -1), 0))[:rows]
         entropy = distribution.entropy()
         return log_prob, entropy[:rows] if entropy is not None else None
 
@@ -427,7 +582,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     def evaluate_sequences(
         self,
-        obs: th.Tensor,
+        obs: Observations,
         actions: th.Tensor,
         states: RNNStates,
         episode_starts: th.Tensor,
@@ -461,41 +616,47 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     def forward(
         self,
-        obs: th.Tensor,
+        obs: Observations,
         lstm_states: RNNStates,
         episode_starts: th.Tensor,
         deterministic: bool = False,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
         """One step for a batch of envs: actions, values, log-probs, new states."""
-        in_pi, in_vf, states = self._forward_path(obs[None], lstm_states, episode_starts)
+        in_pi, in_vf, states = self._forward_path(_one_step(obs), lstm_states, episode_starts)
         actions, log_prob = self._sample(in_pi, deterministic)
         values = self._critic_head(in_vf)
         return actions.reshape((-1, *self.action_space.shape)), values, log_prob, states
 
     def get_distribution(
-        self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
+        self, obs: Observations, lstm_states: State, episode_starts: th.Tensor
     ) -> tuple[Distribution, State]:
         """Actor distribution for one step of a batch of envs, and the actor core's new state."""
         in_pi, _, states = self._forward_path(
-            obs[None], RNNStates(lstm_states, None), episode_starts
+            _one_step(obs), RNNStates(lstm_states, None), episode_starts
         )
         return self._actor_distribution(in_pi), states.pi
 
     def predict_values(
-        self, obs: th.Tensor, lstm_states: State, episode_starts: th.Tensor
+        self, obs: Observations, lstm_states: State, episode_starts: th.Tensor
     ) -> th.Tensor:
         """Values for one step of a batch of envs, given the critic core's state."""
-        _, in_vf, _ = self._forward_path(obs[None], RNNStates(None, lstm_states), episode_starts)
+        _, in_vf, _ = self._forward_path(
+            _one_step(obs), RNNStates(None, lstm_states), episode_starts
+        )
         return self._critic_head(in_vf)
 
     def evaluate_actions(
-        self, obs: th.Tensor, actions: th.Tensor, lstm_states: RNNStates, episode_starts: th.Tensor
+        self,
+        obs: Observations,
+        actions: th.Tensor,
+        lstm_states: RNNStates,
+        episode_starts: th.Tensor,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
         """sb3-contrib layout: ``obs`` is ``(n_seq * max_len, ...)``, sequence-major."""
         n_seq = lstm_states.pi[0].shape[1]
         starts = episode_starts.reshape(n_seq, -1).T
         t = starts.shape[0]
-        obs_seq = obs.reshape(n_seq, t, *obs.shape[1:]).transpose(0, 1)
+        obs_seq = map_observations(lambda x: x.reshape(n_seq, t, *x.shape[1:]).transpose(0, 1), obs)
         act_seq = actions.reshape(n_seq, t, *actions.shape[1:]).transpose(0, 1)
         values, log_prob, entropy = self.evaluate_sequences(obs_seq, act_seq, lstm_states, starts)
         entropy = entropy.T.flatten() if entropy is not None else None
@@ -514,7 +675,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """
         self.set_training_mode(False)
         obs, vectorized_env = self.obs_to_tensor(observation)
-        n_envs = obs.shape[0]
+        (n_envs,) = leading_shape(obs, 1)
         with th.no_grad():
             if state is None:
                 states = self.core_actor.initial_state(n_envs)
@@ -525,7 +686,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             if episode_start is None:
                 episode_start = np.zeros(n_envs, dtype=bool)
             starts = th.as_tensor(np.asarray(episode_start, dtype=np.float32), device=self.device)
-            in_pi, _, new_states = self._forward_path(obs[None], RNNStates(states, None), starts)
+            in_pi, _, new_states = self._forward_path(
+                _one_step(obs), RNNStates(states, None), starts
+            )
             actions, _ = self._sample(in_pi, deterministic)
         new_state = tuple(s.cpu().numpy() for s in new_states.pi)
         actions = actions.cpu().numpy().reshape((-1, *self.action_space.shape))
@@ -537,3 +700,17 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         if not vectorized_env:
             actions = actions.squeeze(axis=0)
         return actions, new_state
+
+
+class RecurrentActorCriticCnnPolicy(RecurrentActorCriticPolicy):
+    """:class:`RecurrentActorCriticPolicy` for image observations: SB3's ``NatureCNN`` features
+    by default (aliases ``"CnnLstmPolicy"``, ``"CnnPolicy"``)."""
+
+    default_features_extractor = NatureCNN
+
+
+class RecurrentMultiInputActorCriticPolicy(RecurrentActorCriticPolicy):
+    """:class:`RecurrentActorCriticPolicy` for Dict observations: SB3's ``CombinedExtractor``
+    features by default (aliases ``"MultiInputLstmPolicy"``, ``"MultiInputPolicy"``)."""
+
+    default_features_extractor = CombinedExtractor

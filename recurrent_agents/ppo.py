@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,13 +13,17 @@ from sb3_contrib import RecurrentPPO as _ContribRecurrentPPO
 from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.policies import BasePolicy
-from stable_baselines3.common.type_aliases import GymEnv, Schedule
-from stable_baselines3.common.utils import FloatSchedule, explained_variance
+from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, Schedule
+from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor
 from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.defaults import PPO_DEFAULTS
-from recurrent_agents.policy import RecurrentActorCriticPolicy
+from recurrent_agents.policy import (
+    RecurrentActorCriticCnnPolicy,
+    RecurrentActorCriticPolicy,
+    RecurrentMultiInputActorCriticPolicy,
+)
 
 _D = PPO_DEFAULTS
 
@@ -54,16 +60,28 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * logs ``train/grad_norm`` (before clipping);
     * ``set_env`` also works between two rollouts of a running ``learn()`` (it resets the env
       and the recurrent rollout state at once), and ``set_rollout_length`` changes the rollout
-      length from the next rollout on.
+      length from the next rollout on;
+    * ``learn()`` and ``predict()`` run with ``torch_threads`` torch threads (default 1).
+
+    Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
+    (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a
+    :class:`RecurrentActorCriticPolicy` subclass; ``policy_kwargs`` take sb3-contrib's names too.
 
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
+    :param torch_threads: torch's intra-op threads inside ``learn()`` and ``predict()`` (the
+        previous count is restored after); None leaves torch's setting alone. The policy's ops
+        are small, so more threads cost more in synchronisation than they gain (see the README).
     Other parameters as in ``sb3_contrib.RecurrentPPO``.
     """
 
     policy_aliases: ClassVar[dict[str, type[BasePolicy]]] = {
         "MlpPolicy": RecurrentActorCriticPolicy,
         "MlpLstmPolicy": RecurrentActorCriticPolicy,
+        "CnnPolicy": RecurrentActorCriticCnnPolicy,
+        "CnnLstmPolicy": RecurrentActorCriticCnnPolicy,
+        "MultiInputPolicy": RecurrentMultiInputActorCriticPolicy,
+        "MultiInputLstmPolicy": RecurrentMultiInputActorCriticPolicy,
     }
 
     def __init__(
@@ -83,6 +101,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         ent_coef: float = _D["ent_coef"],
         vf_coef: float = _D["vf_coef"],
         max_grad_norm: float = _D["max_grad_norm"],
+        use_sde: bool = False,
+        sde_sample_freq: int = -1,
         target_kl: float | None = _D["target_kl"],
         stats_window_size: int = 100,
         tensorboard_log: str | None = None,
@@ -90,6 +110,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         verbose: int = 0,
         seed: int | None = None,
         device: th.device | str = "auto",
+        torch_threads: int | None = 1,
         _init_setup_model: bool = True,
     ) -> None:
         if not isinstance(n_steps, int) or n_steps < 1:
@@ -100,6 +121,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
             raise ValueError(
                 f"advantage_floor_ratio must be in [0, 1], got {advantage_floor_ratio!r}"
             )
+        threads_ok = isinstance(torch_threads, int) and not isinstance(torch_threads, bool)
+        if torch_threads is not None and not (threads_ok and torch_threads >= 1):
+            raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
+        self.torch_threads = torch_threads
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         # Largest spread of episode returns so far: the task's own return scale (saved with
         # the model, so a resumed run keeps its floor).
@@ -121,6 +146,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
             ent_coef=ent_coef,
             vf_coef=vf_coef,
             max_grad_norm=max_grad_norm,
+            use_sde=use_sde,
+            sde_sample_freq=sde_sample_freq,
             target_kl=target_kl,
             stats_window_size=stats_window_size,
             tensorboard_log=tensorboard_log,
@@ -197,6 +224,48 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.n_steps = n_steps
         self.rollout_buffer.resize(n_steps)
 
+    def learn(
+        self,
+        total_timesteps: int,
+        callback: MaybeCallback = None,
+        log_interval: int = 1,
+        tb_log_name: str = "RecurrentPPO",
+        reset_num_timesteps: bool = True,
+        progress_bar: bool = False,
+    ) -> RecurrentPPO:
+        """sb3-contrib's ``learn``, with ``torch_threads`` torch threads (restored after)."""
+        with self._torch_threads():
+            return super().learn(
+                total_timesteps,
+                callback=callback,
+                log_interval=log_interval,
+                tb_log_name=tb_log_name,
+                reset_num_timesteps=reset_num_timesteps,
+                progress_bar=progress_bar,
+            )
+
+    def predict(
+        self,
+        observation: np.ndarray | dict[str, np.ndarray],
+        state: tuple[np.ndarray, ...] | None = None,
+        episode_start: np.ndarray | None = None,
+        deterministic: bool = False,
+    ) -> tuple[np.ndarray, tuple[np.ndarray, ...] | None]:
+        """sb3-contrib's ``predict``, with ``torch_threads`` torch threads (restored after)."""
+        with self._torch_threads():
+            return super().predict(observation, state, episode_start, deterministic)
+
+    @contextmanager
+    def _torch_threads(self) -> Iterator[None]:
+        """Run the body with ``torch_threads`` intra-op threads, then restore torch's count."""
+        previous = th.get_num_threads()
+        if self.torch_threads is not None:
+            th.set_num_threads(self.torch_threads)
+        try:
+            yield
+        finally:
+            th.set_num_threads(previous)
+
     def collect_rollouts(
         self,
         env: VecEnv,
@@ -210,21 +279,27 @@ class RecurrentPPO(_ContribRecurrentPPO):
         rollout_buffer.reset(self._last_lstm_states)
         if self._next_batch_size is not None:  # the previous rollout's update is done
             self.batch_size, self._next_batch_size = self._next_batch_size, None
+        if self.use_sde:
+            self.policy.reset_noise(env.num_envs)
         callback.on_rollout_start()
         states = self._last_lstm_states
         is_box = isinstance(self.action_space, spaces.Box)
         dones = self._last_episode_starts
-        for _ in range(n_rollout_steps):
+        for n_steps in range(n_rollout_steps):
+            if self.use_sde and self.sde_sample_freq > 0 and n_steps % self.sde_sample_freq == 0:
+                self.policy.reset_noise(env.num_envs)  # a new gSDE noise matrix
             # inference_mode skips autograd bookkeeping on every op (cheaper than no_grad); its
             # tensors are only copied into the buffer, never saved for backward.
             with th.inference_mode():
-                obs_tensor = th.as_tensor(self._last_obs, device=self.device)
+                obs_tensor = obs_as_tensor(self._last_obs, self.device)
                 starts = th.as_tensor(
                     self._last_episode_starts, dtype=th.float32, device=self.device
                 )
                 actions, values, log_probs, states = self.policy(obs_tensor, states, starts)
             clipped_actions = actions.cpu().numpy()
-            if is_box:
+            if is_box and self.policy.squash_output:  # actions in [-1, 1] (SB3's on-policy)
+                clipped_actions = self.policy.unscale_action(clipped_actions)
+            elif is_box:
                 clipped_actions = np.clip(
                     clipped_actions, self.action_space.low, self.action_space.high
                 )
@@ -246,7 +321,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
         with th.no_grad():
             last_values = self.policy.predict_values(
-                th.as_tensor(self._last_obs, device=self.device),
+                obs_as_tensor(self._last_obs, self.device),
                 states.vf,
                 th.as_tensor(dones, dtype=th.float32, device=self.device),
             )
@@ -267,9 +342,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         ]
         if not idx:
             return
-        terminal_obs = th.as_tensor(
-            np.stack([infos[i]["terminal_observation"] for i in idx]), device=self.device
-        )
+        terminal = [infos[i]["terminal_observation"] for i in idx]
+        if isinstance(terminal[0], dict):
+            terminal_batch = {key: np.stack([obs[key] for obs in terminal]) for key in terminal[0]}
+        else:
+            terminal_batch = np.stack(terminal)
+        terminal_obs = obs_as_tensor(terminal_batch, self.device)
         with th.no_grad():
             vf_state = tuple(s[:, idx] for s in states.vf)
             starts = th.zeros(len(idx), device=self.device)

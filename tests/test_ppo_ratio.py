@@ -46,6 +46,34 @@ class BoxCueEnv(CueEnv):
         return super().step(int(action[0] > 0))
 
 
+class DictCueEnv(CueEnv):
+    """CueEnv with a Dict observation: the cue and the clock under separate keys."""
+
+    def __init__(self, memory_length: int = 3) -> None:
+        super().__init__(memory_length)
+        self.observation_space = spaces.Dict(
+            {
+                "cue": spaces.Box(-1.0, 1.0, (1,), np.float32),
+                "clock": spaces.Box(-1.0, 1.0, (2,), np.float32),
+            }
+        )
+
+    def _obs(self) -> dict[str, np.ndarray]:
+        obs = super()._obs()
+        return {"cue": obs[:1], "clock": obs[1:]}
+
+
+class AnyActionCueEnv(CueEnv):
+    """CueEnv with any action space; the choice is the sign of the action's first entry."""
+
+    def __init__(self, action_space: spaces.Space, memory_length: int = 3) -> None:
+        super().__init__(memory_length)
+        self.action_space = action_space
+
+    def step(self, action):
+        return super().step(int(np.asarray(action).flat[0] > 0))
+
+
 def make_model(
     core: str, memory_length: int = 3, n_steps: int = 10, n_envs: int = 3, hidden_size: int = 8
 ) -> RecurrentPPO:
@@ -130,6 +158,54 @@ def test_ratio_is_exact_with_continuous_actions(core: str) -> None:
     env = DummyVecEnv([lambda: BoxCueEnv(3)] * 3)
     model = RecurrentPPO(
         "MlpPolicy", env, n_steps=10, policy_kwargs=dict(core=core, hidden_size=8), seed=0
+    )
+    second_rollout(model)
+    for batch_size in (8, 2):
+        max_lp, max_v, n_valid = max_differences(model, batch_size)
+        assert n_valid == 30
+        assert max_lp == 0.0 and max_v == 0.0, (batch_size, max_lp, max_v)
+
+
+BOX_2X2 = spaces.Box(-1.0, 1.0, (2, 2), np.float32)
+SPACES_AND_OPTIONS = {
+    "dict-obs": (DictCueEnv, "MultiInputLstmPolicy", {}, {}),
+    "multidiscrete": (
+        lambda: AnyActionCueEnv(spaces.MultiDiscrete([2, 3])),
+        "MlpLstmPolicy",
+        {},
+        {},
+    ),
+    "multibinary": (lambda: AnyActionCueEnv(spaces.MultiBinary(3)), "MlpLstmPolicy", {}, {}),
+    "box-2x2": (lambda: AnyActionCueEnv(BOX_2X2), "MlpLstmPolicy", {}, {}),
+    "box-2x2-gsde": (
+        lambda: AnyActionCueEnv(BOX_2X2),
+        "MlpLstmPolicy",
+        {},
+        {"use_sde": True, "sde_sample_freq": 4},
+    ),
+    "critic-without-core": (CueEnv, "MlpLstmPolicy", {"enable_critic_lstm": False}, {}),
+    "shared-lstm-detached": (
+        CueEnv,
+        "MlpLstmPolicy",
+        {"shared_lstm": True, "enable_critic_lstm": False},
+        {},
+    ),
+    "separate-extractors": (CueEnv, "MlpLstmPolicy", {"share_features_extractor": False}, {}),
+}
+
+
+@pytest.mark.parametrize("name", list(SPACES_AND_OPTIONS))
+def test_ratio_is_exact_for_every_space_and_critic_option(name: str) -> None:
+    """Dict observations, MultiDiscrete / MultiBinary / (2, 2) Box actions (also with gSDE) and
+    sb3-contrib's critic options run the same padded path: 3 envs, minibatches of 8 and 2."""
+    make_env, policy, policy_kwargs, ppo_kwargs = SPACES_AND_OPTIONS[name]
+    model = RecurrentPPO(
+        policy,
+        DummyVecEnv([make_env] * 3),
+        n_steps=10,
+        policy_kwargs=dict(core="gru", hidden_size=8, **policy_kwargs),
+        seed=0,
+        **ppo_kwargs,
     )
     second_rollout(model)
     for batch_size in (8, 2):
