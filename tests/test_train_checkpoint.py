@@ -64,9 +64,10 @@ class FakeModel:
 def test_latest_points_to_newest_and_old_models_are_pruned(tmp_path):
     for steps in (100, 200, 300):
         checkpoint.save_checkpoint(FakeModel(steps), tmp_path, {"wandb_run_id": "abc"})
-    state = checkpoint.load_latest(tmp_path)
+    state = checkpoint.checkpoint_states(tmp_path)[0]
     assert state["num_timesteps"] == 300 and state["wandb_run_id"] == "abc"
     assert open(state["model_path"], "rb").read() == b"model at 300"
     assert len(list(tmp_path.glob("model_*.zip"))) == checkpoint.KEEP_LAST
+    assert len(list(tmp_path.glob("model_*.json"))) == checkpoint.KEEP_LAST  # pruned with them
     checkpoint.restore_rng_states(state["rng"])  # round-trips
-    assert checkpoint.load_latest(tmp_path / "missing") is None
+    assert checkpoint.checkpoint_states(tmp_path / "missing") == []
