@@ -116,11 +116,11 @@ def _load_newest_checkpoint(
             if env is not None:
                 env.close()
             failures.append(f"{Path(state['model_path']).name}: {type(exc).__name__}")
-            _note(f"checkpoint {state['model_path']} does not load ({failures[-1]}); trying older")
             continue
         # load() reseeds the env with the original seed; new episodes avoid a replay.
         env.seed(cfg.seed + steps)
-        _note(f"resuming from {state['model_path']} at {steps} env steps")
+        skipped = f" (newer ones do not load: {'; '.join(failures)})" if failures else ""
+        _note(f"resuming from {state['model_path']} at {steps} env steps{skipped}")
         return model, state
     found = "; ".join(failures) or "latest.json and every model_*.json are torn or name no model"
     raise ConfigError(
