@@ -7,10 +7,8 @@ before and after. `train.main` runs in-process, so the whole table takes seconds
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -35,19 +33,9 @@ TINY = [
 ]
 
 
-def _train_module():
-    spec = importlib.util.spec_from_file_location("train_cli", ROOT / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def train():
-    """train.py as a module; SIGTERM's handler (train.main installs one) restored afterwards."""
-    handler = signal.getsignal(signal.SIGTERM)
-    yield _train_module()
-    signal.signal(signal.SIGTERM, handler)
+def train(train_cli):
+    return train_cli
 
 
 @pytest.fixture(scope="module")
