@@ -68,6 +68,16 @@ def test_resume_in_an_empty_dir_starts_a_new_run_and_says_so(run):
     assert _result(run.dir)["resumed_from_step"] is None
 
 
+def test_resume_after_a_kill_inside_the_first_checkpoint_starts_a_new_run(run):
+    ckpt = run.dir / "checkpoints"
+    ckpt.mkdir(parents=True)
+    (ckpt / "model_000000000064.zip").write_bytes(b"PK half")  # killed before its state
+    rundir.write_config(run.dir, build_config([*TINY, f"--run_dir={run.dir}"]))
+    status, err = run("--resume")
+    assert status == 0 and "starting a new run" in err, err
+    assert _result(run.dir)["resumed_from_step"] is None
+
+
 def test_resume_may_change_the_resume_safe_options(run):
     assert run()[0] == 0
     status, err = run("--resume", "--total_timesteps=256", "--eval_episodes=4", "--verbose=0")

@@ -143,10 +143,11 @@ def checkpoint_states(ckpt_dir: str | os.PathLike) -> list[dict[str, Any]]:
     return states
 
 
-def has_checkpoint_files(ckpt_dir: str | os.PathLike) -> bool:
-    """Whether `ckpt_dir` holds any checkpoint file (loadable or not)."""
+def has_checkpoints(ckpt_dir: str | os.PathLike) -> bool:
+    """Whether a checkpoint was ever committed in `ckpt_dir` (a state file exists, loadable or
+    not). A model zip alone is not one: its run was killed before writing the state."""
     ckpt_dir = Path(ckpt_dir)
-    return (ckpt_dir / LATEST).exists() or any(ckpt_dir.glob("model_*"))
+    return (ckpt_dir / LATEST).exists() or any(ckpt_dir.glob("model_*.json"))
 
 
 def remove_partial_writes(directory: str | os.PathLike) -> list[Path]:

@@ -140,7 +140,7 @@ def _check_earlier_run(cfg: TrainConfig, run_dir: Path) -> list[str]:
             f"run_dir {run_dir} holds an earlier run ({', '.join(files)}): pass --resume to "
             "continue it or --overwrite to replace it"
         )
-    if not checkpoint.has_checkpoint_files(run_dir / CKPT_DIR):
+    if not checkpoint.has_checkpoints(run_dir / CKPT_DIR):
         if RESULT_FILE in files or MODEL_FILE in files:
             raise ConfigError(
                 f"--resume: the run in {run_dir} has no checkpoints (checkpoint_every=0?), so "
@@ -195,7 +195,7 @@ def _build_agent(
     from recurrent_agents.run.curriculum import curriculum_stages
 
     stages = curriculum_stages(cfg.curriculum, cfg.memory_length)
-    if cfg.resume and checkpoint.has_checkpoint_files(ckpt_dir):
+    if cfg.resume and checkpoint.has_checkpoints(ckpt_dir):
         model, state = _load_newest_checkpoint(cfg, ckpt_dir, stages)
         stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1)
     else:
