@@ -129,7 +129,7 @@ def test_partial_writes_of_a_killed_run_are_removed_at_the_next_start(run):
 def test_the_lock_is_released_after_a_run_and_after_an_error(run):
     assert run()[0] == 0
     assert not (run.dir / rundir.HOLDER_FILE).exists()
-    status, err = run("--resume", "--n_epochs=3")  # a config error after the lock was taken?
+    status, err = run("--resume", "--n_epochs=3")  # found while holding the lock
     assert status == 2 and "config differs" in err
     lock = rundir.RunDirLock(run.dir)
     lock.acquire()  # free again
