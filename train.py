@@ -1,7 +1,7 @@
 """Command-line entry point: train recurrent PPO on a memory task, tracked in W&B.
 
     python train.py [--config configs/tmaze_lstm.yaml] [--memory_length=20 --core=gru ...]
-    python train.py {sweep,report,dashboard,gradient-flow} ARGS   (sweeps and analysis)
+    python train.py {sweep,report,dashboard,gradient-flow,export} ARGS   (sweeps, analysis, ONNX)
 
 `python train.py --help` lists every option with its default.
 """
@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "report": "recurrent_agents.study.frontier",
     "dashboard": "recurrent_agents.study.dashboard",
     "gradient-flow": "recurrent_agents.study.gradient_flow",
+    "export": "recurrent_agents.export",
 }
 
 

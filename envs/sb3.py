@@ -1,6 +1,9 @@
 """Stable-Baselines3 adapter: any SAME_STEP Gymnasium ``VectorEnv`` as an SB3 ``VecEnv``.
 
 Importing this module imports stable-baselines3 (``import envs`` alone does not).
+``make_sb3_vec_env`` takes any registered Gymnasium id too (or ``module:ID``): envs without a
+batched vector entry point run in Gymnasium's ``SyncVectorEnv``, with their observations adapted
+for SB3 (``envs.adapt``).
 
 >>> from stable_baselines3 import PPO
 >>> from envs.sb3 import make_sb3_vec_env
@@ -11,6 +14,7 @@ Importing this module imports stable-baselines3 (``import envs`` alone does not)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import gymnasium as gym
@@ -19,8 +23,9 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from stable_baselines3.common.vec_env import VecEnv, VecMonitor
 from stable_baselines3.common.vec_env.base_vec_env import VecEnvIndices, VecEnvStepReturn
 
-from envs import TASKS, PrevActionRewardVec
+from envs import PrevActionRewardVec, env_id
 from envs._validation import check_bool, check_positive_int
+from envs.adapt import adapt_observations, needs_adapting
 
 _FINAL_KEYS = frozenset(("final_obs", "_final_obs", "final_info", "_final_info"))
 
@@ -193,36 +198,38 @@ def make_sb3_vec_env(
     seed: int | None = None,
     monitor: bool = True,
     prev_action_reward: bool = False,
+    keep_images: bool = False,
     **env_kwargs: Any,
 ) -> VecEnv:
-    """Batched memory task as an SB3 ``VecEnv`` (in ``VecMonitor`` when ``monitor``).
+    """Batched task as an SB3 ``VecEnv`` (in ``VecMonitor`` when ``monitor``).
 
-    ``task`` is a short name from ``envs.TASKS`` (e.g. ``"TMaze"``) or a registered env id;
-    ids without a SAME_STEP vector entry point run in ``SyncVectorEnv`` with SAME_STEP autoreset.
+    ``task`` is a short name from ``envs.TASKS`` (e.g. ``"TMaze"``), a registered env id or
+    ``module:ID`` (see ``envs.env_id``). Ids without a SAME_STEP vector entry point (or whose
+    batched env observes something other than a ``Box``) run in ``SyncVectorEnv`` with SAME_STEP
+    autoreset, each copy's observations adapted for SB3 by ``envs.adapt.adapt_observations``
+    (``keep_images``: images big enough for a CNN stay images, in a ``Dict`` observation).
     With ``seed=s``, copy ``i`` is seeded with ``s + i`` at the first ``reset()``.
     With ``prev_action_reward``, observations also hold the previous action (one-hot) and reward
     (``envs.PrevActionRewardVec``).
     """
-    env_id = TASKS.get(task, task)
-    if not isinstance(env_id, str) or env_id not in gym.registry:
-        raise ValueError(
-            f"task must be one of {', '.join(TASKS)} or a registered env id, got {task!r}"
-        )
+    spec = gym.spec(env_id(task))
     n_envs = check_positive_int("n_envs", n_envs)
     venv = None
-    if gym.spec(env_id).vector_entry_point is not None:
+    if spec.vector_entry_point is not None:
         venv = gym.make_vec(
-            env_id, num_envs=n_envs, vectorization_mode="vector_entry_point", **env_kwargs
+            spec.id, num_envs=n_envs, vectorization_mode="vector_entry_point", **env_kwargs
         )
-        if venv.metadata.get("autoreset_mode") != AutoresetMode.SAME_STEP:
+        mode = venv.metadata.get("autoreset_mode")
+        if mode != AutoresetMode.SAME_STEP or needs_adapting(venv.single_observation_space):
             venv.close()
             venv = None
     if venv is None:
         venv = gym.make_vec(
-            env_id,
+            spec.id,
             num_envs=n_envs,
             vectorization_mode="sync",
             vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP},
+            wrappers=[partial(adapt_observations, keep_images=keep_images)],
             **env_kwargs,
         )
     if check_bool("prev_action_reward", prev_action_reward):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -187,8 +189,73 @@ def test_yaml_values_are_checked_and_shown_as_defaults_in_help(tmp_path, capsys)
 
 
 def test_env_kwargs_are_the_task_options_its_env_accepts():
-    kwargs = C.build_config(["--variant=active", "--num_cues=3"]).env_kwargs()
+    kwargs = C.build_config(["--variant=active"]).env_kwargs()
     assert kwargs == {"memory_length": 10, "variant": "active"}
     assert C.build_config(["--task=BakkerTMaze"]).env_kwargs() == {"memory_length": 10}
-    cfg = C.build_config(["--task=memory/DelayedCue-v0", "--num_cues=3", "--variant=active"])
+    cfg = C.build_config(["--task=memory/DelayedCue-v0", "--num_cues=3"])
     assert cfg.env_kwargs() == {"memory_length": 10, "num_cues": 3, "distractors": False}
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--num_cues=3"], "task TMaze takes no num_cues; its options: memory_length, variant"),
+        (["--task=BakkerTMaze", "--variant=active"], "task BakkerTMaze takes no variant;"),
+        (["--task=DelayedCue", "--variant=active"], "task DelayedCue takes no variant;"),
+    ],
+)
+def test_a_task_option_its_env_does_not_take_is_an_error(argv, message):
+    with pytest.raises(C.ConfigError, match=message):
+        C.build_config(argv)
+
+
+POPGYM_TASK = "popgym:popgym-RepeatPreviousEasy-v0"
+
+
+def test_a_foreign_task_takes_its_own_options_and_has_no_memory_length():
+    cfg = C.build_config([f"--task={POPGYM_TASK}", '--env_options={"k": 3}'])
+    assert (cfg.memory_length, cfg.variant, cfg.num_cues, cfg.distractors) == (None,) * 4
+    assert cfg.env_kwargs() == {"k": 3}
+    # ':' and '/' stay out of the run directory and the W&B group
+    assert cfg.run_dir == os.path.join("runs", "popgym-RepeatPreviousEasy-v0-lstm-s0")
+    assert cfg.wandb_group == "popgym-RepeatPreviousEasy-v0-lstm"
+
+
+def test_a_bare_id_works_once_its_package_is_imported():
+    import popgym  # noqa: F401 - registers the popgym ids
+
+    cfg = C.build_config(["--task=popgym-RepeatPreviousEasy-v0"])
+    assert cfg.memory_length is None and cfg.env_kwargs() == {}
+
+
+def test_a_users_own_package_with_a_memory_length(user_task):
+    cfg = C.build_config([f"--task={user_task}"])
+    assert cfg.memory_length == 3 and cfg.env_kwargs() == {"memory_length": 3}  # its default
+    cfg = C.build_config([f"--task={user_task}", "--memory_length=7"])
+    assert cfg.env_kwargs() == {"memory_length": 7}
+    assert cfg.run_dir == os.path.join("runs", "Recall-v0-lstm-L7-s0")
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (
+            [f"--task={POPGYM_TASK}", "--memory_length=5"],
+            f"task {POPGYM_TASK} takes no memory_length; its options: num_decks, k "
+            "(via --env_options)",
+        ),
+        (["--task=minigrid:MiniGrid-MemoryS7-v0", "--variant=active"], "takes no variant"),
+        (
+            [f"--task={POPGYM_TASK}", "--curriculum=3"],
+            "curriculum needs a task whose env takes memory_length",
+        ),
+        (["--task=no_such_module:X-v0"], "task 'no_such_module:X-v0': cannot import module"),
+        (["--task=popgym:popgym-Nope-v0"], "or a registered Gymnasium id"),
+        (['--env_options={"memory_length": 4}'], "env_options must not hold memory_length"),
+        (["--env_options=k=3"], "env_options must be a JSON object, got 'k=3'"),
+    ],
+)
+def test_foreign_task_errors_are_one_line(argv, message):
+    with pytest.raises(C.ConfigError, match=re.escape(message)) as error:
+        C.build_config(argv)
+    assert "\n" not in str(error.value)

@@ -62,8 +62,15 @@ def test_advances_env_rollout_and_minibatch_once_successful() -> None:
         envs[length] = make_vec(length)
         return envs[length]
 
+    # One epoch per update: the test is about stage switching, not learning.
     model = RecurrentPPO(
-        "MlpPolicy", envs[2], n_steps=8, batch_size=16, policy_kwargs=dict(hidden_size=8), seed=0
+        "MlpPolicy",
+        envs[2],
+        n_steps=8,
+        batch_size=16,
+        n_epochs=1,
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
     )
     curriculum = MemoryCurriculum(
         [2, 5, 12], make_env, threshold=0.9, min_rollout=lambda length: length + 2, ent_coef=0.01
@@ -91,6 +98,7 @@ def test_stays_at_a_stage_below_the_threshold() -> None:
         make_vec(2, p_success=0.5),
         n_steps=8,
         batch_size=16,
+        n_epochs=1,
         seed=0,
         policy_kwargs=dict(hidden_size=8),
     )

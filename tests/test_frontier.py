@@ -246,3 +246,52 @@ def test_skipped_cells_from_the_sweep_manifest(tmp_path: Path) -> None:
     assert report["horizons"] == HORIZON
     assert not any(r["status"] == "skipped" for r in report["rows"] if r["core"] != "gru")
     assert "skipped" not in (tmp_path / "r2" / "frontier.md").read_text()
+
+
+def _return_results(lengths: tuple, task: str = "popgym:popgym-RepeatPreviousEasy-v0"):
+    """Results of a task without is_success: mean returns only, optionally no memory length."""
+    return results_of(
+        *(
+            {"task": task, "core": core, "memory_length": m, "seed": seed, "eval_mean_return": r}
+            for core, returns in (("gru", (-0.5, -0.25)), ("lstm", (0.5, 1.0)))
+            for m in lengths
+            for seed, r in enumerate(returns)
+        )
+    )
+
+
+def test_cells_without_success_hold_the_mean_return_and_have_no_horizon(tmp_path: Path) -> None:
+    report = frontier.write_report(_return_results((None,)), tmp_path)
+    assert report["horizons"] == {}
+    gru = next(r for r in report["rows"] if r["core"] == "gru")
+    assert (gru["return_mean"], gru["return_min"], gru["return_max"]) == (-0.375, -0.5, -0.25)
+    assert gru["success_mean"] is None and gru["solved_all_seeds"] is None
+    md = (tmp_path / "frontier.md").read_text()
+    assert md.startswith("Greedy mean return on popgym:popgym-RepeatPreviousEasy-v0")
+    assert "| - | -0.375 [-0.5, -0.25] (n=2) | 0.75 [0.5, 1] (n=2) |" in md
+    assert "Memory horizon" not in md
+    with (tmp_path / "frontier.csv").open() as fh:
+        assert [r["return_mean"] for r in csv.DictReader(fh)] == ["-0.375", "0.75"]
+
+
+def test_returns_over_memory_lengths_are_plotted_against_them(tmp_path: Path) -> None:
+    report = frontier.write_report(_return_results((2, 4), task="my:Recall-v0"), tmp_path)
+    assert [(c.core, c.memory_length) for c in report["cells"]] == [
+        ("gru", 2),
+        ("gru", 4),
+        ("lstm", 2),
+        ("lstm", 4),
+    ]
+    assert "| 4 | -0.375 [-0.5, -0.25] (n=2) |" in (tmp_path / "frontier.md").read_text()
+
+
+def test_a_cell_mixing_success_and_return_is_an_error() -> None:
+    base = {"task": "T", "core": "gru", "memory_length": 3}
+    mixed = results_of(
+        {**base, "seed": 0, "eval_success_rate": 1.0},
+        {**base, "seed": 1, "eval_mean_return": 0.5},
+    )
+    with pytest.raises(ValueError, match="must all have a success rate or none"):
+        frontier.build_cells(mixed)
+    with pytest.raises(ValueError, match="numeric eval_success_rate or eval_mean_return"):
+        frontier.build_cells(results_of({**base, "seed": 0}))

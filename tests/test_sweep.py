@@ -365,3 +365,19 @@ def test_sigterm_stops_every_run_and_lets_it_checkpoint(tmp_path: Path) -> None:
     interrupted = sorted(p.parent.name for p in sd.glob("runs/*/interrupted"))
     assert interrupted == ["TMaze-lstm-L10-s0", "TMaze-rnn-L10-s0"]
     assert not list(sd.glob("runs/*L5*/train.log"))  # nothing new started after the signal
+
+
+POPGYM_TASK = "popgym:popgym-RepeatPreviousEasy-v0"
+
+
+def test_a_task_without_memory_length_sweeps_cores_and_seeds(tmp_path: Path, capsys) -> None:
+    argv = ["--task", POPGYM_TASK, "--cores", "lstm", "--seeds", "0,1", "--dry-run"]
+    assert sweep.main([*argv, "--sweep-dir", str(tmp_path / "s")]) == 0
+    commands = [line for line in capsys.readouterr().out.splitlines() if "train.py" in line]
+    assert len(commands) == 2 and not any("--memory_length" in c for c in commands)
+    assert all(f"--task={POPGYM_TASK}" in c for c in commands)
+    point = sweep.GridPoint(POPGYM_TASK, None, "lstm", 1)
+    assert point.name == "popgym_popgym-RepeatPreviousEasy-v0-lstm-s1"  # no ':' in a dir name
+    for bad in (["--memory-lengths", "5"], ["--skip-after-fail"]):
+        assert sweep.main([*argv, *bad, "--sweep-dir", str(tmp_path / "s")]) == 2
+        assert f"task {POPGYM_TASK} takes no memory_length" in capsys.readouterr().err

@@ -8,9 +8,14 @@ argparse underneath, it takes the syntax a W&B sweep's `command:` produces (`--m
 as well as `--key value` and bare `--flag` for booleans. This module adds how a value is read
 (`parse_value`, shared with the YAML file: None, comma-separated lists, integral floats such as
 1e5 for ints), wandb's `key=value` form (`${args_no_hyphens}`) and one-line errors. Every problem
-(unknown key, wrong type, unknown core or task, missing file, out-of-range value) raises
-`ConfigError`, whose message names the problem and the allowed values; `train.py` turns it into
-exit status 2.
+(unknown key, wrong type, unknown core or task, missing file, out-of-range value, a task option
+the task's env does not take) raises `ConfigError`, whose message names the problem and the
+allowed values; `train.py` turns it into exit status 2.
+
+`--task` takes any Gymnasium id, and `module:ID` imports `module` first (as `gymnasium.make`
+does). The task options (`TASK_OPTIONS`) are allowed only where the task's env takes them; left
+unset, they get the env's defaults (memory_length 10 on the built-in tasks). Other keyword
+arguments of the env go in `--env_options` as JSON.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import json
 import math
 import os
 import re
@@ -38,10 +44,10 @@ from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 PPO_KEYS = tuple(_PPO)
-#: Fields that are keyword arguments of the task's env, passed when its env accepts them.
+#: Fields that are keyword arguments of the task's env: allowed only where its env takes them.
 TASK_OPTIONS = ("memory_length", "variant", "num_cues", "distractors")
 USAGE = """python {prog} [--config FILE] [--key=VALUE | --key VALUE | key=VALUE ...]
-       python {prog} {{sweep,report,dashboard,gradient-flow}} ARGS"""
+       python {prog} {{sweep,report,dashboard,gradient-flow,export}} ARGS"""
 DESCRIPTION = """\
 Train recurrent PPO on a memory task and track it in W&B (offline without an API key).
 Precedence: defaults < --config YAML (configs/*.yaml) < command line."""
@@ -53,8 +59,8 @@ class ConfigError(ValueError):
 
 def _f(default: Any, help: str) -> Any:
     """A dataclass field with a help string (shown by `train.py --help`)."""
-    if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata={"help": help})
+    if isinstance(default, (list, dict)):
+        return field(default_factory=default.copy, metadata={"help": help})
     return field(default=default, metadata={"help": help})
 
 
@@ -63,11 +69,21 @@ class TrainConfig:
     """Everything one training run needs; each field is a `--field=value` option of train.py."""
 
     # task
-    task: str = _f("TMaze", "memory task: a short name from envs.TASKS or a full env id")
-    memory_length: int = _f(10, "steps between seeing the cue and having to use it (>= 1)")
-    variant: str = _f("passive", "TMaze variant (passive, active, ...)")
-    num_cues: int = _f(2, "DelayedCue: number of distinct cues")
-    distractors: bool = _f(False, "DelayedCue: random distractor observations in the delay")
+    task: str = _f(
+        "TMaze",
+        "a short name from envs.TASKS, any Gymnasium id, or module:ID (imports module first)",
+    )
+    memory_length: int | None = _f(
+        None, "steps between seeing the cue and having to use it (>= 1; default: the env's, 10)"
+    )
+    variant: str | None = _f(None, "TMaze variant (passive, active, ...; default: the env's)")
+    num_cues: int | None = _f(None, "DelayedCue: number of distinct cues (default: the env's, 2)")
+    distractors: bool | None = _f(
+        None, "DelayedCue: random distractor observations in the delay (default: the env's, off)"
+    )
+    env_options: dict[str, Any] = _f(
+        {}, "other keyword arguments of the task's env, a JSON object, e.g. '{\"k\": 8}'"
+    )
     prev_action_reward: bool = _f(
         False, "observe the previous action (one-hot) and reward too (Ni et al. 2022)"
     )
@@ -154,11 +170,13 @@ class TrainConfig:
     video_episodes: int = _f(2, "episodes in the evaluation video")
 
     def env_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for the task's env: the `TASK_OPTIONS` its env accepts."""
+        """Keyword arguments for the task's env: the `TASK_OPTIONS` its env accepts (set by
+        `validate` when it accepts them) and `env_options`."""
         import envs
 
         accepted = envs.accepted_kwargs(self.task)
-        return {name: getattr(self, name) for name in TASK_OPTIONS if name in accepted}
+        options = {name: getattr(self, name) for name in TASK_OPTIONS if name in accepted}
+        return options | self.env_options
 
     def policy_kwargs(self) -> dict[str, Any]:
         """`policy_kwargs` for RecurrentPPO; None-valued options keep the policy's defaults."""
@@ -200,13 +218,6 @@ def available_cores() -> list[str]:
     return list(_available())
 
 
-def available_tasks() -> dict[str, str]:
-    """envs.TASKS: short task name -> env id."""
-    import envs
-
-    return dict(envs.TASKS)
-
-
 def _type_name(tp: Any) -> str:
     """A readable name for a field type, e.g. 'int', 'float or None', 'list of str'."""
     args = typing.get_args(tp)
@@ -214,6 +225,8 @@ def _type_name(tp: Any) -> str:
         return " or ".join("None" if a is type(None) else _type_name(a) for a in args)
     if typing.get_origin(tp) is list:
         return f"list of {_type_name(args[0])}"
+    if typing.get_origin(tp) is dict:
+        return "JSON object"
     return getattr(tp, "__name__", str(tp))
 
 
@@ -230,9 +243,10 @@ def _parse_bool(text: str) -> bool | None:
 def parse_value(value: Any, tp: Any) -> Any:
     """A YAML value or command-line text as type `tp`, else ValueError("must be ..., got ...").
 
-    Text is read as: "None"/"null" for optional types, "a,b" or "[a, b]" for lists, "1e5" for an
-    int when integral (a common way to write step counts), "true"/"false"/"yes"/"no"/"1"/"0" for
-    booleans; YAML 1.1 also loads "3e-4" as a string, read here as a float.
+    Text is read as: "None"/"null" for optional types, "a,b" or "[a, b]" for lists, JSON for
+    dicts, "1e5" for an int when integral (a common way to write step counts),
+    "true"/"false"/"yes"/"no"/"1"/"0" for booleans; YAML 1.1 also loads "3e-4" as a string, read
+    here as a float.
     """
     args = typing.get_args(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
@@ -246,6 +260,15 @@ def parse_value(value: Any, tp: Any) -> Any:
         if not isinstance(value, (list, tuple)):
             raise ValueError(f"must be a {_type_name(tp)}, got {value!r}")
         return [parse_value(v, args[0]) for v in value]
+    if typing.get_origin(tp) is dict:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise ValueError(f"must be a JSON object, got {value!r}") from None
+        if not isinstance(value, dict):
+            raise ValueError(f"must be a JSON object, got {value!r}")
+        return {str(key): item for key, item in value.items()}
     if tp is bool:
         parsed = value if isinstance(value, bool) else None
         if isinstance(value, str):
@@ -346,7 +369,8 @@ class _Option(FieldWrapper):
     @property
     def custom_arg_options(self) -> dict[str, Any]:
         metavar = _type_name(self.type).replace(" or None", "")
-        metavar = metavar.replace("list of str", "A,B").replace("list of int", "N,M").upper()
+        metavar = metavar.replace("list of str", "A,B").replace("list of int", "N,M")
+        metavar = metavar.replace("JSON object", "JSON").upper()
         options = {"type": _option_type(self.type), "metavar": metavar, "nargs": None}
         if self.type in (bool, bool | None):
             options.update(nargs="?", const=True)
@@ -467,6 +491,40 @@ def _unexpected(token: str) -> ConfigError:
     return _unknown_key(f"--{token.lstrip('-').partition('=')[0].replace('-', '_')}", "option")
 
 
+def _options_text(accepted: tuple[str, ...]) -> str:
+    """The options a task's env takes, e.g. ``memory_length, k (k via --env_options)``."""
+    others = [name for name in accepted if name not in TASK_OPTIONS]
+    text = ", ".join(accepted) or "none"
+    if len(others) == len(accepted) and others:
+        return f"{text} (via --env_options)"
+    return f"{text} ({', '.join(others)} via --env_options)" if others else text
+
+
+def _resolve_task_options(cfg: TrainConfig) -> None:
+    """Check that the task exists and that its env takes the task options set; the unset ones it
+    takes get the env's defaults (ConfigError for one without a default)."""
+    import envs
+
+    try:
+        accepted = envs.accepted_kwargs(cfg.task)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    defaults = envs.kwarg_defaults(cfg.task)
+    for name in TASK_OPTIONS:
+        value = getattr(cfg, name)
+        if value is not None and name not in accepted:
+            raise ConfigError(
+                f"task {cfg.task} takes no {name}; its options: {_options_text(accepted)}"
+            )
+        if value is None and name in accepted:
+            if name not in defaults:
+                raise ConfigError(f"task {cfg.task} needs {name} (its env has no default)")
+            setattr(cfg, name, defaults[name])
+    for name in cfg.env_options:
+        if name in TASK_OPTIONS:
+            raise ConfigError(f"env_options must not hold {name}: set it with --{name}")
+
+
 #: Upper bounds of the size options: beyond them a run allocates more memory than a machine has
 #: (memory_length sizes per-episode arrays, num_cues the observation, hidden_size the weights).
 LIMITS = {
@@ -493,14 +551,15 @@ def _check_numbers(cfg: TrainConfig) -> None:
     positive += ("n_steps", "batch_size", "n_epochs")
     for name in positive:
         value = getattr(cfg, name)
-        if value < 1:
+        if value is not None and value < 1:  # memory_length is None for tasks without one
             raise ConfigError(f"{name} must be a positive int, got {value}")
     for name in ("eval_episodes", "checkpoint_every", "torch_threads", "video_episodes", "seed"):
         if getattr(cfg, name) < 0:
             raise ConfigError(f"{name} must be an int >= 0, got {getattr(cfg, name)}")
     for name, limit in {**LIMITS, "seed": MAX_SEED}.items():
-        if getattr(cfg, name) > limit:
-            raise ConfigError(f"{name} must be at most {limit:,}, got {getattr(cfg, name):,}")
+        value = getattr(cfg, name)
+        if value is not None and value > limit:
+            raise ConfigError(f"{name} must be at most {limit:,}, got {value:,}")
     rollout = cfg.n_steps * cfg.n_envs
     if rollout > MAX_ROLLOUT_STEPS:
         raise ConfigError(
@@ -558,13 +617,10 @@ def _check_device(device: str) -> None:
 
 
 def _check_names(cfg: TrainConfig) -> None:
-    """Task, core, W&B mode and device are ones that exist."""
+    """Core, W&B mode and device are ones that exist."""
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)
         raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")
-    tasks = available_tasks()
-    if cfg.task not in tasks and cfg.task not in tasks.values():
-        raise ConfigError(f"task must be one of {', '.join(tasks)}, got {cfg.task!r}")
     cores = available_cores()
     if cfg.core not in cores:
         raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
@@ -572,13 +628,20 @@ def _check_names(cfg: TrainConfig) -> None:
 
 
 def validate(cfg: TrainConfig) -> TrainConfig:
-    """Check every value: finite, in range, names that exist, a consistent run choice.
+    """Check the task and its options (filling in its env's defaults), then every value:
+    finite, in range, names that exist, a consistent run choice.
 
     Returns cfg; raises ConfigError naming the option, the value and what is allowed.
     """
+    _resolve_task_options(cfg)
     _check_numbers(cfg)
     from recurrent_agents.run.curriculum import curriculum_stages  # imports SB3: not at load time
 
+    if cfg.curriculum and cfg.memory_length is None:
+        raise ConfigError(
+            f"curriculum needs a task whose env takes memory_length (and has an "
+            f"episode_horizon); task {cfg.task} takes none"
+        )
     try:
         curriculum_stages(cfg.curriculum, cfg.memory_length)
     except ValueError as exc:
@@ -622,10 +685,17 @@ def config_differences(stored: dict[str, Any], config: dict[str, Any]) -> list[s
     ]
 
 
+def task_label(task: str) -> str:
+    """The task as part of a directory or W&B name: its id without module and namespace
+    (``popgym:popgym-RepeatPreviousEasy-v0`` -> ``popgym-RepeatPreviousEasy-v0``)."""
+    return task.rpartition(":")[2].split("/")[-1]
+
+
 def default_run_dir(cfg: TrainConfig) -> str:
-    """runs/<task>-<core>-L<memory_length>-s<seed> (stable, so `--resume` finds it again)."""
-    task = cfg.task.split("/")[-1]
-    return os.path.join("runs", f"{task}-{cfg.core}-L{cfg.memory_length}-s{cfg.seed}")
+    """runs/<task>-<core>-L<memory_length>-s<seed> (stable, so `--resume` finds it again);
+    without `-L<memory_length>` for a task that takes none."""
+    length = "" if cfg.memory_length is None else f"-L{cfg.memory_length}"
+    return os.path.join("runs", f"{task_label(cfg.task)}-{cfg.core}{length}-s{cfg.seed}")
 
 
 def build_config(argv: list[str]) -> TrainConfig:
@@ -650,5 +720,5 @@ def build_config(argv: list[str]) -> TrainConfig:
     if cfg.run_dir is None:
         cfg.run_dir = default_run_dir(cfg)
     if cfg.wandb_group is None:
-        cfg.wandb_group = f"{cfg.task.split('/')[-1]}-{cfg.core}"
+        cfg.wandb_group = f"{task_label(cfg.task)}-{cfg.core}"
     return cfg

@@ -1,4 +1,8 @@
-"""Greedy evaluation of a trained recurrent policy on fresh episodes, and an evaluation video."""
+"""Greedy evaluation of a trained recurrent policy on fresh episodes, and an evaluation video.
+
+Both build the env the model was trained on: the task's env with its observations adapted for
+SB3 (``envs.adapt``; ``keep_images`` as in training).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,6 @@ import numpy as np
 EVAL_SEED_OFFSET = 1_000_003
 
 
-def env_id(task: str) -> str:
-    """Full Gymnasium id for a short task name (or an id, returned unchanged)."""
-    import envs
-
-    return envs.TASKS.get(task, task)
-
-
 def evaluate(
     model: Any,
     task: str,
@@ -25,15 +22,19 @@ def evaluate(
     seed: int,
     n_envs: int = 8,
     prev_action_reward: bool = False,
-) -> dict[str, float]:
+    keep_images: bool = False,
+) -> dict[str, float | None]:
     """Run `n_episodes` greedy (deterministic) episodes with `model.predict`.
 
     Each of the `min(n_envs, n_episodes)` envs runs a fixed quota of episodes, so episodes that
     end sooner are not over-represented. A model trained with `prev_action_reward` must be
-    evaluated with it (its observations hold the previous action and reward).
+    evaluated with it (its observations hold the previous action and reward); likewise
+    ``keep_images`` (``envs.sb3.make_sb3_vec_env``) must be the training env's.
 
     Returns:
-        {"success_rate", "mean_return", "mean_length", "episodes"}.
+        {"success_rate", "mean_return", "mean_length", "episodes"}; the success rate is over the
+        episodes' final ``info["is_success"]`` (missing counts as failed), None when no episode
+        reported one (an env without a notion of success: judge it by the mean return).
     """
     from envs.sb3 import make_sb3_vec_env
 
@@ -48,6 +49,7 @@ def evaluate(
         seed=seed + EVAL_SEED_OFFSET,
         monitor=False,
         prev_action_reward=prev_action_reward,
+        keep_images=keep_images,
         **env_kwargs,
     )
     try:
@@ -66,7 +68,7 @@ def evaluate(
             lengths += 1
             for i in np.flatnonzero(dones):
                 if done_count[i] < quota[i]:
-                    successes.append(bool(infos[i].get("is_success", False)))
+                    successes.append(infos[i].get("is_success"))
                     ep_returns.append(returns[i])
                     ep_lengths.append(lengths[i])
                     done_count[i] += 1
@@ -74,8 +76,9 @@ def evaluate(
             episode_start = dones
     finally:
         env.close()
+    reported = any(success is not None for success in successes)
     return {
-        "success_rate": float(np.mean(successes)),
+        "success_rate": float(np.mean([bool(s) for s in successes])) if reported else None,
         "mean_return": float(np.mean(ep_returns)),
         "mean_length": float(np.mean(ep_lengths)),
         "episodes": len(successes),
@@ -96,17 +99,28 @@ def record_frames(
     seed: int,
     max_frames: int = 300,
     prev_action_reward: bool = False,
+    keep_images: bool = False,
 ) -> np.ndarray:
     """Greedy episodes rendered as rgb_array frames, shape (T, H, W, 3) uint8.
 
     Long episodes are subsampled evenly to at most `max_frames` frames (first and last kept).
-    `prev_action_reward` as in `evaluate` (the model sees the previous action and reward).
+    `prev_action_reward` and `keep_images` as in `evaluate` (the model's observations).
+    Raises ValueError for a task whose env renders no rgb_array frames.
     """
     import gymnasium as gym
+    from gymnasium.envs.registration import load_env_creator
 
-    from envs import PrevActionReward
+    from envs import PrevActionReward, env_id
+    from envs.adapt import adapt_observations
 
-    env = gym.make(env_id(task), render_mode="rgb_array", **env_kwargs)
+    spec = gym.spec(env_id(task))
+    creator = spec.entry_point
+    if isinstance(creator, str):
+        creator = load_env_creator(creator)
+    if "rgb_array" not in getattr(creator, "metadata", {}).get("render_modes", ()):
+        raise ValueError(f"task {task} renders no rgb_array frames")
+    env = gym.make(spec.id, render_mode="rgb_array", **env_kwargs)
+    env = adapt_observations(env, keep_images=keep_images)
     if prev_action_reward:
         env = PrevActionReward(env)
     frames = []
@@ -116,10 +130,11 @@ def record_frames(
             state, start, done = None, np.ones(1, dtype=bool), False
             frames.append(env.render())
             while not done:
+                batch = {k: v[None] for k, v in obs.items()} if isinstance(obs, dict) else obs[None]
                 action, state = model.predict(
-                    obs[None], state=state, episode_start=start, deterministic=True
+                    batch, state=state, episode_start=start, deterministic=True
                 )
-                obs, _, terminated, truncated, _ = env.step(int(action[0]))
+                obs, _, terminated, truncated, _ = env.step(action[0])
                 start = np.zeros(1, dtype=bool)
                 done = terminated or truncated
                 frames.append(env.render())

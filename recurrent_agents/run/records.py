@@ -55,11 +55,13 @@ class RunResult:
     where its model and W&B runs are. The field order is the key order of the file."""
 
     task: str = UNKNOWN_TASK
-    memory_length: int
+    #: None for a task whose env takes no memory length.
+    memory_length: int | None
     core: str
     seed: int
     env_steps: int | None = None
-    #: Greedy evaluation after training; None when it was skipped (``eval_episodes=0``).
+    #: Greedy evaluation after training; None when it was skipped (``eval_episodes=0``), and the
+    #: success rate also for a task whose env reports no ``is_success`` (judged by the return).
     eval_success_rate: float | None = None
     eval_mean_return: float | None = None
     #: Success rate of the last 100 training episodes; None before any ended.
@@ -101,18 +103,20 @@ class RunResult:
         """A result from ``result.json``'s content or a dict built from a W&B run.
 
         Raises:
-            ValueError: ``data`` lacks an int memory_length, a core or an int seed.
+            ValueError: ``data`` lacks a core or an int seed, or its memory_length is not an int
+                (it may be missing or None: a task without one).
         """
         where = source or "a run result"
         try:
+            length = data.get("memory_length")
             identity = {
-                "memory_length": int(data["memory_length"]),
+                "memory_length": None if length is None else int(length),
                 "core": str(data["core"]),
                 "seed": int(data["seed"]),
             }
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(
-                f"a run result must have an int memory_length, a core and an int seed; "
+                f"a run result must have an int memory_length (or none), a core and an int seed; "
                 f"{where}: {type(exc).__name__}: {exc}"
             ) from None
         return cls(**{**_stored_fields(cls, data), **identity}, source=source)

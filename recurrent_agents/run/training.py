@@ -9,6 +9,12 @@ and curriculum (new, or from the newest checkpoint that loads) before writing an
 run directory and store the config; start W&B, train with checkpoints, save the model, evaluate,
 log the end of the run and write its result. Training that diverges (a non-finite loss or
 parameters) stops with a checkpoint of its last finite parameters and a FloatingPointError.
+
+Any Gymnasium task trains: observations SB3 cannot take are adapted (`envs.adapt`); the policy is
+the `MlpPolicy` for a vector (or a lone image) and `DICT_POLICY` for a Dict of images and a
+vector, which `_keeps_images` asks for only once the agent library has that policy (until then
+every observation is one vector). A task without `info["is_success"]` is judged by its greedy
+mean return.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from recurrent_agents.run.config import (
     ConfigError,
     TrainConfig,
     config_differences,
+    task_label,
 )
 from recurrent_agents.run.records import FINISHED, RESULT_FILE, RunResult
 from recurrent_agents.run.rundir import CKPT_DIR, MODEL_FILE
@@ -34,10 +41,21 @@ from recurrent_agents.run.tracking import init_wandb, run_directory
 if TYPE_CHECKING:
     from recurrent_agents.run.curriculum import MemoryCurriculum
 
+#: The policy for Dict observations (images for a CNN beside a vector).
+DICT_POLICY = "MultiInputLstmPolicy"
+
 
 def _note(message: str) -> None:
     """A one-line status message on stderr (stdout stays free for the caller)."""
     print(f"[train] {message}", file=sys.stderr, flush=True)
+
+
+def _keeps_images() -> bool:
+    """Whether images big enough for a CNN stay images (in a Dict observation): only once the
+    agent library has `DICT_POLICY`; until then they are flattened into the vector."""
+    from recurrent_agents import RecurrentPPO
+
+    return DICT_POLICY in RecurrentPPO.policy_aliases
 
 
 def _make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> Any:
@@ -56,6 +74,7 @@ def _make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> 
             n_envs=cfg.n_envs,
             seed=seed,
             prev_action_reward=cfg.prev_action_reward,
+            keep_images=_keeps_images(),
             **env_kwargs,
         )
     except (ValueError, TypeError) as exc:
@@ -63,26 +82,35 @@ def _make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> 
 
 
 def _episode_horizon(cfg: TrainConfig, memory_length: int) -> int:
-    """The longest episode of the task at ``memory_length``: its env's ``episode_horizon``."""
+    """The longest episode of the task at ``memory_length``: its env's ``episode_horizon``
+    (ConfigError for an env without one)."""
     import gymnasium as gym
 
-    from envs import TASKS
+    from envs import env_id
 
     env_kwargs = cfg.env_kwargs() | {"memory_length": memory_length}
-    env = gym.make(TASKS.get(cfg.task, cfg.task), **env_kwargs)
+    env = gym.make(env_id(cfg.task), **env_kwargs)
     try:
         return int(env.get_wrapper_attr("episode_horizon"))
+    except AttributeError:
+        raise ConfigError(
+            f"curriculum needs a task whose env has an episode_horizon (its longest episode, "
+            f"to size the rollouts); task {cfg.task} has none"
+        ) from None
     finally:
         env.close()
 
 
 def _new_model(cfg: TrainConfig, env: Any) -> Any:
     """A new RecurrentPPO from the config; a value the agent rejects becomes a ConfigError."""
+    from gymnasium import spaces
+
     from recurrent_agents import RecurrentPPO
 
+    policy = DICT_POLICY if isinstance(env.observation_space, spaces.Dict) else "MlpPolicy"
     try:
         return RecurrentPPO(
-            "MlpPolicy",
+            policy,
             env,
             policy_kwargs=cfg.policy_kwargs(),
             seed=cfg.seed,
@@ -171,6 +199,7 @@ def _build_curriculum(
 
     if len(stages) == 1:
         return None
+    _episode_horizon(cfg, stages[-1])  # a task without one fails now, not at the first switch
     return MemoryCurriculum(
         stages,
         # New seeds per stage: no stage replays another's episodes.
@@ -229,6 +258,12 @@ def _claim_run_dir(
     return model, curriculum, state
 
 
+def _default_tags(cfg: TrainConfig) -> list[str]:
+    """The run's W&B tags: task, core and memory length (for a task that has one)."""
+    length = [] if cfg.memory_length is None else [f"L{cfg.memory_length}"]
+    return [task_label(cfg.task), cfg.core, *length]
+
+
 def _start_tracking(
     cfg: TrainConfig, run_dir: Path, state: dict[str, Any] | None
 ) -> tuple[Any, list[str]]:
@@ -242,7 +277,7 @@ def _start_tracking(
         config=cfg.to_dict() | {"env_kwargs": cfg.env_kwargs()},
         mode=cfg.wandb_mode,
         dir=run_dir,
-        tags=cfg.tags or [cfg.task.split("/")[-1], cfg.core, f"L{cfg.memory_length}"],
+        tags=cfg.tags or _default_tags(cfg),
         name=cfg.wandb_name or run_dir.name,
         run_id=state.get("wandb_run_id") if state else None,
     )
@@ -377,6 +412,7 @@ def _evaluate(cfg: TrainConfig, model: Any) -> dict[str, Any]:
         cfg.seed,
         cfg.n_envs,
         prev_action_reward=cfg.prev_action_reward,
+        keep_images=_keeps_images(),
     )
     return {
         "eval_success_rate": ev["success_rate"],
@@ -395,13 +431,14 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
     L = cfg.memory_length
     summary = {
         "eval/success_rate": result.eval_success_rate,
-        f"eval/success_rate/L={L}": result.eval_success_rate,
         "eval/mean_return": result.eval_mean_return,
         "eval/mean_length": result.eval_mean_length,
         "eval/episodes": result.eval_episodes,
         "env_steps": result.env_steps,
         "memory_length": L,
     }
+    if L is not None:  # a task without a memory length has no per-length success
+        summary[f"eval/success_rate/L={L}"] = result.eval_success_rate
     for key, value in summary.items():
         if value is not None:
             run.summary[key] = value
@@ -412,11 +449,19 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
             description=f"RecurrentPPO ({cfg.core}) on {cfg.task}, memory_length={L}",
             metadata={
                 k: getattr(result, k)
-                for k in ("task", "memory_length", "core", "seed", "env_steps", "eval_success_rate")
+                for k in (
+                    "task",
+                    "memory_length",
+                    "core",
+                    "seed",
+                    "env_steps",
+                    "eval_success_rate",
+                    "eval_mean_return",
+                )
             },
         )
         artifact.add_file(str(model_path), name=MODEL_FILE)
-        run.log_artifact(artifact, aliases=["latest", f"L{L}"])
+        run.log_artifact(artifact, aliases=["latest"] + ([] if L is None else [f"L{L}"]))
     except Exception as exc:  # noqa: BLE001 - tracking must never fail the run
         _note(f"could not log the model artifact: {exc}")
     if cfg.video and cfg.video_episodes > 0:
@@ -430,6 +475,7 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
                 cfg.video_episodes,
                 cfg.seed,
                 prev_action_reward=cfg.prev_action_reward,
+                keep_images=_keeps_images(),
             )
             video = wandb.Video(frames.transpose(0, 3, 1, 2), fps=4, format="mp4")
             run.log({"eval/video": video, "global_step": result.env_steps})
@@ -529,11 +575,18 @@ def _train(
 
 
 def format_result(result: RunResult) -> str:
-    """One line for the terminal at the end of a run."""
-    sr = result.eval_success_rate
-    sr_text = "n/a" if sr is None else f"{sr:.1%}"
+    """One line for the terminal at the end of a run: the greedy success rate, or the greedy
+    mean return for a task without a notion of success."""
+    sr, mean_return = result.eval_success_rate, result.eval_mean_return
+    if sr is not None:
+        score = f"greedy success {sr:.1%}"
+    elif mean_return is not None:
+        score = f"greedy mean return {mean_return:.3g}"
+    else:
+        score = "greedy success n/a"
+    length = "" if result.memory_length is None else f" L={result.memory_length}"
     return (
-        f"{result.core} on {result.task} L={result.memory_length}: "
-        f"greedy success {sr_text} after {result.env_steps:,} env steps "
+        f"{result.core} on {result.task}{length}: "
+        f"{score} after {result.env_steps:,} env steps "
         f"({result.env_steps_per_sec:,.0f} steps/s, {result.train_seconds:.0f} s)"
     )

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BACKENDS = ("local", "ray")
 LOG_FILE = "train.log"
@@ -172,14 +173,7 @@ def run_ray(
     every node (same image + shared filesystem), because each task runs the command as is.
     """
     ray = _require_ray()
-    started_here = False
-    if not ray.is_initialized():
-        if address:
-            ray.init(address=address)
-        else:
-            cpus = (workers or local_workers(threads_per_run)) * threads_per_run
-            ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
-        started_here = True
+    started_here = _init_ray(ray, address, workers, threads_per_run)
 
     def run_cell_task(name: str, cmd: list[str], run_dir: str, env: dict[str, str]) -> tuple:
         # defined here so cloudpickle ships it by value: workers need no recurrent_agents install
@@ -199,18 +193,11 @@ def run_ray(
         return name, code, _time.monotonic() - start
 
     task = ray.remote(num_cpus=threads_per_run, max_retries=0)(run_cell_task)
-    outcomes: list[Outcome] = []
     pending: list = []  # bound before the try: Ctrl-C during submission cancels what was sent
     try:
         for j in jobs:
             pending.append(task.remote(j.name, j.cmd, j.run_dir, j.env))
-        while pending:
-            done, pending = ray.wait(pending, num_returns=1)
-            name, code, seconds = ray.get(done[0])
-            outcome = Outcome(name, int(code), float(seconds))
-            outcomes.append(outcome)
-            if on_done:
-                on_done(outcome)
+        return _collect(ray, pending, on_done)
     except KeyboardInterrupt:
         for ref in pending:
             ray.cancel(ref, force=True)
@@ -218,6 +205,30 @@ def run_ray(
     finally:
         if started_here:
             ray.shutdown()
+
+
+def _init_ray(ray: Any, address: str | None, workers: int | None, threads_per_run: int) -> bool:
+    """Connect to ``address`` or start a local Ray sized for ``workers`` runs, unless Ray is
+    already up; whether this call started it (and so must shut it down)."""
+    if ray.is_initialized():
+        return False
+    if address:
+        ray.init(address=address)
+    else:
+        cpus = (workers or local_workers(threads_per_run)) * threads_per_run
+        ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+    return True
+
+
+def _collect(ray: Any, pending: list, on_done: OnDone | None) -> list[Outcome]:
+    """Wait for the Ray tasks ``pending`` (emptied as they end), reporting each as it ends."""
+    outcomes: list[Outcome] = []
+    while pending:
+        done, pending[:] = ray.wait(pending, num_returns=1)
+        name, code, seconds = ray.get(done[0])
+        outcomes.append(Outcome(name, int(code), float(seconds)))
+        if on_done:
+            on_done(outcomes[-1])
     return outcomes
 
 

@@ -11,6 +11,10 @@ Runs read from W&B may lack env steps and training time: their cells leave them 
 A core's **memory horizon** is the largest memory length it solves (greedy success >= threshold,
 0.9 by default) on every seed; 0 when it solves none.
 
+Runs of a task whose env reports no ``is_success`` have no success rate: their cells hold the
+greedy mean return instead (the ``return_*`` columns; no memory horizon). Runs of a task without
+a memory length (e.g. a POPGym task) make one cell per core, plotted per core.
+
 Cells a sweep skipped (``--skip-after-fail``: the core failed a shorter length on every seed) are
 read from the sweep's ``sweep.json``: they show as ``skipped`` in the table and CSV, the curve ends
 before them, and they count neither as solved nor as failed in the horizons.
@@ -45,6 +49,9 @@ from recurrent_agents.run.records import (
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 SUCCESS_KEY = "eval_success_rate"
+RETURN_KEY = "eval_mean_return"
+#: W&B summary keys read into a result (any other ``--wandb-metric`` counts as the success rate).
+WANDB_METRIC_KEYS = {"eval/success_rate": SUCCESS_KEY, "eval/mean_return": RETURN_KEY}
 DEFAULT_THRESHOLD = 0.9
 REPORT_FILES = ("frontier.csv", "frontier.md", "frontier.png")
 CSV_COLUMNS = [
@@ -57,6 +64,10 @@ CSV_COLUMNS = [
     "success_min",
     "success_max",
     "success_std",
+    "return_mean",
+    "return_min",
+    "return_max",
+    "return_std",
     "per_seed",
     "solved_all_seeds",
     "env_steps_mean",
@@ -69,23 +80,34 @@ Skips = dict[str, dict[str, Any]]
 
 @dataclass
 class FrontierCell:
-    """One (core, memory length) cell of the frontier: the results of all its seeds."""
+    """One (core, memory length) cell of the frontier: the results of all its seeds.
+
+    A cell holds success rates, or greedy mean returns when its task reports no success;
+    ``memory_length`` is None for a task without one.
+    """
 
     task: str
     core: str
-    memory_length: int
+    memory_length: int | None
     success_by_seed: dict[int, float] = field(default_factory=dict)
+    return_by_seed: dict[int, float] = field(default_factory=dict)
     env_steps_by_seed: dict[int, int] = field(default_factory=dict)
     seconds_by_seed: dict[int, float] = field(default_factory=dict)
 
     @property
+    def is_success(self) -> bool:
+        """Whether the cell holds success rates (else mean returns)."""
+        return not self.return_by_seed
+
+    @property
     def values(self) -> list[float]:
-        """Success rates ordered by seed."""
-        return [self.success_by_seed[s] for s in sorted(self.success_by_seed)]
+        """Success rates (or mean returns) ordered by seed."""
+        by_seed = self.success_by_seed if self.is_success else self.return_by_seed
+        return [by_seed[s] for s in sorted(by_seed)]
 
     @property
     def mean(self) -> float:
-        """Mean success over seeds."""
+        """Mean success (or return) over seeds."""
         return sum(self.values) / len(self.values)
 
     @property
@@ -105,8 +127,8 @@ class FrontierCell:
         return _mean(self.seconds_by_seed.values())
 
     def solved(self, threshold: float) -> bool:
-        """Whether every seed reaches ``threshold`` greedy success."""
-        return min(self.values) >= threshold
+        """Whether every seed reaches ``threshold`` greedy success (never for returns)."""
+        return self.is_success and min(self.values) >= threshold
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -199,7 +221,7 @@ def _result_from(
         "core": config["core"],
         "memory_length": config["memory_length"],
         "seed": config["seed"],
-        SUCCESS_KEY: summary[metric],
+        WANDB_METRIC_KEYS.get(metric, SUCCESS_KEY): summary[metric],
         "status": FINISHED,
         "config": config,
     }
@@ -265,21 +287,35 @@ def core_label(core: str, config: dict[str, Any] | None) -> str:
     return " ".join([core, *options])
 
 
+def _score(result: RunResult) -> tuple[str, float]:
+    """``(SUCCESS_KEY, success rate)``, or ``(RETURN_KEY, mean return)`` without a success rate."""
+    key = SUCCESS_KEY if result.eval_success_rate is not None else RETURN_KEY
+    try:
+        return key, float(getattr(result, key))
+    except (TypeError, ValueError) as exc:
+        where = result.source or "a result"
+        raise ValueError(
+            f"result must have a numeric {SUCCESS_KEY} or {RETURN_KEY}; {where}: {exc}"
+        ) from exc
+
+
 def build_cells(results: Iterable[RunResult]) -> list[FrontierCell]:
     """Group results by (task, core, memory length); sorted by core then length.
 
     A repeated (core, length, seed) keeps the last result read (a rerun replaces the old one).
+    A cell whose runs disagree on having a success rate is an error.
     """
-    cells: dict[tuple[str, str, int], FrontierCell] = {}
+    cells: dict[tuple[str, str, int | None], FrontierCell] = {}
     for r in results:
-        try:
-            success = float(r.eval_success_rate)
-        except (TypeError, ValueError) as exc:
-            where = r.source or "a result"
-            raise ValueError(f"result must have a numeric {SUCCESS_KEY}; {where}: {exc}") from exc
+        key, score = _score(r)
         core, length, seed = core_label(r.core, r.config), r.memory_length, r.seed
         cell = cells.setdefault((r.task, core, length), FrontierCell(r.task, core, length))
-        cell.success_by_seed[seed] = success
+        by_seed = cell.success_by_seed if key == SUCCESS_KEY else cell.return_by_seed
+        by_seed[seed] = score
+        if cell.success_by_seed and cell.return_by_seed:
+            raise ValueError(
+                f"results of {r.task} {core} L={length} must all have a success rate or none"
+            )
         # a rerun replaces the seed's old numbers, including ones it does not report
         cell.env_steps_by_seed.pop(seed, None)
         cell.seconds_by_seed.pop(seed, None)
@@ -287,7 +323,7 @@ def build_cells(results: Iterable[RunResult]) -> list[FrontierCell]:
             cell.env_steps_by_seed[seed] = int(r.env_steps)
         if r.train_seconds is not None:
             cell.seconds_by_seed[seed] = float(r.train_seconds)
-    return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length))
+    return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length or 0))
 
 
 def memory_horizons(
@@ -296,8 +332,10 @@ def memory_horizons(
     """Per core: the largest memory length solved (>= threshold) on every seed; 0 if none.
 
     ``contiguous``: the largest length up to which *every* measured length is solved (a stricter
-    reading that a failed short length, e.g. a collapsed seed, pulls down).
+    reading that a failed short length, e.g. a collapsed seed, pulls down). Only cores with
+    success rates at memory lengths have a horizon.
     """
+    cells = [c for c in cells if c.is_success and c.memory_length is not None]
     horizons: dict[str, int] = {}
     for core in sorted({c.core for c in cells}):
         mine = sorted((c for c in cells if c.core == core), key=lambda c: c.memory_length)
@@ -313,20 +351,21 @@ def memory_horizons(
 def table_rows(
     cells: Sequence[FrontierCell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
 ) -> list[dict]:
-    """CSV rows (``CSV_COLUMNS``), one per cell, plus one per skipped cell (no success values)."""
+    """CSV rows (``CSV_COLUMNS``), one per cell, plus one per skipped cell (no success values).
+
+    A cell fills the ``success_*`` columns, or the ``return_*`` ones when it holds mean returns.
+    """
     rows = [
         {
+            **dict.fromkeys(CSV_COLUMNS),
             "task": c.task,
             "core": c.core,
             "memory_length": c.memory_length,
             "n_seeds": len(c.values),
-            "seeds": " ".join(str(s) for s in sorted(c.success_by_seed)),
-            "success_mean": round(c.mean, 4),
-            "success_min": round(min(c.values), 4),
-            "success_max": round(max(c.values), 4),
-            "success_std": round(c.std, 4),
+            "seeds": " ".join(str(s) for s in sorted(c.success_by_seed or c.return_by_seed)),
+            **_stats_columns(c),
             "per_seed": " ".join(f"{v:.4f}" for v in c.values),
-            "solved_all_seeds": c.solved(threshold),
+            "solved_all_seeds": c.solved(threshold) if c.is_success else None,
             "env_steps_mean": _round(c.env_steps_mean, 1),
             "train_seconds_mean": _round(c.train_seconds_mean, 2),
             "status": "finished",
@@ -346,7 +385,15 @@ def table_rows(
             }
             for m in lengths
         ]
-    return sorted(rows, key=lambda r: (r["task"], r["core"], r["memory_length"]))
+    return sorted(rows, key=lambda r: (r["task"], r["core"], r["memory_length"] or 0))
+
+
+def _stats_columns(cell: FrontierCell) -> dict[str, float]:
+    """A cell's mean, min, max and std over seeds as ``success_*`` (or ``return_*``) columns."""
+    prefix = "success" if cell.is_success else "return"
+    values = cell.values
+    stats = {"mean": cell.mean, "min": min(values), "max": max(values), "std": cell.std}
+    return {f"{prefix}_{name}": round(value, 4) for name, value in stats.items()}
 
 
 def format_cost(cell: FrontierCell) -> str:
@@ -379,9 +426,10 @@ def _pivot(
     fmt: Callable[[FrontierCell], str],
 ) -> list[str]:
     """Markdown lines of a memory length x core table of ``fmt(cell)``; ``skipped`` or ``-``
-    where a core has no cell at a length."""
+    where a core has no cell at a length (and ``-`` as the length of a task without one)."""
     cores = sorted({c.core for c in cells})
-    lengths = sorted({c.memory_length for c in cells} | {m for ms in skipped.values() for m in ms})
+    lengths = {c.memory_length for c in cells} | {m for ms in skipped.values() for m in ms}
+    lengths = sorted(lengths, key=lambda m: -1 if m is None else m)
     by_key = {(c.core, c.memory_length): c for c in cells}
     out = ["| memory length | " + " | ".join(cores) + " |", "|---:|" + "---:|" * len(cores)]
     for length in lengths:
@@ -392,15 +440,27 @@ def _pivot(
                 row.append("skipped" if length in skipped.get(core, []) else "-")
             else:
                 row.append(fmt(c))
-        out.append(f"| {length} | " + " | ".join(row) + " |")
+        out.append(f"| {'-' if length is None else length} | " + " | ".join(row) + " |")
     return out
 
 
 def format_success(cell: FrontierCell, threshold: float) -> str:
-    """A cell's success, e.g. ``0.95 [0.90, 1.00] (n=3) **ok**`` (ok: solved on every seed)."""
+    """A cell's success, e.g. ``0.95 [0.90, 1.00] (n=3) **ok**`` (ok: solved on every seed), or
+    its mean return, e.g. ``-0.492 [-0.51, -0.475] (n=2)``."""
     values = cell.values
+    if not cell.is_success:
+        return f"{cell.mean:.3g} [{min(values):.3g}, {max(values):.3g}] (n={len(values)})"
     mark = " **ok**" if cell.solved(threshold) else ""
     return f"{cell.mean:.2f} [{min(values):.2f}, {max(values):.2f}] (n={len(values)}){mark}"
+
+
+def _score_name(cells: Sequence[FrontierCell]) -> str:
+    """What the cells hold: success rates, mean returns, or both (tasks with and without)."""
+    if all(c.is_success for c in cells):
+        return "success rate"
+    if not any(c.is_success for c in cells):
+        return "mean return"
+    return "success rate (mean return where a task reports no success)"
 
 
 def markdown(
@@ -409,10 +469,9 @@ def markdown(
     """Markdown: success (mean [min, max] over seeds) and cost (mean env steps / training
     minutes) per memory length x core, then the horizons."""
     skipped = skipped_cells(cells, skips)
-    cores = sorted({c.core for c in cells})
     tasks = ", ".join(sorted({c.task for c in cells}))
     lines = [
-        f"Greedy success rate on {tasks}: mean [min, max] over seeds (n = seeds).",
+        f"Greedy {_score_name(cells)} on {tasks}: mean [min, max] over seeds (n = seeds).",
         "",
         *_pivot(cells, skipped, lambda c: format_success(c, threshold)),
         "",
@@ -422,15 +481,16 @@ def markdown(
     ]
     horizons = memory_horizons(cells, threshold)
     strict = memory_horizons(cells, threshold, contiguous=True)
-    lines += [
-        "",
-        f"Memory horizon: the largest length solved at >= {threshold:.0%} on every seed "
-        "(contiguous: every shorter measured length solved too).",
-        "",
-        "| core | memory horizon | contiguous |",
-        "|---|---:|---:|",
-    ]
-    lines += [f"| {core} | {horizons[core]} | {strict[core]} |" for core in cores]
+    if horizons:
+        lines += [
+            "",
+            f"Memory horizon: the largest length solved at >= {threshold:.0%} on every seed "
+            "(contiguous: every shorter measured length solved too).",
+            "",
+            "| core | memory horizon | contiguous |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {core} | {horizons[core]} | {strict[core]} |" for core in horizons]
     if skipped:
         lines += [
             "",
@@ -446,7 +506,8 @@ def markdown(
 
 
 def plot(cells: Sequence[FrontierCell], path: Path, threshold: float = DEFAULT_THRESHOLD) -> Path:
-    """PNG: mean success vs memory length per core, min-max band over seeds, per-seed dots."""
+    """PNG: mean success (or return) vs memory length per core, min-max band over seeds,
+    per-seed dots; one column per core when the task has no memory length."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -454,12 +515,13 @@ def plot(cells: Sequence[FrontierCell], path: Path, threshold: float = DEFAULT_T
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     horizons = memory_horizons(cells, threshold)
-    for core in sorted({c.core for c in cells}):
+    cores = sorted({c.core for c in cells})
+    lengths = sorted({c.memory_length for c in cells if c.memory_length is not None})
+    for i, core in enumerate(cores):
         mine = [c for c in cells if c.core == core]
-        xs = [c.memory_length for c in mine]
-        (line,) = ax.plot(
-            xs, [c.mean for c in mine], marker="o", label=f"{core} (horizon {horizons[core]})"
-        )
+        xs = [i if c.memory_length is None else c.memory_length for c in mine]
+        label = f"{core} (horizon {horizons[core]})" if core in horizons else core
+        (line,) = ax.plot(xs, [c.mean for c in mine], marker="o", label=label)
         ax.fill_between(
             xs,
             [min(c.values) for c in mine],
@@ -467,19 +529,20 @@ def plot(cells: Sequence[FrontierCell], path: Path, threshold: float = DEFAULT_T
             alpha=0.2,
             color=line.get_color(),
         )
-        for c in mine:
-            ax.scatter(
-                [c.memory_length] * len(c.values), c.values, s=10, color=line.get_color(), alpha=0.6
-            )
-    ax.axhline(threshold, color="grey", linestyle="--", linewidth=1)
-    lengths = sorted({c.memory_length for c in cells})
-    if lengths and lengths[-1] / max(lengths[0], 1) >= 20:
+        for x, c in zip(xs, mine, strict=True):
+            ax.scatter([x] * len(c.values), c.values, s=10, color=line.get_color(), alpha=0.6)
+    if all(c.is_success for c in cells):
+        ax.axhline(threshold, color="grey", linestyle="--", linewidth=1)
+        ax.set_ylim(-0.03, 1.03)
+    if not lengths:
+        ax.set_xticks(range(len(cores)), cores)
+        ax.set_xlim(-0.5, len(cores) - 0.5)
+    elif lengths[-1] / max(lengths[0], 1) >= 20:
         ax.set_xscale("log")
-    ax.set_xlabel("memory length")
-    ax.set_ylabel("greedy success rate")
-    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("memory length" if lengths else "core")
+    ax.set_ylabel(f"greedy {_score_name(cells)}")
     tasks = ", ".join(sorted({c.task for c in cells}))
-    ax.set_title(f"Memory frontier ({tasks}): mean, min-max over seeds")
+    ax.set_title(f"Memory frontier ({tasks}): mean, min-max over seeds", wrap=True)
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -539,30 +602,27 @@ def write_report(
 
 
 def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
-    """Log the frontier as a ``wandb.Table``, a line plot (mean per core) and the PNG."""
+    """Log the frontier as a ``wandb.Table``, the PNG and a line plot (mean success per core
+    over the memory lengths; none when no cell has both)."""
     import wandb
 
     if run is None or getattr(run, "disabled", False):
         return
     rows = report["rows"]
     table = wandb.Table(columns=CSV_COLUMNS, data=[[r[c] for c in CSV_COLUMNS] for r in rows])
-    cores = sorted({r["core"] for r in rows})
-    series = {
-        core: [r for r in rows if r["core"] == core and r["status"] != "skipped"] for core in cores
-    }
-    run.log(
-        {
-            "frontier/table": table,
-            "frontier/success_vs_memory_length": wandb.plot.line_series(
-                xs=[[r["memory_length"] for r in series[c]] for c in cores],
-                ys=[[r["success_mean"] for r in series[c]] for c in cores],
-                keys=cores,
-                title="Greedy success vs memory length (mean over seeds)",
-                xname="memory_length",
-            ),
-            "frontier/plot": wandb.Image(str(report["paths"]["png"])),
-        }
-    )
+    data = {"frontier/table": table, "frontier/plot": wandb.Image(str(report["paths"]["png"]))}
+    on_curve = [r for r in rows if r["success_mean"] is not None and r["memory_length"] is not None]
+    cores = sorted({r["core"] for r in on_curve})
+    series = {core: [r for r in on_curve if r["core"] == core] for core in cores}
+    if cores:
+        data["frontier/success_vs_memory_length"] = wandb.plot.line_series(
+            xs=[[r["memory_length"] for r in series[c]] for c in cores],
+            ys=[[r["success_mean"] for r in series[c]] for c in cores],
+            keys=cores,
+            title="Greedy success vs memory length (mean over seeds)",
+            xname="memory_length",
+        )
+    run.log(data)
     for core, horizon in report["horizons"].items():
         run.summary[f"frontier/horizon/{core}"] = horizon
         run.summary[f"frontier/contiguous_horizon/{core}"] = report["contiguous_horizons"][core]

@@ -351,7 +351,7 @@ def collect_episode(
 def _make_env(task: str, memory_length: int) -> Any:
     import gymnasium as gym
 
-    from recurrent_agents.run.evaluation import env_id
+    from envs import env_id
 
     return gym.make(env_id(task), memory_length=memory_length)
 

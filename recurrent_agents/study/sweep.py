@@ -16,6 +16,9 @@ wave run in parallel). Once every seed of a core has finished at length L and no
 success threshold, that core's unfinished cells at lengths > L are not run: the manifest records
 them as ``"skipped: lstm failed L=50 on every seed"`` (and its ``skipped`` map, which the report
 reads). A resumed sweep re-derives the skips from the finished results.
+
+A task whose env takes no memory length (e.g. ``--task popgym:popgym-RepeatPreviousEasy-v0``)
+sweeps cores x seeds only: its cells pass no ``--memory_length`` and are named without ``-L``.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from recurrent_agents.study.backends import (
 )
 
 TRAIN_SCRIPT = Path(__file__).resolve().parents[2] / "train.py"
+DEFAULT_MEMORY_LENGTHS = "5,10,20"
 
 
 @dataclass(frozen=True)
@@ -60,15 +64,17 @@ class GridPoint:
     """One point of the sweep's grid (a cell): a task at one memory length, one core, one seed."""
 
     task: str
-    memory_length: int
+    #: None for a task whose env takes no memory length.
+    memory_length: int | None
     core: str
     seed: int
 
     @property
     def name(self) -> str:
-        """Directory / W&B run name, e.g. ``TMaze-lstm-L20-s0``."""
-        task = self.task.replace("/", "_")
-        return f"{task}-{self.core}-L{self.memory_length}-s{self.seed}"
+        """Directory / W&B run name, e.g. ``TMaze-lstm-L20-s0`` (no ``-L20`` without a length)."""
+        task = self.task.replace("/", "_").replace(":", "_")
+        length = "" if self.memory_length is None else f"-L{self.memory_length}"
+        return f"{task}-{self.core}{length}-s{self.seed}"
 
 
 def parse_int_list(name: str, text: str, minimum: int) -> list[int]:
@@ -93,11 +99,12 @@ def parse_names(name: str, text: str) -> list[str]:
 
 
 def grid(
-    task: str, memory_lengths: Sequence[int], cores: Sequence[str], seeds: Sequence[int]
+    task: str, memory_lengths: Sequence[int | None], cores: Sequence[str], seeds: Sequence[int]
 ) -> list[GridPoint]:
-    """All grid points, longest memory first (the slowest runs start first: better packing)."""
+    """All grid points, longest memory first (the slowest runs start first: better packing).
+    ``memory_lengths`` is ``[None]`` for a task without one."""
     points = [GridPoint(task, m, c, s) for m in memory_lengths for c in cores for s in seeds]
-    return sorted(points, key=lambda p: (-p.memory_length, p.core, p.seed))
+    return sorted(points, key=lambda p: (-(p.memory_length or 0), p.core, p.seed))
 
 
 def failed_lengths(
@@ -144,7 +151,7 @@ def train_command(
         python or python_executable(),
         str(train_script),
         f"--task={point.task}",
-        f"--memory_length={point.memory_length}",
+        *([] if point.memory_length is None else [f"--memory_length={point.memory_length}"]),
         f"--core={point.core}",
         f"--seed={point.seed}",
         f"--run_dir={run_dir}",
@@ -178,7 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
         "report. Arguments after `--` are passed to every train.py run.",
     )
     p.add_argument("--task", default="TMaze", help="short task name or env id")
-    p.add_argument("--memory-lengths", default="5,10,20", help="comma-separated, e.g. 5,10,20")
+    p.add_argument(
+        "--memory-lengths",
+        help=f"comma-separated (default: {DEFAULT_MEMORY_LENGTHS}; none for a task without one)",
+    )
     p.add_argument("--cores", default="lstm,gru,rnn", help="comma-separated core names")
     p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds")
     p.add_argument("--sweep-dir", required=True, help="output dir; rerun the same to resume")
@@ -210,9 +220,24 @@ def _split_extra(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return argv, []
 
 
-def _validated_grid(args: argparse.Namespace) -> tuple[list[int], list[str], list[int]]:
+def _memory_lengths(args: argparse.Namespace) -> list[int | None]:
+    """The sweep's memory lengths: ``[None]`` when the task's env takes none (then giving
+    ``--memory-lengths`` or ``--skip-after-fail`` is an error)."""
+    import envs
+
+    if "memory_length" in envs.accepted_kwargs(args.task):
+        return parse_int_list("memory_lengths", args.memory_lengths or DEFAULT_MEMORY_LENGTHS, 1)
+    if args.memory_lengths or args.skip_after_fail:
+        raise ValueError(
+            f"task {args.task} takes no memory_length: sweep its cores and seeds without "
+            f"--memory-lengths and --skip-after-fail"
+        )
+    return [None]
+
+
+def _validated_grid(args: argparse.Namespace) -> tuple[list[int | None], list[str], list[int]]:
     """The memory lengths, cores and seeds of parsed ``args``; ValueError on any bad option."""
-    lengths = parse_int_list("memory_lengths", args.memory_lengths, 1)
+    lengths = _memory_lengths(args)
     cores = parse_names("cores", args.cores)
     seeds = parse_int_list("seeds", args.seeds, 0)
     if args.threads_per_run < 1:
@@ -373,8 +398,11 @@ class Sweep:
         status = FINISHED if ok else failed_status(outcome.returncode)
         self.manifest.set_status(outcome.name, status, seconds=outcome.seconds)
         self.save()
-        success = result.eval_success_rate if ok else None
-        detail = f"success {success:.2f}" if success is not None else status
+        detail = status
+        if ok and result.eval_success_rate is not None:
+            detail = f"success {result.eval_success_rate:.2f}"
+        elif ok and result.eval_mean_return is not None:
+            detail = f"mean return {result.eval_mean_return:.3g}"
         print(
             f"[{self.ran}/{self.to_run}] {outcome.name}: {detail} ({outcome.seconds:.0f} s)"
             + ("" if ok else f"; see {run_dir / LOG_FILE}"),
@@ -426,7 +454,7 @@ def _check_cell_commands(sweep: Sweep) -> None:
     and run dir: a bad override after ``--`` fails here, in one line, not in every cell."""
     from recurrent_agents.run.config import ConfigError, build_config
 
-    checked: set[tuple[int, str]] = set()
+    checked: set[tuple[int | None, str]] = set()
     for point in sweep.points:  # the seeds of a length and core share their command line
         if (point.memory_length, point.core) in checked:
             continue
