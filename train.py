@@ -27,17 +27,25 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def _error(exc: Exception) -> int:
-    """Report a bad config value in one line; the exit status for it."""
+def _error(exc: Exception, status: int = 2) -> int:
+    """Report an error in one line; the exit status for it (2: bad input, 1: training failed)."""
     print(f"train.py: error: {exc}", file=sys.stderr)
-    return 2
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse argv, run one training job (or a subcommand); return the exit status."""
+    """Parse argv, run one training job (or a subcommand); return the exit status.
+
+    Exit status: 0 done, 1 training diverged (non-finite loss or parameters; the last finite
+    parameters are checkpointed), 2 bad input (a one-line error; nothing in run_dir changed),
+    130 interrupted (checkpointed; --resume continues).
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in SUBCOMMANDS:
-        return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]) or 0)
+        try:
+            return int(importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:]) or 0)
+        except SystemExit as exc:  # argparse's --help or a one-line usage error
+            return int(exc.code or 0)
 
     from recurrent_agents.run.config import ConfigError, build_config
 
@@ -56,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run_training(config)
     except ConfigError as exc:
         return _error(exc)
+    except FloatingPointError as exc:
+        return _error(exc, status=1)
     except KeyboardInterrupt:
         return 130
     print(format_result(result))

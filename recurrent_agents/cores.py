@@ -11,11 +11,22 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable
+from typing import Any
 
 import torch as th
 from torch import nn
 
 _REGISTRY: dict[str, type[RecurrentCore]] = {}
+
+
+def check_core_sizes(**sizes: Any) -> None:
+    """Raise ValueError unless every size (``hidden_size=64, ...``) is a positive int.
+
+    Also for code that sizes layers from a core's sizes before building it, like the policy.
+    """
+    for name, value in sizes.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 class RecurrentCore(nn.Module):
@@ -30,13 +41,7 @@ class RecurrentCore(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int = 64, num_layers: int = 1) -> None:
         super().__init__()
-        for name, value in (
-            ("input_size", input_size),
-            ("hidden_size", hidden_size),
-            ("num_layers", num_layers),
-        ):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        check_core_sizes(input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.num_layers = num_layers

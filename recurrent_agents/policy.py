@@ -23,7 +23,7 @@ from stable_baselines3.common.type_aliases import Schedule
 from torch import nn
 
 from recurrent_agents.buffer import Observations, SequenceBatch, leading_shape, map_observations
-from recurrent_agents.cores import RecurrentCore, make_core
+from recurrent_agents.cores import RecurrentCore, check_core_sizes, make_core
 
 State = tuple[th.Tensor, ...]
 
@@ -249,6 +249,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self.action_epsilon = float(action_epsilon)
         self.normalize_obs = bool(normalize_obs)
         self.obs_clip = float(obs_clip)
+        check_core_sizes(hidden_size=hidden_size, num_layers=num_layers)  # sizes the heads too
         # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this; the
         # features' size is added once the features extractor exists.
         self.lstm_output_dim = hidden_size

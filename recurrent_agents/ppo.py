@@ -414,6 +414,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
                         break
                 else:
                     approx_kl_divs.append(approx_kl)
+                if not th.isfinite(loss):  # the parameters stay those of the last finite step
+                    raise FloatingPointError(
+                        f"non-finite PPO loss {loss.item()} in update {self._n_updates + 1}"
+                    )
                 grad_norms.append(self._gradient_step(loss, params))
             self._n_updates += 1
             if not continue_training:

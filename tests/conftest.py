@@ -1,7 +1,9 @@
 """Shared test setup: one torch thread per test process, W&B never reaches the network; a
 user's own package of Gymnasium envs (``user_task``)."""
 
+import importlib.util
 import os
+import signal
 import textwrap
 from pathlib import Path
 
@@ -62,3 +64,17 @@ def user_task(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = os.pathsep.join(filter(None, [str(package.parent), os.environ.get("PYTHONPATH")]))
     monkeypatch.setenv("PYTHONPATH", path)
     return "my_memory_tasks:MyTasks/Recall-v0"
+
+
+@pytest.fixture(scope="module")
+def train_cli():
+    """train.py as a module, for ``train_cli.main(argv)`` in-process (SIGTERM's handler, which
+    main installs for a run, is restored afterwards)."""
+    handler = signal.getsignal(signal.SIGTERM)
+    spec = importlib.util.spec_from_file_location(
+        "train_cli", Path(__file__).parents[1] / "train.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    signal.signal(signal.SIGTERM, handler)

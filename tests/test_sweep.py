@@ -22,6 +22,7 @@ TINY = [
     "--total_timesteps=512",
     "--n_envs=4",
     "--n_steps=64",
+    "--batch_size=128",
     "--eval_episodes=10",
     "--video=false",
     "--checkpoint_every=0",

@@ -64,9 +64,59 @@ class FakeModel:
 def test_latest_points_to_newest_and_old_models_are_pruned(tmp_path):
     for steps in (100, 200, 300):
         checkpoint.save_checkpoint(FakeModel(steps), tmp_path, {"wandb_run_id": "abc"})
-    state = checkpoint.load_latest(tmp_path)
+    state = checkpoint.checkpoint_states(tmp_path)[0]
     assert state["num_timesteps"] == 300 and state["wandb_run_id"] == "abc"
     assert open(state["model_path"], "rb").read() == b"model at 300"
     assert len(list(tmp_path.glob("model_*.zip"))) == checkpoint.KEEP_LAST
+    assert len(list(tmp_path.glob("model_*.json"))) == checkpoint.KEEP_LAST  # pruned with them
     checkpoint.restore_rng_states(state["rng"])  # round-trips
-    assert checkpoint.load_latest(tmp_path / "missing") is None
+    assert checkpoint.checkpoint_states(tmp_path / "missing") == []
+
+
+def test_each_checkpoint_holds_its_own_state(tmp_path):
+    for steps in (100, 200):
+        checkpoint.save_checkpoint(FakeModel(steps), tmp_path, {"wandb_run_id": "abc"})
+    (tmp_path / checkpoint.LATEST).unlink()  # the commit point lost: each checkpoint still loads
+    states = checkpoint.checkpoint_states(tmp_path)
+    assert [s["num_timesteps"] for s in states] == [200, 100]
+    assert all(s["wandb_run_id"] == "abc" and s["rng"] for s in states)
+
+
+def test_pruning_keeps_whole_checkpoints_and_never_newer_ones(tmp_path):
+    def names() -> list[str]:
+        return sorted(p.name for p in tmp_path.glob("model_*"))
+
+    for steps in (100, 200):
+        checkpoint.save_checkpoint(FakeModel(steps), tmp_path, {})
+    (tmp_path / "model_000000000300.zip").write_bytes(b"")  # newer and damaged: resumed from 200
+    (tmp_path / "model_000000000150.zip").write_bytes(b"half")  # killed before its state
+    checkpoint.save_checkpoint(FakeModel(200), tmp_path, {})
+    assert names() == [
+        "model_000000000100.json",  # the whole checkpoint before 200, kept over the half one
+        "model_000000000100.zip",
+        "model_000000000150.zip",
+        "model_000000000200.json",
+        "model_000000000200.zip",
+        "model_000000000300.zip",
+    ]
+    checkpoint.save_checkpoint(FakeModel(250), tmp_path, {})
+    assert names() == [
+        "model_000000000200.json",
+        "model_000000000200.zip",
+        "model_000000000250.json",
+        "model_000000000250.zip",
+        "model_000000000300.zip",
+    ]
+
+
+def test_partial_writes_are_removed(tmp_path):
+    checkpoint.save_checkpoint(FakeModel(100), tmp_path, {})
+    (tmp_path / ".model_000000000200.zip.x1y2.tmp").write_bytes(b"half")
+    assert checkpoint.remove_partial_writes(tmp_path) == [
+        tmp_path / ".model_000000000200.zip.x1y2.tmp"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "latest.json",
+        "model_000000000100.json",
+        "model_000000000100.zip",
+    ]

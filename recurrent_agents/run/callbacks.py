@@ -1,4 +1,5 @@
-"""SB3 callbacks of a training run: throughput metric, progress bar, checkpoints, early stop.
+"""SB3 callbacks of a training run: throughput metric, progress bar, checkpoints, early stop,
+and the stop when an update left non-finite parameters.
 
 (W&B logging is an SB3 logger output, in `recurrent_agents.run.wandb_logger`.)
 """
@@ -18,6 +19,17 @@ def recent_success_rate(model: Any) -> float | None:
     """Mean of SB3's success buffer (last 100 episodes), or None before any episode ended."""
     buffer = getattr(model, "ep_success_buffer", None)
     return float(np.mean(buffer)) if buffer else None
+
+
+def nonfinite_parameters(policy: Any) -> list[str]:
+    """Names of the policy's parameters and buffers that hold a NaN or an infinity."""
+    import torch
+
+    return [
+        name
+        for name, tensor in policy.state_dict().items()
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all())
+    ]
 
 
 class TrainingCallback(BaseCallback):
@@ -69,7 +81,16 @@ class TrainingCallback(BaseCallback):
                 desc="train",
             )
 
+    def _stop_if_diverged(self) -> None:
+        """Raise FloatingPointError once an update left non-finite parameters (a finite loss
+        with an overflowing gradient), before they act or are checkpointed."""
+        bad = nonfinite_parameters(self.model.policy)
+        if bad:
+            more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+            raise FloatingPointError(f"non-finite parameters {', '.join(bad[:3])}{more}")
+
     def _on_rollout_start(self) -> None:
+        self._stop_if_diverged()
         due = self.num_timesteps - self._last_ckpt >= self.checkpoint_every
         if self.checkpoint_every > 0 and self.save_checkpoint is not None and due:
             self.save_checkpoint(self.model)
@@ -105,3 +126,4 @@ class TrainingCallback(BaseCallback):
         if self.pbar is not None:
             self.pbar.close()
             self.pbar = None
+        self._stop_if_diverged()  # the last update, before the model is saved

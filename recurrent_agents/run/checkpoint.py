@@ -1,8 +1,10 @@
 """Atomic checkpoints: a crash at any moment leaves the previous checkpoint loadable.
 
-Layout in `<run_dir>/checkpoints/`: `model_<steps>.zip` (SB3 save) and `latest.json`, the commit
-point naming the newest model plus what resuming needs (env steps, W&B run id, RNG states).
-Every file is written to a temporary file in the same directory, fsynced, then `os.replace`d.
+Layout in `<run_dir>/checkpoints/`: `model_<steps>.zip` (SB3 save), `model_<steps>.json` (what
+resuming from it needs: env steps, W&B run, RNG states) and `latest.json`, the commit point: a
+copy of the newest checkpoint's state. Every file is written to a temporary file in the same
+directory, fsynced, then `os.replace`d. When the newest checkpoint is damaged (a disk error, a
+file edited by hand), `checkpoint_states` still lists the older ones to fall back on.
 """
 
 from __future__ import annotations
@@ -83,28 +85,77 @@ def restore_rng_states(encoded: str) -> None:
 def save_checkpoint(model: Any, ckpt_dir: str | os.PathLike, extra: dict[str, Any]) -> Path:
     """Save `model` at its current step and commit it in latest.json. Returns the model path.
 
-    Older model files beyond the last KEEP_LAST are deleted after the commit.
+    The checkpoint is `model_<steps>.zip` plus `model_<steps>.json`, the state that resuming
+    needs (env steps, RNG states and `extra`), so that any checkpoint can be resumed from on its
+    own; latest.json, a copy of that state written last, names the newest. Older checkpoints
+    beyond the last KEEP_LAST are deleted after the commit (newer ones, left by a run that
+    resumed from an older checkpoint, are not).
     """
     ckpt_dir = Path(ckpt_dir)
     steps = int(model.num_timesteps)
     model_path = ckpt_dir / f"model_{steps:012d}.zip"
     save_model_atomic(model, model_path)
     state = {"num_timesteps": steps, "model": model_path.name, "rng": rng_states(), **extra}
+    atomic_write_json(model_path.with_suffix(".json"), state)
     atomic_write_json(ckpt_dir / LATEST, state)
-    for old in sorted(ckpt_dir.glob("model_*.zip"))[:-KEEP_LAST]:
-        old.unlink(missing_ok=True)
+    _prune(ckpt_dir, model_path)
     return model_path
 
 
-def load_latest(ckpt_dir: str | os.PathLike) -> dict[str, Any] | None:
-    """The committed checkpoint state (with "model_path"), or None if there is none."""
-    ckpt_dir = Path(ckpt_dir)
+def _prune(ckpt_dir: Path, newest: Path) -> None:
+    """Keep `newest` and the KEEP_LAST - 1 whole checkpoints (zip and state) before it; delete
+    every checkpoint file older than those (half-written ones included)."""
+    older = [p for p in sorted(ckpt_dir.glob("model_*.zip")) if p < newest]
+    whole = [p for p in older if p.with_suffix(".json").is_file()]
+    kept = whole[max(0, len(whole) - (KEEP_LAST - 1)) :]
+    oldest_kept = kept[0].stem if kept else newest.stem
+    for path in [*ckpt_dir.glob("model_*.zip"), *ckpt_dir.glob("model_*.json")]:
+        if path.stem < oldest_kept:
+            path.unlink(missing_ok=True)
+
+
+def _read_state(path: Path) -> dict[str, Any] | None:
+    """A checkpoint state file; None when missing, torn or not a checkpoint state."""
     try:
-        state = json.loads((ckpt_dir / LATEST).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
         return None
-    model_path = ckpt_dir / state["model"]
-    if not model_path.is_file():
+    if not isinstance(state, dict) or not isinstance(state.get("model"), str):
         return None
-    state["model_path"] = str(model_path)
     return state
+
+
+def checkpoint_states(ckpt_dir: str | os.PathLike) -> list[dict[str, Any]]:
+    """Every checkpoint in `ckpt_dir` whose state and model file exist, newest first.
+
+    latest.json's checkpoint comes first, then the others by env steps. Each state has
+    "model_path" added. Whether the model file loads is for the caller to find out.
+    """
+    ckpt_dir = Path(ckpt_dir)
+    states: list[dict[str, Any]] = []
+    for path in [ckpt_dir / LATEST, *sorted(ckpt_dir.glob("model_*.json"), reverse=True)]:
+        state = _read_state(path)
+        if state is None or any(s["model"] == state["model"] for s in states):
+            continue
+        model_path = ckpt_dir / Path(state["model"]).name
+        if model_path.is_file():
+            states.append({**state, "model_path": str(model_path)})
+    return states
+
+
+def has_checkpoints(ckpt_dir: str | os.PathLike) -> bool:
+    """Whether a checkpoint was ever committed in `ckpt_dir` (a state file exists, loadable or
+    not). A model zip alone is not one: its run was killed before writing the state."""
+    ckpt_dir = Path(ckpt_dir)
+    return (ckpt_dir / LATEST).exists() or any(ckpt_dir.glob("model_*.json"))
+
+
+def remove_partial_writes(directory: str | os.PathLike) -> list[Path]:
+    """Delete the temporary files a killed `atomic_write_bytes` left in `directory`.
+
+    They are never a checkpoint: a file becomes one only by its final rename.
+    """
+    partial = sorted(Path(directory).glob(".*.tmp"))
+    for path in partial:
+        path.unlink(missing_ok=True)
+    return partial

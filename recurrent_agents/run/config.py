@@ -24,14 +24,16 @@ import argparse
 import dataclasses
 import difflib
 import json
+import math
 import os
 import re
+import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import simple_parsing
 import yaml
@@ -152,6 +154,9 @@ class TrainConfig:
     checkpoint_every: int = _f(50_000, "env steps between checkpoints (0: none)")
     run_dir: str | None = _f(None, "output directory (default runs/<task>-<core>-L<L>-s<seed>)")
     resume: bool = _f(False, "continue from the last checkpoint in run_dir, same W&B run")
+    overwrite: bool = _f(
+        False, "replace the earlier run in run_dir (its result, model, checkpoints and config)"
+    )
     progress: bool = _f(True, "progress bar (only when stderr is a terminal)")
     verbose: int = _f(0, "SB3 verbosity (1: print the metrics table each update)")
     # tracking
@@ -289,11 +294,13 @@ def parse_value(value: Any, tp: Any) -> Any:
     return int(number)
 
 
-def _unknown_key(key: str, where: str) -> ConfigError:
+def _unknown_key(
+    key: str, where: str, allowed: tuple[str, ...] = ("config", *FIELDS)
+) -> ConfigError:
     """The error for an unknown option, with a close match if there is one."""
-    close = difflib.get_close_matches(key.lstrip("-"), FIELDS, n=1)
+    close = difflib.get_close_matches(key.lstrip("-"), allowed, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
-    return ConfigError(f"unknown {where} {key}{hint}; allowed: config, {', '.join(FIELDS)}")
+    return ConfigError(f"unknown {where} {key}{hint}; allowed: {', '.join(allowed)}")
 
 
 def resolve_config_path(path: str | os.PathLike) -> Path:
@@ -315,7 +322,14 @@ def load_yaml(path: str | os.PathLike) -> dict[str, Any]:
     """Read a flat YAML config file into {field: value} (unknown keys raise ConfigError)."""
     resolved = resolve_config_path(path)
     try:
-        data = yaml.safe_load(resolved.read_text()) or {}
+        data = yaml.safe_load(resolved.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {resolved} must be UTF-8 text, got byte {exc.object[exc.start]:#x} "
+            f"at offset {exc.start}"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"config file {resolved} cannot be read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         problem = " ".join(str(exc).split())
         raise ConfigError(f"config file {resolved} is not valid YAML: {problem}") from None
@@ -323,8 +337,13 @@ def load_yaml(path: str | os.PathLike) -> dict[str, Any]:
         raise ConfigError(f"config file {resolved} must be a mapping of option: value")
     values = {}
     for key, value in data.items():
+        if key == "config":
+            raise ConfigError(
+                f"key config in {resolved.name}: a config file cannot name another one; "
+                f"allowed: {', '.join(FIELDS)}"
+            )
         if key not in FIELDS:
-            raise _unknown_key(str(key), f"key in {resolved.name}:")
+            raise _unknown_key(str(key), f"key in {resolved.name}:", tuple(FIELDS))
         try:
             values[key] = parse_value(value, _HINTS[key])
         except ValueError as exc:
@@ -386,6 +405,47 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         if isinstance(default, list):
             default = ",".join(map(str, default)) or "none"
         return f"{text} [default: {default}]".replace("%", "%%")
+
+
+class CommandParser(argparse.ArgumentParser):
+    """The parser of a subcommand (sweep, report, dashboard, gradient-flow), with train.py's
+    rules: every ``--a-b`` option is also spelled ``--a_b``, an unknown option gets a close match,
+    abbreviations are not options, and every error is one line with exit status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, allow_abbrev=False, **kwargs)
+
+    def _dashed(self, token: str) -> str:
+        name, eq, value = token.partition("=")
+        dashed = name.replace("_", "-")
+        if name.startswith("--") and dashed in self._option_string_actions:
+            return f"{dashed}{eq}{value}"
+        return token
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """argparse's, with ``--a_b`` read as ``--a-b``."""
+        args = sys.argv[1:] if args is None else args
+        return super().parse_known_args([self._dashed(token) for token in args], namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """argparse's, with "unknown option --x (did you mean --y?)" for a stray token."""
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            name = extra[0].partition("=")[0]
+            if not name.startswith("-"):
+                self.error(f"unexpected argument {extra[0]!r}")
+            options = [o for o in self._option_string_actions if o.startswith("--")]
+            close = difflib.get_close_matches(name.replace("_", "-"), options, n=1)
+            self.error(f"unknown option {name}" + (f" (did you mean {close[0]}?)" if close else ""))
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: error: message`` on one line and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
 
 
 def build_parser(
@@ -465,23 +525,116 @@ def _resolve_task_options(cfg: TrainConfig) -> None:
             raise ConfigError(f"env_options must not hold {name}: set it with --{name}")
 
 
-def validate(cfg: TrainConfig) -> TrainConfig:
-    """Check the task and its options (filling in its env's defaults), ranges and names.
-    Returns cfg."""
-    _resolve_task_options(cfg)
+#: Upper bounds of the size options: beyond them a run allocates more memory than a machine has
+#: (memory_length sizes per-episode arrays, num_cues the observation, hidden_size the weights).
+LIMITS = {
+    "memory_length": 1_000_000,
+    "num_cues": 1024,
+    "hidden_size": 4096,
+    "num_layers": 64,
+    "video_episodes": 100,
+}
+#: The rollout buffer holds n_steps * n_envs env steps (about 1 GiB at this size).
+MAX_ROLLOUT_STEPS = 2**24
+#: numpy's global seed (set from --seed) must fit in 32 bits.
+MAX_SEED = 2**32 - 1
+DEVICES = "cpu, cuda, cuda:N, mps or auto"
+
+
+def _check_numbers(cfg: TrainConfig) -> None:
+    """Every number finite and in its range (ConfigError naming the option otherwise)."""
+    for name in FIELDS:
+        value = getattr(cfg, name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, got {value}")
     positive = ("memory_length", "hidden_size", "num_layers", "total_timesteps", "n_envs")
     positive += ("n_steps", "batch_size", "n_epochs")
     for name in positive:
         value = getattr(cfg, name)
         if value is not None and value < 1:  # memory_length is None for tasks without one
             raise ConfigError(f"{name} must be a positive int, got {value}")
-    for name in ("eval_episodes", "checkpoint_every", "torch_threads", "video_episodes"):
+    for name in ("eval_episodes", "checkpoint_every", "torch_threads", "video_episodes", "seed"):
         if getattr(cfg, name) < 0:
             raise ConfigError(f"{name} must be an int >= 0, got {getattr(cfg, name)}")
+    for name, limit in {**LIMITS, "seed": MAX_SEED}.items():
+        value = getattr(cfg, name)
+        if value is not None and value > limit:
+            raise ConfigError(f"{name} must be at most {limit:,}, got {value:,}")
+    rollout = cfg.n_steps * cfg.n_envs
+    if rollout > MAX_ROLLOUT_STEPS:
+        raise ConfigError(
+            f"n_steps * n_envs (the rollout) must be at most {MAX_ROLLOUT_STEPS:,} env steps, "
+            f"got n_steps={cfg.n_steps:,} * n_envs={cfg.n_envs:,}"
+        )
+    if cfg.batch_size > rollout:
+        raise ConfigError(
+            f"batch_size must be at most n_steps * n_envs = {rollout:,} (one rollout), "
+            f"got {cfg.batch_size:,}"
+        )
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if not 0 < cfg.curriculum_threshold <= 1:
         raise ConfigError(f"curriculum_threshold must be in (0, 1], got {cfg.curriculum_threshold}")
+    _check_ppo_numbers(cfg)
+
+
+def _check_ppo_numbers(cfg: TrainConfig) -> None:
+    """The PPO coefficients' ranges."""
+    for name in ("learning_rate", "gamma", "gae_lambda", "clip_range", "ent_coef", "vf_coef"):
+        value = getattr(cfg, name)
+        if value < 0 or (name in ("gamma", "gae_lambda") and value > 1):
+            allowed = "in [0, 1]" if name in ("gamma", "gae_lambda") else ">= 0"
+            raise ConfigError(f"{name} must be a float {allowed}, got {value}")
+    if cfg.advantage_floor_ratio < 0:
+        raise ConfigError(f"advantage_floor_ratio must be >= 0, got {cfg.advantage_floor_ratio}")
+    for name in ("max_grad_norm", "target_kl", "clip_range_vf"):
+        value = getattr(cfg, name)
+        if value is not None and value <= 0:
+            optional = "" if name == "max_grad_norm" else " or None"
+            raise ConfigError(f"{name} must be a float > 0{optional}, got {value}")
+
+
+def _check_device(device: str) -> None:
+    """A torch device this machine has (``auto``: CUDA when there is a GPU, else CPU)."""
+    import torch
+
+    if device == "auto":
+        return
+    try:
+        kind = torch.device(device).type
+    except (RuntimeError, ValueError):
+        raise ConfigError(f"device must be {DEVICES}, got {device!r}") from None
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"device {device!r} needs a CUDA GPU and none is available; use cpu")
+    if kind == "cuda" and torch.device(device).index is not None:
+        count = torch.cuda.device_count()
+        if torch.device(device).index >= count:
+            raise ConfigError(f"device must be cuda:0 .. cuda:{count - 1} here, got {device!r}")
+    if kind == "mps" and not torch.backends.mps.is_available():
+        raise ConfigError(f"device {device!r} needs Apple's MPS and it is not available; use cpu")
+    if kind not in ("cpu", "cuda", "mps"):
+        raise ConfigError(f"device must be {DEVICES}, got {device!r}")
+
+
+def _check_names(cfg: TrainConfig) -> None:
+    """Core, W&B mode and device are ones that exist."""
+    if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
+        allowed = ", ".join(WANDB_MODES)
+        raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")
+    cores = available_cores()
+    if cfg.core not in cores:
+        raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
+    _check_device(cfg.device)
+
+
+def validate(cfg: TrainConfig) -> TrainConfig:
+    """Check the task and its options (filling in its env's defaults), then every value:
+    finite, in range, names that exist, a consistent run choice.
+
+    Returns cfg; raises ConfigError naming the option, the value and what is allowed.
+    """
+    _resolve_task_options(cfg)
+    _check_numbers(cfg)
     from recurrent_agents.run.curriculum import curriculum_stages  # imports SB3: not at load time
 
     if cfg.curriculum and cfg.memory_length is None:
@@ -493,18 +646,43 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         curriculum_stages(cfg.curriculum, cfg.memory_length)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
-        allowed = ", ".join(WANDB_MODES)
-        raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")
-    cores = available_cores()
-    if cfg.core not in cores:
-        raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
-    for name in ("learning_rate", "gamma", "gae_lambda", "clip_range", "ent_coef", "vf_coef"):
-        value = getattr(cfg, name)
-        if value < 0 or (name in ("gamma", "gae_lambda") and value > 1):
-            allowed = "in [0, 1]" if name in ("gamma", "gae_lambda") else ">= 0"
-            raise ConfigError(f"{name} must be a float {allowed}, got {value}")
+    _check_names(cfg)
+    if cfg.run_dir is not None and not cfg.run_dir.strip():
+        raise ConfigError("run_dir must be a directory path, got ''")
+    if cfg.resume and cfg.overwrite:
+        raise ConfigError(
+            "resume and overwrite exclude each other: --resume continues the run in run_dir, "
+            "--overwrite replaces it"
+        )
     return cfg
+
+
+#: Options a resumed run may change: how long and how it runs, not what it learns.
+RESUME_SAFE = (
+    "total_timesteps",
+    "stop_at_success",
+    "checkpoint_every",
+    "eval_episodes",
+    "video",
+    "video_episodes",
+    "progress",
+    "verbose",
+    "torch_threads",
+    "device",
+    "wandb_mode",
+)
+#: Options that say how to start, not what the run is: never compared.
+_HOW_TO_START = ("resume", "overwrite", "run_dir")
+
+
+def config_differences(stored: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """The options, other than `RESUME_SAFE` ones, whose value in ``config`` differs from the
+    ``stored`` config of the run being resumed (options it does not have are not compared)."""
+    return [
+        name
+        for name, value in config.items()
+        if name in stored and name not in RESUME_SAFE + _HOW_TO_START and stored[name] != value
+    ]
 
 
 def task_label(task: str) -> str:
@@ -530,6 +708,8 @@ def build_config(argv: list[str]) -> TrainConfig:
     find_config.add_argument("--config")
     try:
         config_path = find_config.parse_known_args(argv)[0].config
+        if config_path is not None and not config_path.strip():
+            raise ConfigError("config must be a YAML file, a path or a name in configs/, got ''")
         defaults = TrainConfig(**load_yaml(config_path)) if config_path else None
         args, unparsed = build_parser(defaults).parse_known_args(argv)
     except argparse.ArgumentError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -55,10 +56,23 @@ def wandb_run_dirs(path: str | Path) -> list[str]:
 
 
 def read_history(path: str | Path) -> list[dict[str, Any]]:
-    """History rows (dicts with global_step) of a training run, in env-step order."""
+    """History rows (dicts with global_step) of a training run, in env-step order.
+
+    A resumed run has one W&B run directory per session. A session killed after its last
+    checkpoint logged steps that the next session trained again from that checkpoint, so each
+    session's rows count only up to the first step a later session logged.
+    """
+    sessions = [
+        [r["history"]["item"] for r in read_records(run_dir) if r["type"] == "history"]
+        for run_dir in wandb_run_dirs(path)
+    ]
     rows = []
-    for run_dir in wandb_run_dirs(path):
-        rows += [r["history"]["item"] for r in read_records(run_dir) if r["type"] == "history"]
+    for i, session in enumerate(sessions):
+        later = [
+            row.get("global_step", 0) for rows_after in sessions[i + 1 :] for row in rows_after
+        ]
+        until = min(later, default=math.inf)
+        rows += [row for row in session if row.get("global_step", 0) < until]
     return sorted(rows, key=lambda row: row.get("global_step", 0))
 
 

@@ -25,6 +25,10 @@ WANDB_MODES = ("online", "offline", "disabled")
 # Online init on a machine without network would otherwise hang for wandb's default 90 s.
 ONLINE_INIT_TIMEOUT_S = 30.0
 OFFLINE_INIT_TIMEOUT_S = 60.0
+# wandb-core writes a run's records to its .wandb file when a 32 KiB block fills, when the run
+# finishes, and every this many seconds (wandb's default, 15 s, lost the first minutes of history
+# of a run killed by SIGKILL: the issue's 7-byte .wandb files).
+TRANSACTION_LOG_FLUSH_S = 0.2
 
 
 def _note(message: str) -> None:
@@ -85,12 +89,16 @@ def _settings(mode: str) -> wandb.Settings:
     """Settings that keep W&B quiet and robust next to a progress bar."""
     import wandb
 
+    durable = {}
+    if "x_transaction_log_flush_interval" in wandb.Settings.model_fields:
+        durable["x_transaction_log_flush_interval"] = TRANSACTION_LOG_FLUSH_S
     return wandb.Settings(
         # Console capture wraps stdout/stderr and garbles tqdm/rich bars; logs go to files anyway.
         console="off",
         init_timeout=ONLINE_INIT_TIMEOUT_S if mode == "online" else OFFLINE_INIT_TIMEOUT_S,
         silent=True,
         x_disable_stats=True,
+        **durable,
     )
 
 

@@ -4,9 +4,11 @@
 `config.yaml`, `checkpoints/`, `model.zip` (final), `result.json` (the run's `RunResult`, written
 last: the marker of a finished run that sweeps read) and the `wandb/` directory of the run.
 
-The steps read top to bottom in `run_training`: prepare the run directory (fresh or resumed),
-build the env, model and curriculum, start W&B, train with checkpoints, save the model, evaluate,
-log the end of the run and write its result.
+The steps read top to bottom in `run_training`: check the run directory and build the env, model
+and curriculum (new, or from the newest checkpoint that loads) before writing anything; lock the
+run directory and store the config; start W&B, train with checkpoints, save the model, evaluate,
+log the end of the run and write its result. Training that diverges (a non-finite loss or
+parameters) stops with a checkpoint of its last finite parameters and a FloatingPointError.
 
 Any Gymnasium task trains: observations SB3 cannot take are adapted (`envs.adapt`); the policy is
 the `MlpPolicy` for a vector (or a lone image) and `DICT_POLICY` for a Dict of images and a
@@ -17,24 +19,28 @@ mean return.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
+import numpy as np
 
-from recurrent_agents.run import checkpoint
-from recurrent_agents.run.config import ConfigError, TrainConfig, task_label
-from recurrent_agents.run.records import FINISHED, RunResult
+from recurrent_agents.run import checkpoint, rundir
+from recurrent_agents.run.config import (
+    RESUME_SAFE,
+    ConfigError,
+    TrainConfig,
+    config_differences,
+    task_label,
+)
+from recurrent_agents.run.records import FINISHED, RESULT_FILE, RunResult
+from recurrent_agents.run.rundir import CKPT_DIR, MODEL_FILE
 from recurrent_agents.run.tracking import init_wandb, run_directory
 
 if TYPE_CHECKING:
     from recurrent_agents.run.curriculum import MemoryCurriculum
 
-MODEL_FILE = "model.zip"
-CKPT_DIR = "checkpoints"
 #: The policy for Dict observations (images for a CNN beside a vector).
 DICT_POLICY = "MultiInputLstmPolicy"
 
@@ -95,18 +101,12 @@ def _episode_horizon(cfg: TrainConfig, memory_length: int) -> int:
         env.close()
 
 
-def _build_model(cfg: TrainConfig, env: Any, state: dict[str, Any] | None) -> Any:
-    """A new RecurrentPPO from the config, or the one saved in checkpoint `state`."""
+def _new_model(cfg: TrainConfig, env: Any) -> Any:
+    """A new RecurrentPPO from the config; a value the agent rejects becomes a ConfigError."""
     from gymnasium import spaces
 
     from recurrent_agents import RecurrentPPO
 
-    if state is not None:
-        model = RecurrentPPO.load(state["model_path"], env=env, device=cfg.device)
-        checkpoint.restore_rng_states(state["rng"])
-        # load() reseeds the env with the original seed; new episodes avoid a replay.
-        env.seed(cfg.seed + int(state["num_timesteps"]))
-        return model
     policy = DICT_POLICY if isinstance(env.observation_space, spaces.Dict) else "MlpPolicy"
     try:
         return RecurrentPPO(
@@ -122,25 +122,68 @@ def _build_model(cfg: TrainConfig, env: Any, state: dict[str, Any] | None) -> An
         raise ConfigError(" ".join(str(exc).split())) from None
 
 
-def _prepare_run_dir(cfg: TrainConfig) -> tuple[Path, dict[str, Any] | None]:
-    """Create run_dir; return it and the checkpoint to resume from (None for a fresh run)."""
-    run_dir = Path(cfg.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    ckpt_dir = run_dir / CKPT_DIR
-    latest = checkpoint.load_latest(ckpt_dir)
-    state = latest if cfg.resume else None
-    if cfg.resume and state is None:
-        _note(f"--resume: no checkpoint in {ckpt_dir}, starting from scratch")
-    if state is None:
-        # A fresh run must not be resumed later from an older run's checkpoints.
-        if latest is not None:
-            _note(f"fresh run: replacing the checkpoints in {ckpt_dir} (--resume continues them)")
-        shutil.rmtree(ckpt_dir, ignore_errors=True)
-        RunResult.path(run_dir).unlink(missing_ok=True)
-    else:
-        _note(f"resuming from {state['model_path']} at {state['num_timesteps']} env steps")
-    (run_dir / "config.yaml").write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False))
-    return run_dir, state
+def _load_newest_checkpoint(
+    cfg: TrainConfig, ckpt_dir: Path, stages: list[int]
+) -> tuple[Any, dict[str, Any]]:
+    """The model of the newest checkpoint that loads (RNG states restored) and its state.
+
+    A damaged checkpoint (torn or empty zip, bad state) is skipped, never deleted.
+    """
+    from recurrent_agents import RecurrentPPO
+
+    failures = []
+    for state in checkpoint.checkpoint_states(ckpt_dir):
+        env = None
+        try:
+            steps = int(state["num_timesteps"])
+            stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1)
+            env = _make_env(cfg, seed=cfg.seed + steps, memory_length=stages[stage])
+            model = RecurrentPPO.load(state["model_path"], env=env, device=cfg.device)
+            checkpoint.restore_rng_states(state["rng"])
+        except Exception as exc:  # noqa: BLE001 - any damage: fall back to an older checkpoint
+            if env is not None:
+                env.close()
+            failures.append(f"{Path(state['model_path']).name}: {type(exc).__name__}")
+            continue
+        # load() reseeds the env with the original seed; new episodes avoid a replay.
+        env.seed(cfg.seed + steps)
+        skipped = f" (newer ones do not load: {'; '.join(failures)})" if failures else ""
+        _note(f"resuming from {state['model_path']} at {steps} env steps{skipped}")
+        return model, state
+    found = "; ".join(failures) or "latest.json and every model_*.json are torn or name no model"
+    raise ConfigError(
+        f"--resume: no checkpoint in {ckpt_dir} loads ({found}); pass --overwrite to start over"
+    )
+
+
+def _check_earlier_run(cfg: TrainConfig, run_dir: Path) -> list[str]:
+    """The earlier run's files in run_dir, after checking that this run may start there:
+    a new run only with --overwrite, a resumed one only with the same config (but for
+    `RESUME_SAFE` options). Reads only."""
+    files = rundir.earlier_run_files(run_dir)
+    if not files or cfg.overwrite:
+        return files
+    if not cfg.resume:
+        raise ConfigError(
+            f"run_dir {run_dir} holds an earlier run ({', '.join(files)}): pass --resume to "
+            "continue it or --overwrite to replace it"
+        )
+    if not checkpoint.has_checkpoints(run_dir / CKPT_DIR):
+        if RESULT_FILE in files or MODEL_FILE in files:
+            raise ConfigError(
+                f"--resume: the run in {run_dir} has no checkpoints (checkpoint_every=0?), so "
+                "there is nothing to resume; pass --overwrite to replace it"
+            )
+        return files
+    stored = rundir.read_config(run_dir)
+    differing = config_differences(stored, cfg.to_dict()) if stored is not None else []
+    if differing:
+        changes = ", ".join(f"{k} ({stored[k]!r} -> {getattr(cfg, k)!r})" for k in differing)
+        raise ConfigError(
+            f"--resume: the config differs from the run in {run_dir} in {changes}; only "
+            f"{', '.join(RESUME_SAFE)} may change (--overwrite starts a new run)"
+        )
+    return files
 
 
 def _build_curriculum(
@@ -174,16 +217,45 @@ def _build_curriculum(
 
 
 def _build_agent(
-    cfg: TrainConfig, state: dict[str, Any] | None, start_steps: int, seconds_before: float
-) -> tuple[Any, MemoryCurriculum | None]:
-    """The model (new, or from checkpoint `state`) on its first env, and the curriculum."""
+    cfg: TrainConfig, ckpt_dir: Path
+) -> tuple[Any, MemoryCurriculum | None, dict[str, Any] | None]:
+    """The model on its first env, the curriculum, and the checkpoint state resumed from
+    (None for a new run: without --resume, or with nothing to resume)."""
     from recurrent_agents.run.curriculum import curriculum_stages
 
     stages = curriculum_stages(cfg.curriculum, cfg.memory_length)
-    stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1) if state else 0
-    env = _make_env(cfg, seed=cfg.seed + start_steps, memory_length=stages[stage])
-    model = _build_model(cfg, env, state)
-    return model, _build_curriculum(cfg, model, stages, stage, state, seconds_before)
+    if cfg.resume and checkpoint.has_checkpoints(ckpt_dir):
+        model, state = _load_newest_checkpoint(cfg, ckpt_dir, stages)
+        stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1)
+    else:
+        if cfg.resume:
+            _note(f"--resume: no checkpoint in {ckpt_dir}; starting a new run")
+        state, stage = None, 0
+        model = _new_model(cfg, _make_env(cfg, seed=cfg.seed, memory_length=stages[0]))
+    seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
+    curriculum = _build_curriculum(cfg, model, stages, stage, state, seconds_before)
+    return model, curriculum, state
+
+
+def _claim_run_dir(
+    cfg: TrainConfig, run_dir: Path, lock: rundir.RunDirLock
+) -> tuple[Any, MemoryCurriculum | None, dict[str, Any] | None]:
+    """Check run_dir and build the agent before writing anything; then lock run_dir, remove
+    the earlier run (--overwrite) and store the config. Returns `_build_agent`'s values."""
+    rundir.check_writable(run_dir)
+    lock.acquire(create=False)  # a run holding run_dir stops this one before anything else
+    seen = _check_earlier_run(cfg, run_dir)
+    model, curriculum, state = _build_agent(cfg, run_dir / CKPT_DIR)
+    lock.acquire()
+    if rundir.earlier_run_files(run_dir) != seen:
+        raise ConfigError(f"run_dir {run_dir} changed while this run started; start it again")
+    if cfg.overwrite and seen:
+        rundir.remove_earlier_run(run_dir)
+        _note(f"--overwrite: removed the earlier run's {', '.join(seen)} from {run_dir}")
+    for directory in (run_dir, run_dir / CKPT_DIR):
+        checkpoint.remove_partial_writes(directory)  # left by a run killed mid-write
+    rundir.write_config(run_dir, cfg)
+    return model, curriculum, state
 
 
 def _default_tags(cfg: TrainConfig) -> list[str]:
@@ -237,8 +309,8 @@ class _CheckpointSaver:
         self.curriculum = curriculum
         self.started = time.perf_counter()
 
-    def __call__(self, model: Any) -> None:
-        """Save `model` at its current step."""
+    def __call__(self, model: Any) -> Path:
+        """Save `model` at its current step; the checkpoint's model path."""
         extra = {
             "wandb_run_id": getattr(self.run, "id", None),
             "wandb_run_dirs": self.wandb_dirs,
@@ -251,7 +323,7 @@ class _CheckpointSaver:
                 curriculum_stage=self.curriculum.stage,
                 curriculum_history=self.curriculum.history,
             )
-        checkpoint.save_checkpoint(model, self.ckpt_dir, extra)
+        return checkpoint.save_checkpoint(model, self.ckpt_dir, extra)
 
 
 def _learn(
@@ -285,22 +357,45 @@ def _learn(
     started = time.perf_counter()
     remaining = cfg.total_timesteps - start_steps
     try:
-        if remaining > 0:
-            model.learn(
-                total_timesteps=remaining,
-                callback=callbacks,
-                reset_num_timesteps=not resumed,
-                log_interval=1,
-            )
+        # Diverging values stop training with one FloatingPointError (PPO's loss check and the
+        # callback's parameter check); numpy's overflow warnings on the way would only add noise.
+        with np.errstate(over="ignore", invalid="ignore"):
+            if remaining > 0:
+                model.learn(
+                    total_timesteps=remaining,
+                    callback=callbacks,
+                    reset_num_timesteps=not resumed,
+                    log_interval=1,
+                )
     except KeyboardInterrupt:
         save_checkpoint(model)
         _note(f"interrupted at {model.num_timesteps} env steps; checkpoint saved, use --resume")
         run.finish(exit_code=130)
         model.get_env().close()
         raise
+    except FloatingPointError as exc:
+        where = _last_finite_checkpoint(model, save_checkpoint)
+        run.finish(exit_code=1)
+        model.get_env().close()
+        steps = f"{model.num_timesteps:,}"
+        raise FloatingPointError(
+            f"training diverged at {steps} env steps ({exc}); {where}"
+        ) from None
     train_seconds = time.perf_counter() - started
     model.get_env().close()  # a curriculum may have replaced (and closed) the first env
     return train_seconds, callback.stopped_at is not None
+
+
+def _last_finite_checkpoint(model: Any, save_checkpoint: _CheckpointSaver) -> str:
+    """Checkpoint the model if its parameters are finite; where its last finite state is."""
+    from recurrent_agents.run.callbacks import nonfinite_parameters
+
+    if not nonfinite_parameters(model.policy):
+        return f"its last finite parameters are checkpoint {save_checkpoint(model)}"
+    states = checkpoint.checkpoint_states(save_checkpoint.ckpt_dir)
+    if states:
+        return f"the last checkpoint with finite parameters is {states[0]['model_path']}"
+    return "no checkpoint with finite parameters was saved"
 
 
 def _evaluate(cfg: TrainConfig, model: Any) -> dict[str, Any]:
@@ -403,21 +498,41 @@ def _finish_tracking(
 def run_training(config: TrainConfig) -> RunResult:
     """Train, evaluate greedily after the last update, save, log; return the run's result.
 
+    Nothing in `config.run_dir` is written before the config, the run directory and the agent
+    passed every check, and the run directory stays locked until the run ends.
+
     Raises:
-        ConfigError: the env or the agent rejected a config value.
+        ConfigError: a bad config value, or a run directory this run may not use (it holds an
+            earlier run, another run holds it, nothing in it can be resumed).
+        FloatingPointError: training diverged (its last finite parameters are checkpointed).
     """
     import torch
-
-    from recurrent_agents.run.callbacks import recent_success_rate
-    from recurrent_agents.run.wandb_logger import sb3_logger
 
     cfg = config
     if cfg.torch_threads > 0:
         torch.set_num_threads(cfg.torch_threads)
-    run_dir, state = _prepare_run_dir(cfg)
+    run_dir = Path(cfg.run_dir)
+    lock = rundir.RunDirLock(run_dir)
+    try:
+        model, curriculum, state = _claim_run_dir(cfg, run_dir, lock)
+        return _train(cfg, run_dir, model, curriculum, state)
+    finally:
+        lock.release()
+
+
+def _train(
+    cfg: TrainConfig,
+    run_dir: Path,
+    model: Any,
+    curriculum: MemoryCurriculum | None,
+    state: dict[str, Any] | None,
+) -> RunResult:
+    """`run_training` once run_dir is claimed: train, save, evaluate, log, write the result."""
+    from recurrent_agents.run.callbacks import recent_success_rate
+    from recurrent_agents.run.wandb_logger import sb3_logger
+
     start_steps = int(state["num_timesteps"]) if state else 0
     seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
-    model, curriculum = _build_agent(cfg, state, start_steps, seconds_before)
     run, wandb_dirs = _start_tracking(cfg, run_dir, state)
     model.set_logger(sb3_logger(run, cfg.verbose))
     save_checkpoint = _CheckpointSaver(

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.run.config import CommandParser
 from recurrent_agents.run.records import MANIFEST_FILE, SweepManifest
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
@@ -241,7 +242,7 @@ def workspace_panels(workspace: Any) -> dict[str, list[str]]:
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of ``python train.py dashboard``."""
-    p = argparse.ArgumentParser(
+    p = CommandParser(
         prog="train.py dashboard",
         description="Build the W&B workspace and report of a sweep; saved only when online.",
     )

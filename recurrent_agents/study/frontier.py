@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.run.config import CommandParser
 from recurrent_agents.run.records import (
     FINISHED,
     UNKNOWN_TASK,
@@ -632,7 +633,7 @@ def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of ``python train.py report``."""
-    p = argparse.ArgumentParser(
+    p = CommandParser(
         prog="train.py report",
         description="Frontier report (CSV, Markdown, PNG, W&B) from finished runs.",
     )

@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import sys
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from recurrent_agents.run.config import LIMITS, CommandParser
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 LossFn = Callable[[Tensor], Tensor]
@@ -557,13 +559,16 @@ def _parse_model_specs(specs: Sequence[str]) -> list[tuple[str, str]]:
             raise ValueError(
                 f"--model must be LABEL=PATH (e.g. lstm=runs/x/model.zip), got {spec!r}"
             )
+        if not zipfile.is_zipfile(path):
+            what = "is not a zip file" if Path(path).is_file() else "does not exist"
+            raise ValueError(f"--model must name a model saved by train.py, but {path} {what}")
         out.append((label, path))
     return out
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of ``python train.py gradient-flow``."""
-    p = argparse.ArgumentParser(
+    p = CommandParser(
         prog="train.py gradient-flow",
         description="Gradient norm of the decision step's loss w.r.t. the hidden state k steps "
         "earlier, per core (untrained cores from the registry, or trained RecurrentPPO models).",
@@ -650,10 +655,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             results = _untrained_core_flows(env, specs, core_kwargs, args)
+            results += _trained_model_flows(env, models, args)
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        results += _trained_model_flows(env, models, args)
     finally:
         env.close()
     png = _write_results(results, args)
@@ -667,10 +672,10 @@ def _check_args(
 ) -> tuple[dict[str, Any], list[tuple[str, str, dict[str, Any]]], list[tuple[str, str]]]:
     """The CLI's core kwargs, untrained core specs ``(label, name, kwargs)`` and trained models
     ``(label, path)``; ``ValueError`` for a bad argument."""
-    if args.memory_length < 1:
-        raise ValueError(f"memory_length must be a positive int, got {args.memory_length}")
-    if args.hidden_size < 1:
-        raise ValueError(f"hidden_size must be a positive int, got {args.hidden_size}")
+    for name in ("memory_length", "hidden_size"):
+        value, limit = getattr(args, name), LIMITS[name]
+        if not 1 <= value <= limit:
+            raise ValueError(f"{name} must be an int in 1 .. {limit:,}, got {value}")
     try:
         core_kwargs = json.loads(args.core_kwargs)
     except json.JSONDecodeError as exc:
@@ -717,7 +722,11 @@ def _trained_model_flows(
 
     results = []
     for label, path in models:
-        model = RecurrentPPO.load(path, device="cpu")
+        try:
+            model = RecurrentPPO.load(path, device="cpu")
+        except Exception as exc:  # noqa: BLE001 - any damage: one line naming the file
+            problem = " ".join(str(exc).split())
+            raise ValueError(f"--model {label}={path} does not load: {problem}") from None
         act = _GreedyActor(model)
         obs = collect_episode(_env_for(model, path, env), args.memory_length, args.seed, act)
         results.append(policy_gradient_flow(model, obs, label=label))

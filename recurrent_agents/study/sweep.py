@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from recurrent_agents.run.config import CommandParser
 from recurrent_agents.run.records import (
     FINISHED,
     FINISHED_BEFORE,
@@ -178,7 +179,7 @@ def _thread_env(threads: int) -> dict[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of ``python train.py sweep`` (overrides for train.py go after ``--``)."""
-    p = argparse.ArgumentParser(
+    p = CommandParser(
         prog="train.py sweep",
         description="Run a memory_length x core x seed grid of train.py runs, then the frontier "
         "report. Arguments after `--` are passed to every train.py run.",
@@ -448,9 +449,33 @@ def _write_report(sweep: Sweep) -> None:
     )
 
 
+def _check_cell_commands(sweep: Sweep) -> None:
+    """Every cell's train.py command line is valid and keeps the cell's task, length, core, seed
+    and run dir: a bad override after ``--`` fails here, in one line, not in every cell."""
+    from recurrent_agents.run.config import ConfigError, build_config
+
+    checked: set[tuple[int | None, str]] = set()
+    for point in sweep.points:  # the seeds of a length and core share their command line
+        if (point.memory_length, point.core) in checked:
+            continue
+        checked.add((point.memory_length, point.core))
+        try:
+            cfg = build_config(sweep.job(point).cmd[2:])
+        except ConfigError as exc:
+            raise ValueError(f"a train.py override after -- is bad: {exc}") from None
+        cell = {**asdict(point), "run_dir": str(sweep.run_dir(point))}
+        replaced = [key for key, value in cell.items() if getattr(cfg, key) != value]
+        if replaced:
+            raise ValueError(
+                f"overrides after -- must not set {', '.join(replaced)}: the sweep sets "
+                f"{', '.join(cell)} per cell"
+            )
+
+
 def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
     """Run the grid described by parsed ``args``; return the exit status (0: every cell done)."""
     sweep = Sweep(args, extra, *_validated_grid(args))
+    _check_cell_commands(sweep)
     sweep.skip_failed_cores()
     workers = args.workers or local_workers(args.threads_per_run)
     print(_plan(sweep, workers), flush=True)
