@@ -30,11 +30,16 @@ from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from torch import nn
 
 
+def _own_critic_state(policy: Any) -> bool:
+    """Whether the critic has a core of its own (its state is then exported too)."""
+    return policy.critic_core == "separate"
+
+
 def state_names(policy: Any) -> list[str]:
     """Names of the exported state inputs, in order (outputs add the prefix ``next_``)."""
     initial = policy.initial_state(1)
     names = [f"state_pi_{i}" for i in range(len(initial.pi))]
-    if not policy.shared_core and initial.vf is not None:
+    if _own_critic_state(policy):
         names += [f"state_vf_{i}" for i in range(len(initial.vf))]
     return names
 
@@ -46,6 +51,8 @@ class _GreedyStep(nn.Module):
         super().__init__()
         self.policy = policy
         self.n_pi = len(policy.initial_state(1).pi)
+        self.own_critic_state = _own_critic_state(policy)
+        self.shared_critic = policy.critic_core.startswith("shared")
         box = policy.action_space if isinstance(policy.action_space, spaces.Box) else None
         self.clip = box is not None and not policy.squash_output
         self.unsquash = box is not None and policy.squash_output
@@ -57,7 +64,9 @@ class _GreedyStep(nn.Module):
         self, obs: th.Tensor, episode_start: th.Tensor, *state: th.Tensor
     ) -> tuple[th.Tensor, ...]:
         state_pi = tuple(state[: self.n_pi])
-        state_vf = tuple(state[self.n_pi :]) or (state_pi if self.policy.shared_core else None)
+        state_vf = tuple(state[self.n_pi :]) if self.own_critic_state else ()
+        if self.shared_critic:
+            state_vf = state_pi
         actions, values, _, next_state = self.policy(
             obs, RNNStates(state_pi, state_vf), episode_start, deterministic=True
         )
@@ -65,7 +74,7 @@ class _GreedyStep(nn.Module):
             actions = th.maximum(th.minimum(actions, self.high), self.low)
         elif self.unsquash:
             actions = self.low + 0.5 * (actions + 1.0) * (self.high - self.low)
-        next_vf = () if self.policy.shared_core or next_state.vf is None else next_state.vf
+        next_vf = next_state.vf if self.own_critic_state else ()
         return (actions, values.reshape(-1), *next_state.pi, *next_vf)
 
 
@@ -89,7 +98,7 @@ def export_onnx(model: Any, path: str | os.PathLike, n_envs: int = 1) -> Path:
     obs = th.zeros((n_envs, *policy.observation_space.shape), dtype=th.float32)
     start = th.ones(n_envs, dtype=th.float32)
     initial = policy.initial_state(n_envs)
-    state = (*initial.pi, *(() if policy.shared_core or initial.vf is None else initial.vf))
+    state = (*initial.pi, *(initial.vf if _own_critic_state(policy) else ()))
     names = state_names(policy)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,9 +13,9 @@ from recurrent_agents import RecurrentPPO  # noqa: E402
 from recurrent_agents.export import export_onnx, state_names  # noqa: E402
 
 
-def _trained(core: str, shared_core: bool, task: str = "TMaze") -> RecurrentPPO:
+def _trained(core: str, critic_core: str, task: str = "TMaze") -> RecurrentPPO:
     env = make_sb3_vec_env(task, n_envs=4, seed=0, memory_length=4)
-    policy_kwargs = dict(core=core, hidden_size=16, shared_core=shared_core, normalize_obs=True)
+    policy_kwargs = dict(core=core, hidden_size=16, critic_core=critic_core, normalize_obs=True)
     model = RecurrentPPO(
         "MlpPolicy", env, n_steps=32, batch_size=64, n_epochs=2, policy_kwargs=policy_kwargs, seed=0
     )
@@ -23,16 +23,16 @@ def _trained(core: str, shared_core: bool, task: str = "TMaze") -> RecurrentPPO:
 
 
 @pytest.mark.parametrize(
-    "core,shared_core,n_envs",
+    "core,critic_core,n_envs",
     [
-        ("lstm", False, 1),
-        pytest.param("gru", True, 1, marks=pytest.mark.slow),
-        pytest.param("rnn", False, 3, marks=pytest.mark.slow),
-        pytest.param("lstm", True, 5, marks=pytest.mark.slow),
+        ("lstm", "separate", 1),
+        pytest.param("gru", "shared", 1, marks=pytest.mark.slow),
+        pytest.param("rnn", "none", 3, marks=pytest.mark.slow),
+        pytest.param("lstm", "shared_detached", 5, marks=pytest.mark.slow),
     ],
 )
-def test_onnx_step_matches_predict_over_whole_episodes(tmp_path, core, shared_core, n_envs):
-    model = _trained(core, shared_core)
+def test_onnx_step_matches_predict_over_whole_episodes(tmp_path, core, critic_core, n_envs):
+    model = _trained(core, critic_core)
     path = export_onnx(model, tmp_path / "policy.onnx", n_envs=n_envs)
     session = ort.InferenceSession(str(path))
     names = state_names(model.policy)
@@ -61,7 +61,7 @@ def test_onnx_step_matches_predict_over_whole_episodes(tmp_path, core, shared_co
 def test_values_match_the_critic(tmp_path):
     import torch as th
 
-    model = _trained("lstm", False)
+    model = _trained("lstm", "separate")
     session = ort.InferenceSession(str(export_onnx(model, tmp_path / "p.onnx", n_envs=4)))
     obs = make_sb3_vec_env("TMaze", n_envs=4, seed=1, memory_length=4).reset()
     zeros = [np.zeros(i.shape, dtype=np.float32) for i in session.get_inputs()[2:]]
@@ -79,7 +79,7 @@ def test_values_match_the_critic(tmp_path):
 def test_cli_exports_a_saved_model_and_rejects_a_bad_file(tmp_path, capsys):
     from recurrent_agents.export import main
 
-    model = _trained("gru", False)
+    model = _trained("gru", "separate")
     model.save(tmp_path / "model.zip")
     assert main([str(tmp_path / "model.zip"), str(tmp_path / "out.onnx")]) == 0
     assert (tmp_path / "out.onnx").stat().st_size > 0
