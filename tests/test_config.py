@@ -68,6 +68,7 @@ BAD_INPUTS = {
 }
 
 
+@pytest.mark.slow  # a train.py process per case; test_hostile_inputs.py runs them in-process
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_exits_2_with_one_line(case):
     argv, expected = BAD_INPUTS[case]

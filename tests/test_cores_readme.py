@@ -3,9 +3,12 @@
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+@pytest.mark.slow  # trains 2048 env steps
 def test_readme_custom_core_example_runs() -> None:
     text = README.read_text()
     section = text.split("<!-- section:agents -->")[1].split("<!-- /section:agents -->")[0]

@@ -145,6 +145,7 @@ def test_bad_input(tmp_path: Path) -> None:
     assert frontier.main(["--wandb-mode", "disabled"]) == 2
 
 
+@pytest.mark.slow  # starts offline W&B runs
 def test_cli_logs_table_to_wandb_offline(tmp_path: Path) -> None:
     write_sweep(tmp_path / "sw")
     out = tmp_path / "out"
@@ -157,6 +158,7 @@ def test_cli_logs_table_to_wandb_offline(tmp_path: Path) -> None:
     assert len(runs) == 1 and runs[0].stat().st_size > 0
 
 
+@pytest.mark.slow  # starts offline W&B runs
 def test_results_from_offline_wandb_runs(tmp_path: Path) -> None:
     from recurrent_agents.run.tracking import init_wandb
 

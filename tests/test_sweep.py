@@ -304,6 +304,7 @@ def _agent_commands(path: Path) -> list[list[str]]:
 SWEEP_FILES = sorted((REPO / "configs" / "sweeps").glob("*.yaml"))
 
 
+@pytest.mark.slow  # parses every command of the grid
 @pytest.mark.parametrize("path", SWEEP_FILES, ids=lambda p: p.name)
 def test_wandb_sweep_files_produce_valid_train_commands(path: Path) -> None:
     from recurrent_agents.run.config import build_config
@@ -343,6 +344,7 @@ SLOW_TRAIN = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # starts and signals processes
 def test_sigterm_stops_every_run_and_lets_it_checkpoint(tmp_path: Path) -> None:
     import signal
     import subprocess
