@@ -15,20 +15,7 @@ import torch
 
 from recurrent_agents.run import checkpoint, rundir
 from recurrent_agents.run.config import ConfigError, build_config, config_differences
-
-TINY = [
-    "--memory_length=2",
-    "--n_envs=2",
-    "--n_steps=32",
-    "--batch_size=64",
-    "--hidden_size=8",
-    "--total_timesteps=128",
-    "--checkpoint_every=64",
-    "--eval_episodes=2",
-    "--video=false",
-    "--progress=false",
-    "--wandb_mode=disabled",
-]
+from tests.test_hostile_inputs import TINY  # the same tiny run
 
 
 @pytest.fixture
