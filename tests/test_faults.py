@@ -148,6 +148,18 @@ def test_sigkill_at_ten_random_moments_then_resume(tmp_path):
     assert len(steps) == len(set(steps)), "a step logged twice"
     missing = sorted(set(range(ROLLOUT, TOTAL + 1, ROLLOUT)) - set(steps))
     assert len(missing) <= len(kills) * CHECKPOINT_EVERY // ROLLOUT, missing
+    # The offline files themselves, what `wandb sync` uploads: each rollout's step once, across
+    # every session of the run (also those killed before their next checkpoint). Sessions killed
+    # before the run's first checkpoint were runs of their own (a new run started after them).
+    sessions = sorted((run_dir / "wandb").glob(f"*run-*-{result['wandb_run_id']}"))
+    assert set(map(str, sessions)) == set(result["wandb_run_dirs"])
+    raw = [
+        r["history"]["item"]["global_step"]
+        for session in sessions
+        for r in read_records(session)
+        if r["type"] == "history" and "time/env_steps_per_sec" in r["history"]["item"]
+    ]
+    assert sorted(raw) == steps, "a step logged twice in the offline files"
     during_write = sum(k["during_write"] for k in kills)
     print(
         f"\n{len(kills)} kills ({during_write} inside a checkpoint write); env steps logged "

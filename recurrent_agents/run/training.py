@@ -19,6 +19,7 @@ mean return.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -283,10 +284,33 @@ def _start_tracking(
     )
     define_step_metric(run)
     wandb_dirs = list(state.get("wandb_run_dirs", [])) if state else []
+    # Sessions killed before their first checkpoint are in no checkpoint's list: find them too.
+    run_id = getattr(run, "id", None) if state else None
+    for session in sorted(run_dir.glob(f"wandb/*run-*-{run_id}")) if run_id else []:
+        if str(session) not in wandb_dirs:
+            wandb_dirs.append(str(session))
     wandb_dir = run_directory(run)
     if wandb_dir and wandb_dir not in wandb_dirs:
         wandb_dirs.append(wandb_dir)
     return run, wandb_dirs
+
+
+def _logged_until(wandb_dirs: list[str], current: str | None) -> int:
+    """The last env step that earlier sessions of the run logged (-1: none or unreadable)."""
+    from recurrent_agents.run.plot import read_records
+    from recurrent_agents.run.wandb_logger import STEP_METRIC
+
+    steps = [-1]
+    for session in wandb_dirs:
+        if session == current or not Path(session).is_dir():
+            continue
+        try:
+            records = read_records(session)
+        except (OSError, subprocess.CalledProcessError, ValueError):
+            continue  # a session killed before wandb wrote anything readable
+        history = (r["history"]["item"] for r in records if r.get("type") == "history")
+        steps += [int(row[STEP_METRIC]) for row in history if STEP_METRIC in row]
+    return max(steps)
 
 
 class _CheckpointSaver:
@@ -534,7 +558,8 @@ def _train(
     start_steps = int(state["num_timesteps"]) if state else 0
     seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
     run, wandb_dirs = _start_tracking(cfg, run_dir, state)
-    model.set_logger(sb3_logger(run, cfg.verbose))
+    logged_until = _logged_until(wandb_dirs, run_directory(run)) if state else -1
+    model.set_logger(sb3_logger(run, cfg.verbose, logged_until))
     save_checkpoint = _CheckpointSaver(
         run_dir / CKPT_DIR, run, wandb_dirs, seconds_before, curriculum
     )

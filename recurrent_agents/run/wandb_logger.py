@@ -19,8 +19,11 @@ STEP_METRIC = "global_step"
 class WandbOutputFormat(KVWriter):
     """An SB3 logger output that forwards each `logger.dump(step)` to `run.log`."""
 
-    def __init__(self, run: Any) -> None:
+    def __init__(self, run: Any, logged_until: int = -1) -> None:
         self.run = run
+        # A resumed run's earlier sessions logged up to this step (a session killed after its
+        # last checkpoint logged past it): those steps are not logged twice.
+        self.logged_until = logged_until
         self._warned = False
 
     def write(
@@ -29,7 +32,10 @@ class WandbOutputFormat(KVWriter):
         key_excluded: dict[str, tuple[str, ...]],
         step: int = 0,
     ) -> None:
-        """Log the numeric values with `global_step=step` (env steps)."""
+        """Log the numeric values with `global_step=step` (env steps), unless an earlier session
+        of the run already logged that step."""
+        if step <= self.logged_until:
+            return
         data: dict[str, Any] = {STEP_METRIC: int(step)}
         for key, value in key_values.items():
             excluded = key_excluded.get(key) or ()
@@ -64,9 +70,10 @@ def define_step_metric(run: Any) -> None:
         pass
 
 
-def sb3_logger(run: Any, verbose: int) -> Logger:
-    """SB3 logger writing to W&B (and the stdout table when verbose)."""
-    formats: list[KVWriter] = [WandbOutputFormat(run)]
+def sb3_logger(run: Any, verbose: int, logged_until: int = -1) -> Logger:
+    """SB3 logger writing to W&B (and the stdout table when verbose); steps up to
+    ``logged_until`` (logged by an earlier session of a resumed run) are not logged again."""
+    formats: list[KVWriter] = [WandbOutputFormat(run, logged_until)]
     if verbose > 0:
         formats.append(HumanOutputFormat(sys.stdout))
     return Logger(folder=None, output_formats=formats)
