@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -94,9 +95,10 @@ def bsuite_budget(memory_length: int) -> int:
     return (NUM_EPISODES + TrainConfig.n_envs) * (memory_length + 1)
 
 
-def suite_tasks(quick: bool = False) -> list[SuiteTask]:
+def suite_tasks(quick: bool = False, budget: int | None = None) -> list[SuiteTask]:
     """Every task of the suite with its budget; ``quick``: 20k env steps each and bsuite's first
-    three lengths (still at bsuite's episode budget), for smoke runs."""
+    three lengths (still at bsuite's episode budget), for smoke runs; ``budget``: that many env
+    steps for every task but bsuite (whose budget is its episodes)."""
     popgym = [
         f"{game}{level}"
         for level in ("Easy", "Medium")
@@ -123,8 +125,9 @@ def suite_tasks(quick: bool = False) -> list[SuiteTask]:
         ("DelayedCue", "DelayedCue", "toolkit"),
     ):
         tasks += [SuiteTask(f"{name}-L{n}", source, task, n, OWN_BUDGET) for n in (10, 30, 100)]
-    if quick:
-        tasks = [SuiteTask(t.name, t.source, t.task, t.memory_length, QUICK_BUDGET) for t in tasks]
+    if quick or budget is not None:
+        steps = budget or QUICK_BUDGET
+        tasks = [SuiteTask(t.name, t.source, t.task, t.memory_length, steps) for t in tasks]
     tasks += [
         SuiteTask(f"bsuite-L{n}", "bsuite", BSUITE_TASK, n, bsuite_budget(n))
         for n in (QUICK_BSUITE_LENGTHS if quick else _bsuite_lengths())
@@ -358,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--tasks", help="comma-separated task names (default: all; see --list)")
     p.add_argument("--quick", action="store_true", help="smoke budgets: 20k steps, bsuite L=1-3")
+    p.add_argument("--budget", type=int, help="env steps of every task but bsuite (smoke runs)")
     p.add_argument(
         "--stock-max-steps", type=int, default=300_000, help="stock only up to this budget"
     )
@@ -377,7 +381,7 @@ def suite_cells(args: argparse.Namespace) -> tuple[list[Cell], list[str]]:
     unknown = [a for a in agents if a != STOCK and a not in available_cores()]
     if unknown:
         raise ValueError(f"agents must be cores ({', '.join(available_cores())}) or stock")
-    tasks = select_tasks(suite_tasks(args.quick), args.tasks)
+    tasks = select_tasks(suite_tasks(args.quick, args.budget), args.tasks)
     seeds = parse_int_list("seeds", args.seeds, 0)
     cells = [
         Cell(task, agent, seed)
@@ -400,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.list:
-        for task in suite_tasks(args.quick):
+        for task in suite_tasks(args.quick, args.budget):
             print(f"{task.name:32} {task.source:12} {task.budget:>10,}  {task.task}")
         return 0
     todo = [c for c in cells if not RunResult.is_finished(out / "runs" / c.name)]
@@ -419,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if args.dry_run:
         for job in jobs:
-            print(" ".join(job.cmd))
+            print(shlex.join(job.cmd))
         return 0
     start, done = time.monotonic(), []
 
