@@ -240,12 +240,11 @@ def summary_rows(rows: Sequence[dict[str, object]], agents: Sequence[str]) -> li
         for agent in agents:
             mine = per_agent.get(agent, [])
             if key == "bsuite memory_len":
-                lengths = sorted({r["memory_length"] for r in mine})
-                entry["metric"] = f"bsuite score ({len(lengths)} of 23 lengths)"
-                entry["budget"] = "10k episodes / length"
+                # bsuite's score over the lengths this seed finished (its analysis does the same)
                 seeds = sorted({r["seed"] for r in mine})
                 values = [
-                    sum(bool(r["bsuite_learned"]) for r in mine if r["seed"] == s) / len(lengths)
+                    sum(bool(r["bsuite_learned"]) for r in mine if r["seed"] == s)
+                    / sum(r["seed"] == s for r in mine)
                     for s in seeds
                 ]
             else:
@@ -253,6 +252,14 @@ def summary_rows(rows: Sequence[dict[str, object]], agents: Sequence[str]) -> li
             values = [v for v in values if v is not None]
             entry[agent] = sum(values) / len(values) if values else None
             entry[f"{agent}_seeds"] = values
+        if key == "bsuite memory_len":
+            counts = ", ".join(
+                f"{a} {len({r['memory_length'] for r in per_agent[a]})}"
+                for a in agents
+                if a in per_agent
+            )
+            entry["metric"] = f"bsuite score (lengths run of 23: {counts})"
+            entry["budget"] = "10k episodes / length"
         table.append(entry)
     return table
 
