@@ -30,6 +30,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -300,15 +301,26 @@ def plot(table: Sequence[dict], agents: Sequence[str], path: Path) -> None:
     values = np.array([[np.nan if e[a] is None else e[a] for a in agents] for e in table], float)
     low = np.nanmin(np.where(np.isnan(values), np.inf, values), axis=1, keepdims=True)
     high = np.nanmax(np.where(np.isnan(values), -np.inf, values), axis=1, keepdims=True)
-    shade = (values - low) / np.where(high > low, high - low, 1.0)
-    fig, ax = plt.subplots(figsize=(2 + 1.3 * len(agents), 0.9 + 0.32 * len(table)))
+    # a row whose agents all score the same is neutral (yellow), not "worst" (red)
+    shade = np.where(high > low, (values - low) / np.where(high > low, high - low, 1.0), 0.5)
+    shade[np.isnan(values)] = np.nan  # not run: blank
+    # bsuite's plotting sets a global matplotlib style on import: draw in the default one
+    with plt.style.context("default"):
+        _draw(table, agents, shade, path)
+
+
+def _draw(table: Sequence[dict], agents: Sequence[str], shade: Any, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4 + 1.0 * len(agents), 1.2 + 0.35 * len(table)))
     ax.imshow(shade, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
     for i, entry in enumerate(table):
         for j, agent in enumerate(agents):
             ax.text(j, i, _fmt(entry[agent]), ha="center", va="center", fontsize=8)
     ax.set_xticks(range(len(agents)), agents)
-    ax.set_yticks(range(len(table)), [f"{e['task']} ({e['metric']})" for e in table], fontsize=8)
-    ax.set_title("memory suite: greedy score, mean over seeds")
+    labels = [f"{e['task']} ({e['metric'].split(' (')[0]})" for e in table]
+    ax.set_yticks(range(len(table)), labels, fontsize=8)
+    ax.set_title("memory suite: mean over seeds (colour: within a row)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -362,7 +374,7 @@ def log_to_wandb(
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of the suite runner."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", required=True, help="output dir; rerun the same to resume")
+    p.add_argument("--out", help="output dir (required but with --list); rerun to resume")
     p.add_argument("--name", help="W&B group (default: the out dir's name)")
     p.add_argument("--agents", default=ALL_AGENTS, help="cores, and stock")
     p.add_argument("--seeds", default="0,1,2")
@@ -402,8 +414,11 @@ def suite_cells(args: argparse.Namespace) -> tuple[list[Cell], list[str]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run (or resume) the suite, then write its table; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    out = Path(args.out).resolve()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.out is None and not args.list:
+        parser.error("--out is required")
+    out = Path(args.out or ".").resolve()
     args.name = args.name or out.name
     try:
         cells, agents = suite_cells(args)
