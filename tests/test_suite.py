@@ -1,0 +1,241 @@
+"""The memory benchmark suite: bsuite's memory_len adapter, the suite's own envs, the runner."""
+
+from __future__ import annotations
+
+import csv
+import shlex
+
+import dm_env
+import gymnasium as gym
+import numpy as np
+import pytest
+from dm_env import specs
+
+pytest.importorskip("bsuite")
+
+from bench.suite import run_suite, suite_envs  # noqa: E402
+from envs import accepted_kwargs  # noqa: E402
+from envs.bsuite import (  # noqa: E402
+    ENV_ID,
+    MEMORY_LENGTHS,
+    NUM_EPISODES,
+    DmEnvAdapter,
+    bsuite_score,
+    learning_curve,
+    read_episode_log,
+)
+from recurrent_agents.run.records import FINISHED, RunResult  # noqa: E402
+
+
+def _episode(env: gym.Env, actions) -> list[tuple]:
+    """Steps of one episode taking ``actions(t)``: (obs, reward, terminated, truncated, info)."""
+    env.reset(seed=0)
+    steps, t = [], 0
+    while not steps or not (steps[-1][2] or steps[-1][3]):
+        steps.append(env.step(actions(t)))
+        t += 1
+    return steps
+
+
+@pytest.mark.parametrize("memory_length", [1, 5, 30])
+def test_memory_len_episode_lasts_its_horizon_and_terminates(memory_length: int) -> None:
+    env = gym.make(ENV_ID, memory_length=memory_length)
+    assert env.observation_space == gym.spaces.Box(-np.inf, np.inf, (1, 3), np.float32)
+    assert env.action_space == gym.spaces.Discrete(2)
+    assert env.unwrapped.episode_horizon == memory_length + 1
+    steps = _episode(env, lambda t: 0)
+    assert len(steps) == memory_length + 1
+    *middle, last = steps
+    assert all(not s[2] and not s[3] and "is_success" not in s[4] for s in middle)
+    assert last[2] and not last[3]  # bsuite's termination (discount 0): a true terminal
+    assert last[4]["is_success"] == (last[1] > 0) and last[1] in (-1.0, 1.0)
+
+
+def test_memory_len_success_is_repeating_the_context() -> None:
+    env = gym.make(ENV_ID, memory_length=3)
+    for seed in range(6):
+        obs, _ = env.reset(seed=seed)
+        context = int(obs[0, 2] > 0)  # shown as +1 / -1 on the first step
+        for _ in range(3):
+            env.step(0)
+        _, reward, terminated, _, info = env.step(context)
+        assert terminated and reward == 1.0 and info["is_success"]
+
+
+def test_memory_len_is_registered_with_its_options_and_bsuite_sweep() -> None:
+    assert accepted_kwargs(f"envs.bsuite:{ENV_ID}") == ("memory_length", "episode_log")
+    assert len(MEMORY_LENGTHS) == 23 and MEMORY_LENGTHS[0] == 1 and MEMORY_LENGTHS[-1] == 100
+    assert NUM_EPISODES == 10_000
+    with pytest.raises(ValueError, match="memory_length"):
+        gym.make(ENV_ID, memory_length=0)
+
+
+class _TwoStepsThenTruncate(dm_env.Environment):
+    """A dm_env whose episodes end after two steps with a truncation (discount 1)."""
+
+    def __init__(self, seed: int | None) -> None:
+        self.t = 0
+
+    def reset(self) -> dm_env.TimeStep:
+        self.t = 0
+        return dm_env.restart(np.zeros(2, np.float32))
+
+    def step(self, action: int) -> dm_env.TimeStep:
+        self.t += 1
+        obs = np.full(2, self.t, np.float32)
+        return dm_env.truncation(1.0, obs) if self.t == 2 else dm_env.transition(0.0, obs)
+
+    def observation_spec(self) -> specs.BoundedArray:
+        return specs.BoundedArray((2,), np.float32, minimum=0.0, maximum=2.0)
+
+    def action_spec(self) -> specs.DiscreteArray:
+        return specs.DiscreteArray(3)
+
+
+def test_dm_env_adapter_maps_truncation_and_bounded_specs() -> None:
+    env = DmEnvAdapter(_TwoStepsThenTruncate)
+    assert env.observation_space == gym.spaces.Box(0.0, 2.0, (2,), np.float32)
+    assert env.action_space == gym.spaces.Discrete(3)
+    steps = _episode(env, lambda t: 0)
+    assert [(s[2], s[3]) for s in steps] == [(False, False), (False, True)]
+    assert steps[-1][1] == 1.0
+
+
+def test_episode_log_and_bsuite_score(tmp_path) -> None:
+    log = tmp_path / "episodes.txt"
+    env = gym.make(ENV_ID, memory_length=2, episode_log=str(log))
+    outcomes = [_episode(env, lambda t: 1)[-1][1] for _ in range(5)]
+    assert read_episode_log(log).tolist() == outcomes
+    # bsuite: a length is learned when more than 62.5% of its 10k episodes were correct.
+    learned = learning_curve(4, [1.0] * 6300 + [-1.0] * 3700 + [-1.0] * 50)
+    assert len(learned) == NUM_EPISODES  # only bsuite's episode budget counts
+    not_learned = learning_curve(5, [1.0] * 6200 + [-1.0] * 3800)
+    assert bsuite_score([learned]) == 1.0
+    assert bsuite_score([not_learned]) == 0.0
+    assert bsuite_score([learned, not_learned]) == 0.5
+
+
+@pytest.mark.parametrize("memory_length", [1, 10])
+def test_truncated_tmaze_ends_in_a_truncation(memory_length: int) -> None:
+    env = gym.make(suite_envs.TRUNCATED_TMAZE_ID, memory_length=memory_length)
+    assert env.unwrapped.episode_horizon == memory_length + 1
+    for turn_to_cue in (True, False):
+        cue = int(env.reset(seed=3)[0][0])
+        turn = (1 if cue == 1 else 3) if turn_to_cue else (3 if cue == 1 else 1)
+        steps = _episode(env, lambda t, turn=turn: 0 if t < memory_length else turn)
+        assert len(steps) == memory_length + 1
+        assert not any(s[2] for s in steps) and steps[-1][3]
+        assert not any(s[3] for s in steps[:-1])
+        assert steps[-1][4]["is_success"] is turn_to_cue
+        assert sum(s[1] for s in steps) == float(turn_to_cue)
+
+
+def test_truncated_tmaze_penalises_falling_behind_and_shows_the_cue_once() -> None:
+    env = gym.make(suite_envs.TRUNCATED_TMAZE_ID, memory_length=4)
+    obs, _ = env.reset(seed=0)
+    assert obs[0] in (-1.0, 1.0)
+    obs, reward, *_ = env.step(2)  # left into the wall: behind the pace
+    assert obs[0] == 0.0 and reward == pytest.approx(-0.25)
+
+
+def test_cartpole_without_velocity() -> None:
+    env = gym.make(suite_envs.CARTPOLE_NOVEL_ID)
+    obs, _ = env.reset(seed=0)
+    assert obs.shape == (2,) and env.observation_space.shape == (2,)
+    assert env.spec.max_episode_steps == 500
+
+
+def test_suite_lists_every_task_of_the_issue() -> None:
+    names = {t.name for t in run_suite.suite_tasks()}
+    for game in ("RepeatPrevious", "RepeatFirst", "Autoencode", "PositionOnlyCartPole"):
+        assert {f"{game}Easy", f"{game}Medium"} <= names
+    assert {"NoisyPositionOnlyCartPoleEasy", "NoisyPositionOnlyCartPoleMedium"} <= names
+    assert {"MiniGrid-MemoryS7", "MiniGrid-MemoryS11", "CartPoleNoVel"} <= names
+    for maze in ("TMaze", "DelayedCue", "TruncatedTMaze"):
+        assert {f"{maze}-L{n}" for n in (10, 30, 100)} <= names
+    bsuite = [t for t in run_suite.suite_tasks() if t.source == "bsuite"]
+    assert [t.memory_length for t in bsuite] == list(MEMORY_LENGTHS)
+    assert all(t.budget >= NUM_EPISODES * (t.memory_length + 1) for t in bsuite)
+
+
+def test_dry_run_cells_are_default_train_runs(tmp_path, capsys) -> None:
+    out = tmp_path / "suite"
+    argv = ["--out", str(out), "--quick", "--tasks", "TMaze-L10,bsuite-L1", "--seeds", "0,1"]
+    assert run_suite.main([*argv, "--dry-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("16 cells, 0 finished, 16 to run")
+    commands = lines[1:]
+    assert len(commands) == 16
+    train = [c for c in commands if "train.py" in c]
+    assert len(train) == 12 and all("--total_timesteps=" in c for c in train)
+    options = {a.split("=")[0] for c in train for a in shlex.split(c)[2:]}
+    assert options == {
+        "--task", "--memory_length", "--core", "--seed", "--run_dir", "--wandb_group",
+        "--torch_threads", "--progress", "--total_timesteps", "--video", "--env_options",
+    }  # fmt: skip
+    assert sum("stock.py" in c for c in commands) == 4
+    # A finished cell is not run again.
+    cell = run_suite.Cell(run_suite.suite_tasks(quick=True)[-3], "lstm", 0)
+    assert cell.name == "bsuite-L1-lstm-s0"
+    RunResult(memory_length=1, core="lstm", seed=0, status=FINISHED).write(out / "runs" / cell.name)
+    assert run_suite.main([*argv, "--dry-run"]) == 0
+    assert "1 finished, 15 to run" in capsys.readouterr().out
+
+
+def _finished(out, cell: run_suite.Cell, success: float | None, mean_return: float) -> None:
+    run_dir = out / "runs" / cell.name
+    RunResult(
+        task=cell.task.task,
+        memory_length=cell.task.memory_length,
+        core=cell.agent,
+        seed=cell.seed,
+        env_steps=cell.task.budget,
+        eval_success_rate=success,
+        eval_mean_return=mean_return,
+        status=FINISHED,
+    ).write(run_dir)
+    if cell.task.source == "bsuite":
+        correct = 7000 if cell.agent == "lstm" else 5000
+        rewards = [1] * correct + [-1] * (NUM_EPISODES - correct)
+        (run_dir / run_suite.EPISODE_LOG).write_text("".join(f"{r}\n" for r in rewards))
+
+
+def test_table_writer(tmp_path) -> None:
+    tasks = {t.name: t for t in run_suite.suite_tasks(quick=True)}
+    cells = [
+        run_suite.Cell(tasks[name], agent, seed)
+        for name in ("RepeatPreviousEasy", "TMaze-L10", "bsuite-L1", "bsuite-L2")
+        for agent in ("lstm", "rnn")
+        for seed in (0, 1)
+    ]
+    for cell in cells:
+        success = None if cell.task.source == "POPGym" else 0.5 + 0.5 * cell.seed
+        _finished(tmp_path, cell, success, mean_return=0.25 * (cell.seed + 1))
+    table, agents = run_suite.write_table(cells, ["lstm", "gru", "rnn", "stock"], tmp_path, "h")
+    assert agents == ["lstm", "rnn"]  # agents without a finished cell are left out
+    rows = list(csv.DictReader((tmp_path / "suite.csv").open()))
+    assert len(rows) == len(cells)
+    by_task = {entry["task"]: entry for entry in table}
+    assert by_task["RepeatPreviousEasy"]["metric"] == "return"
+    assert by_task["RepeatPreviousEasy"]["lstm_seeds"] == [0.25, 0.5]
+    assert by_task["TMaze-L10"]["rnn"] == 0.75
+    assert by_task["bsuite memory_len"]["lstm"] == 1.0 and by_task["bsuite memory_len"]["rnn"] == 0
+    markdown = (tmp_path / "suite.md").read_text()
+    bsuite_row = "| bsuite memory_len | bsuite | 10k episodes / length | bsuite score (lengths run "
+    assert bsuite_row + "of 23: lstm 2, rnn 2) | 1 (1, 1) | 0 (0, 0) |" in markdown
+    assert (tmp_path / "suite.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_two_cell_smoke_run(tmp_path) -> None:
+    out = tmp_path / "smoke"
+    argv = ["--out", str(out), "--tasks", "TMaze-L10", "--agents", "lstm,rnn", "--seeds", "0"]
+    argv += ["--budget", "2048", "--wandb-mode", "disabled"]
+    assert run_suite.main(argv) == 0
+    rows = list(csv.DictReader((out / "suite.csv").open()))
+    assert [(r["task"], r["agent"], r["metric"]) for r in rows] == [
+        ("TMaze-L10", "lstm", "success"),
+        ("TMaze-L10", "rnn", "success"),
+    ]
+    assert all(0.0 <= float(r["score"]) <= 1.0 for r in rows)
+    assert "| TMaze-L10 | toolkit | 2,048 | success |" in (out / "suite.md").read_text()
