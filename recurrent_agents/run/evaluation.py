@@ -53,27 +53,7 @@ def evaluate(
         **env_kwargs,
     )
     try:
-        obs = env.reset()
-        state = None
-        episode_start = np.ones(n, dtype=bool)
-        returns, lengths = np.zeros(n), np.zeros(n, dtype=int)
-        done_count = np.zeros(n, dtype=int)
-        successes, ep_returns, ep_lengths = [], [], []
-        while (done_count < quota).any():
-            action, state = model.predict(
-                obs, state=state, episode_start=episode_start, deterministic=True
-            )
-            obs, rewards, dones, infos = env.step(action)
-            returns += rewards
-            lengths += 1
-            for i in np.flatnonzero(dones):
-                if done_count[i] < quota[i]:
-                    successes.append(infos[i].get("is_success"))
-                    ep_returns.append(returns[i])
-                    ep_lengths.append(lengths[i])
-                    done_count[i] += 1
-                returns[i], lengths[i] = 0.0, 0
-            episode_start = dones
+        successes, ep_returns, ep_lengths = _greedy_episodes(model, env, quota)
     finally:
         env.close()
     reported = any(success is not None for success in successes)
@@ -83,6 +63,34 @@ def evaluate(
         "mean_length": float(np.mean(ep_lengths)),
         "episodes": len(successes),
     }
+
+
+def _greedy_episodes(
+    model: Any, env: Any, quota: np.ndarray
+) -> tuple[list[bool | None], list[float], list[int]]:
+    """Step ``env`` (an SB3 VecEnv) greedily until env ``i`` has ended ``quota[i]`` episodes;
+    each episode's final ``is_success`` (None if not reported), return and length."""
+    n = env.num_envs
+    obs, state, episode_start = env.reset(), None, np.ones(n, dtype=bool)
+    returns, lengths = np.zeros(n), np.zeros(n, dtype=int)
+    done_count = np.zeros(n, dtype=int)
+    successes, ep_returns, ep_lengths = [], [], []
+    while (done_count < quota).any():
+        action, state = model.predict(
+            obs, state=state, episode_start=episode_start, deterministic=True
+        )
+        obs, rewards, dones, infos = env.step(action)
+        returns += rewards
+        lengths += 1
+        for i in np.flatnonzero(dones):
+            if done_count[i] < quota[i]:
+                successes.append(infos[i].get("is_success"))
+                ep_returns.append(float(returns[i]))
+                ep_lengths.append(int(lengths[i]))
+                done_count[i] += 1
+            returns[i], lengths[i] = 0.0, 0
+        episode_start = dones
+    return successes, ep_returns, ep_lengths
 
 
 def _upscale(frame: np.ndarray, min_height: int = 96) -> np.ndarray:
