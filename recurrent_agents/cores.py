@@ -285,6 +285,12 @@ def available_cores() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def core_takes(name: str, option: str) -> bool:
+    """Whether the core registered as ``name`` takes the constructor option ``option``."""
+    params = inspect.signature(_REGISTRY[name]).parameters
+    return option in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
 def make_core(
     name: str, input_size: int, hidden_size: int = 64, num_layers: int = 1, **kwargs
 ) -> RecurrentCore:

@@ -18,7 +18,9 @@ from stable_baselines3.common.utils import FloatSchedule, explained_variance, ob
 from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
+from recurrent_agents.cores import available_cores, core_takes
 from recurrent_agents.defaults import PPO_DEFAULTS
+from recurrent_agents.horizon import episode_horizon
 from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
     RecurrentActorCriticPolicy,
@@ -26,6 +28,8 @@ from recurrent_agents.policy import (
 )
 
 _D = PPO_DEFAULTS
+#: ``policy_kwargs["chrono_init"]`` value: chrono init for the env's episode horizon.
+CHRONO_HORIZON = "horizon"
 
 
 @th.no_grad()
@@ -166,7 +170,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self.action_space,
             self.lr_schedule,
             use_sde=self.use_sde,
-            **self.policy_kwargs,
+            **self._resolved_policy_kwargs(),
         ).to(self.device)
         if not isinstance(self.policy, RecurrentActorCriticPolicy):
             raise ValueError(
@@ -184,6 +188,21 @@ class RecurrentPPO(_ContribRecurrentPPO):
                     f"clip_range_vf must be positive or None, got {self.clip_range_vf!r}"
                 )
             self.clip_range_vf = FloatSchedule(self.clip_range_vf)
+
+    def _resolved_policy_kwargs(self) -> dict[str, Any]:
+        """``policy_kwargs`` with ``chrono_init="horizon"`` replaced by the env's episode
+        horizon (the rollout length when the env declares none), or dropped for a core
+        without a keep gate (chrono init needs one)."""
+        kwargs = dict(self.policy_kwargs)
+        if kwargs.get("chrono_init") != CHRONO_HORIZON:
+            return kwargs
+        core = kwargs.get("core", "lstm")
+        if core in available_cores() and not core_takes(core, "chrono_init"):
+            del kwargs["chrono_init"]
+            return kwargs
+        horizon = episode_horizon(self.env) if self.env is not None else None
+        kwargs["chrono_init"] = max(2, horizon or self.n_steps)
+        return kwargs
 
     def set_env(self, env: GymEnv, force_reset: bool = True) -> None:
         """Train on ``env`` from now on, also between two rollouts of a running ``learn()``

@@ -156,9 +156,15 @@ def select_tasks(tasks: Sequence[SuiteTask], names: str | None) -> list[SuiteTas
 
 
 def cell_command(
-    cell: Cell, out: Path, group: str, wandb_mode: str | None, wandb_project: str | None
+    cell: Cell,
+    out: Path,
+    group: str,
+    wandb_mode: str | None,
+    wandb_project: str | None,
+    settings: Sequence[str] = (),
 ) -> list[str]:
-    """The command of one cell: ``train.py`` with the agent's defaults, or the stock run."""
+    """The command of one cell: ``train.py`` with the agent's defaults (changed only by the
+    ablation ``settings``, ``KEY=VALUE`` each), or the stock run."""
     run_dir = out / "runs" / cell.name
     extra = [f"--total_timesteps={cell.task.budget}"]
     if cell.task.task == BSUITE_TASK:
@@ -179,7 +185,7 @@ def cell_command(
         point,
         run_dir,
         group=group,
-        extra=[*extra, "--video=false"],
+        extra=[*extra, "--video=false", *(f"--{s}" for s in settings)],
         wandb_mode=wandb_mode,
         wandb_project=wandb_project,
         resume=run_dir.exists(),
@@ -384,6 +390,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--stock-max-steps", type=int, default=300_000, help="stock only up to this budget"
     )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="ablation: a train.py option for every core's cell (repeatable; stock unchanged); "
+        "use a new --out per setting",
+    )
     p.add_argument("--workers", type=int, default=2, help="parallel runs")
     p.add_argument("--wandb-mode", default=None)
     p.add_argument("--wandb-project", default=None)
@@ -400,6 +414,10 @@ def suite_cells(args: argparse.Namespace) -> tuple[list[Cell], list[str]]:
     unknown = [a for a in agents if a != STOCK and a not in available_cores()]
     if unknown:
         raise ValueError(f"agents must be cores ({', '.join(available_cores())}) or stock")
+    for setting in args.set:
+        key = setting.split("=", 1)[0]
+        if "=" not in setting or key not in TrainConfig.__dataclass_fields__:
+            raise ValueError(f"--set takes KEY=VALUE with a train.py option KEY, got {setting!r}")
     tasks = select_tasks(suite_tasks(args.quick, args.budget), args.tasks)
     seeds = parse_int_list("seeds", args.seeds, 0)
     cells = [
@@ -437,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     jobs = [
         Job(
             c.name,
-            cell_command(c, out, args.name, args.wandb_mode, args.wandb_project),
+            cell_command(c, out, args.name, args.wandb_mode, args.wandb_project, args.set),
             str(out / "runs" / c.name),
             {"OMP_NUM_THREADS": "1"},
         )

@@ -93,8 +93,10 @@ class TrainConfig:
     num_layers: int = _f(1, "stacked recurrent layers")
     shared_core: bool | None = _f(None, "actor and critic share one core (default: the policy's)")
     forget_bias: float | None = _f(None, "LSTM forget-gate bias init (default: the policy's)")
-    chrono_init: int | None = _f(
-        None, "chrono gate-bias init for memory length T_max (Tallec & Ollivier; default: off)"
+    chrono_init: int | str | None = _f(
+        None,
+        "chrono gate-bias init (Tallec & Ollivier) for memory length T_max, an int >= 2, or "
+        "'horizon': the task's episode horizon (gated cores; default: off)",
     )
     features_to_heads: bool | None = _f(
         None, "actor/critic heads also see the current features (skip connection; default on)"
@@ -252,7 +254,13 @@ def parse_value(value: Any, tp: Any) -> Any:
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "null")):
             return None
-        return parse_value(value, next(a for a in args if a is not type(None)))
+        kinds = [a for a in args if a is not type(None)]
+        for kind in kinds[:-1]:  # e.g. int | str: an int if it reads as one, else text
+            try:
+                return parse_value(value, kind)
+            except ValueError:
+                pass
+        return parse_value(value, kinds[-1])
     if typing.get_origin(tp) is list:
         if isinstance(value, str):
             items = [s.strip().strip("'\"") for s in value.strip().strip("[]").split(",")]
@@ -571,6 +579,9 @@ def _check_numbers(cfg: TrainConfig) -> None:
             f"batch_size must be at most n_steps * n_envs = {rollout:,} (one rollout), "
             f"got {cfg.batch_size:,}"
         )
+    chrono = cfg.chrono_init
+    if chrono is not None and chrono != "horizon" and not (isinstance(chrono, int) and chrono >= 2):
+        raise ConfigError(f"chrono_init must be an int >= 2, 'horizon' or None, got {chrono!r}")
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if not 0 < cfg.curriculum_threshold <= 1:

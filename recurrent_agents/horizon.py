@@ -1,0 +1,54 @@
+"""The episode horizon an environment declares: the longest an episode of it can last.
+
+Memory tasks state it in different places; this reads the common ones so the agent can size
+what depends on it (the chrono initialisation's ``T_max``) for environments written anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Attributes that hold an env's episode horizon, in the order they are looked for: this
+#: toolkit's tasks, POPGym, MiniGrid.
+HORIZON_ATTRIBUTES = ("episode_horizon", "max_episode_length", "max_steps")
+
+
+def _positive_int(value: Any) -> int | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 1
+    return int(value) if ok and float(value).is_integer() else None
+
+
+def _single_env_horizon(env: Any) -> int | None:
+    """Horizon of one Gymnasium env (through its wrappers), else None."""
+    for name in HORIZON_ATTRIBUTES:
+        try:
+            value = env.get_wrapper_attr(name) if hasattr(env, "get_wrapper_attr") else None
+        except AttributeError:
+            value = None
+        if value is None:
+            value = getattr(getattr(env, "unwrapped", env), name, None)
+        if _positive_int(value) is not None:
+            return _positive_int(value)
+    spec = getattr(env, "spec", None)
+    return _positive_int(getattr(spec, "max_episode_steps", None))
+
+
+def episode_horizon(env: Any) -> int | None:
+    """The longest episode of ``env``, or None when it declares none.
+
+    ``env`` may be a Gymnasium env or vector env, or a stable-baselines3 VecEnv (wrappers
+    included). Looked for, in order: an ``episode_horizon`` attribute (this toolkit's tasks),
+    ``max_episode_length`` (POPGym), ``max_steps`` (MiniGrid), the registration's
+    ``max_episode_steps`` (Gymnasium's ``TimeLimit``).
+    """
+    seen: set[int] = set()
+    while env is not None and id(env) not in seen:
+        seen.add(id(env))
+        horizon = _single_env_horizon(env)
+        if horizon is not None:
+            return horizon
+        sub_envs = getattr(env, "envs", None)  # SB3 DummyVecEnv, Gymnasium SyncVectorEnv
+        if sub_envs:
+            return _single_env_horizon(sub_envs[0])
+        env = getattr(env, "venv", None) or getattr(env, "env", None)  # wrapped vector envs
+    return None
