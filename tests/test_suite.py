@@ -239,3 +239,38 @@ def test_two_cell_smoke_run(tmp_path) -> None:
     ]
     assert all(0.0 <= float(r["score"]) <= 1.0 for r in rows)
     assert "| TMaze-L10 | toolkit | 2,048 | success |" in (out / "suite.md").read_text()
+
+
+def test_set_adds_an_ablation_option_to_every_core_cell_only(tmp_path, capsys) -> None:
+    argv = ["--out", str(tmp_path), "--quick", "--tasks", "TruncatedTMaze-L10", "--seeds", "0"]
+    assert run_suite.main([*argv, "--set", "batch_size=128", "--dry-run"]) == 0
+    commands = capsys.readouterr().out.splitlines()[1:]
+    ours = [c for c in commands if "train.py" in c]
+    assert len(ours) == 3 and all(c.endswith("--batch_size=128") for c in ours)
+    assert all("batch_size" not in c for c in commands if "stock.py" in c)
+    assert run_suite.main([*argv, "--set", "batch=128", "--dry-run"]) == 2
+    assert "--set takes KEY=VALUE with a train.py option KEY, got 'batch=128'" in (
+        capsys.readouterr().err
+    )
+
+
+def test_ablation_table_has_a_column_per_setting(tmp_path) -> None:
+    from bench.suite import ablation
+
+    tasks = {t.name: t for t in run_suite.suite_tasks(budget=1000)}
+    for setting, score in (("defaults", 0.5), ("b128", 1.0)):
+        cells = [run_suite.Cell(tasks["TMaze-L10"], "lstm", seed) for seed in (0, 1)]
+        for cell in cells:
+            _finished(tmp_path / setting / "1000", cell, score - 0.5 * cell.seed, mean_return=0)
+        run_suite.write_table(cells, ["lstm"], tmp_path / setting / "1000", "h")
+    argv = ["--out", str(tmp_path), "--table-only", "--seeds", "0,1", "--agents", "lstm"]
+    argv += ["--setting", "defaults=", "--setting", "b128=batch_size=128"]
+    assert ablation.main([*argv, "--group", "1000:TMaze-L10"]) == 0
+    md = (tmp_path / "ablation.md").read_text()
+    assert "| task | agent | defaults | b128 |" in md
+    assert "| TMaze-L10 | lstm | 0.25 (0.50, 0.00) | 0.75 (1.00, 0.50) |" in md
+    rows = list(csv.DictReader((tmp_path / "ablation.csv").open()))
+    assert {(r["setting"], r["options"]) for r in rows} == {
+        ("defaults", ""),
+        ("b128", "batch_size=128"),
+    }

@@ -8,7 +8,8 @@
 
 Each setting (``NAME=KEY=VALUE,KEY=VALUE``; empty: the defaults) runs every task group
 (``BUDGET:TASKS``) through ``run_suite.py`` into ``OUT/NAME/BUDGET``, so rerunning resumes and
-a setting added later reuses what already ran. ``OUT/ablation.csv`` has one row per cell
+a setting added later reuses what already ran (``--table-only`` runs nothing and
+tabulates the cells that finished). ``OUT/ablation.csv`` has one row per cell
 (setting, task, agent, seed, score) and ``OUT/ablation.md`` one row per task x agent with a
 column per setting (mean over seeds, seeds in brackets).
 """
@@ -60,8 +61,9 @@ def run(args: argparse.Namespace) -> list[dict[str, object]]:
                 f"--wandb-mode={args.wandb_mode}",
                 *(f"--set={o}" for o in options),
             ]
-            print(f"== {name} ({', '.join(options) or 'defaults'}) budget {budget}: {tasks}")
-            run_suite.main(argv)
+            if not args.table_only:
+                print(f"== {name} ({', '.join(options) or 'defaults'}) budget {budget}: {tasks}")
+                run_suite.main(argv)
             table = suite_out / "suite.csv"
             if table.exists():
                 for row in csv.DictReader(table.open()):
@@ -97,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seeds", default="0")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--wandb-mode", default="disabled")
+    p.add_argument(
+        "--table-only", action="store_true", help="run nothing: tabulate the finished cells"
+    )
     args = p.parse_args(argv)
     try:
         settings = [parse_setting(s)[0] for s in args.setting]
