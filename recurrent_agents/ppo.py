@@ -65,7 +65,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * ``set_env`` also works between two rollouts of a running ``learn()`` (it resets the env
       and the recurrent rollout state at once), and ``set_rollout_length`` changes the rollout
       length from the next rollout on;
-    * ``learn()`` and ``predict()`` run with ``torch_threads`` torch threads (default 1).
+    * ``learn()`` and ``predict()`` run with ``torch_threads`` torch threads (default 1);
+    * ``policy_kwargs=dict(chrono_init="horizon")`` sizes the gated cores' chrono init by the
+      env's declared episode horizon (:func:`recurrent_agents.horizon.episode_horizon`; the
+      rollout length when it declares none; ignored by cores without a keep gate).
 
     Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
     (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a
