@@ -109,6 +109,7 @@ class _GatedCore(RecurrentCore):
         num_layers: int = 1,
         forget_bias: float | None = None,
         chrono_init: int | None = None,
+        chrono_fraction: float = 1.0,
         dropout: float = 0.0,
     ) -> None:
         super().__init__(input_size, hidden_size, num_layers)
@@ -121,6 +122,7 @@ class _GatedCore(RecurrentCore):
             self.write_gate,
             forget_bias,
             chrono_init,
+            chrono_fraction,
         )
 
 
@@ -131,7 +133,11 @@ class LSTMCore(_GatedCore):
         Gers et al. choice that lets the cell state persist from the start of training).
     :param chrono_init: if set to a memory length ``T_max``, chrono initialisation (Tallec &
         Ollivier 2018): forget bias ``log(U(1, T_max - 1))`` and input bias its negative, so
-        the initial cell-state time constants span 1..T_max steps. Overrides ``forget_bias``.
+        the initial cell-state time constants span 1..T_max steps. Overrides ``forget_bias``
+        on the units it initialises.
+    :param chrono_fraction: the fraction of units that get the chrono init (default 1: all);
+        the others keep PyTorch's initialisation (or ``forget_bias``), so fast units that
+        write every step sit next to slow ones that hold a value for up to ``T_max`` steps.
     :param dropout: dropout between stacked layers in training mode (``nn.LSTM``'s).
     """
 
@@ -236,8 +242,10 @@ def _init_gate_biases(
     write_gate: int | None,
     forget_bias: float | None,
     chrono_init: int | None,
+    chrono_fraction: float = 1.0,
 ) -> None:
-    """Set the keep gate's bias (LSTM forget / GRU update) to a constant or chrono init.
+    """Set the keep gate's bias (LSTM forget / GRU update) to a constant or chrono init
+    (chrono init on the first ``chrono_fraction`` of the units only).
 
     PyTorch has two bias vectors per layer that are summed, so the value goes into ``bias_ih``
     and the matching slice of ``bias_hh`` is zeroed.
@@ -247,6 +255,8 @@ def _init_gate_biases(
             raise ValueError(f"chrono_init must be an int >= 2, got {chrono_init!r}")
     if forget_bias is not None and not math.isfinite(float(forget_bias)):
         raise ValueError(f"forget_bias must be a finite float, got {forget_bias!r}")
+    if not (isinstance(chrono_fraction, (int, float)) and 0 < chrono_fraction <= 1):
+        raise ValueError(f"chrono_fraction must be in (0, 1], got {chrono_fraction!r}")
     if chrono_init is None and forget_bias is None:
         return
     keep = slice(keep_gate * hidden_size, (keep_gate + 1) * hidden_size)
@@ -254,16 +264,22 @@ def _init_gate_biases(
         for layer in range(num_layers):
             b_ih = getattr(rnn, f"bias_ih_l{layer}")
             b_hh = getattr(rnn, f"bias_hh_l{layer}")
-            if chrono_init is not None:
-                bias = th.log(th.empty(hidden_size).uniform_(1.0, float(chrono_init - 1)))
-            else:
-                bias = th.full((hidden_size,), float(forget_bias))
-            b_ih[keep] = bias
-            b_hh[keep] = 0.0
-            if chrono_init is not None and write_gate is not None:
-                write = slice(write_gate * hidden_size, (write_gate + 1) * hidden_size)
-                b_ih[write] = -bias
-                b_hh[write] = 0.0
+            if chrono_init is None:
+                b_ih[keep] = float(forget_bias)
+                b_hh[keep] = 0.0
+                continue
+            n_chrono = max(1, round(chrono_fraction * hidden_size))
+            bias = th.log(th.empty(n_chrono).uniform_(1.0, float(chrono_init - 1)))
+            units = slice(keep.start, keep.start + n_chrono)
+            b_ih[units] = bias
+            b_hh[units] = 0.0
+            if forget_bias is not None:
+                b_ih[keep.start + n_chrono : keep.stop] = float(forget_bias)
+                b_hh[keep.start + n_chrono : keep.stop] = 0.0
+            if write_gate is not None:
+                units = slice(write_gate * hidden_size, write_gate * hidden_size + n_chrono)
+                b_ih[units] = -bias
+                b_hh[units] = 0.0
 
 
 def register_core(name: str) -> Callable[[type[RecurrentCore]], type[RecurrentCore]]:

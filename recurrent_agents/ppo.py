@@ -194,14 +194,19 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
     def _resolved_policy_kwargs(self) -> dict[str, Any]:
         """``policy_kwargs`` with ``chrono_init="horizon"`` replaced by the env's episode
-        horizon (the rollout length when the env declares none), or dropped for a core
-        without a keep gate (chrono init needs one)."""
+        horizon (the rollout length when the env declares none); for a core without a keep
+        gate, ``chrono_init="horizon"`` and ``core_kwargs["chrono_fraction"]`` are dropped."""
         kwargs = dict(self.policy_kwargs)
-        if kwargs.get("chrono_init") != CHRONO_HORIZON:
-            return kwargs
         core = kwargs.get("core", "lstm")
         if core in available_cores() and not core_takes(core, "chrono_init"):
-            del kwargs["chrono_init"]
+            # the same options for every core (a sweep's): gate options mean nothing here
+            if kwargs.get("chrono_init") == CHRONO_HORIZON:
+                del kwargs["chrono_init"]
+            core_kwargs = dict(kwargs.get("core_kwargs") or {})
+            if core_kwargs.pop("chrono_fraction", None) is not None:
+                kwargs["core_kwargs"] = core_kwargs
+            return kwargs
+        if kwargs.get("chrono_init") != CHRONO_HORIZON:
             return kwargs
         horizon = episode_horizon(self.env) if self.env is not None else None
         kwargs["chrono_init"] = max(2, horizon or self.n_steps)

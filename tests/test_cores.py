@@ -73,6 +73,28 @@ def test_forget_bias_and_chrono_init() -> None:
     assert b_z.min() >= 0.0 and b_z.max() <= math.log(49) + 1e-6
 
 
+def test_chrono_fraction_initialises_only_that_share_of_the_units() -> None:
+    h = 16
+    th.manual_seed(0)
+    full = make_core("lstm", 3, hidden_size=h, chrono_init=1000)
+    th.manual_seed(0)
+    same = make_core("lstm", 3, hidden_size=h, chrono_init=1000, chrono_fraction=1.0)
+    assert all(th.equal(a, b) for a, b in zip(full.parameters(), same.parameters(), strict=True))
+    half = make_core(
+        "lstm", 3, hidden_size=h, chrono_init=1000, forget_bias=1.0, chrono_fraction=0.5
+    )
+    b_f = (half.rnn.bias_ih_l0 + half.rnn.bias_hh_l0)[h : 2 * h].detach()
+    b_i = (half.rnn.bias_ih_l0 + half.rnn.bias_hh_l0)[:h].detach()
+    assert th.allclose(b_i[: h // 2], -b_f[: h // 2])  # chrono units: slow, write little
+    assert th.allclose(b_f[h // 2 :], th.ones(h // 2))  # the others: forget_bias
+    assert b_i[h // 2 :].abs().max() < 0.5  # and PyTorch's input-gate init (|b| <= 2/sqrt(h))
+    gru = make_core("gru", 3, hidden_size=h, chrono_init=1000, chrono_fraction=0.25)
+    b_z = (gru.rnn.bias_ih_l0 + gru.rnn.bias_hh_l0)[h : 2 * h].detach()
+    assert (b_z[:4] >= 0).all() and b_z[4:].abs().max() < 0.5
+    with pytest.raises(ValueError, match=r"chrono_fraction must be in \(0, 1\], got 0"):
+        make_core("lstm", 3, chrono_init=10, chrono_fraction=0)
+
+
 def test_registry_and_bad_input() -> None:
     assert {"lstm", "gru", "rnn"} <= set(available_cores())
     with pytest.raises(ValueError, match="core must be one of .*'lstm'.*got 'tcn'"):

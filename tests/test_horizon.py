@@ -83,5 +83,19 @@ def test_chrono_horizon_falls_back_to_rollout_and_skips_ungated_cores():
     kwargs = dict(chrono_init="horizon")
     lstm = RecurrentPPO("MlpLstmPolicy", NoHorizon(), n_steps=96, policy_kwargs=kwargs)
     assert lstm.policy.chrono_init == 96
-    rnn = RecurrentPPO("MlpLstmPolicy", NoHorizon(), policy_kwargs={**kwargs, "core": "rnn"})
-    assert rnn.policy.chrono_init is None
+    rnn_kwargs = {**kwargs, "core": "rnn", "core_kwargs": {"chrono_fraction": 0.5}}
+    rnn = RecurrentPPO("MlpLstmPolicy", NoHorizon(), policy_kwargs=rnn_kwargs)
+    assert rnn.policy.chrono_init is None and rnn.policy.core_kwargs == {}
+
+
+def test_train_config_takes_chrono_horizon_and_fraction():
+    from recurrent_agents.run.config import ConfigError, build_config
+
+    cfg = build_config(["--chrono_init=horizon", "--chrono_fraction=0.5"])
+    assert cfg.policy_kwargs()["chrono_init"] == "horizon"
+    assert cfg.policy_kwargs()["core_kwargs"] == {"chrono_fraction": 0.5}
+    assert build_config(["--chrono_init=50"]).chrono_init == 50
+    with pytest.raises(ConfigError, match="chrono_fraction must be in"):
+        build_config(["--chrono_fraction=1.5"])
+    with pytest.raises(ConfigError, match="chrono_init must be an int >= 2, 'horizon' or None"):
+        build_config(["--chrono_init=soon"])

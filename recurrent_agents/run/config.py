@@ -98,6 +98,9 @@ class TrainConfig:
         "chrono gate-bias init (Tallec & Ollivier) for memory length T_max, an int >= 2, or "
         "'horizon': the task's episode horizon (gated cores; default: off)",
     )
+    chrono_fraction: float | None = _f(
+        None, "fraction of the gated cores' units that chrono_init initialises (default 1: all)"
+    )
     features_to_heads: bool | None = _f(
         None, "actor/critic heads also see the current features (skip connection; default on)"
     )
@@ -193,7 +196,10 @@ class TrainConfig:
             "action_epsilon": self.action_epsilon,
             "normalize_obs": self.normalize_obs,
         }
-        return {k: v for k, v in kwargs.items() if v is not None}
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        if self.chrono_fraction is not None:
+            kwargs["core_kwargs"] = {"chrono_fraction": self.chrono_fraction}
+        return kwargs
 
     def ppo_kwargs(self) -> dict[str, Any]:
         """PPO hyperparameters for RecurrentPPO."""
@@ -582,6 +588,8 @@ def _check_numbers(cfg: TrainConfig) -> None:
     chrono = cfg.chrono_init
     if chrono is not None and chrono != "horizon" and not (isinstance(chrono, int) and chrono >= 2):
         raise ConfigError(f"chrono_init must be an int >= 2, 'horizon' or None, got {chrono!r}")
+    if cfg.chrono_fraction is not None and not 0 < cfg.chrono_fraction <= 1:
+        raise ConfigError(f"chrono_fraction must be in (0, 1], got {cfg.chrono_fraction}")
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if not 0 < cfg.curriculum_threshold <= 1:
