@@ -6,10 +6,11 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from recurrent_agents.run.records import RunResult
-from recurrent_agents.study import frontier
+from recurrent_agents.study import frontier, stats
 
 
 def results_of(*dicts: dict) -> list[RunResult]:
@@ -297,3 +298,59 @@ def test_a_cell_mixing_success_and_return_is_an_error() -> None:
         frontier.build_cells(mixed)
     with pytest.raises(ValueError, match="numeric eval_success_rate or eval_mean_return"):
         frontier.build_cells(results_of({**base, "seed": 0}))
+
+
+# ----------------------------------------------------------------------------- statistics (rliable)
+
+#: Eight seeds: sorted 0.0 0.1 0.2 | 0.5 0.6 0.7 0.95 | 1.0 ... the middle half is 0.2 0.5 0.6 0.7.
+EIGHT_SEEDS = [1.0, 0.5, 0.0, 0.7, 0.95, 0.2, 0.6, 0.1]
+
+
+def test_iqm_is_the_mean_of_the_middle_half_with_a_reproducible_interval() -> None:
+    scores = {"eight": EIGHT_SEEDS, "same": [0.5, 0.5, 0.5, 0.5], "one": [0.7]}
+    np.random.seed(123)
+    expected_next_draw = np.random.random()
+    np.random.seed(123)
+    first = stats.iqm_estimates(scores)
+    assert np.random.random() == expected_next_draw  # the global RNG is left as it was
+
+    eight = first["eight"]
+    assert eight.value == pytest.approx((0.2 + 0.5 + 0.6 + 0.7) / 4)
+    assert eight.low < eight.value < eight.high
+    assert 0.0 <= eight.low and eight.high <= 1.0
+    assert first["same"] == stats.Estimate(0.5, 0.5, 0.5)
+    assert first["one"] == stats.Estimate(0.7, None, None)  # one seed: no interval
+    assert stats.iqm_estimates(scores) == first  # run to run
+    assert stats.iqm_estimates({"eight": EIGHT_SEEDS}, seed=1)["eight"].value == eight.value
+
+
+def test_probability_of_improvement() -> None:
+    better, worse = [0.9, 1.0, 0.95], [0.5, 0.4, 0.5, 0.6]
+    pairs = {
+        "better": (better, worse),
+        "worse": (worse, better),
+        "identical": (EIGHT_SEEDS, EIGHT_SEEDS),
+        "one seed": ([1.0], worse),
+    }
+    got = stats.improvement_estimates(pairs)
+    assert got["better"] == stats.Estimate(1.0, 1.0, 1.0)
+    assert got["worse"] == stats.Estimate(0.0, 0.0, 0.0)
+    identical = got["identical"]
+    assert identical.value == 0.5 and identical.low < 0.5 < identical.high
+    assert got["one seed"] == stats.Estimate(1.0, None, None)
+    assert stats.improvement_estimates(pairs) == got  # run to run
+
+
+def test_the_bootstrapped_metrics_are_rliables() -> None:
+    """The bootstrap computes rliable's IQM and probability of improvement for many columns at
+    once; per column they must be rliable's own functions."""
+    from rliable import metrics
+
+    rng = np.random.default_rng(0)
+    for n_x, n_y in ((1, 1), (2, 5), (3, 3), (4, 2), (8, 7), (9, 4)):
+        x = rng.choice([0.0, 0.5, 0.9, 1.0], size=(n_x, 6))  # ties, as success rates have
+        y = rng.choice([0.0, 0.5, 0.9, 1.0], size=(n_y, 6))
+        iqm = [metrics.aggregate_iqm(x[:, j]) for j in range(6)]
+        assert stats._column_iqm(x) == pytest.approx(iqm)
+        improvement = [metrics.probability_of_improvement(x[:, [j]], y[:, [j]]) for j in range(6)]
+        assert stats._column_improvement(x, y) == pytest.approx(improvement)
