@@ -96,6 +96,8 @@ def test_report_files_and_known_horizon(tmp_path: Path) -> None:
     assert "| 10 | 0.50 [0.50, 0.50] (n=3) | 0.95 [0.90, 1.00] (n=3) **ok** |" in md
     saved = json.loads((tmp_path / "report" / "frontier.json").read_text())
     assert saved["horizons"] == HORIZON
+    assert saved["bootstrap"] == {"reps": 2000, "seed": 0, "confidence": 0.95}
+    assert len(saved["improvement"]) == 12
     cell = next(r for r in saved["rows"] if r["core"] == "lstm" and r["memory_length"] == 5)
     assert (cell["env_steps_mean"], cell["train_seconds_mean"]) == (51_000, 60.0)
 
@@ -354,3 +356,89 @@ def test_the_bootstrapped_metrics_are_rliables() -> None:
         assert stats._column_iqm(x) == pytest.approx(iqm)
         improvement = [metrics.probability_of_improvement(x[:, [j]], y[:, [j]]) for j in range(6)]
         assert stats._column_improvement(x, y) == pytest.approx(improvement)
+
+
+def test_report_iqm_and_improvement_columns(tmp_path: Path) -> None:
+    write_sweep(tmp_path)
+    results = frontier.load_results(tmp_path)
+    frontier.write_report(results, tmp_path / "a")
+    frontier.write_report(results, tmp_path / "b")
+    for name in ("frontier.csv", "frontier_improvement.csv", "frontier.md"):
+        assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
+
+    with (tmp_path / "a" / "frontier.csv").open() as fh:
+        rows = {(r["core"], r["memory_length"]): r for r in csv.DictReader(fh)}
+    rnn = rows[("rnn", "10")]  # seeds 0.5 1.0 0.95: with 3 seeds the IQM trims nothing
+    assert float(rnn["iqm"]) == pytest.approx(2.45 / 3, abs=1e-4)
+    assert 0.5 <= float(rnn["iqm_ci_low"]) < float(rnn["iqm"]) < float(rnn["iqm_ci_high"]) <= 1.0
+    assert (rows[("gru", "20")]["iqm_ci_low"], rows[("gru", "20")]["iqm_ci_high"]) == ("0.5", "0.5")
+
+    with (tmp_path / "a" / "frontier_improvement.csv").open() as fh:
+        pairs = list(csv.DictReader(fh))
+    assert list(pairs[0]) == frontier.IMPROVEMENT_COLUMNS and len(pairs) == 12
+    assert {(r["core_x"], r["core_y"]) for r in pairs} == {
+        ("gru", "lstm"),
+        ("gru", "rnn"),
+        ("lstm", "rnn"),
+    }
+    lstm_rnn_20 = next(
+        r for r in pairs if (r["memory_length"], r["core_x"], r["core_y"]) == ("20", "lstm", "rnn")
+    )
+    assert lstm_rnn_20["prob_improvement"] == "1.0" and lstm_rnn_20["n_seeds_y"] == "3"
+
+    md = (tmp_path / "a" / "frontier.md").read_text()
+    assert "Interquartile mean (IQM" in md and "2000 resamples" in md
+    iqm_table = md[md.index("Interquartile mean") : md.index("env steps / training minutes")]
+    assert "| 10 | 0.50 [0.50, 0.50] | 0.95 [0.90, 1.00] | 0.82 [" in iqm_table
+    assert "| 20 | lstm | rnn | 1.00 [1.00, 1.00] |" in md
+    assert "| 20 | gru | rnn | 0.50 [0.50, 0.50] |" in md
+    assert "no CI" not in md.replace("No CI when X or Y has one seed", "")
+
+
+def test_one_seed_cells_have_no_interval(tmp_path: Path) -> None:
+    base = {"task": "TMaze", "memory_length": 5}
+    report = frontier.write_report(
+        results_of(
+            {**base, "core": "lstm", "seed": 0, "eval_success_rate": 1.0},
+            {**base, "core": "gru", "seed": 0, "eval_success_rate": 0.5},
+            {**base, "core": "gru", "seed": 1, "eval_success_rate": 0.75},
+        ),
+        tmp_path,
+    )
+    rows = {r["core"]: r for r in report["rows"]}
+    assert (rows["lstm"]["iqm"], rows["lstm"]["iqm_ci_low"], rows["lstm"]["iqm_ci_high"]) == (
+        1.0,
+        None,
+        None,
+    )
+    assert rows["gru"]["iqm_ci_low"] is not None
+    [pair] = report["improvement"]
+    assert (pair["core_x"], pair["core_y"], pair["prob_improvement"]) == ("gru", "lstm", 0.0)
+    assert pair["prob_improvement_ci_low"] is None
+    md = (tmp_path / "frontier.md").read_text()
+    assert "| 5 | 0.62 [0.50, 0.75] | 1.00 (n=1, no CI) |" in md
+    assert "A cell with one seed has no confidence interval" in md
+    assert "| 5 | gru | lstm | 0.00 (n=1, no CI) |" in md
+    with (tmp_path / "frontier.csv").open() as fh:
+        lstm = next(r for r in csv.DictReader(fh) if r["core"] == "lstm")
+    assert (lstm["iqm"], lstm["iqm_ci_low"]) == ("1.0", "")
+    assert (tmp_path / "frontier.png").stat().st_size > 0
+
+
+@pytest.mark.slow  # imports wandb (~2 s)
+def test_improvement_table_is_logged_to_wandb(tmp_path: Path) -> None:
+    pytest.importorskip("wandb")
+    write_sweep(tmp_path)
+    report = frontier.write_report(frontier.load_results(tmp_path), tmp_path / "r")
+
+    class Run:
+        summary: dict = {}
+
+        def log(self, data: dict) -> None:
+            self.data = data
+
+    run = Run()
+    frontier.log_to_wandb(run, report)
+    table = run.data["frontier/improvement"]
+    assert table.columns == frontier.IMPROVEMENT_COLUMNS and len(table.data) == 12
+    assert "iqm_ci_low" in run.data["frontier/table"].columns

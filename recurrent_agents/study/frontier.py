@@ -2,10 +2,14 @@
 
 Input: finished runs, read from their ``result.json`` files under a sweep directory (or from W&B
 offline run directories, or online from the W&B API). Output: ``frontier.csv`` (one row per core x
-memory length, with the spread over seeds and the mean env steps / training seconds),
-``frontier.md`` (a success pivot table, a cost table of env steps / training minutes per cell, and
-each core's memory horizon), ``frontier.png`` (mean with a min-max band and per-seed points), and,
-when tracking is on, a W&B run with the table, a line plot and the horizons in its summary.
+memory length, with the spread over seeds, the interquartile mean (IQM) with its 95% bootstrap
+confidence interval, and the mean env steps / training seconds), ``frontier_improvement.csv``
+(per memory length and pair of cores, the probability that one beats the other, with its
+interval), ``frontier.md`` (a success pivot table, an IQM pivot table, a cost table of env steps /
+training minutes per cell, each core's memory horizon, and the probabilities of improvement),
+``frontier.png`` (IQM with its interval as a band, the mean dashed, per-seed points), and, when
+tracking is on, a W&B run with the tables, a line plot and the horizons in its summary. The IQM,
+the probabilities and the intervals come from ``rliable`` (``recurrent_agents.study.stats``).
 Runs read from W&B may lack env steps and training time: their cells leave them empty (``-``).
 
 A core's **memory horizon** is the largest memory length it solves (greedy success >= threshold,
@@ -35,6 +39,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +52,21 @@ from recurrent_agents.run.records import (
     finished_results,
 )
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
+from recurrent_agents.study.stats import (
+    BOOTSTRAP_REPS,
+    BOOTSTRAP_SEED,
+    CONFIDENCE,
+    Estimate,
+    improvement_estimates,
+    iqm_estimates,
+)
 
 SUCCESS_KEY = "eval_success_rate"
 RETURN_KEY = "eval_mean_return"
 #: W&B summary keys read into a result (any other ``--wandb-metric`` counts as the success rate).
 WANDB_METRIC_KEYS = {"eval/success_rate": SUCCESS_KEY, "eval/mean_return": RETURN_KEY}
 DEFAULT_THRESHOLD = 0.9
-REPORT_FILES = ("frontier.csv", "frontier.md", "frontier.png")
+REPORT_FILES = ("frontier.csv", "frontier_improvement.csv", "frontier.md", "frontier.png")
 CSV_COLUMNS = [
     "task",
     "core",
@@ -68,11 +81,27 @@ CSV_COLUMNS = [
     "return_min",
     "return_max",
     "return_std",
+    "iqm",
+    "iqm_ci_low",
+    "iqm_ci_high",
     "per_seed",
     "solved_all_seeds",
     "env_steps_mean",
     "train_seconds_mean",
     "status",
+]
+#: Columns of ``frontier_improvement.csv``: per task, memory length and pair of cores (X before Y
+#: by name), the probability that a seed of X beats a seed of Y, and its confidence interval.
+IMPROVEMENT_COLUMNS = [
+    "task",
+    "memory_length",
+    "core_x",
+    "core_y",
+    "n_seeds_x",
+    "n_seeds_y",
+    "prob_improvement",
+    "prob_improvement_ci_low",
+    "prob_improvement_ci_high",
 ]
 #: Skipped cells per curve: ``{label: {"failed_length": L, "lengths": [longer lengths]}}``.
 Skips = dict[str, dict[str, Any]]
@@ -348,13 +377,95 @@ def memory_horizons(
     return horizons
 
 
+# ----------------------------------------------------------------------------- statistics
+
+
+@dataclass
+class SeedStatistics:
+    """The report's statistics over seeds (computed by rliable, see ``seed_statistics``)."""
+
+    reps: int
+    #: Per cell key (task, core, memory length): the IQM of its seeds' scores and its interval.
+    iqm: dict[tuple[str, str, int | None], Estimate]
+    #: ``IMPROVEMENT_COLUMNS`` rows.
+    improvement: list[dict]
+
+    def cell_iqm(self, cell: FrontierCell) -> Estimate:
+        """The IQM estimate of ``cell``."""
+        return self.iqm[(cell.task, cell.core, cell.memory_length)]
+
+
+def seed_statistics(cells: Sequence[FrontierCell], reps: int = BOOTSTRAP_REPS) -> SeedStatistics:
+    """Each cell's IQM and every pair of cores' probability of improvement at each memory length,
+    with stratified-bootstrap confidence intervals (``reps`` resamples, a fixed seed)."""
+    iqm = iqm_estimates({(c.task, c.core, c.memory_length): c.values for c in cells}, reps=reps)
+    return SeedStatistics(reps=reps, iqm=iqm, improvement=improvement_rows(cells, reps))
+
+
+def improvement_rows(cells: Sequence[FrontierCell], reps: int = BOOTSTRAP_REPS) -> list[dict]:
+    """``IMPROVEMENT_COLUMNS`` rows: for each task and memory length, each pair of cores measured
+    there (X before Y by name), the probability that a seed of X beats a seed of Y."""
+    at_length: dict[tuple[str, int | None], list[FrontierCell]] = {}
+    for c in cells:
+        at_length.setdefault((c.task, c.memory_length), []).append(c)
+    pairs = {
+        (x.task, x.memory_length, x.core, y.core): (x, y)
+        for group in at_length.values()
+        for x, y in combinations(sorted(group, key=lambda c: c.core), 2)
+        if x.is_success == y.is_success  # a success rate and a mean return do not compare
+    }
+    estimates = improvement_estimates(
+        {key: (x.values, y.values) for key, (x, y) in pairs.items()}, reps=reps
+    )
+    rows = [
+        {
+            "task": task,
+            "memory_length": length,
+            "core_x": x.core,
+            "core_y": y.core,
+            "n_seeds_x": len(x.values),
+            "n_seeds_y": len(y.values),
+            **_estimate_columns("prob_improvement", estimates[(task, length, x.core, y.core)]),
+        }
+        for (task, length, _, _), (x, y) in pairs.items()
+    ]
+    return sorted(
+        rows, key=lambda r: (r["task"], r["memory_length"] or 0, r["core_x"], r["core_y"])
+    )
+
+
+def _estimate_columns(name: str, estimate: Estimate) -> dict[str, float | None]:
+    """``{name, name_ci_low, name_ci_high}`` of an estimate (bounds None without an interval)."""
+    return {
+        name: round(estimate.value, 4),
+        f"{name}_ci_low": _round(estimate.low, 4),
+        f"{name}_ci_high": _round(estimate.high, 4),
+    }
+
+
+def format_estimate(estimate: Estimate, n_seeds: int, digits: str = ".2f") -> str:
+    """An estimate with its interval, e.g. ``0.95 [0.90, 1.00]``; ``0.70 (n=1, no CI)`` without
+    one."""
+    if estimate.low is None or estimate.high is None:
+        return f"{estimate.value:{digits}} (n={n_seeds}, no CI)"
+    return f"{estimate.value:{digits}} [{estimate.low:{digits}}, {estimate.high:{digits}}]"
+
+
+# ----------------------------------------------------------------------------- table
+
+
 def table_rows(
-    cells: Sequence[FrontierCell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
+    cells: Sequence[FrontierCell],
+    threshold: float = DEFAULT_THRESHOLD,
+    skips: Skips | None = None,
+    stats: SeedStatistics | None = None,
 ) -> list[dict]:
     """CSV rows (``CSV_COLUMNS``), one per cell, plus one per skipped cell (no success values).
 
-    A cell fills the ``success_*`` columns, or the ``return_*`` ones when it holds mean returns.
+    A cell fills the ``success_*`` columns, or the ``return_*`` ones when it holds mean returns;
+    ``iqm*`` is of either. ``stats``: ``seed_statistics(cells)``, computed when not given.
     """
+    stats = stats or seed_statistics(cells)
     rows = [
         {
             **dict.fromkeys(CSV_COLUMNS),
@@ -364,6 +475,7 @@ def table_rows(
             "n_seeds": len(c.values),
             "seeds": " ".join(str(s) for s in sorted(c.success_by_seed or c.return_by_seed)),
             **_stats_columns(c),
+            **_estimate_columns("iqm", stats.cell_iqm(c)),
             "per_seed": " ".join(f"{v:.4f}" for v in c.values),
             "solved_all_seeds": c.solved(threshold) if c.is_success else None,
             "env_steps_mean": _round(c.env_steps_mean, 1),
@@ -411,10 +523,10 @@ def format_cost(cell: FrontierCell) -> str:
     return f"{steps_text} / {minutes_text}"
 
 
-def write_csv(rows: Sequence[dict], path: Path) -> Path:
-    """Write the frontier rows as CSV."""
+def write_csv(rows: Sequence[dict], path: Path, columns: Sequence[str] = CSV_COLUMNS) -> Path:
+    """Write the frontier rows (or other ``columns``) as CSV."""
     with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+        writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -454,6 +566,11 @@ def format_success(cell: FrontierCell, threshold: float) -> str:
     return f"{cell.mean:.2f} [{min(values):.2f}, {max(values):.2f}] (n={len(values)}){mark}"
 
 
+def format_iqm(cell: FrontierCell, stats: SeedStatistics, digits: str = ".2f") -> str:
+    """A cell's IQM with its interval, e.g. ``0.95 [0.90, 1.00]`` (``0.70 (n=1, no CI)``)."""
+    return format_estimate(stats.cell_iqm(cell), len(cell.values), digits)
+
+
 def _score_name(cells: Sequence[FrontierCell]) -> str:
     """What the cells hold: success rates, mean returns, or both (tasks with and without)."""
     if all(c.is_success for c in cells):
@@ -464,16 +581,37 @@ def _score_name(cells: Sequence[FrontierCell]) -> str:
 
 
 def markdown(
-    cells: Sequence[FrontierCell], threshold: float = DEFAULT_THRESHOLD, skips: Skips | None = None
+    cells: Sequence[FrontierCell],
+    threshold: float = DEFAULT_THRESHOLD,
+    skips: Skips | None = None,
+    stats: SeedStatistics | None = None,
 ) -> str:
-    """Markdown: success (mean [min, max] over seeds) and cost (mean env steps / training
-    minutes) per memory length x core, then the horizons."""
+    """Markdown: success (mean [min, max] over seeds), its IQM with a confidence interval, and cost
+    (mean env steps / training minutes) per memory length x core, then the horizons and the
+    probabilities of improvement. ``stats``: ``seed_statistics(cells)``, computed when not given.
+    """
+    stats = stats or seed_statistics(cells)
     skipped = skipped_cells(cells, skips)
     tasks = ", ".join(sorted({c.task for c in cells}))
+    digits = ".2f" if all(c.is_success for c in cells) else ".3g"
     lines = [
         f"Greedy {_score_name(cells)} on {tasks}: mean [min, max] over seeds (n = seeds).",
         "",
         *_pivot(cells, skipped, lambda c: format_success(c, threshold)),
+        "",
+        f"Interquartile mean (IQM: the mean of the middle 50% of seeds; below 4 seeds nothing is "
+        f"trimmed and it is the mean) [{CONFIDENCE:.0%} stratified-bootstrap confidence "
+        f"interval, {stats.reps} resamples], computed by rliable.",
+        "",
+        *_pivot(cells, skipped, lambda c: format_iqm(c, stats, digits)),
+    ]
+    if any(len(c.values) == 1 for c in cells):
+        lines += [
+            "",
+            "A cell with one seed has no confidence interval (`no CI`): resampling one score "
+            "always gives that score back.",
+        ]
+    lines += [
         "",
         "env steps / training minutes per cell (mean over seeds)",
         "",
@@ -502,12 +640,44 @@ def markdown(
             f"(failed L={skips[label]['failed_length']} on every seed)"
             for label in skipped
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _improvement_lines(stats)) + "\n"
 
 
-def plot(cells: Sequence[FrontierCell], path: Path, threshold: float = DEFAULT_THRESHOLD) -> Path:
-    """PNG: mean success (or return) vs memory length per core, min-max band over seeds,
-    per-seed dots; one column per core when the task has no memory length."""
+def _improvement_lines(stats: SeedStatistics) -> list[str]:
+    """Markdown lines of the probabilities of improvement (none with one core per length)."""
+    if not stats.improvement:
+        return []
+    lines = [
+        "",
+        "Probability of improvement P(X > Y): the chance that a seed of X scores higher than a "
+        f"seed of Y (ties count half; 0.5: no difference), [{CONFIDENCE:.0%} stratified-bootstrap "
+        "confidence interval], computed by rliable. No CI when X or Y has one seed.",
+        "",
+        "| memory length | X | Y | P(X > Y) |",
+        "|---:|---|---|---:|",
+    ]
+    for r in stats.improvement:
+        estimate = Estimate(
+            r["prob_improvement"], r["prob_improvement_ci_low"], r["prob_improvement_ci_high"]
+        )
+        n_seeds = min(r["n_seeds_x"], r["n_seeds_y"])
+        length = "-" if r["memory_length"] is None else r["memory_length"]
+        lines.append(
+            f"| {length} | {r['core_x']} | {r['core_y']} | {format_estimate(estimate, n_seeds)} |"
+        )
+    return lines
+
+
+def plot(
+    cells: Sequence[FrontierCell],
+    path: Path,
+    threshold: float = DEFAULT_THRESHOLD,
+    stats: SeedStatistics | None = None,
+) -> Path:
+    """PNG: IQM success (or return) vs memory length per core with its confidence interval as a
+    band, the mean dashed, per-seed dots; one column per core when the task has no memory length.
+    ``stats``: ``seed_statistics(cells)``, computed when not given."""
+    stats = stats or seed_statistics(cells)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -521,16 +691,20 @@ def plot(cells: Sequence[FrontierCell], path: Path, threshold: float = DEFAULT_T
         mine = [c for c in cells if c.core == core]
         xs = [i if c.memory_length is None else c.memory_length for c in mine]
         label = f"{core} (horizon {horizons[core]})" if core in horizons else core
-        (line,) = ax.plot(xs, [c.mean for c in mine], marker="o", label=label)
+        iqms = [stats.cell_iqm(c) for c in mine]
+        (line,) = ax.plot(xs, [e.value for e in iqms], marker="o", label=label)
+        color = line.get_color()
+        # a one-seed cell has no interval: the band narrows to its point rather than breaking
         ax.fill_between(
             xs,
-            [min(c.values) for c in mine],
-            [max(c.values) for c in mine],
+            [e.value if e.low is None else e.low for e in iqms],
+            [e.value if e.high is None else e.high for e in iqms],
             alpha=0.2,
-            color=line.get_color(),
+            color=color,
         )
+        ax.plot(xs, [c.mean for c in mine], linestyle="--", linewidth=1, color=color, alpha=0.7)
         for x, c in zip(xs, mine, strict=True):
-            ax.scatter([x] * len(c.values), c.values, s=10, color=line.get_color(), alpha=0.6)
+            ax.scatter([x] * len(c.values), c.values, s=10, color=color, alpha=0.6)
     if all(c.is_success for c in cells):
         ax.axhline(threshold, color="grey", linestyle="--", linewidth=1)
         ax.set_ylim(-0.03, 1.03)
@@ -542,7 +716,11 @@ def plot(cells: Sequence[FrontierCell], path: Path, threshold: float = DEFAULT_T
     ax.set_xlabel("memory length" if lengths else "core")
     ax.set_ylabel(f"greedy {_score_name(cells)}")
     tasks = ", ".join(sorted({c.task for c in cells}))
-    ax.set_title(f"Memory frontier ({tasks}): mean, min-max over seeds", wrap=True)
+    ax.set_title(
+        f"Memory frontier ({tasks}): IQM over seeds, {CONFIDENCE:.0%} CI band; dashed: mean; "
+        "dots: seeds",
+        wrap=True,
+    )
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -556,12 +734,16 @@ def write_report(
     out_dir: str | Path,
     threshold: float = DEFAULT_THRESHOLD,
     skips: Skips | None = None,
+    bootstrap_reps: int = BOOTSTRAP_REPS,
 ) -> dict[str, Any]:
-    """Write ``frontier.csv``, ``frontier.md``, ``frontier.png`` and ``frontier.json``.
+    """Write ``frontier.csv``, ``frontier_improvement.csv``, ``frontier.md``, ``frontier.png`` and
+    ``frontier.json``.
 
     ``skips``: cells the sweep skipped (``load_skips``), shown as skipped rather than measured.
+    ``bootstrap_reps``: resamples of each confidence interval.
 
-    Returns ``{"cells", "rows", "horizons", "paths"}``. Raises ValueError when there is no result.
+    Returns ``{"cells", "rows", "improvement", "horizons", "contiguous_horizons", "paths"}``.
+    Raises ValueError when there is no result.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -570,15 +752,19 @@ def write_report(
         raise ValueError("results must hold at least one finished run, got none")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = table_rows(cells, threshold, skips)
+    stats = seed_statistics(cells, bootstrap_reps)
+    rows = table_rows(cells, threshold, skips, stats)
     horizons = memory_horizons(cells, threshold)
     paths = {
         "csv": write_csv(rows, out_dir / "frontier.csv"),
+        "improvement_csv": write_csv(
+            stats.improvement, out_dir / "frontier_improvement.csv", IMPROVEMENT_COLUMNS
+        ),
         "md": out_dir / "frontier.md",
-        "png": plot(cells, out_dir / "frontier.png", threshold),
+        "png": plot(cells, out_dir / "frontier.png", threshold, stats),
         "json": out_dir / "frontier.json",
     }
-    paths["md"].write_text(markdown(cells, threshold, skips))
+    paths["md"].write_text(markdown(cells, threshold, skips, stats))
     strict = memory_horizons(cells, threshold, contiguous=True)
     paths["json"].write_text(
         json.dumps(
@@ -587,7 +773,13 @@ def write_report(
                 "horizons": horizons,
                 "contiguous_horizons": strict,
                 "skipped": skipped_cells(cells, skips),
+                "bootstrap": {
+                    "reps": bootstrap_reps,
+                    "seed": BOOTSTRAP_SEED,
+                    "confidence": CONFIDENCE,
+                },
                 "rows": rows,
+                "improvement": stats.improvement,
             },
             indent=1,
         )
@@ -595,6 +787,7 @@ def write_report(
     return {
         "cells": cells,
         "rows": rows,
+        "improvement": stats.improvement,
         "horizons": horizons,
         "contiguous_horizons": strict,
         "paths": paths,
@@ -602,8 +795,9 @@ def write_report(
 
 
 def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
-    """Log the frontier as a ``wandb.Table``, the PNG and a line plot (mean success per core
-    over the memory lengths; none when no cell has both)."""
+    """Log the frontier as a ``wandb.Table``, the probabilities of improvement as another (when
+    there are pairs), the PNG and a line plot (mean success per core over the memory lengths;
+    none when no cell has both)."""
     import wandb
 
     if run is None or getattr(run, "disabled", False):
@@ -611,6 +805,11 @@ def log_to_wandb(run: Any, report: dict[str, Any]) -> None:
     rows = report["rows"]
     table = wandb.Table(columns=CSV_COLUMNS, data=[[r[c] for c in CSV_COLUMNS] for r in rows])
     data = {"frontier/table": table, "frontier/plot": wandb.Image(str(report["paths"]["png"]))}
+    if report["improvement"]:
+        data["frontier/improvement"] = wandb.Table(
+            columns=IMPROVEMENT_COLUMNS,
+            data=[[r[c] for c in IMPROVEMENT_COLUMNS] for r in report["improvement"]],
+        )
     on_curve = [r for r in rows if r["success_mean"] is not None and r["memory_length"] is not None]
     cores = sorted({r["core"] for r in on_curve})
     series = {core: [r for r in on_curve if r["core"] == core] for core in cores}
