@@ -11,7 +11,7 @@ Each setting (``NAME=KEY=VALUE,KEY=VALUE``; empty: the defaults) runs every task
 a setting added later reuses what already ran (``--table-only`` runs nothing and
 tabulates the cells that finished). ``OUT/ablation.csv`` has one row per cell
 (setting, task, agent, seed, score) and ``OUT/ablation.md`` one row per task x agent with a
-column per setting (mean over seeds, seeds in brackets).
+column per setting (mean over seeds, seeds in brackets); ``OUT/ablation.png`` draws the means.
 """
 
 from __future__ import annotations
@@ -89,6 +89,23 @@ def markdown(rows: Sequence[dict[str, object]], settings: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plot(rows: Sequence[dict[str, object]], settings: Sequence[str], path: Path) -> None:
+    """The task x agent by setting grid of mean scores, drawn as the suite's table is (each
+    row coloured from its lowest to its highest value)."""
+    table: dict[tuple[str, str], dict[str, object]] = {}
+    for row in rows:
+        entry = table.setdefault(
+            (str(row["task"]), str(row["agent"])),
+            {"task": f"{row['task']} {row['agent']}", "metric": row["metric"]},
+        )
+        entry.setdefault(f"_{row['setting']}", []).append(float(row["score"]))  # type: ignore[union-attr]
+    for entry in table.values():
+        for setting in settings:
+            scores = entry.get(f"_{setting}")
+            entry[setting] = sum(scores) / len(scores) if scores else None  # type: ignore[arg-type]
+    run_suite.plot(list(table.values()), settings, path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ablation and write ``ablation.csv`` and ``ablation.md``."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -117,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             writer.writeheader()
             writer.writerows(rows)
         (out / "ablation.md").write_text(markdown(rows, settings))
+        plot(rows, settings, out / "ablation.png")
         print((out / "ablation.md").read_text())
     return 0
 

@@ -1,0 +1,34 @@
+# The ablation of the defaults behind ablation.md / ablation.csv / ablation.png (README "Ablation
+# of the defaults"). Run from the repository root on the 2-core machine, 2 runs at a time
+# (--workers 1 for the last command, which ran beside others). ABL is any output directory;
+# rerunning a command resumes it. The settings were added as results came in.
+ABL=${ABL:-/work/abl/r1}
+G="--group 60000:RepeatPreviousEasy,CartPoleNoVel --group 150000:RepeatFirstEasy,TruncatedTMaze-L10,TMaze-L10"
+# 3 seeds: the defaults against more gradient steps per env step
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
+  --setting defaults= --setting b128=batch_size=128 $G
+# tasks the candidates did not aim at (seed 0)
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn \
+  --setting defaults= --setting b128=batch_size=128 \
+  --group 100000:AutoencodeEasy,PositionOnlyCartPoleEasy,DelayedCue-L30
+# one-seed screens
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn $G \
+  --setting no_skip=features_to_heads=false \
+  --setting no_skip_floor0=features_to_heads=false,advantage_floor_ratio=0 \
+  --setting no_skip_chrono=features_to_heads=false,chrono_init=horizon \
+  --setting no_skip_b128=features_to_heads=false,batch_size=128 \
+  --setting no_skip_par=features_to_heads=false,prev_action_reward=true  # stopped after its 60k group
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru --workers 1 \
+  --setting halfchrono=chrono_init=horizon,chrono_fraction=0.5 \
+  --group 100000:DelayedCue-L30,AutoencodeEasy,PositionOnlyCartPoleEasy $G
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru --workers 1 \
+  --setting h256=hidden_size=256 $G --group 100000:DelayedCue-L30
+# the table of everything that finished
+python bench/suite/ablation.py --out "$ABL" --table-only --setting defaults= \
+  --setting b128=batch_size=128 --setting no_skip=features_to_heads=false \
+  --setting no_skip_floor0=features_to_heads=false,advantage_floor_ratio=0 \
+  --setting no_skip_chrono=features_to_heads=false,chrono_init=horizon \
+  --setting no_skip_b128=features_to_heads=false,batch_size=128 \
+  --setting no_skip_par=features_to_heads=false,prev_action_reward=true \
+  --setting halfchrono=chrono_init=horizon,chrono_fraction=0.5 --setting h256=hidden_size=256 \
+  $G --group 100000:AutoencodeEasy,PositionOnlyCartPoleEasy,DelayedCue-L30
