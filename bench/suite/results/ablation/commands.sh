@@ -25,6 +25,9 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru --worker
   --setting h256=hidden_size=256 $G --group 100000:DelayedCue-L30
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
   --setting clip5=max_grad_norm=5 --group 60000:CartPoleNoVel,RepeatPreviousEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
+  --setting lr1e3=learning_rate=0.001 --group 60000:RepeatPreviousEasy,CartPoleNoVel \
+  --group 150000:TMaze-L10
 # the table of everything that finished
 python bench/suite/ablation.py --out "$ABL" --table-only --setting defaults= \
   --setting b128=batch_size=128 --setting no_skip=features_to_heads=false \
@@ -33,4 +36,4 @@ python bench/suite/ablation.py --out "$ABL" --table-only --setting defaults= \
   --setting no_skip_b128=features_to_heads=false,batch_size=128 \
   --setting no_skip_par=features_to_heads=false,prev_action_reward=true \
   --setting halfchrono=chrono_init=horizon,chrono_fraction=0.5 --setting h256=hidden_size=256 \
-  --setting clip5=max_grad_norm=5 $G --group 100000:AutoencodeEasy,PositionOnlyCartPoleEasy,DelayedCue-L30
+  --setting clip5=max_grad_norm=5 --setting lr1e3=learning_rate=0.001 $G --group 100000:AutoencodeEasy,PositionOnlyCartPoleEasy,DelayedCue-L30
