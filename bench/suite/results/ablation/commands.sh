@@ -27,7 +27,7 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn 
   --setting clip5=max_grad_norm=5 --group 60000:CartPoleNoVel,RepeatPreviousEasy
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
   --setting lr1e3=learning_rate=0.001 --group 60000:RepeatPreviousEasy,CartPoleNoVel \
-  --group 150000:TMaze-L10
+  --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy
 # the table of everything that finished
 python bench/suite/ablation.py --out "$ABL" --table-only --setting defaults= \
   --setting b128=batch_size=128 --setting no_skip=features_to_heads=false \
