@@ -19,18 +19,13 @@ def _positive_int(value: Any) -> int | None:
 
 
 def _single_env_horizon(env: Any) -> int | None:
-    """Horizon of one Gymnasium env (through its wrappers), else None."""
+    """Horizon of one env or vector env (a Gymnasium env's wrappers included), else None."""
+    base = getattr(env, "unwrapped", env)
     for name in HORIZON_ATTRIBUTES:
-        try:
-            value = env.get_wrapper_attr(name) if hasattr(env, "get_wrapper_attr") else None
-        except AttributeError:
-            value = None
-        if value is None:
-            value = getattr(getattr(env, "unwrapped", env), name, None)
-        if _positive_int(value) is not None:
-            return _positive_int(value)
-    spec = getattr(env, "spec", None)
-    return _positive_int(getattr(spec, "max_episode_steps", None))
+        horizon = _positive_int(getattr(env, name, None) or getattr(base, name, None))
+        if horizon is not None:
+            return horizon
+    return _positive_int(getattr(getattr(env, "spec", None), "max_episode_steps", None))
 
 
 def episode_horizon(env: Any) -> int | None:

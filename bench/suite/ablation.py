@@ -71,20 +71,30 @@ def run(args: argparse.Namespace) -> list[dict[str, object]]:
     return rows
 
 
-def markdown(rows: Sequence[dict[str, object]], settings: Sequence[str]) -> str:
-    """One line per task x agent, a column per setting: mean score (per-seed scores)."""
+def scores_by_cell(rows: Sequence[dict[str, object]]) -> dict[tuple[str, str, str], list[float]]:
+    """Per ``(task, agent, setting)``, the scores of its seeds (in the order of ``rows``)."""
     cells: dict[tuple[str, str, str], list[float]] = {}
     for row in rows:
         key = (str(row["task"]), str(row["agent"]), str(row["setting"]))
         cells.setdefault(key, []).append(float(row["score"]))
+    return cells
+
+
+def _mean(scores: Sequence[float]) -> float | None:
+    return sum(scores) / len(scores) if scores else None
+
+
+def markdown(rows: Sequence[dict[str, object]], settings: Sequence[str]) -> str:
+    """One line per task x agent, a column per setting: mean score (per-seed scores)."""
+    cells = scores_by_cell(rows)
     lines = ["| task | agent | " + " | ".join(settings) + " |", "|" + "---|" * (2 + len(settings))]
     for task, agent in dict.fromkeys((k[0], k[1]) for k in cells):
         values = []
         for setting in settings:
             scores = cells.get((task, agent, setting), [])
-            mean = f"{sum(scores) / len(scores):.2f}" if scores else "-"
+            mean = _mean(scores)
             seeds = f" ({', '.join(f'{s:.2f}' for s in scores)})" if len(scores) > 1 else ""
-            values.append(mean + seeds)
+            values.append(("-" if mean is None else f"{mean:.2f}") + seeds)
         lines.append(f"| {task} | {agent} | " + " | ".join(values) + " |")
     return "\n".join(lines) + "\n"
 
@@ -92,18 +102,14 @@ def markdown(rows: Sequence[dict[str, object]], settings: Sequence[str]) -> str:
 def plot(rows: Sequence[dict[str, object]], settings: Sequence[str], path: Path) -> None:
     """The task x agent by setting grid of mean scores, drawn as the suite's table is (each
     row coloured from its lowest to its highest value)."""
-    table: dict[tuple[str, str], dict[str, object]] = {}
-    for row in rows:
-        entry = table.setdefault(
-            (str(row["task"]), str(row["agent"])),
-            {"task": f"{row['task']} {row['agent']}", "metric": row["metric"]},
-        )
-        entry.setdefault(f"_{row['setting']}", []).append(float(row["score"]))  # type: ignore[union-attr]
-    for entry in table.values():
-        for setting in settings:
-            scores = entry.get(f"_{setting}")
-            entry[setting] = sum(scores) / len(scores) if scores else None  # type: ignore[arg-type]
-    run_suite.plot(list(table.values()), settings, path)
+    cells = scores_by_cell(rows)
+    metric = {(str(r["task"]), str(r["agent"])): r["metric"] for r in rows}
+    table = [
+        {"task": f"{task} {agent}", "metric": metric[task, agent]}
+        | {setting: _mean(cells.get((task, agent, setting), [])) for setting in settings}
+        for task, agent in metric
+    ]
+    run_suite.plot(table, settings, path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

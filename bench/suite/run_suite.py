@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from recurrent_agents.run.config import TrainConfig  # noqa: E402
+from recurrent_agents.run.config import FIELDS, TrainConfig  # noqa: E402
 from recurrent_agents.run.records import RunResult  # noqa: E402
 from recurrent_agents.study.backends import Job, Outcome, python_executable, run_local  # noqa: E402
 from recurrent_agents.study.sweep import (  # noqa: E402
@@ -416,7 +416,7 @@ def suite_cells(args: argparse.Namespace) -> tuple[list[Cell], list[str]]:
         raise ValueError(f"agents must be cores ({', '.join(available_cores())}) or stock")
     for setting in args.set:
         key = setting.split("=", 1)[0]
-        if "=" not in setting or key not in TrainConfig.__dataclass_fields__:
+        if "=" not in setting or key not in FIELDS:
             raise ValueError(f"--set takes KEY=VALUE with a train.py option KEY, got {setting!r}")
     tasks = select_tasks(suite_tasks(args.quick, args.budget), args.tasks)
     seeds = parse_int_list("seeds", args.seeds, 0)

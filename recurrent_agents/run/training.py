@@ -83,23 +83,23 @@ def _make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> 
 
 
 def _episode_horizon(cfg: TrainConfig, memory_length: int) -> int:
-    """The longest episode of the task at ``memory_length``: its env's ``episode_horizon``
-    (ConfigError for an env without one)."""
+    """The longest episode of the task at ``memory_length``, as its env declares it
+    (:func:`recurrent_agents.horizon.episode_horizon`; ConfigError for an env without one)."""
     import gymnasium as gym
 
     from envs import env_id
+    from recurrent_agents.horizon import episode_horizon
 
     env_kwargs = cfg.env_kwargs() | {"memory_length": memory_length}
     env = gym.make(env_id(cfg.task), **env_kwargs)
-    try:
-        return int(env.get_wrapper_attr("episode_horizon"))
-    except AttributeError:
+    horizon = episode_horizon(env)
+    env.close()
+    if horizon is None:
         raise ConfigError(
             f"curriculum needs a task whose env has an episode_horizon (its longest episode, "
             f"to size the rollouts); task {cfg.task} has none"
-        ) from None
-    finally:
-        env.close()
+        )
+    return horizon
 
 
 def _new_model(cfg: TrainConfig, env: Any) -> Any:

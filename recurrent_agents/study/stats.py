@@ -118,13 +118,13 @@ def improvement_estimates(
 def _column_iqm(scores: np.ndarray) -> np.ndarray:
     """``rliable.metrics.aggregate_iqm`` of each column of a runs x sets matrix.
 
-    rliable's IQM is ``scipy.stats.trim_mean(scores, 0.25)``: drop ``int(n / 4)`` scores at each
-    end, average the rest. Done here for all columns at once with one sort, since scipy's call
-    costs ~1 ms and the bootstrap makes thousands (a test checks both agree).
+    rliable's IQM is ``scipy.stats.trim_mean(scores, 0.25)`` over all scores; the same call along
+    axis 0 gives every column's in one call (the bootstrap makes thousands; a test checks both
+    agree).
     """
-    n = scores.shape[0]
-    cut = int(0.25 * n)
-    return np.sort(scores, axis=0)[cut : n - cut].mean(axis=0)
+    from scipy import stats
+
+    return stats.trim_mean(scores, 0.25, axis=0)
 
 
 def _column_improvement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
