@@ -96,6 +96,8 @@ def test_train_config_takes_chrono_horizon_and_fraction():
     assert cfg.policy_kwargs()["core_kwargs"] == {"chrono_fraction": 0.5}
     assert build_config(["--chrono_init=50"]).chrono_init == 50
     with pytest.raises(ConfigError, match="chrono_fraction must be in"):
-        build_config(["--chrono_fraction=1.5"])
+        build_config(["--chrono_init=50", "--chrono_fraction=1.5"])
+    with pytest.raises(ConfigError, match="chrono_fraction=0.5 needs chrono_init"):
+        build_config(["--chrono_fraction=0.5"])
     with pytest.raises(ConfigError, match="chrono_init must be an int >= 2, 'horizon' or None"):
         build_config(["--chrono_init=soon"])

@@ -590,6 +590,10 @@ def _check_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(f"chrono_init must be an int >= 2, 'horizon' or None, got {chrono!r}")
     if cfg.chrono_fraction is not None and not 0 < cfg.chrono_fraction <= 1:
         raise ConfigError(f"chrono_fraction must be in (0, 1], got {cfg.chrono_fraction}")
+    if cfg.chrono_fraction is not None and cfg.chrono_init is None:
+        raise ConfigError(
+            f"chrono_fraction={cfg.chrono_fraction} needs chrono_init (an int >= 2 or 'horizon')"
+        )
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if not 0 < cfg.curriculum_threshold <= 1:
