@@ -17,6 +17,12 @@ import torch as th
 from torch import nn
 
 _REGISTRY: dict[str, type[RecurrentCore]] = {}
+#: Initialisations of the gated cores' weights (``init=``): see :class:`LSTMCore`.
+GATED_INITS = ("elman", "pytorch")
+#: Core options that only the gated cores take (a sweep's command drops them for the others).
+GATE_CORE_OPTIONS = ("init", "chrono_fraction")
+#: Gate-bias magnitude of the ``"elman"`` init: sigmoid(3) = 0.95 open, sigmoid(-3) = 0.05 shut.
+GATE_SATURATION = 3.0
 
 
 def check_core_sizes(**sizes: Any) -> None:
@@ -92,14 +98,16 @@ class RecurrentCore(nn.Module):
 
 
 class _GatedCore(RecurrentCore):
-    """Constructor shared by the gated cores: builds ``rnn`` and initialises its keep gate.
+    """Constructor shared by the gated cores: builds ``rnn`` and initialises its gates.
 
-    Subclasses set ``rnn_class`` and the gate indices (in PyTorch's gate order) that
-    :func:`_init_gate_biases` sets: ``keep_gate`` and, for chrono init, ``write_gate``.
+    Subclasses set ``rnn_class`` and the gate indices (in PyTorch's gate order): ``keep_gate``
+    (shut by the ``"elman"`` init; set by ``forget_bias`` / chrono init), ``open_gates`` (open
+    by the ``"elman"`` init) and, for chrono init, ``write_gate``.
     """
 
     rnn_class: type[nn.RNNBase]
     keep_gate: int
+    open_gates: tuple[int, ...]
     write_gate: int | None = None
 
     def __init__(
@@ -107,13 +115,18 @@ class _GatedCore(RecurrentCore):
         input_size: int,
         hidden_size: int = 64,
         num_layers: int = 1,
+        init: str = "pytorch",
         forget_bias: float | None = None,
         chrono_init: int | None = None,
         chrono_fraction: float = 1.0,
         dropout: float = 0.0,
     ) -> None:
         super().__init__(input_size, hidden_size, num_layers)
+        if init not in GATED_INITS:
+            raise ValueError(f"init must be one of {list(GATED_INITS)}, got {init!r}")
         self.rnn = self.rnn_class(input_size, hidden_size, num_layers, dropout=dropout)
+        if init == "elman":
+            _init_elman(self.rnn, hidden_size, num_layers, self.keep_gate, self.open_gates)
         _init_gate_biases(
             self.rnn,
             hidden_size,
@@ -129,14 +142,20 @@ class _GatedCore(RecurrentCore):
 class LSTMCore(_GatedCore):
     """LSTM core (``rnn`` is an ``nn.LSTM``; state ``(h, c)``).
 
-    :param forget_bias: initial forget-gate bias (PyTorch's default is 0; 1 is the classic
-        Gers et al. choice that lets the cell state persist from the start of training).
+    :param init: ``"elman"`` starts the core as an Elman RNN with orthogonal
+        recurrent weights: each gate's recurrent weight block orthogonal, the input and output
+        gates open and the forget gate shut (biases +-3), so ``h' ~ tanh(tanh(W x + U h))``.
+        Such an RNN keeps a linearly decodable trace of the last ~10 inputs before any
+        training, where PyTorch's init (all gates at 0.5) halves the state every step; the
+        gates then learn when to hold. ``"pytorch"``: PyTorch's uniform init.
+    :param forget_bias: initial forget-gate bias, replacing the init's (-3 with ``"elman"``,
+        about 0 with ``"pytorch"``; 1 is the classic Gers et al. choice).
     :param chrono_init: if set to a memory length ``T_max``, chrono initialisation (Tallec &
         Ollivier 2018): forget bias ``log(U(1, T_max - 1))`` and input bias its negative, so
         the initial cell-state time constants span 1..T_max steps. Overrides ``forget_bias``
         on the units it initialises.
     :param chrono_fraction: the fraction of units that get the chrono init (default 1: all);
-        the others keep PyTorch's initialisation (or ``forget_bias``), so fast units that
+        the others keep the ``init``'s biases (or ``forget_bias``), so fast units that
         write every step sit next to slow ones that hold a value for up to ``T_max`` steps.
     :param dropout: dropout between stacked layers in training mode (``nn.LSTM``'s).
     """
@@ -145,6 +164,7 @@ class LSTMCore(_GatedCore):
     rnn_class = nn.LSTM
     # PyTorch gate order: input, forget, cell, output.
     keep_gate = 1
+    open_gates = (0, 3)
     write_gate = 0
 
     def forward_sequence(
@@ -165,13 +185,16 @@ class GRUCore(_GatedCore):
     """GRU core (``rnn`` is an ``nn.GRU``; state ``(h,)``).
 
     ``forget_bias`` / ``chrono_init`` act on the update gate z (h' = (1 - z) n + z h), the
-    GRU's keep-the-old-state gate; with chrono init the reset gate keeps PyTorch's default.
+    GRU's keep-the-old-state gate; with chrono init the reset gate keeps its init. The
+    ``"elman"`` init (see :class:`LSTMCore`) opens the reset gate and shuts the update
+    gate, so the GRU starts as the Elman RNN ``h' = tanh(W x + U h)``.
     """
 
     num_states = 1
     rnn_class = nn.GRU
     # PyTorch gate order: reset, update, new.
     keep_gate = 1
+    open_gates = (0,)
 
     def forward_sequence(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
@@ -232,6 +255,26 @@ def _native_run(
         False,  # batch_first
     )
     return out, tuple(final)
+
+
+def _init_elman(
+    rnn: nn.RNNBase, hidden_size: int, num_layers: int, keep_gate: int, open_gates: tuple[int, ...]
+) -> None:
+    """The ``"elman"`` init: every gate's recurrent weight block orthogonal (gain 1), the
+    ``open_gates`` open and the ``keep_gate`` shut (bias +-``GATE_SATURATION`` in ``bias_ih``,
+    ``bias_hh`` zero), the candidate's bias zero; input weights keep PyTorch's init."""
+    with th.no_grad():
+        for layer in range(num_layers):
+            weight_hh = getattr(rnn, f"weight_hh_l{layer}")
+            b_ih = getattr(rnn, f"bias_ih_l{layer}")
+            b_hh = getattr(rnn, f"bias_hh_l{layer}")
+            for block in weight_hh.split(hidden_size):
+                nn.init.orthogonal_(block)
+            b_ih.zero_()
+            b_hh.zero_()
+            for gate in open_gates:
+                b_ih[gate * hidden_size : (gate + 1) * hidden_size] = GATE_SATURATION
+            b_ih[keep_gate * hidden_size : (keep_gate + 1) * hidden_size] = -GATE_SATURATION
 
 
 def _init_gate_biases(

@@ -49,6 +49,16 @@ def _pad_rows(x: th.Tensor, dim: int) -> th.Tensor:
     return th.cat([x, x.new_zeros(shape)], dim=dim)
 
 
+def _rowwise_linear(layer: nn.Linear, x: th.Tensor) -> th.Tensor:
+    """``layer(x)`` for ``x[R, D]``, rounded the same way for any number of rows ``R``.
+
+    A Linear with few outputs (1 or 2) runs as a matrix product whose rounding depends on the
+    row count (~1e-7); multiply-and-sum does not, so rollout steps and training batches get
+    the same values and action log-probs, bit for bit.
+    """
+    return (x.unsqueeze(-2) * layer.weight).sum(-1) + layer.bias
+
+
 def _pad_state(state: State | None) -> State | None:
     """A core state (tensors ``[layers, B, H]``) padded with zeros along ``B``; None stays."""
     return None if state is None else tuple(_pad_rows(s, 1) for s in state)
@@ -507,16 +517,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return self._value(self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0)))[:rows]
 
     def _value(self, latent_vf: th.Tensor) -> th.Tensor:
-        """``value_net(latent_vf)``, rounded the same way for any number of rows.
-
-        A one-output Linear runs as a matrix-vector product whose rounding depends on the row
-        count (~1e-7); multiply-and-sum does not, so rollout and training values agree exactly.
-        """
-        return (latent_vf * self.value_net.weight[0]).sum(-1, keepdim=True) + self.value_net.bias
+        """``value_net(latent_vf)``, rounded the same way for any number of rows."""
+        return _rowwise_linear(self.value_net, latent_vf)
 
     def _action_log_probs(self, latent_pi: th.Tensor) -> th.Tensor:
         """Log-probabilities of every discrete action (with the ``action_epsilon`` mixture)."""
-        log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
+        log_probs = th.log_softmax(_rowwise_linear(self.action_net, latent_pi), dim=-1)
         if self.action_epsilon > 0:
             uniform = th.full_like(log_probs, math.log(self.action_epsilon / log_probs.shape[-1]))
             log_probs = th.logaddexp(log_probs + math.log1p(-self.action_epsilon), uniform)

@@ -18,7 +18,7 @@ from stable_baselines3.common.utils import FloatSchedule, explained_variance, ob
 from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
-from recurrent_agents.cores import available_cores, core_takes
+from recurrent_agents.cores import GATE_CORE_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import PPO_DEFAULTS
 from recurrent_agents.horizon import episode_horizon
 from recurrent_agents.policy import (
@@ -195,16 +195,18 @@ class RecurrentPPO(_ContribRecurrentPPO):
     def _resolved_policy_kwargs(self) -> dict[str, Any]:
         """``policy_kwargs`` with ``chrono_init="horizon"`` replaced by the env's episode
         horizon (the rollout length when the env declares none); for a core without a keep
-        gate, ``chrono_init="horizon"`` and ``core_kwargs["chrono_fraction"]`` are dropped."""
+        gate, ``chrono_init="horizon"`` and the gated cores' ``core_kwargs``
+        (``GATE_CORE_OPTIONS``) that the core does not take are dropped."""
         kwargs = dict(self.policy_kwargs)
         core = kwargs.get("core", "lstm")
         if core in available_cores() and not core_takes(core, "chrono_init"):
             # the same options for every core (a sweep's): gate options mean nothing here
             if kwargs.get("chrono_init") == CHRONO_HORIZON:
                 del kwargs["chrono_init"]
-            core_kwargs = dict(kwargs.get("core_kwargs") or {})
-            if core_kwargs.pop("chrono_fraction", None) is not None:
-                kwargs["core_kwargs"] = core_kwargs
+            core_kwargs = kwargs.get("core_kwargs") or {}
+            dropped = [o for o in GATE_CORE_OPTIONS if o in core_kwargs and not core_takes(core, o)]
+            if dropped:
+                kwargs["core_kwargs"] = {k: v for k, v in core_kwargs.items() if k not in dropped}
             return kwargs
         if kwargs.get("chrono_init") != CHRONO_HORIZON:
             return kwargs

@@ -1,5 +1,7 @@
 """Training-time log-probs/values equal the rollout's; gradients span whole episodes."""
 
+import itertools
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -269,3 +271,18 @@ def test_time_limit_truncation_bootstraps_with_the_critic() -> None:
     last_steps = buffer.episode_starts[1:] > 0
     assert np.all(buffer.rewards[:-1][last_steps] != 0.0)
     assert np.all(buffer.rewards[:-1][~last_steps] == 0.0)
+
+
+@pytest.mark.parametrize("init", ["elman", "pytorch"])
+def test_ratio_stays_exact_across_seeds_with_two_actions(init: str) -> None:
+    """A two-output action layer as a matrix product rounds by row count (1 ulp between 5-env
+    rollout steps and training batches, on some seeds' weights); the heads must not."""
+    for core, seed in itertools.product(("lstm", "gru"), range(5)):
+        env = DummyVecEnv([lambda: CueEnv(memory_length=7)] * 5)
+        kwargs = dict(core=core, hidden_size=32, core_kwargs={"init": init})
+        model = RecurrentPPO(
+            "MlpPolicy", env, n_steps=20, batch_size=8, policy_kwargs=kwargs, seed=seed
+        )
+        second_rollout(model)
+        max_lp, max_v, _ = max_differences(model)
+        assert max_lp == 0.0 and max_v == 0.0, (core, seed, max_lp, max_v)

@@ -98,6 +98,11 @@ class TrainConfig:
         "chrono gate-bias init (Tallec & Ollivier) for memory length T_max, an int >= 2, or "
         "'horizon': the task's episode horizon (gated cores; default: off)",
     )
+    core_init: str | None = _f(
+        None,
+        "gated cores' init: 'elman' (start as an orthogonal Elman RNN, gates learn to hold) or "
+        "'pytorch' (PyTorch's; default: the core's, pytorch)",
+    )
     chrono_fraction: float | None = _f(
         None, "fraction of the gated cores' units that chrono_init initialises (default 1: all)"
     )
@@ -197,8 +202,10 @@ class TrainConfig:
             "normalize_obs": self.normalize_obs,
         }
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
-        if self.chrono_fraction is not None:
-            kwargs["core_kwargs"] = {"chrono_fraction": self.chrono_fraction}
+        core_kwargs = {"init": self.core_init, "chrono_fraction": self.chrono_fraction}
+        core_kwargs = {k: v for k, v in core_kwargs.items() if v is not None}
+        if core_kwargs:
+            kwargs["core_kwargs"] = core_kwargs
         return kwargs
 
     def ppo_kwargs(self) -> dict[str, Any]:
@@ -640,13 +647,18 @@ def _check_device(device: str) -> None:
 
 
 def _check_names(cfg: TrainConfig) -> None:
-    """Core, W&B mode and device are ones that exist."""
+    """Core, core init, W&B mode and device are ones that exist."""
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)
         raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")
     cores = available_cores()
     if cfg.core not in cores:
         raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
+    from recurrent_agents.cores import GATED_INITS
+
+    if cfg.core_init is not None and cfg.core_init not in GATED_INITS:
+        allowed = ", ".join(GATED_INITS)
+        raise ConfigError(f"core_init must be one of {allowed}, got {cfg.core_init!r}")
     _check_device(cfg.device)
 
 
