@@ -124,3 +124,27 @@ def test_custom_core_registers_and_runs() -> None:
     assert "test-tanh-gru" in available_cores()
     out, state = net(th.randn(3, 2, 3), net.initial_state(2), th.ones(3, 2))
     assert out.shape == (3, 2, 4) and len(state) == 1
+
+
+def test_elman_init_starts_gated_cores_as_an_orthogonal_elman_rnn() -> None:
+    h = 16
+    lstm = make_core("lstm", 3, hidden_size=h, init="elman")
+    b = (lstm.rnn.bias_ih_l0 + lstm.rnn.bias_hh_l0).detach().split(h)
+    assert [float(g.mean()) for g in b] == [3.0, -3.0, 0.0, 3.0]  # i open, f shut, g, o open
+    for block in lstm.rnn.weight_hh_l0.detach().split(h):
+        assert th.allclose(block.T @ block, th.eye(h), atol=1e-5)
+    gru = make_core("gru", 3, hidden_size=h, init="elman", forget_bias=1.0)
+    b = (gru.rnn.bias_ih_l0 + gru.rnn.bias_hh_l0).detach().split(h)
+    assert [float(g.mean()) for g in b] == [3.0, 1.0, 0.0]  # r open, z: forget_bias, n
+    with pytest.raises(ValueError, match="init must be one of \\['elman', 'pytorch'\\], got 'x'"):
+        make_core("lstm", 3, init="x")
+
+
+def test_elman_init_holds_recent_inputs_that_pytorch_init_forgets() -> None:
+    """Why the init exists: bench/init_memory.py's measure, on one seed."""
+    from bench.init_memory import recall_r2
+
+    for core in ("lstm", "gru"):
+        elman = recall_r2(core, "elman", 0, hidden_size=32, symbols=4, steps=40, batch=128)
+        pytorch = recall_r2(core, "pytorch", 0, hidden_size=32, symbols=4, steps=40, batch=128)
+        assert elman[4] > 0.7 and pytorch[4] < 0.5, (core, elman, pytorch)
