@@ -49,14 +49,16 @@ def _pad_rows(x: th.Tensor, dim: int) -> th.Tensor:
     return th.cat([x, x.new_zeros(shape)], dim=dim)
 
 
-def _rowwise_linear(layer: nn.Linear, x: th.Tensor) -> th.Tensor:
-    """``layer(x)`` for ``x[R, D]``, rounded the same way for any number of rows ``R``.
+class RowwiseLinear(nn.Linear):
+    """``nn.Linear`` rounded the same way for any number of rows.
 
-    A Linear with few outputs (1 or 2) runs as a matrix product whose rounding depends on the
-    row count (~1e-7); multiply-and-sum does not, so rollout steps and training batches get
-    the same values and action log-probs, bit for bit.
+    A Linear with few outputs (a value, a 2-action policy) runs as a matrix product whose
+    rounding depends on the row count (~1e-7); multiply-and-sum does not, so rollout steps and
+    training batches get the same values and action log-probs, bit for bit.
     """
-    return (x.unsqueeze(-2) * layer.weight).sum(-1) + layer.bias
+
+    def forward(self, x: th.Tensor) -> th.Tensor:
+        return (x.unsqueeze(-2) * self.weight).sum(-1) + self.bias
 
 
 def _pad_state(state: State | None) -> State | None:
@@ -343,6 +345,13 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             self.lstm_output_dim += int(self.features_dim)
         super()._build_mlp_extractor()
 
+    def _build(self, lr_schedule: Schedule) -> None:
+        super()._build(lr_schedule)
+        # The same parameters and init (no new draws from the RNG), row-count-free rounding.
+        for layer in (self.action_net, self.value_net):
+            if type(layer) is nn.Linear:
+                layer.__class__ = RowwiseLinear
+
     def _get_constructor_parameters(self) -> dict[str, Any]:
         data = super()._get_constructor_parameters()
         data.update(
@@ -514,15 +523,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     def _critic_head(self, head_inputs: th.Tensor) -> th.Tensor:
         """Values ``[R, 1]`` of critic head inputs ``[R, D]``."""
         rows = head_inputs.shape[0]
-        return self._value(self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0)))[:rows]
-
-    def _value(self, latent_vf: th.Tensor) -> th.Tensor:
-        """``value_net(latent_vf)``, rounded the same way for any number of rows."""
-        return _rowwise_linear(self.value_net, latent_vf)
+        return self.value_net(self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0)))[:rows]
 
     def _action_log_probs(self, latent_pi: th.Tensor) -> th.Tensor:
         """Log-probabilities of every discrete action (with the ``action_epsilon`` mixture)."""
-        log_probs = th.log_softmax(_rowwise_linear(self.action_net, latent_pi), dim=-1)
+        log_probs = th.log_softmax(self.action_net(latent_pi), dim=-1)
         if self.action_epsilon > 0:
             uniform = th.full_like(log_probs, math.log(self.action_epsilon / log_probs.shape[-1]))
             log_probs = th.logaddexp(log_probs + math.log1p(-self.action_epsilon), uniform)

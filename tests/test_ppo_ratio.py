@@ -274,11 +274,14 @@ def test_time_limit_truncation_bootstraps_with_the_critic() -> None:
 
 
 @pytest.mark.parametrize("init", ["elman", "pytorch"])
-def test_ratio_stays_exact_across_seeds_with_two_actions(init: str) -> None:
+@pytest.mark.parametrize("action_space", [spaces.Discrete(2), spaces.Box(-1, 1, (2,))])
+def test_ratio_stays_exact_across_seeds_with_two_action_outputs(
+    init: str, action_space: spaces.Space
+) -> None:
     """A two-output action layer as a matrix product rounds by row count (1 ulp between 5-env
     rollout steps and training batches, on some seeds' weights); the heads must not."""
     for core, seed in itertools.product(("lstm", "gru"), range(5)):
-        env = DummyVecEnv([lambda: CueEnv(memory_length=7)] * 5)
+        env = DummyVecEnv([lambda: AnyActionCueEnv(action_space, memory_length=7)] * 5)
         kwargs = dict(core=core, hidden_size=32, core_kwargs={"init": init})
         model = RecurrentPPO(
             "MlpPolicy", env, n_steps=20, batch_size=8, policy_kwargs=kwargs, seed=seed
