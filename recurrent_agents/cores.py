@@ -115,7 +115,7 @@ class _GatedCore(RecurrentCore):
         input_size: int,
         hidden_size: int = 64,
         num_layers: int = 1,
-        init: str = "pytorch",
+        init: str = "elman",
         forget_bias: float | None = None,
         chrono_init: int | None = None,
         chrono_fraction: float = 1.0,
@@ -142,7 +142,7 @@ class _GatedCore(RecurrentCore):
 class LSTMCore(_GatedCore):
     """LSTM core (``rnn`` is an ``nn.LSTM``; state ``(h, c)``).
 
-    :param init: ``"elman"`` starts the core as an Elman RNN with orthogonal
+    :param init: ``"elman"`` (default) starts the core as an Elman RNN with orthogonal
         recurrent weights: each gate's recurrent weight block orthogonal, the input and output
         gates open and the forget gate shut (biases +-3), so ``h' ~ tanh(tanh(W x + U h))``.
         Such an RNN keeps a linearly decodable trace of the last ~10 inputs before any
@@ -186,7 +186,7 @@ class GRUCore(_GatedCore):
 
     ``forget_bias`` / ``chrono_init`` act on the update gate z (h' = (1 - z) n + z h), the
     GRU's keep-the-old-state gate; with chrono init the reset gate keeps its init. The
-    ``"elman"`` init (see :class:`LSTMCore`) opens the reset gate and shuts the update
+    ``"elman"`` init (default; see :class:`LSTMCore`) opens the reset gate and shuts the update
     gate, so the GRU starts as the Elman RNN ``h' = tanh(W x + U h)``.
     """
 

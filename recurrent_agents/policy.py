@@ -186,6 +186,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     :param features_to_heads: the actor and critic heads also see the current step's features
         (a skip connection around the core; default True), so what the observation alone
         decides (e.g. "this is the junction") need not pass through the memory.
+    :param entropy_trains_core: the entropy bonus's gradient also reaches the actor's core
+        (default False: it trains the actor head only). Once a task is solved the advantages
+        vanish and the bonus is the one gradient left; through the core, flattening the policy
+        at a decision means erasing what the core remembers for it (the solved T-maze then
+        loses its cue again and again: bench/results/robustness*.md).
     :param action_epsilon: discrete actions only: the policy is ``(1 - eps) * softmax(logits) +
         eps / n_actions``, so no action's probability falls below ``eps / n_actions`` and
         exploration cannot vanish the way an entropy bonus's gradient does once the policy is
@@ -233,6 +238,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         forget_bias: float | None = None,
         chrono_init: int | None = None,
         features_to_heads: bool = True,
+        entropy_trains_core: bool = False,
         action_epsilon: float = 0.0,
         normalize_obs: bool = False,
         obs_clip: float = 10.0,
@@ -258,6 +264,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             # SB3's Adam eps, and the fused kernel (~4x faster per step on CPU for small nets).
             optimizer_kwargs = {"eps": 1e-5, "fused": True}
         self.features_to_heads = features_to_heads
+        self.entropy_trains_core = bool(entropy_trains_core)
         self.action_epsilon = float(action_epsilon)
         self.normalize_obs = bool(normalize_obs)
         self.obs_clip = float(obs_clip)
@@ -362,6 +369,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             forget_bias=self.forget_bias,
             chrono_init=self.chrono_init,
             features_to_heads=self.features_to_heads,
+            entropy_trains_core=self.entropy_trains_core,
             action_epsilon=self.action_epsilon,
             normalize_obs=self.normalize_obs,
             obs_clip=self.obs_clip,
@@ -613,6 +621,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             actions = actions.index_select(0, valid)
         shape = (len(valid),) if valid is not None else (t, n_seq)
         log_prob, entropy = self._log_prob_entropy(in_pi, actions)
+        if entropy is not None and not self.entropy_trains_core and th.is_grad_enabled():
+            # the same entropy, its gradient stopped at the core's output
+            core_out, features = in_pi.split(
+                [self.hidden_size, in_pi.shape[-1] - self.hidden_size], -1
+            )
+            _, entropy = self._log_prob_entropy(th.cat([core_out.detach(), features], -1), actions)
         values = self._critic_head(in_vf).reshape(shape)
         entropy = entropy.reshape(shape) if entropy is not None else None
         return values, log_prob.reshape(shape), entropy

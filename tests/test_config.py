@@ -260,3 +260,27 @@ def test_foreign_task_errors_are_one_line(argv, message):
     with pytest.raises(C.ConfigError, match=re.escape(message)) as error:
         C.build_config(argv)
     assert "\n" not in str(error.value)
+
+
+def test_core_init_and_entropy_options_reach_the_policy() -> None:
+    from envs.sb3 import make_sb3_vec_env
+    from recurrent_agents import RecurrentPPO
+    from recurrent_agents.run.config import ConfigError, build_config
+
+    cfg = build_config(["--core_init=pytorch", "--entropy_trains_core=true"])
+    kwargs = cfg.policy_kwargs()
+    assert kwargs["core_kwargs"] == {"init": "pytorch"} and kwargs["entropy_trains_core"] is True
+    assert "core_kwargs" not in build_config([]).policy_kwargs()
+    with pytest.raises(ConfigError, match="core_init must be one of elman, pytorch, got 'xavier'"):
+        build_config(["--core_init=xavier"])
+    # one sweep command for every core: the RNN, which has no gates, drops the option
+    env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=3)
+    for core in ("rnn", "gru"):
+        model = RecurrentPPO(
+            "MlpPolicy", env, n_steps=8, batch_size=16, policy_kwargs=dict(kwargs, core=core)
+        )
+        assert model.policy.entropy_trains_core is True
+    gru = RecurrentPPO("MlpPolicy", env, n_steps=8, batch_size=16, policy_kwargs={"core": "gru"})
+    assert gru.policy.entropy_trains_core is False
+    bias = gru.policy.core_actor.rnn.bias_ih_l0.detach().split(64)
+    assert float(bias[1].mean()) == -3.0  # the default elman init: update gate shut

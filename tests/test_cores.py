@@ -87,10 +87,10 @@ def test_chrono_fraction_initialises_only_that_share_of_the_units() -> None:
     b_i = (half.rnn.bias_ih_l0 + half.rnn.bias_hh_l0)[:h].detach()
     assert th.allclose(b_i[: h // 2], -b_f[: h // 2])  # chrono units: slow, write little
     assert th.allclose(b_f[h // 2 :], th.ones(h // 2))  # the others: forget_bias
-    assert b_i[h // 2 :].abs().max() < 0.5  # and PyTorch's input-gate init (|b| <= 2/sqrt(h))
+    assert th.allclose(b_i[h // 2 :], th.full((h // 2,), 3.0))  # and the elman init's open gate
     gru = make_core("gru", 3, hidden_size=h, chrono_init=1000, chrono_fraction=0.25)
     b_z = (gru.rnn.bias_ih_l0 + gru.rnn.bias_hh_l0)[h : 2 * h].detach()
-    assert (b_z[:4] >= 0).all() and b_z[4:].abs().max() < 0.5
+    assert (b_z[:4] >= 0).all() and th.equal(b_z[4:], th.full((h - 4,), -3.0))
     with pytest.raises(ValueError, match=r"chrono_fraction must be in \(0, 1\], got 0"):
         make_core("lstm", 3, chrono_init=10, chrono_fraction=0)
 

@@ -145,6 +145,36 @@ def test_features_to_heads_is_a_skip_connection_around_the_core() -> None:
     assert th.allclose(seq_values, th.stack(step_values).reshape(4, 2), atol=1e-6)
 
 
+@pytest.mark.parametrize("features_to_heads", [True, False])
+def test_entropy_trains_core_false_stops_the_entropy_gradient_at_the_core(
+    features_to_heads: bool,
+) -> None:
+    obs, actions, starts = th.randn(5, 2, 3), th.zeros(5, 2, dtype=th.long), th.ones(5, 2)
+    grads = {}
+    for trains_core in (True, False):
+        th.manual_seed(0)
+        policy = make_policy(
+            core="lstm", entropy_trains_core=trains_core, features_to_heads=features_to_heads
+        )
+        _, log_prob, entropy = policy.evaluate_sequences(
+            obs, actions, policy.initial_state(2), starts
+        )
+        head = policy.mlp_extractor.policy_net[0].weight
+        params = [head, *policy.core_actor.parameters()]
+        entropy_grads = th.autograd.grad(
+            entropy.sum(), params, retain_graph=True, allow_unused=True, materialize_grads=True
+        )
+        core_grads = th.autograd.grad(log_prob.sum(), list(policy.core_actor.parameters()))
+        grads[trains_core] = entropy_grads, core_grads, entropy.detach()
+    (head_on, *core_on), log_prob_on, entropy_on = grads[True]
+    (head_off, *core_off), log_prob_off, entropy_off = grads[False]
+    assert th.equal(entropy_on, entropy_off)  # the same value
+    assert all(g.abs().sum() > 0 for g in core_on) and all(g.abs().sum() == 0 for g in core_off)
+    assert th.equal(head_on, head_off)  # the head still gets it
+    # the policy loss's gradient still reaches the core
+    assert all(th.equal(a, b) for a, b in zip(log_prob_on, log_prob_off, strict=True))
+
+
 def test_action_epsilon_keeps_every_action_possible() -> None:
     th.manual_seed(0)
     policy = make_policy(core="lstm", hidden_size=8, action_epsilon=0.04)

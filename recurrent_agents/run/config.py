@@ -101,13 +101,18 @@ class TrainConfig:
     core_init: str | None = _f(
         None,
         "gated cores' init: 'elman' (start as an orthogonal Elman RNN, gates learn to hold) or "
-        "'pytorch' (PyTorch's; default: the core's, pytorch)",
+        "'pytorch' (PyTorch's; default: the core's, elman)",
     )
     chrono_fraction: float | None = _f(
         None, "fraction of the gated cores' units that chrono_init initialises (default 1: all)"
     )
     features_to_heads: bool | None = _f(
         None, "actor/critic heads also see the current features (skip connection; default on)"
+    )
+    entropy_trains_core: bool | None = _f(
+        None,
+        "the entropy bonus's gradient reaches the actor's core too (false: the head only; "
+        "default: the policy's)",
     )
     action_epsilon: float | None = _f(
         None, "spread this much probability uniformly over the actions (exploration floor)"
@@ -198,6 +203,7 @@ class TrainConfig:
             "forget_bias": self.forget_bias,
             "chrono_init": self.chrono_init,
             "features_to_heads": self.features_to_heads,
+            "entropy_trains_core": self.entropy_trains_core,
             "action_epsilon": self.action_epsilon,
             "normalize_obs": self.normalize_obs,
         }
