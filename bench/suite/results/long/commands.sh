@@ -1,0 +1,6 @@
+# The current defaults at the longer budgets, seed 0 (README "Ablation of the defaults").
+python bench/suite/run_suite.py --out OUT/rf1m --name defaults-rf-1m --tasks RepeatFirstEasy \
+  --budget 1000000 --agents lstm,gru,rnn --seeds 0 --workers 1 --wandb-mode disabled
+python bench/suite/run_suite.py --out OUT/l100 --name defaults-L100-2m \
+  --tasks TMaze-L100,DelayedCue-L100 --budget 2000000 --agents lstm --seeds 0 --workers 1 \
+  --wandb-mode disabled
