@@ -528,6 +528,13 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """What the heads see: the core's output, plus the features with ``features_to_heads``."""
         return th.cat([core_out, features], dim=-1) if self.features_to_heads else core_out
 
+    def _core_detached(self, head_inputs: th.Tensor) -> th.Tensor:
+        """Actor head inputs (layout of :meth:`_head_inputs`) with the core's part detached."""
+        core_out, features = head_inputs.split(
+            [self.core_actor.hidden_size, head_inputs.shape[-1] - self.core_actor.hidden_size], -1
+        )
+        return self._head_inputs(core_out.detach(), features)
+
     def _critic_head(self, head_inputs: th.Tensor) -> th.Tensor:
         """Values ``[R, 1]`` of critic head inputs ``[R, D]``."""
         rows = head_inputs.shape[0]
@@ -623,10 +630,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         log_prob, entropy = self._log_prob_entropy(in_pi, actions)
         if entropy is not None and not self.entropy_trains_core and th.is_grad_enabled():
             # the same entropy, its gradient stopped at the core's output
-            core_out, features = in_pi.split(
-                [self.hidden_size, in_pi.shape[-1] - self.hidden_size], -1
-            )
-            _, entropy = self._log_prob_entropy(th.cat([core_out.detach(), features], -1), actions)
+            _, entropy = self._log_prob_entropy(self._core_detached(in_pi), actions)
         values = self._critic_head(in_vf).reshape(shape)
         entropy = entropy.reshape(shape) if entropy is not None else None
         return values, log_prob.reshape(shape), entropy
