@@ -19,7 +19,7 @@ from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.cores import GATE_CORE_OPTIONS, available_cores, core_takes
-from recurrent_agents.defaults import PPO_DEFAULTS
+from recurrent_agents.defaults import GATED_CORE_DEFAULTS, PPO_DEFAULTS
 from recurrent_agents.horizon import episode_horizon
 from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
@@ -193,21 +193,34 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self.clip_range_vf = FloatSchedule(self.clip_range_vf)
 
     def _resolved_policy_kwargs(self) -> dict[str, Any]:
-        """``policy_kwargs`` with ``chrono_init="horizon"`` replaced by the env's episode
-        horizon (the rollout length when the env declares none); for a core without a keep
-        gate, ``chrono_init="horizon"`` and the gated cores' ``core_kwargs``
-        (``GATE_CORE_OPTIONS``) that the core does not take are dropped."""
+        """``policy_kwargs`` as the policy is built with them.
+
+        * A gated core given no keep-gate init (``chrono_init``, ``forget_bias``) and not
+          PyTorch's init gets :data:`~recurrent_agents.defaults.GATED_CORE_DEFAULTS`: chrono
+          init for the env's horizon on half the units, so some units integrate (a memory that
+          holds at any delay) beside the ``"elman"`` init's fast units (a memory that does not
+          need its gates learned first). ``chrono_init=None`` turns it off.
+        * ``chrono_init="horizon"`` is replaced by the env's episode horizon (the rollout length
+          when the env declares none).
+        * For a core without a keep gate, ``chrono_init="horizon"`` and the gated cores'
+          ``core_kwargs`` (``GATE_CORE_OPTIONS``) are dropped, so one sweep command fits every
+          core.
+        """
         kwargs = dict(self.policy_kwargs)
         core = kwargs.get("core", "lstm")
+        core_kwargs = dict(kwargs.get("core_kwargs") or {})
         if core in available_cores() and not core_takes(core, "chrono_init"):
-            # the same options for every core (a sweep's): gate options mean nothing here
             if kwargs.get("chrono_init") == CHRONO_HORIZON:
                 del kwargs["chrono_init"]
-            core_kwargs = kwargs.get("core_kwargs") or {}
             dropped = [o for o in GATE_CORE_OPTIONS if o in core_kwargs and not core_takes(core, o)]
             if dropped:
                 kwargs["core_kwargs"] = {k: v for k, v in core_kwargs.items() if k not in dropped}
             return kwargs
+        own_init = "chrono_init" in kwargs or "forget_bias" in kwargs
+        if core in available_cores() and not own_init and core_kwargs.get("init") != "pytorch":
+            kwargs["chrono_init"] = GATED_CORE_DEFAULTS["chrono_init"]
+            core_kwargs.setdefault("chrono_fraction", GATED_CORE_DEFAULTS["chrono_fraction"])
+            kwargs["core_kwargs"] = core_kwargs
         if kwargs.get("chrono_init") != CHRONO_HORIZON:
             return kwargs
         horizon = episode_horizon(self.env) if self.env is not None else None

@@ -97,7 +97,54 @@ def test_train_config_takes_chrono_horizon_and_fraction():
     assert build_config(["--chrono_init=50"]).chrono_init == 50
     with pytest.raises(ConfigError, match="chrono_fraction must be in"):
         build_config(["--chrono_init=50", "--chrono_fraction=1.5"])
-    with pytest.raises(ConfigError, match="chrono_fraction=0.5 needs chrono_init"):
-        build_config(["--chrono_fraction=0.5"])
-    with pytest.raises(ConfigError, match="chrono_init must be an int >= 2, 'horizon' or None"):
+    # a fraction alone sizes the agent's default chrono init; 'off' turns it off
+    assert build_config(["--chrono_fraction=0.25"]).policy_kwargs()["core_kwargs"] == {
+        "chrono_fraction": 0.25
+    }
+    off = build_config(["--chrono_init=off"]).policy_kwargs()
+    assert "chrono_init" in off and off["chrono_init"] is None
+    assert "chrono_init" not in build_config([]).policy_kwargs()  # the agent's default
+    with pytest.raises(ConfigError, match="chrono_fraction=0.5 needs chrono_init, got 'off'"):
+        build_config(["--chrono_init=off", "--chrono_fraction=0.5"])
+    with pytest.raises(ConfigError, match="chrono_init must be an int >= 2, 'horizon' or 'off'"):
         build_config(["--chrono_init=soon"])
+
+
+def _gated_model(core: str, memory_length: int = 50, **policy_kwargs) -> RecurrentPPO:
+    env = make_sb3_vec_env("DelayedCue", n_envs=2, memory_length=memory_length)
+    kwargs = dict(core=core, hidden_size=64, **policy_kwargs)
+    return RecurrentPPO("MlpLstmPolicy", env, policy_kwargs=kwargs, seed=0)
+
+
+@pytest.mark.parametrize("core", ["lstm", "gru"])
+def test_gated_cores_default_to_chrono_at_the_horizon_on_half_the_units(core):
+    model = _gated_model(core)
+    assert model.policy.chrono_init == 51  # DelayedCue's horizon: L + 1
+    assert model.policy_kwargs == dict(core=core, hidden_size=64)  # saved as the user gave them
+    rnn = model.policy.core_actor.rnn
+    keep = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().split(64)[model.policy.core_actor.keep_gate]
+    # first half: chrono, log U(1, T - 1) in [0, log 50]; second half: the elman init's shut gate
+    assert (keep[:32] >= 0).all() and (keep[:32] <= math.log(50) + 1e-5).all()
+    assert keep[:32].max() > math.log(10)
+    assert th.equal(keep[32:], th.full((32,), -3.0))
+
+
+@pytest.mark.parametrize(
+    "policy_kwargs",
+    [
+        dict(chrono_init=None),
+        dict(forget_bias=-3.0),
+        dict(core_kwargs={"init": "pytorch"}),
+    ],
+)
+def test_default_chrono_yields_to_an_init_the_user_chose(policy_kwargs):
+    model = _gated_model("lstm", **policy_kwargs)
+    assert model.policy.chrono_init is None
+    assert "chrono_fraction" not in (model.policy.core_kwargs or {})
+
+
+def test_an_explicit_chrono_init_covers_every_unit_unless_a_fraction_is_given():
+    full = _gated_model("lstm", chrono_init="horizon")
+    assert _keep_bias(full).min() >= 0  # no unit keeps the elman init's shut gate
+    quarter = _gated_model("lstm", core_kwargs={"chrono_fraction": 0.25})
+    assert (_keep_bias(quarter) < 0).sum() == 48

@@ -57,7 +57,7 @@ class Recipe:
 
     def cell_options(self, core: str, max_steps: int) -> list[str]:
         """The train.py options of one cell, after the sweep's task/length/core/seed."""
-        off = ["--chrono_init=none"] if core in self.no_chrono else []
+        off = ["--chrono_init=off"] if core in self.no_chrono else []
         return [f"--config={self.config}", *off, f"--total_timesteps={max_steps}"]
 
 

@@ -44,6 +44,8 @@ from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 PPO_KEYS = tuple(_PPO)
+#: ``chrono_init`` value that turns the agent's default chrono init off.
+CHRONO_OFF = "off"
 #: Fields that are keyword arguments of the task's env: allowed only where its env takes them.
 TASK_OPTIONS = ("memory_length", "variant", "num_cues", "distractors")
 USAGE = """python {prog} [--config FILE] [--key=VALUE | --key VALUE | key=VALUE ...]
@@ -95,8 +97,9 @@ class TrainConfig:
     forget_bias: float | None = _f(None, "LSTM forget-gate bias init (default: the policy's)")
     chrono_init: int | str | None = _f(
         None,
-        "chrono gate-bias init (Tallec & Ollivier) for memory length T_max, an int >= 2, or "
-        "'horizon': the task's episode horizon (gated cores; default: off)",
+        "chrono gate-bias init (Tallec & Ollivier) for memory length T_max, an int >= 2, "
+        "'horizon' (the task's episode horizon) or 'off' (gated cores; default: the agent's, "
+        "'horizon' on half the units)",
     )
     core_init: str | None = _f(
         None,
@@ -104,7 +107,9 @@ class TrainConfig:
         "'pytorch' (PyTorch's; default: the core's, elman)",
     )
     chrono_fraction: float | None = _f(
-        None, "fraction of the gated cores' units that chrono_init initialises (default 1: all)"
+        None,
+        "fraction of the gated cores' units that chrono_init initialises (default: 1 for a "
+        "chrono_init given, 0.5 for the agent's)",
     )
     features_to_heads: bool | None = _f(
         None, "actor/critic heads also see the current features (skip connection; default on)"
@@ -201,13 +206,14 @@ class TrainConfig:
             "num_layers": self.num_layers,
             "shared_core": self.shared_core,
             "forget_bias": self.forget_bias,
-            "chrono_init": self.chrono_init,
             "features_to_heads": self.features_to_heads,
             "entropy_trains_core": self.entropy_trains_core,
             "action_epsilon": self.action_epsilon,
             "normalize_obs": self.normalize_obs,
         }
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        if self.chrono_init is not None:
+            kwargs["chrono_init"] = None if self.chrono_init == CHRONO_OFF else self.chrono_init
         core_kwargs = {"init": self.core_init, "chrono_fraction": self.chrono_fraction}
         core_kwargs = {k: v for k, v in core_kwargs.items() if v is not None}
         if core_kwargs:
@@ -599,14 +605,13 @@ def _check_numbers(cfg: TrainConfig) -> None:
             f"got {cfg.batch_size:,}"
         )
     chrono = cfg.chrono_init
-    if chrono is not None and chrono != "horizon" and not (isinstance(chrono, int) and chrono >= 2):
-        raise ConfigError(f"chrono_init must be an int >= 2, 'horizon' or None, got {chrono!r}")
+    named = chrono in (None, "horizon", CHRONO_OFF)
+    if not named and not (isinstance(chrono, int) and chrono >= 2):
+        raise ConfigError(f"chrono_init must be an int >= 2, 'horizon' or 'off', got {chrono!r}")
     if cfg.chrono_fraction is not None and not 0 < cfg.chrono_fraction <= 1:
         raise ConfigError(f"chrono_fraction must be in (0, 1], got {cfg.chrono_fraction}")
-    if cfg.chrono_fraction is not None and cfg.chrono_init is None:
-        raise ConfigError(
-            f"chrono_fraction={cfg.chrono_fraction} needs chrono_init (an int >= 2 or 'horizon')"
-        )
+    if cfg.chrono_fraction is not None and cfg.chrono_init == CHRONO_OFF:
+        raise ConfigError(f"chrono_fraction={cfg.chrono_fraction} needs chrono_init, got 'off'")
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if not 0 < cfg.curriculum_threshold <= 1:
