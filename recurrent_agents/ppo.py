@@ -68,7 +68,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * ``learn()`` and ``predict()`` run with ``torch_threads`` torch threads (default 1);
     * ``policy_kwargs=dict(chrono_init="horizon")`` sizes the gated cores' chrono init by the
       env's declared episode horizon (:func:`recurrent_agents.horizon.episode_horizon`; the
-      rollout length when it declares none; ignored by cores without a keep gate).
+      rollout length when it declares none; ignored by cores without a keep gate); a gated
+      core given no keep-gate init gets it on half its units by default
+      (:data:`recurrent_agents.defaults.GATED_CORE_DEFAULTS`; ``chrono_init=None``: off).
 
     Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
     (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a

@@ -39,13 +39,22 @@ python bench/suite/ablation.py --out "$ABL" --table-only --setting defaults= \
   --setting clip5=max_grad_norm=5 --setting lr1e3=learning_rate=0.001 $G --group 100000:AutoencodeEasy,PositionOnlyCartPoleEasy,DelayedCue-L30
 # the gated cores' elman init (the default since), 3 seeds, every task above
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru \
-  --setting elman=core_init=elman \
+  --setting elman=core_init=elman,chrono_init=off \
   --group 60000:RepeatPreviousEasy,CartPoleNoVel \
   --group 150000:RepeatFirstEasy,TruncatedTMaze-L10,TMaze-L10 \
   --group 100000:AutoencodeEasy,PositionOnlyCartPoleEasy,DelayedCue-L30
 # the defaults now: the elman init and the entropy bonus on the actor head only, 3 seeds
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
-  --setting elman_enthead=core_init=elman,entropy_trains_core=false \
+  --setting elman_enthead=core_init=elman,entropy_trains_core=false,chrono_init=off \
   --group 60000:RepeatPreviousEasy,CartPoleNoVel \
   --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy \
   --group 100000:DelayedCue-L30
+# the defaults now: chrono init at the horizon on half the gated cores' units (lstm, gru; the RNN
+# has no gates, its cells are elman_enthead's), 3 seeds; DelayedCue at L=100 from scratch at 1M
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
+  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5 \
+  --group 60000:RepeatPreviousEasy,CartPoleNoVel \
+  --group 150000:RepeatFirstEasy,TruncatedTMaze-L10,TMaze-L10 \
+  --group 100000:DelayedCue-L30,AutoencodeEasy,PositionOnlyCartPoleEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
+  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5 --group 1000000:DelayedCue-L100
