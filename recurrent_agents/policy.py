@@ -12,6 +12,7 @@ from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy as 
 from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from stable_baselines3.common.distributions import Distribution
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
+from stable_baselines3.common.preprocessing import is_image_space
 from stable_baselines3.common.running_mean_std import RunningMeanStd
 from stable_baselines3.common.torch_layers import (
     BaseFeaturesExtractor,
@@ -156,6 +157,12 @@ def _check_options(
         raise ValueError(f"obs_clip must be a positive number, got {obs_clip!r}")
 
 
+def normalizes_by_default(observation_space: spaces.Space) -> bool:
+    """Whether ``normalize_obs=None`` (the default) standardises these observations: a ``Box``
+    of numbers, but not images (SB3 scales those by 1/255) and not Dict observations."""
+    return isinstance(observation_space, spaces.Box) and not is_image_space(observation_space)
+
+
 class RecurrentActorCriticPolicy(_ContribPolicy):
     """Recurrent actor-critic policy with any registered core.
 
@@ -195,13 +202,16 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         eps / n_actions``, so no action's probability falls below ``eps / n_actions`` and
         exploration cannot vanish the way an entropy bonus's gradient does once the policy is
         near-deterministic (default 0: the plain softmax).
-    :param normalize_obs: Box observations only: standardise each observation entry with a
-        running mean and variance of the observations seen in training, then clip to
-        ``[-obs_clip, obs_clip]`` (default False). Rare inputs become large: an entry that is
-        non-zero once in ``L`` steps (a cue, a junction flag) scales to about ``sqrt(L)``, so it
-        is neither drowned by frequent inputs nor does its state share their action. The
-        statistics are updated after each PPO update (never during a rollout, which keeps the
-        ratio exact) and saved with the model.
+    :param normalize_obs: standardise each observation entry with a running mean and variance
+        of the observations seen in training, then clip to ``[-obs_clip, obs_clip]`` (Box
+        observations only; default None: on for a Box of numbers, off for images and Dict
+        observations, :func:`normalizes_by_default`). Inputs of any scale reach the core at
+        unit scale (CartPole's pole angle, ~0.05 rad, whose change over one step is the velocity
+        the memory must estimate), and rare inputs become large: an entry that is non-zero once
+        in ``L`` steps (a cue, a junction flag) scales to about ``sqrt(L)``, so it is neither
+        drowned by frequent inputs nor does its state share their action. The statistics are
+        updated after each PPO update (never during a rollout, which keeps the ratio exact) and
+        saved with the model.
     :param obs_clip: clip bound of normalised observations.
     :param core_kwargs: any other keyword arguments for the core constructor (e.g.
         ``dropout`` between stacked layers).
@@ -240,7 +250,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         features_to_heads: bool = True,
         entropy_trains_core: bool = False,
         action_epsilon: float = 0.0,
-        normalize_obs: bool = False,
+        normalize_obs: bool | None = None,
         obs_clip: float = 10.0,
         core_kwargs: dict[str, Any] | None = None,
         lstm_hidden_size: int | None = None,
@@ -255,6 +265,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         critic_core = _critic_core(
             critic_core, shared_core, shared_lstm, enable_critic_lstm, share_features_extractor
         )
+        if normalize_obs is None:
+            normalize_obs = normalizes_by_default(observation_space)
         _check_options(
             observation_space, action_space, use_sde, action_epsilon, normalize_obs, obs_clip
         )

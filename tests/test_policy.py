@@ -5,7 +5,7 @@ import pytest
 import torch as th
 from gymnasium import spaces
 
-from recurrent_agents import RecurrentActorCriticPolicy
+from recurrent_agents import RecurrentActorCriticCnnPolicy, RecurrentActorCriticPolicy
 
 OBS = spaces.Box(-1.0, 1.0, (3,), np.float32)
 
@@ -219,9 +219,17 @@ def test_normalize_obs_running_statistics_and_clip() -> None:
     assert features[1].item() == pytest.approx(5.0, rel=0.05)
     # The never-varying third entry maps to 0, not to a division by zero.
     assert features[2].item() == 0.0
-    off = make_policy(core="gru", hidden_size=8)
+    off = make_policy(core="gru", hidden_size=8, normalize_obs=False)
     off.update_obs_stats(th.as_tensor(batches[0]))  # a no-op without normalize_obs
     assert "obs_mean" not in off.state_dict()
+    assert make_policy(core="gru", hidden_size=8).normalize_obs  # default: on for a Box
+    # default off where it does not apply: Discrete (one-hot) and image observations
+    assert not RecurrentActorCriticPolicy(
+        spaces.Discrete(3), spaces.Discrete(2), lambda _: 1e-3
+    ).normalize_obs
+    image = spaces.Box(0, 255, (3, 64, 64), np.uint8)
+    cnn = RecurrentActorCriticCnnPolicy(image, spaces.Discrete(2), lambda _: 1e-3)
+    assert not cnn.normalize_obs
     with pytest.raises(ValueError, match="normalize_obs needs a Box observation space"):
         RecurrentActorCriticPolicy(
             spaces.Discrete(3), spaces.Discrete(2), lambda _: 1e-3, normalize_obs=True

@@ -124,7 +124,8 @@ class TrainConfig:
     )
     normalize_obs: bool | None = _f(
         None,
-        "standardise observations with running statistics (rare inputs become large; default off)",
+        "standardise observations with running statistics (default: on for a Box of numbers, "
+        "off for images and Dict observations)",
     )
     # PPO (defaults: recurrent_agents.defaults)
     learning_rate: float = _f(_PPO["learning_rate"], "Adam learning rate")
