@@ -28,7 +28,7 @@ PPO_DEFAULTS: dict[str, Any] = {
 
 #: What a gated core (LSTM, GRU) given no keep-gate init of its own gets from RecurrentPPO:
 #: chrono init (Tallec & Ollivier 2018) for the env's episode horizon on this fraction of the
-#: units; the rest keep the core's ``"elman"`` init. The elman units alone remember by rotating
-#: the state, which works at the delay trained on and is lost one update later or a few steps
-#: off it (README, "Cores"); the chrono units integrate and hold the cue at any delay.
+#: units; the rest keep the core's ``"elman"`` init. The elman units alone remember a long delay
+#: by rotating the state, which reads the cue out at the trained delay's phase only and can lose
+#: it in one update (README, "Cores"); the chrono units integrate, with no phase to lose.
 GATED_CORE_DEFAULTS: dict[str, Any] = {"chrono_init": "horizon", "chrono_fraction": 0.5}

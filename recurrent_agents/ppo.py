@@ -218,7 +218,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             if dropped:
                 kwargs["core_kwargs"] = {k: v for k, v in core_kwargs.items() if k not in dropped}
             return kwargs
-        own_init = "chrono_init" in kwargs or "forget_bias" in kwargs
+        own_init = "chrono_init" in kwargs or kwargs.get("forget_bias") is not None
         if core in available_cores() and not own_init and core_kwargs.get("init") != "pytorch":
             kwargs["chrono_init"] = GATED_CORE_DEFAULTS["chrono_init"]
             core_kwargs.setdefault("chrono_fraction", GATED_CORE_DEFAULTS["chrono_fraction"])

@@ -2,6 +2,10 @@
 # of the defaults"). Run from the repository root on the 2-core machine, 2 runs at a time
 # (--workers 1 for the last command, which ran beside others). ABL is any output directory;
 # rerunning a command resumes it. The settings were added as results came in.
+# Each setting ran with the defaults of its day (a setting's options are added to them). To rerun
+# an early one as it ran, add what the defaults changed since: core_init=pytorch and
+# entropy_trains_core=true (before the elman init), chrono_init=off (before the half chrono
+# init), normalize_obs=false (before normalize_obs); this session's settings carry theirs.
 ABL=${ABL:-/work/abl/r1}
 G="--group 60000:RepeatPreviousEasy,CartPoleNoVel --group 150000:RepeatFirstEasy,TruncatedTMaze-L10,TMaze-L10"
 # 3 seeds: the defaults against more gradient steps per env step
@@ -49,12 +53,25 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn 
   --group 60000:RepeatPreviousEasy,CartPoleNoVel \
   --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy \
   --group 100000:DelayedCue-L30
-# the defaults now: chrono init at the horizon on half the gated cores' units (lstm, gru; the RNN
+# the half chrono init (the default since): chrono init at the horizon on half the gated cores' units (lstm, gru; the RNN
 # has no gates, its cells are elman_enthead's), 3 seeds; DelayedCue at L=100 from scratch at 1M
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
-  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5 \
+  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5,normalize_obs=false \
   --group 60000:RepeatPreviousEasy,CartPoleNoVel \
   --group 150000:RepeatFirstEasy,TruncatedTMaze-L10,TMaze-L10 \
   --group 100000:DelayedCue-L30,AutoencodeEasy,PositionOnlyCartPoleEasy
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
-  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5 --group 1000000:DelayedCue-L100
+  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5,normalize_obs=false --group 1000000:DelayedCue-L100
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm --workers 1 \
+  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5,normalize_obs=false --group 1000000:RepeatFirstEasy
+# CartPole at sb3-contrib's 50k (cartpole_50k.md; hce_floor0 was stopped after 5 cells)
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn --workers 1 \
+  --setting halfchrono_elman=chrono_init=horizon,chrono_fraction=0.5,normalize_obs=false \
+  --setting hce_floor0=chrono_init=horizon,chrono_fraction=0.5,advantage_floor_ratio=0,normalize_obs=false \
+  --setting hce_norm=chrono_init=horizon,chrono_fraction=0.5,normalize_obs=true \
+  --group 50000:CartPoleNoVel
+# the defaults now: the half chrono init and normalize_obs (on by default since), 3 seeds
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn --workers 1 \
+  --setting hce_norm=chrono_init=horizon,chrono_fraction=0.5,normalize_obs=true \
+  --group 60000:RepeatPreviousEasy --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy \
+  --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy,AutoencodeEasy
