@@ -26,9 +26,12 @@ PPO_DEFAULTS: dict[str, Any] = {
     "target_kl": 0.02,
 }
 
+#: ``chrono_init`` value: chrono init for the env's episode horizon (resolved by RecurrentPPO).
+CHRONO_HORIZON = "horizon"
+
 #: What a gated core (LSTM, GRU) given no keep-gate init of its own gets from RecurrentPPO:
 #: chrono init (Tallec & Ollivier 2018) for the env's episode horizon on this fraction of the
 #: units; the rest keep the core's ``"elman"`` init. The elman units alone remember a long delay
 #: by rotating the state, which reads the cue out at the trained delay's phase only and can lose
 #: it in one update (README, "Cores"); the chrono units integrate, with no phase to lose.
-GATED_CORE_DEFAULTS: dict[str, Any] = {"chrono_init": "horizon", "chrono_fraction": 0.5}
+GATED_CORE_DEFAULTS: dict[str, Any] = {"chrono_init": CHRONO_HORIZON, "chrono_fraction": 0.5}

@@ -19,7 +19,7 @@ from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.cores import GATE_CORE_OPTIONS, available_cores, core_takes
-from recurrent_agents.defaults import GATED_CORE_DEFAULTS, PPO_DEFAULTS
+from recurrent_agents.defaults import CHRONO_HORIZON, GATED_CORE_DEFAULTS, PPO_DEFAULTS
 from recurrent_agents.horizon import episode_horizon
 from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
@@ -28,8 +28,6 @@ from recurrent_agents.policy import (
 )
 
 _D = PPO_DEFAULTS
-#: ``policy_kwargs["chrono_init"]`` value: chrono init for the env's episode horizon.
-CHRONO_HORIZON = "horizon"
 
 
 @th.no_grad()
@@ -199,8 +197,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
         * A gated core given no keep-gate init (``chrono_init``, ``forget_bias``) and not
           PyTorch's init gets :data:`~recurrent_agents.defaults.GATED_CORE_DEFAULTS`: chrono
-          init for the env's horizon on half the units, so some units integrate (a memory that
-          holds at any delay) beside the ``"elman"`` init's fast units (a memory that does not
+          init for the env's horizon on half the units, so some units integrate (a memory with
+          no phase to lose) beside the ``"elman"`` init's fast units (a memory that does not
           need its gates learned first). ``chrono_init=None`` turns it off.
         * ``chrono_init="horizon"`` is replaced by the env's episode horizon (the rollout length
           when the env declares none).
@@ -211,7 +209,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         kwargs = dict(self.policy_kwargs)
         core = kwargs.get("core", "lstm")
         core_kwargs = dict(kwargs.get("core_kwargs") or {})
-        if core in available_cores() and not core_takes(core, "chrono_init"):
+        registered = core in available_cores()
+        if registered and not core_takes(core, "chrono_init"):
             if kwargs.get("chrono_init") == CHRONO_HORIZON:
                 del kwargs["chrono_init"]
             dropped = [o for o in GATE_CORE_OPTIONS if o in core_kwargs and not core_takes(core, o)]
@@ -219,7 +218,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 kwargs["core_kwargs"] = {k: v for k, v in core_kwargs.items() if k not in dropped}
             return kwargs
         own_init = "chrono_init" in kwargs or kwargs.get("forget_bias") is not None
-        if core in available_cores() and not own_init and core_kwargs.get("init") != "pytorch":
+        if registered and not own_init and core_kwargs.get("init") != "pytorch":
             kwargs["chrono_init"] = GATED_CORE_DEFAULTS["chrono_init"]
             core_kwargs.setdefault("chrono_fraction", GATED_CORE_DEFAULTS["chrono_fraction"])
             kwargs["core_kwargs"] = core_kwargs

@@ -39,6 +39,7 @@ import simple_parsing
 import yaml
 from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
+from recurrent_agents.defaults import CHRONO_HORIZON
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
@@ -606,7 +607,7 @@ def _check_numbers(cfg: TrainConfig) -> None:
             f"got {cfg.batch_size:,}"
         )
     chrono = cfg.chrono_init
-    named = chrono in (None, "horizon", CHRONO_OFF)
+    named = chrono in (None, CHRONO_HORIZON, CHRONO_OFF)
     if not named and not (isinstance(chrono, int) and chrono >= 2):
         raise ConfigError(f"chrono_init must be an int >= 2, 'horizon' or 'off', got {chrono!r}")
     if cfg.chrono_fraction is not None and not 0 < cfg.chrono_fraction <= 1:
