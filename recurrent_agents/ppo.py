@@ -76,6 +76,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
+    :param bootstrap_truncated: at a time-limit truncation, add ``gamma * V(final observation)``
+        to the last reward (SB3's treatment, as if the task went on); False ends the return
+        there, as at a terminal.
     :param torch_threads: torch's intra-op threads inside ``learn()`` and ``predict()`` (the
         previous count is restored after); None leaves torch's setting alone. The policy's ops
         are small, so more threads cost more in synchronisation than they gain (see the README).
@@ -111,6 +114,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         use_sde: bool = False,
         sde_sample_freq: int = -1,
         target_kl: float | None = _D["target_kl"],
+        bootstrap_truncated: bool = _D["bootstrap_truncated"],
         stats_window_size: int = 100,
         tensorboard_log: str | None = None,
         policy_kwargs: dict[str, Any] | None = None,
@@ -133,6 +137,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
         self.torch_threads = torch_threads
         self.advantage_floor_ratio = float(advantage_floor_ratio)
+        self.bootstrap_truncated = bool(bootstrap_truncated)
         # Largest spread of episode returns so far: the task's own return scale (saved with
         # the model, so a resumed run keeps its floor).
         self.return_std_peak = 0.0
@@ -353,7 +358,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             if not callback.on_step():
                 return False
             self._update_info_buffer(infos, dones)
-            if dones.any():
+            if dones.any() and self.bootstrap_truncated:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
                 obs_tensor, actions, rewards, self._last_episode_starts, values, log_probs

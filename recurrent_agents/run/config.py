@@ -143,6 +143,10 @@ class TrainConfig:
         _PPO["advantage_floor_ratio"],
         "advantage normalisation floor, as a fraction of the run's peak advantage std",
     )
+    bootstrap_truncated: bool = _f(
+        _PPO["bootstrap_truncated"],
+        "at a time-limit truncation, bootstrap from V(final observation) (false: end the return as at a terminal)",
+    )
     ent_coef: float = _f(_PPO["ent_coef"], "entropy bonus coefficient")
     vf_coef: float = _f(_PPO["vf_coef"], "value loss coefficient")
     max_grad_norm: float = _f(_PPO["max_grad_norm"], "gradient clipping norm")

@@ -1,0 +1,65 @@
+"""Time-limit truncations: bootstrapped from V(final observation), or ended as a terminal."""
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium import spaces
+from stable_baselines3.common.vec_env import DummyVecEnv
+
+from recurrent_agents import RecurrentPPO
+
+
+class EndsAfterThree(gym.Env):
+    """Three steps of reward 1; the third ends the episode, truncated or terminated."""
+
+    def __init__(self, truncate: bool) -> None:
+        self.truncate = truncate
+        self.observation_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
+        self.action_space = spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.t = 0
+        return np.array([0.0, 1.0], np.float32), {}
+
+    def step(self, action):
+        self.t += 1
+        end = self.t == 3
+        obs = np.array([self.t / 3, 1.0], np.float32)
+        return obs, 1.0, end and not self.truncate, end and self.truncate, {}
+
+
+def rollout_rewards(truncate: bool, bootstrap_truncated: bool) -> np.ndarray:
+    env = DummyVecEnv([lambda: EndsAfterThree(truncate)] * 2)
+    model = RecurrentPPO(
+        "MlpLstmPolicy",
+        env,
+        n_steps=6,
+        batch_size=12,
+        bootstrap_truncated=bootstrap_truncated,
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
+    )
+    _, callback = model._setup_learn(10_000, callback=None)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    return model.rollout_buffer.rewards.copy()
+
+
+def test_truncation_is_bootstrapped_by_default():
+    rewards = rollout_rewards(truncate=True, bootstrap_truncated=True)
+    ends = rewards[[2, 5]]  # the third step of each episode
+    assert np.all(rewards[[0, 1, 3, 4]] == 1.0)
+    assert np.all(ends != 1.0), ends  # 1 + gamma * V(final obs), V of an untrained critic
+
+
+@pytest.mark.parametrize("truncate, bootstrap", [(True, False), (False, True), (False, False)])
+def test_terminals_and_unbootstrapped_truncations_end_the_return(truncate, bootstrap):
+    rewards = rollout_rewards(truncate=truncate, bootstrap_truncated=bootstrap)
+    assert np.all(rewards == 1.0), rewards
+
+
+def test_bootstrap_truncated_is_saved(tmp_path):
+    env = DummyVecEnv([lambda: EndsAfterThree(True)])
+    model = RecurrentPPO("MlpLstmPolicy", env, n_steps=6, bootstrap_truncated=False)
+    model.save(tmp_path / "model.zip")
+    assert RecurrentPPO.load(tmp_path / "model.zip").bootstrap_truncated is False
