@@ -145,7 +145,8 @@ class TrainConfig:
     )
     bootstrap_truncated: bool = _f(
         _PPO["bootstrap_truncated"],
-        "at a time-limit truncation, bootstrap from V(final observation) (false: end the return as at a terminal)",
+        "at a time-limit truncation, bootstrap from V(final observation) "
+        "(false: end the return as at a terminal)",
     )
     ent_coef: float = _f(_PPO["ent_coef"], "entropy bonus coefficient")
     vf_coef: float = _f(_PPO["vf_coef"], "value loss coefficient")
