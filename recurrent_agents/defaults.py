@@ -25,6 +25,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "max_grad_norm": 0.5,
     "target_kl": 0.02,
     "bootstrap_truncated": True,
+    "normalize_value_targets": True,
 }
 
 #: ``chrono_init`` value: chrono init for the env's episode horizon (resolved by RecurrentPPO).

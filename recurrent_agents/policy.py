@@ -310,6 +310,10 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             self.register_buffer("obs_mean", th.zeros(observation_space.shape))
             self.register_buffer("obs_var", th.ones(observation_space.shape))
             self.register_buffer("obs_count", th.zeros(()))
+        # The critic's raw values are value_scale * value_net(...); RecurrentPPO sets the scale
+        # to the spread of the value targets so that the value loss is O(1) at any reward scale.
+        # A model saved before it existed loads with the identity (see _load_from_state_dict).
+        self.register_buffer("value_scale", th.ones(()))
         self._discrete = isinstance(action_space, spaces.Discrete)
         self._build_cores(
             core, hidden_size, num_layers, critic_core, forget_bias, chrono_init, core_kwargs
@@ -548,9 +552,25 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return self._head_inputs(core_out.detach(), features)
 
     def _critic_head(self, head_inputs: th.Tensor) -> th.Tensor:
-        """Values ``[R, 1]`` of critic head inputs ``[R, D]``."""
+        """Values ``[R, 1]`` of critic head inputs ``[R, D]``, in the task's return units."""
         rows = head_inputs.shape[0]
-        return self.value_net(self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0)))[:rows]
+        latent_vf = self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0))
+        return self.value_net(latent_vf)[:rows] * self.value_scale
+
+    @th.no_grad()
+    def set_value_scale(self, scale: float) -> None:
+        """Measure values in units of ``scale`` from now on, without changing any value: the
+        value head's weights are divided by the factor the scale grows by (PopArt's
+        output-preserving rescaling, scale only)."""
+        factor = float(self.value_scale) / scale
+        self.value_net.weight.mul_(factor)
+        self.value_net.bias.mul_(factor)
+        self.value_scale.fill_(scale)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Models saved before the value scale existed predicted raw values: scale 1.
+        state_dict.setdefault(prefix + "value_scale", th.ones(()))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _action_log_probs(self, latent_pi: th.Tensor) -> th.Tensor:
         """Log-probabilities of every discrete action (with the ``action_epsilon`` mixture)."""

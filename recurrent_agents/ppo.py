@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -28,6 +29,9 @@ from recurrent_agents.policy import (
 )
 
 _D = PPO_DEFAULTS
+#: Weight of each rollout in the running mean square of the value targets: about the last ten
+#: rollouts, so the critic's units follow a return scale that grows as the agent learns.
+VALUE_SCALE_RATE = 0.1
 
 
 @th.no_grad()
@@ -79,6 +83,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
     :param bootstrap_truncated: at a time-limit truncation, add ``gamma * V(final observation)``
         to the last reward (SB3's treatment, as if the task went on); False ends the return
         there, as at a terminal.
+    :param normalize_value_targets: the critic predicts values in units of the running root mean
+        square of the value targets, and its loss is measured in those units, so that neither
+        its gradient nor (through the shared gradient clip) the actor's depends on the scale of
+        the task's rewards. Values reported in the rollout stay in the task's units.
     :param torch_threads: torch's intra-op threads inside ``learn()`` and ``predict()`` (the
         previous count is restored after); None leaves torch's setting alone. The policy's ops
         are small, so more threads cost more in synchronisation than they gain (see the README).
@@ -115,6 +123,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         sde_sample_freq: int = -1,
         target_kl: float | None = _D["target_kl"],
         bootstrap_truncated: bool = _D["bootstrap_truncated"],
+        normalize_value_targets: bool = _D["normalize_value_targets"],
         stats_window_size: int = 100,
         tensorboard_log: str | None = None,
         policy_kwargs: dict[str, Any] | None = None,
@@ -138,6 +147,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.torch_threads = torch_threads
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         self.bootstrap_truncated = bool(bootstrap_truncated)
+        self.normalize_value_targets = bool(normalize_value_targets)
+        # Running mean of the squared value targets (None before the first update).
+        self.value_target_mean_square: float | None = None
         # Largest spread of episode returns so far: the task's own return scale (saved with
         # the model, so a resumed run keeps its floor).
         self.return_std_peak = 0.0
@@ -428,6 +440,21 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.logger.record("train/return_std_peak", self.return_std_peak)
         return float(adv.mean()), max(std, self.advantage_floor_ratio * self.return_std_peak, 1e-8)
 
+    def _update_value_scale(self) -> None:
+        """Fold this rollout's value targets into their running mean square and measure the
+        critic's values in units of its root (a rollout without any return leaves it)."""
+        mean_square = float(np.mean(np.square(self.rollout_buffer.returns)))
+        if mean_square == 0.0:
+            return
+        if self.value_target_mean_square is None:
+            self.value_target_mean_square = mean_square
+        else:
+            self.value_target_mean_square += VALUE_SCALE_RATE * (
+                mean_square - self.value_target_mean_square
+            )
+        self.policy.set_value_scale(max(math.sqrt(self.value_target_mean_square), 1e-3))
+        self.logger.record("train/value_scale", float(self.policy.value_scale))
+
     def train(self) -> None:
         """PPO update on whole-sequence minibatches of the current rollout."""
         self.policy.set_training_mode(True)
@@ -438,6 +465,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
             if self.clip_range_vf is not None
             else None
         )
+        if self.normalize_value_targets:
+            self._update_value_scale()
         adv_mean, adv_std = self._advantage_scale()
         # Per-minibatch statistics stay tensors until the end: one sync instead of five each.
         stats: list[th.Tensor] = []
@@ -491,11 +520,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
             advantages * ratio,
             advantages * th.clamp(ratio, 1 - clip_range, 1 + clip_range),
         ).mean()
+        # In the critic's units (value_scale), so that the loss is O(1) at any reward scale.
+        scale = self.policy.value_scale
         if clip_range_vf is not None:
             values_pred = old_values + th.clamp(
-                values_pred - old_values, -clip_range_vf, clip_range_vf
+                values_pred - old_values, -clip_range_vf * scale, clip_range_vf * scale
             )
-        value_loss = ((returns - values_pred) ** 2).mean()
+        value_loss = (((returns - values_pred) / scale) ** 2).mean()
         if entropy is None:
             entropy_loss = log_prob.mean()
         else:

@@ -148,6 +148,10 @@ class TrainConfig:
         "at a time-limit truncation, bootstrap from V(final observation) "
         "(false: end the return as at a terminal)",
     )
+    normalize_value_targets: bool = _f(
+        _PPO["normalize_value_targets"],
+        "the critic predicts and learns values in units of the value targets' running RMS",
+    )
     ent_coef: float = _f(_PPO["ent_coef"], "entropy bonus coefficient")
     vf_coef: float = _f(_PPO["vf_coef"], "value loss coefficient")
     max_grad_norm: float = _f(_PPO["max_grad_norm"], "gradient clipping norm")
