@@ -443,8 +443,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
     def _update_value_scale(self) -> None:
         """Fold this rollout's value targets into their running mean square and measure the
         critic's values in units of its root (a rollout without any return leaves it)."""
-        mean_square = float(np.mean(np.square(self.rollout_buffer.returns)))
-        if mean_square == 0.0:
+        mean_square = float(np.mean(np.square(self.rollout_buffer.returns, dtype=np.float64)))
+        if not 0.0 < mean_square < math.inf:  # no return yet, or diverged (the loss says so)
             return
         if self.value_target_mean_square is None:
             self.value_target_mean_square = mean_square
