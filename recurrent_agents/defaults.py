@@ -24,7 +24,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,
     "target_kl": 0.02,
-    "bootstrap_truncated": True,
+    "bootstrap_truncated": False,
     "normalize_value_targets": True,
 }
 

@@ -63,6 +63,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
       README), whatever the task's reward scale;
     * robust defaults from :data:`recurrent_agents.defaults.PPO_DEFAULTS`
       (fewer epochs, entropy bonus, ``target_kl`` early stopping);
+    * the critic learns values in units of its targets' spread (``normalize_value_targets``),
+      and a time-limit truncation ends the return as a terminal does (``bootstrap_truncated``);
     * logs ``train/grad_norm`` (before clipping);
     * ``set_env`` also works between two rollouts of a running ``learn()`` (it resets the env
       and the recurrent rollout state at once), and ``set_rollout_length`` changes the rollout
@@ -81,8 +83,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
     :param bootstrap_truncated: at a time-limit truncation, add ``gamma * V(final observation)``
-        to the last reward (SB3's treatment, as if the task went on); False ends the return
-        there, as at a terminal.
+        to the last reward (SB3's treatment, as if the task went on). Default False: every
+        episode end ends the return, since the final observation is never a training input and
+        its value can be any extrapolation (README, "What RecurrentPPO changes").
     :param normalize_value_targets: the critic predicts values in units of the running root mean
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of
@@ -393,7 +396,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
     def _bootstrap_truncated(
         self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict], states: RNNStates
     ) -> None:
-        """Add gamma * V(terminal obs) to rewards of time-limit truncations (SB3 issue #633)."""
+        """Add gamma * V(terminal obs) to rewards of time-limit truncations (SB3 issue #633;
+        ``bootstrap_truncated=True`` only)."""
         idx = [
             i
             for i in np.flatnonzero(dones)

@@ -45,11 +45,16 @@ def rollout_rewards(truncate: bool, bootstrap_truncated: bool) -> np.ndarray:
     return model.rollout_buffer.rewards.copy()
 
 
-def test_truncation_is_bootstrapped_by_default():
+def test_truncation_is_bootstrapped_on_request():
     rewards = rollout_rewards(truncate=True, bootstrap_truncated=True)
     ends = rewards[[2, 5]]  # the third step of each episode
     assert np.all(rewards[[0, 1, 3, 4]] == 1.0)
     assert np.all(ends != 1.0), ends  # 1 + gamma * V(final obs), V of an untrained critic
+
+
+def test_truncation_ends_the_return_by_default():
+    env = DummyVecEnv([lambda: EndsAfterThree(True)])
+    assert RecurrentPPO("MlpLstmPolicy", env, n_steps=6).bootstrap_truncated is False
 
 
 @pytest.mark.parametrize("truncate, bootstrap", [(True, False), (False, True), (False, False)])

@@ -145,8 +145,8 @@ class TrainConfig:
     )
     bootstrap_truncated: bool = _f(
         _PPO["bootstrap_truncated"],
-        "at a time-limit truncation, bootstrap from V(final observation) "
-        "(false: end the return as at a terminal)",
+        "at a time-limit truncation, bootstrap from V(final observation) as SB3 does "
+        "(default false: a truncation ends the return as a terminal does)",
     )
     normalize_value_targets: bool = _f(
         _PPO["normalize_value_targets"],
