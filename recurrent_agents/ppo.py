@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -156,6 +157,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # Largest spread of episode returns so far: the task's own return scale (saved with
         # the model, so a resumed run keeps its floor).
         self.return_std_peak = 0.0
+        # Returns of the last episodes in the units of the rewards this algorithm receives
+        # (after any reward-scaling wrapper, e.g. VecNormalize: the advantages' units; a
+        # Monitor inside the wrapper records the env's own), and each env's running sum.
+        self.episode_returns: deque[float] = deque(maxlen=stats_window_size)
+        self._episode_reward_sums: np.ndarray | None = None
         # set_rollout_length's minibatch size, applied when the next rollout starts.
         self._next_batch_size: int | None = None
         super().__init__(
@@ -271,6 +277,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         for buffer in (self.ep_info_buffer, self.ep_success_buffer):
             if buffer is not None:  # None before the first learn()
                 buffer.clear()
+        self.episode_returns.clear()
+        self._episode_reward_sums = None
 
     def set_rollout_length(self, n_steps: int) -> None:
         """Collect ``n_steps`` steps per env from the next rollout on, with the minibatch size
@@ -373,6 +381,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             if not callback.on_step():
                 return False
             self._update_info_buffer(infos, dones)
+            self._record_episode_returns(rewards, dones)
             if dones.any() and self.bootstrap_truncated:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
@@ -418,13 +427,26 @@ class RecurrentPPO(_ContribRecurrentPPO):
             values = self.policy.predict_values(terminal_obs, vf_state, starts)
         rewards[idx] += self.gamma * values.cpu().numpy().reshape(-1)
 
+    def _record_episode_returns(self, rewards: np.ndarray, dones: np.ndarray) -> None:
+        """Add this step's rewards to each env's running return; keep the returns that end."""
+        if self._episode_reward_sums is None or len(self._episode_reward_sums) != len(rewards):
+            self._episode_reward_sums = np.zeros(len(rewards), dtype=np.float64)
+        self._episode_reward_sums += rewards
+        for i in np.flatnonzero(dones):
+            self.episode_returns.append(float(self._episode_reward_sums[i]))
+            self._episode_reward_sums[i] = 0.0
+
     def _return_std(self) -> float:
-        """Spread of the task's returns: std of the last episodes' returns (VecMonitor's
-        ``ep_info_buffer``), or of this rollout's returns when episodes are not monitored."""
-        episode_returns = [info["r"] for info in self.ep_info_buffer or ()]
-        if len(episode_returns) >= 2:
-            return float(np.std(episode_returns))
+        """Spread of the task's returns, in the units of the rewards the algorithm receives:
+        std of the last episodes' returns, or of this rollout's value targets before two
+        episodes have ended."""
+        if len(self.episode_returns) >= 2:
+            return float(np.std(self.episode_returns))
         return float(self.rollout_buffer.returns.std())
+
+    def _excluded_save_params(self) -> list[str]:
+        # A loaded model's envs start new episodes: the running sums start from zero.
+        return [*super()._excluded_save_params(), "_episode_reward_sums"]
 
     def _advantage_scale(self) -> tuple[float, float]:
         """Mean and (floored) std of the rollout's advantages, for normalisation.

@@ -1,5 +1,6 @@
 """RecurrentPPO keeps sb3-contrib's API: save/load, continued training, callbacks, logging."""
 
+import gymnasium as gym
 import numpy as np
 import pytest
 import torch as th
@@ -8,6 +9,20 @@ from stable_baselines3.common.logger import configure
 
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
+
+
+class ConstantReward(gym.Env):
+    """Reward 100 on every step; observations are noise."""
+
+    observation_space = gym.spaces.Box(-1.0, 1.0, (2,), np.float32)
+    action_space = gym.spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return self.observation_space.sample(), {}
+
+    def step(self, action):
+        return self.observation_space.sample(), 100.0, False, False, {}
 
 
 def rollout_actions(model: RecurrentPPO, steps: int = 12) -> np.ndarray:
@@ -105,22 +120,43 @@ def test_bad_arguments() -> None:
 def test_advantage_floor_follows_the_peak_spread_of_episode_returns(tmp_path) -> None:
     env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=4)
     model = RecurrentPPO("MlpPolicy", env, n_steps=8, batch_size=16, advantage_floor_ratio=0.25)
-    model.learn(16)  # sets up the logger and the episode-info buffer
+    model.learn(16)  # sets up the logger
+    # The returns it records are the sums of the rewards it received, as the Monitor's.
+    assert list(model.episode_returns) == pytest.approx([i["r"] for i in model.ep_info_buffer])
     buffer, rng = model.rollout_buffer, np.random.default_rng(0)
     # While learning: episodes succeed or fail (returns 0 or 1), advantages of that size.
-    model.ep_info_buffer.clear()
-    model.ep_info_buffer.extend({"r": float(r), "l": 5} for r in rng.integers(0, 2, 100))
+    model.episode_returns.clear()
+    model.episode_returns.extend(float(r) for r in rng.integers(0, 2, 100))
     buffer.advantages[:] = rng.normal(0.0, 0.5, buffer.advantages.shape)
-    return_std = float(np.std([info["r"] for info in model.ep_info_buffer]))
+    return_std = float(np.std(model.episode_returns))
     assert model._advantage_scale()[1] == pytest.approx(float(buffer.advantages.std()))
     # Once solved: every return 1, advantages only critic noise (std ~0.005): floored.
-    model.ep_info_buffer.extend({"r": 1.0, "l": 5} for _ in range(100))
+    model.episode_returns.extend(1.0 for _ in range(100))
     buffer.advantages *= 0.01
     assert model._advantage_scale()[1] == pytest.approx(0.25 * return_std)
     # The peak is part of the saved model, so a resumed run keeps its floor.
     model.save(tmp_path / "model.zip")
     loaded = RecurrentPPO.load(tmp_path / "model.zip")
     assert loaded.return_std_peak == pytest.approx(return_std)
+
+
+def test_the_floor_reads_returns_in_the_units_of_the_rewards_it_learns_from() -> None:
+    """Under VecNormalize(norm_reward=True) the advantages are in scaled units; the Monitor
+    inside records the env's returns (here 20 steps of reward 100)."""
+    from stable_baselines3.common.env_util import make_vec_env
+    from stable_baselines3.common.vec_env import VecNormalize
+
+    def make_env():
+        return gym.wrappers.TimeLimit(ConstantReward(), max_episode_steps=20)
+
+    env = VecNormalize(make_vec_env(make_env, n_envs=2))
+    model = RecurrentPPO(
+        "MlpPolicy", env, n_steps=40, batch_size=80, policy_kwargs=dict(hidden_size=8)
+    )
+    model.learn(160)
+    assert [i["r"] for i in model.ep_info_buffer] == pytest.approx([2000.0] * 8)
+    assert 0 < max(model.episode_returns) < 100  # VecNormalize's scale, not the env's
+    assert model.return_std_peak < 10
 
 
 def test_stop_at_success_ends_training_once_recent_episodes_succeed() -> None:
