@@ -75,3 +75,16 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn 
   --setting hce_norm=chrono_init=horizon,chrono_fraction=0.5,normalize_obs=true \
   --group 60000:RepeatPreviousEasy --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy \
   --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy,AutoencodeEasy
+# 2026-12-02 (4th session): no bootstrap at time-limit truncations (notrunc; run with value-target
+# normalisation not yet existing, i.e. off), and the defaults now (vn_nt: both). The 100k group
+# of vn_nt was stopped after its PositionOnlyCartPoleEasy lstm seeds 0 and 1.
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
+  --setting notrunc=bootstrap_truncated=false \
+  --group 150000:TruncatedTMaze-L10 --group 50000:CartPoleNoVel --group 100000:PositionOnlyCartPoleEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
+  --setting vn_nt=normalize_value_targets=true,bootstrap_truncated=false \
+  --group 50000:CartPoleNoVel --group 150000:TruncatedTMaze-L10
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
+  --setting vn_nt=normalize_value_targets=true,bootstrap_truncated=false \
+  --group 60000:RepeatPreviousEasy --group 150000:TMaze-L10,RepeatFirstEasy \
+  --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy
