@@ -262,7 +262,14 @@ def test_cue_step_gets_gradient_from_decision_step() -> None:
 
 def test_time_limit_truncation_bootstraps_with_the_critic() -> None:
     env = DummyVecEnv([lambda: gym.wrappers.TimeLimit(CueEnv(8), max_episode_steps=3)] * 2)
-    model = RecurrentPPO("MlpPolicy", env, n_steps=7, policy_kwargs=dict(hidden_size=8), seed=0)
+    model = RecurrentPPO(
+        "MlpPolicy",
+        env,
+        n_steps=7,
+        bootstrap_truncated=True,  # SB3's treatment (the default ends the return there)
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
+    )
     _, callback = model._setup_learn(100, callback=None)
     model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
     buffer = model.rollout_buffer
