@@ -71,11 +71,13 @@ def run_cell(
 
 
 def summarise(rows: list[dict]) -> str:
-    """Markdown table: per cell, seeds >= 95% at the end, worst success after first solve."""
+    """Markdown table: per cell, seeds >= 95% at the end, worst success after first solve and
+    how many evaluations after it fell below 95% (over all seeds)."""
     lines = [
         "| task | L | core | seeds solved at end (>= 95%) | final greedy success (mean) "
-        "| worst after first solve | env steps to first solve (median) |",
-        "|---|---|---|---|---|---|---|",
+        "| worst after first solve | evaluations < 95% after first solve "
+        "| env steps to first solve (median) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     keys = sorted({(r["task"], r["memory_length"], r["core"]) for r in rows})
     for task, length, core in keys:
@@ -83,7 +85,7 @@ def summarise(rows: list[dict]) -> str:
         for r in rows:
             if (r["task"], r["memory_length"], r["core"]) == (task, length, core):
                 runs.setdefault(r["seed"], []).append(r)
-        finals, worst, first = [], [], []
+        finals, worst, first, dips, after = [], [], [], 0, 0
         for seq in runs.values():
             rates = [r["greedy_success"] for r in seq]
             finals.append(rates[-1])
@@ -91,10 +93,12 @@ def summarise(rows: list[dict]) -> str:
             if solved:
                 worst.append(min(rates[solved[0] :]))
                 first.append(seq[solved[0]]["env_steps"])
+                dips += sum(x < 0.95 for x in rates[solved[0] :])
+                after += len(rates) - solved[0]
         n_ok = sum(f >= 0.95 for f in finals)
         lines.append(
             f"| {task} | {length} | {core} | {n_ok}/{len(finals)} | {np.mean(finals):.3f} "
-            f"| {min(worst) if worst else float('nan'):.3f} "
+            f"| {min(worst) if worst else float('nan'):.3f} | {dips}/{after} "
             f"| {int(np.median(first)) if first else '-'} |"
         )
     return "\n".join(lines) + "\n"
