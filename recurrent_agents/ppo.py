@@ -47,6 +47,18 @@ def clip_grad_norm(grads: list[th.Tensor], max_norm: float) -> th.Tensor:
     return total_norm
 
 
+def max_policy_entropy(action_space: spaces.Space) -> float | None:
+    """The largest entropy a policy over ``action_space`` can have (the uniform policy's), in
+    nats; None for spaces without one (Box: Gaussian policies)."""
+    if isinstance(action_space, spaces.Discrete):
+        return math.log(int(action_space.n))
+    if isinstance(action_space, spaces.MultiDiscrete):
+        return float(np.log(action_space.nvec).sum())
+    if isinstance(action_space, spaces.MultiBinary):
+        return float(np.prod(action_space.shape)) * math.log(2.0)
+    return None
+
+
 class RecurrentPPO(_ContribRecurrentPPO):
     """PPO with a recurrent policy whose core is any registered :class:`RecurrentCore`.
 
@@ -87,6 +99,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         to the last reward (SB3's treatment, as if the task went on). Default False: every
         episode end ends the return, since the final observation is never a training input and
         its value can be any extrapolation (README, "What RecurrentPPO changes").
+    :param entropy_target: the entropy bonus acts on a step only while the policy's entropy
+        there is below this fraction of the action space's maximum (``log n`` for ``n``
+        actions): it keeps a decision from going deterministic without pulling one that still
+        explores towards uniform. 1 (the default) is SB3's bonus everywhere; actions without a
+        maximum entropy (Gaussian) always get SB3's bonus.
     :param normalize_value_targets: the critic predicts values in units of the running root mean
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of
@@ -121,6 +138,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         normalize_advantage: bool = _D["normalize_advantage"],
         advantage_floor_ratio: float = _D["advantage_floor_ratio"],
         ent_coef: float = _D["ent_coef"],
+        entropy_target: float = _D["entropy_target"],
         vf_coef: float = _D["vf_coef"],
         max_grad_norm: float = _D["max_grad_norm"],
         use_sde: bool = False,
@@ -148,7 +166,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
         threads_ok = isinstance(torch_threads, int) and not isinstance(torch_threads, bool)
         if torch_threads is not None and not (threads_ok and torch_threads >= 1):
             raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
+        if not 0 < entropy_target <= 1:
+            raise ValueError(f"entropy_target must be in (0, 1], got {entropy_target!r}")
         self.torch_threads = torch_threads
+        self.entropy_target = float(entropy_target)
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         self.bootstrap_truncated = bool(bootstrap_truncated)
         self.normalize_value_targets = bool(normalize_value_targets)
@@ -554,15 +575,24 @@ class RecurrentPPO(_ContribRecurrentPPO):
             )
         value_loss = (((returns - values_pred) / scale) ** 2).mean()
         if entropy is None:
-            entropy_loss = log_prob.mean()
+            entropy_loss = bonus_loss = log_prob.mean()
         else:
             entropy_loss = -entropy.mean()
-        loss = policy_loss + self.ent_coef * entropy_loss + self.vf_coef * value_loss
+            bonus_loss = -self._entropy_below_target(entropy).mean()
+        loss = policy_loss + self.ent_coef * bonus_loss + self.vf_coef * value_loss
         with th.no_grad():
             approx_kl = ((ratio - 1) - log_ratio).mean()
             clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()
             stats = th.stack([policy_loss, value_loss, entropy_loss, clip_fraction])
         return loss, approx_kl, stats
+
+    def _entropy_below_target(self, entropy: th.Tensor) -> th.Tensor:
+        """Each step's entropy, capped at ``entropy_target`` times the action space's maximum
+        entropy (no cap for actions without a maximum, e.g. Gaussian ones)."""
+        max_entropy = max_policy_entropy(self.action_space)
+        if self.entropy_target >= 1.0 or max_entropy is None:
+            return entropy
+        return th.clamp(entropy, max=self.entropy_target * max_entropy)
 
     def _gradient_step(self, loss: th.Tensor, params: list[th.Tensor]) -> th.Tensor:
         """One optimizer step on ``loss`` with clipped gradients; the norm before clipping."""

@@ -153,6 +153,11 @@ class TrainConfig:
         "the critic predicts and learns values in units of the value targets' running RMS",
     )
     ent_coef: float = _f(_PPO["ent_coef"], "entropy bonus coefficient")
+    entropy_target: float = _f(
+        _PPO["entropy_target"],
+        "the entropy bonus acts on a state only while its policy entropy is below this fraction "
+        "of the action space's maximum (1: everywhere, SB3's bonus; discrete actions)",
+    )
     vf_coef: float = _f(_PPO["vf_coef"], "value loss coefficient")
     max_grad_norm: float = _f(_PPO["max_grad_norm"], "gradient clipping norm")
     normalize_advantage: bool = _f(
@@ -637,6 +642,8 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
         if value < 0 or (name in ("gamma", "gae_lambda") and value > 1):
             allowed = "in [0, 1]" if name in ("gamma", "gae_lambda") else ">= 0"
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")
+    if not 0 < cfg.entropy_target <= 1:
+        raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
     if cfg.advantage_floor_ratio < 0:
         raise ConfigError(f"advantage_floor_ratio must be >= 0, got {cfg.advantage_floor_ratio}")
     for name in ("max_grad_norm", "target_kl", "clip_range_vf"):
