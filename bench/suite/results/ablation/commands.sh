@@ -88,3 +88,8 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn 
   --setting vn_nt=normalize_value_targets=true,bootstrap_truncated=false \
   --group 60000:RepeatPreviousEasy --group 150000:TMaze-L10,RepeatFirstEasy \
   --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy
+# 2026-12-02 (5th session): the vn_nt cells not run before (100k group, every core, 3 seeds); the
+# table was then rebuilt with --table-only over every setting above into the same ABL.
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
+  --setting vn_nt=normalize_value_targets=true,bootstrap_truncated=false \
+  --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy,AutoencodeEasy
