@@ -4,3 +4,8 @@ python bench/suite/run_suite.py --out OUT/rf1m --name defaults-rf-1m --tasks Rep
 python bench/suite/run_suite.py --out OUT/l100 --name defaults-L100-2m \
   --tasks TMaze-L100,DelayedCue-L100 --budget 2000000 --agents lstm --seeds 0 --workers 1 \
   --wandb-mode disabled
+# 2026-12-02 (5th session): the defaults now (value targets at unit scale, no bootstrap at time
+# limits) at 1M on RepeatFirstEasy, 3 seeds (rf1m.*; the seed-0 run of the defaults before is
+# rf1m_before.*).
+python bench/suite/run_suite.py --out OUT/rf1m --name defaults-rf-1m --tasks RepeatFirstEasy \
+  --budget 1000000 --agents lstm,gru,rnn --seeds 0,1,2 --workers 2 --wandb-mode disabled
