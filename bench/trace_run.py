@@ -3,11 +3,11 @@
     python bench/trace_run.py OUT --task=TMaze --memory_length=100 --seed=0 \\
         --total_timesteps=2000000 [any train.py option] [--adam-beta2 0.99]
 
-The run is ``train.py``'s (same config, env and model; no W&B, no checkpoints): SB3's logger
+The run is ``train.py``'s (its config, env and model builders; no W&B, no checkpoints): SB3's logger
 writes ``OUT/progress.csv``, one row per PPO update with the ``rollout/*`` and ``train/*``
 statistics (success rate, advantage std and its floored scale, peak return std, entropy, approx
 KL, gradient norm, explained variance, ...). After the last update the greedy policy is
-evaluated on ``--eval_episodes`` fresh episodes; the result goes to ``OUT/eval.json``.
+evaluated as ``train.py`` does; the result goes to ``OUT/eval.json``.
 ``--adam-beta2`` sets Adam's second-moment decay (PyTorch's default 0.999).
 """
 
@@ -23,10 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from stable_baselines3.common.logger import configure  # noqa: E402
 
-from envs.sb3 import make_sb3_vec_env  # noqa: E402
-from recurrent_agents import RecurrentPPO  # noqa: E402
 from recurrent_agents.run.config import ConfigError, build_config  # noqa: E402
-from recurrent_agents.run.evaluation import evaluate  # noqa: E402
+from recurrent_agents.run.training import evaluate_run, make_env, new_model  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,41 +33,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output directory (progress.csv, eval.json)")
     parser.add_argument("--adam-beta2", type=float, default=None, help="Adam's beta2")
     args, train_args = parser.parse_known_args(argv)
-    try:
-        cfg = build_config(train_args)
-    except ConfigError as exc:
-        parser.error(str(exc))
     if args.adam_beta2 is not None and not 0.0 < args.adam_beta2 < 1.0:
         parser.error(f"--adam-beta2 must be in (0, 1), got {args.adam_beta2}")
+    try:
+        cfg = build_config(train_args)
+        model = new_model(cfg, make_env(cfg, cfg.seed))
+    except ConfigError as exc:
+        parser.error(str(exc))
     import torch as th
 
     th.set_num_threads(cfg.torch_threads)
     args.out.mkdir(parents=True, exist_ok=True)
-    env_kwargs = cfg.env_kwargs()
-    env = make_sb3_vec_env(
-        cfg.task,
-        n_envs=cfg.n_envs,
-        seed=cfg.seed,
-        prev_action_reward=cfg.prev_action_reward,
-        **env_kwargs,
-    )
-    model = RecurrentPPO(
-        "MlpPolicy", env, policy_kwargs=cfg.policy_kwargs(), seed=cfg.seed, **cfg.ppo_kwargs()
-    )
     if args.adam_beta2 is not None:
         for group in model.policy.optimizer.param_groups:
             group["betas"] = (group["betas"][0], args.adam_beta2)
     model.set_logger(configure(str(args.out), ["csv"]))
     model.learn(cfg.total_timesteps)
-    result = evaluate(
-        model,
-        cfg.task,
-        env_kwargs,
-        cfg.eval_episodes,
-        cfg.seed,
-        cfg.n_envs,
-        prev_action_reward=cfg.prev_action_reward,
-    )
+    result = evaluate_run(cfg, model)
     (args.out / "eval.json").write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result))
     return 0

@@ -124,12 +124,12 @@ def test_subcommands_dispatch_to_sweep_and_analysis_modules(monkeypatch):
 
 
 def test_prev_action_reward_parses_and_widens_the_training_env():
-    from recurrent_agents.run.training import _make_env
+    from recurrent_agents.run.training import make_env
 
     assert C.build_config([]).prev_action_reward is False
     cfg = C.build_config(["--prev_action_reward=true", "--n_envs=2", "--memory_length=2"])
     assert cfg.prev_action_reward is True
-    env = _make_env(cfg, seed=0)
+    env = make_env(cfg, seed=0)
     try:
         assert env.observation_space.shape == (3 + 4 + 1,)  # TMaze obs + one-hot action + reward
         assert env.reset().shape == (2, 8)

@@ -59,7 +59,7 @@ def _keeps_images() -> bool:
     return DICT_POLICY in RecurrentPPO.policy_aliases
 
 
-def _make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> Any:
+def make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> Any:
     """The batched training env inside VecMonitor; bad env kwargs become a ConfigError.
 
     ``memory_length`` overrides the config's (a curriculum stage's length).
@@ -102,7 +102,7 @@ def _episode_horizon(cfg: TrainConfig, memory_length: int) -> int:
     return horizon
 
 
-def _new_model(cfg: TrainConfig, env: Any) -> Any:
+def new_model(cfg: TrainConfig, env: Any) -> Any:
     """A new RecurrentPPO from the config; a value the agent rejects becomes a ConfigError."""
     from gymnasium import spaces
 
@@ -138,7 +138,7 @@ def _load_newest_checkpoint(
         try:
             steps = int(state["num_timesteps"])
             stage = min(int(state.get("curriculum_stage", 0)), len(stages) - 1)
-            env = _make_env(cfg, seed=cfg.seed + steps, memory_length=stages[stage])
+            env = make_env(cfg, seed=cfg.seed + steps, memory_length=stages[stage])
             model = RecurrentPPO.load(state["model_path"], env=env, device=cfg.device)
             checkpoint.restore_rng_states(state["rng"])
         except Exception as exc:  # noqa: BLE001 - any damage: fall back to an older checkpoint
@@ -204,7 +204,7 @@ def _build_curriculum(
     return MemoryCurriculum(
         stages,
         # New seeds per stage: no stage replays another's episodes.
-        make_env=lambda length: _make_env(cfg, cfg.seed + model.num_timesteps, length),
+        make_env=lambda length: make_env(cfg, cfg.seed + model.num_timesteps, length),
         threshold=cfg.curriculum_threshold,
         # A rollout holds a whole episode; never less than L + 2, the size every task got
         # before the horizon came from the env (seeded runs reproduce).
@@ -232,7 +232,7 @@ def _build_agent(
         if cfg.resume:
             _note(f"--resume: no checkpoint in {ckpt_dir}; starting a new run")
         state, stage = None, 0
-        model = _new_model(cfg, _make_env(cfg, seed=cfg.seed, memory_length=stages[0]))
+        model = new_model(cfg, make_env(cfg, seed=cfg.seed, memory_length=stages[0]))
     seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
     curriculum = _build_curriculum(cfg, model, stages, stage, state, seconds_before)
     return model, curriculum, state
@@ -422,7 +422,7 @@ def _last_finite_checkpoint(model: Any, save_checkpoint: _CheckpointSaver) -> st
     return "no checkpoint with finite parameters was saved"
 
 
-def _evaluate(cfg: TrainConfig, model: Any) -> dict[str, Any]:
+def evaluate_run(cfg: TrainConfig, model: Any) -> dict[str, Any]:
     """The result's greedy-evaluation fields; none when `cfg.eval_episodes` is 0."""
     from recurrent_agents.run.evaluation import evaluate
 
@@ -592,7 +592,7 @@ def _train(
         wandb_run_dir=run_directory(run),
         wandb_run_dirs=wandb_dirs,
         config=cfg.to_dict(),
-        **_evaluate(cfg, model),
+        **evaluate_run(cfg, model),
     )
     _finish_tracking(run, cfg, model, run_dir, result)
     result.write(run_dir)
