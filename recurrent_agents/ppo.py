@@ -238,6 +238,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
                     f"clip_range_vf must be positive or None, got {self.clip_range_vf!r}"
                 )
             self.clip_range_vf = FloatSchedule(self.clip_range_vf)
+        # The entropy each step's bonus counts up to (None: no cap), fixed by the action space.
+        max_entropy = max_policy_entropy(self.action_space)
+        self._entropy_cap = (
+            self.entropy_target * max_entropy
+            if max_entropy is not None and self.entropy_target < 1.0
+            else None
+        )
 
     def _resolved_policy_kwargs(self) -> dict[str, Any]:
         """``policy_kwargs`` as the policy is built with them.
@@ -466,8 +473,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         return float(self.rollout_buffer.returns.std())
 
     def _excluded_save_params(self) -> list[str]:
-        # A loaded model's envs start new episodes: the running sums start from zero.
-        return [*super()._excluded_save_params(), "_episode_reward_sums"]
+        # A loaded model's envs start new episodes: the running sums start from zero. The
+        # entropy cap is derived again from entropy_target when the model is set up.
+        return [*super()._excluded_save_params(), "_episode_reward_sums", "_entropy_cap"]
 
     def _advantage_scale(self) -> tuple[float, float]:
         """Mean and (floored) std of the rollout's advantages, for normalisation.
@@ -578,21 +586,14 @@ class RecurrentPPO(_ContribRecurrentPPO):
             entropy_loss = bonus_loss = log_prob.mean()
         else:
             entropy_loss = -entropy.mean()
-            bonus_loss = -self._entropy_below_target(entropy).mean()
+            capped = entropy if self._entropy_cap is None else entropy.clamp(max=self._entropy_cap)
+            bonus_loss = -capped.mean()
         loss = policy_loss + self.ent_coef * bonus_loss + self.vf_coef * value_loss
         with th.no_grad():
             approx_kl = ((ratio - 1) - log_ratio).mean()
             clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()
             stats = th.stack([policy_loss, value_loss, entropy_loss, clip_fraction])
         return loss, approx_kl, stats
-
-    def _entropy_below_target(self, entropy: th.Tensor) -> th.Tensor:
-        """Each step's entropy, capped at ``entropy_target`` times the action space's maximum
-        entropy (no cap for actions without a maximum, e.g. Gaussian ones)."""
-        max_entropy = max_policy_entropy(self.action_space)
-        if self.entropy_target >= 1.0 or max_entropy is None:
-            return entropy
-        return th.clamp(entropy, max=self.entropy_target * max_entropy)
 
     def _gradient_step(self, loss: th.Tensor, params: list[th.Tensor]) -> th.Tensor:
         """One optimizer step on ``loss`` with clipped gradients; the norm before clipping."""
