@@ -250,6 +250,16 @@ def test_a_users_own_package_with_a_memory_length(user_task):
             [f"--task={POPGYM_TASK}", "--curriculum=3"],
             "curriculum needs a task whose env takes memory_length",
         ),
+        (
+            [f"--task={POPGYM_TASK}", "--eval_length_factor=10"],
+            f"eval_length_factor=10 needs a task whose env takes memory_length; task "
+            f"{POPGYM_TASK} takes none",
+        ),
+        (["--eval_length_factor=-1"], "eval_length_factor must be an int >= 0, got -1"),
+        (
+            ["--memory_length=200000", "--eval_length_factor=10"],
+            "eval_length_factor * memory_length must be at most 1,000,000, got 10 * 200,000",
+        ),
         (["--task=no_such_module:X-v0"], "task 'no_such_module:X-v0': cannot import module"),
         (["--task=popgym:popgym-Nope-v0"], "or a registered Gymnasium id"),
         (['--env_options={"memory_length": 4}'], "env_options must not hold memory_length"),

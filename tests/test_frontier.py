@@ -442,3 +442,50 @@ def test_improvement_table_is_logged_to_wandb(tmp_path: Path) -> None:
     table = run.data["frontier/improvement"]
     assert table.columns == frontier.IMPROVEMENT_COLUMNS and len(table.data) == 12
     assert "iqm_ci_low" in run.data["frontier/table"].columns
+
+
+def test_curriculum_runs_are_their_own_regime_and_curve(tmp_path: Path) -> None:
+    base = {"task": "TMaze", "memory_length": 100, "core": "lstm", "status": "finished"}
+    results = results_of(
+        {**base, "seed": 0, "eval_success_rate": 0.5, "config": {"curriculum": []}},
+        {**base, "seed": 0, "eval_success_rate": 1.0, "config": {"curriculum": [10, 50]}},
+        {**base, "seed": 1, "eval_success_rate": 0.96, "config": {"curriculum": [10, 50]}},
+    )
+    report = frontier.write_report(results, tmp_path)
+    rows = {r["core"]: r for r in csv.DictReader(report["paths"]["csv"].open())}
+    assert {label: r["regime"] for label, r in rows.items()} == {
+        "lstm": "scratch",
+        "lstm curriculum": "curriculum",
+    }
+    assert rows["lstm"]["per_seed"] == "0.5000"
+    assert report["horizons"] == {"lstm": 0, "lstm curriculum": 100}
+
+
+def test_success_at_a_longer_length_is_a_column_per_cell(tmp_path: Path) -> None:
+    base = {"task": "TMaze", "memory_length": 10, "core": "gru", "status": "finished"}
+    long_eval = {"long_eval_memory_length": 100}
+    results = results_of(
+        {**base, "seed": 0, "eval_success_rate": 1.0, **long_eval, "long_eval_success_rate": 0.5},
+        {**base, "seed": 1, "eval_success_rate": 1.0, **long_eval, "long_eval_success_rate": 1.0},
+        {**base, "memory_length": 20, "seed": 0, "eval_success_rate": 0.5},
+    )
+    report = frontier.write_report(results, tmp_path)
+    rows = {r["memory_length"]: r for r in csv.DictReader(report["paths"]["csv"].open())}
+    assert rows["10"]["long_memory_length"] == "100"
+    assert rows["10"]["long_success_mean"] == "0.75"
+    assert rows["10"]["long_per_seed"] == "0.5000 1.0000"
+    assert rows["20"]["long_memory_length"] == rows["20"]["long_success_mean"] == ""
+    table = report["paths"]["md"].read_text()
+    assert "| 10 | L=100: 0.75 [0.50, 1.00] (n=2) |" in table
+
+
+def test_seeds_of_a_cell_evaluated_at_different_longer_lengths_are_an_error() -> None:
+    base = {"task": "TMaze", "memory_length": 10, "core": "gru", "status": "finished"}
+    results = results_of(
+        {**base, "seed": 0, "long_eval_memory_length": 100, "long_eval_success_rate": 1.0},
+        {**base, "seed": 1, "long_eval_memory_length": 50, "long_eval_success_rate": 1.0},
+    )
+    for r in results:
+        r.eval_success_rate = 1.0
+    with pytest.raises(ValueError, match="must share the longer evaluation length, got 100 and 50"):
+        frontier.build_cells(results)

@@ -65,7 +65,13 @@ def _records(run_dir: str) -> list[dict]:
 def test_offline_run_has_config_metrics_summary_and_model(tmp_path):
     run_dir = tmp_path / "run"
     proc = _train(
-        [*TINY, "--total_timesteps=1024", "--checkpoint_every=512", f"--run_dir={run_dir}"]
+        [
+            *TINY,
+            "--total_timesteps=1024",
+            "--checkpoint_every=512",
+            "--eval_length_factor=3",
+            f"--run_dir={run_dir}",
+        ]
     )
     assert proc.returncode == 0, proc.stderr
     assert "wandb sync" in proc.stderr  # the user is told how to upload the offline run
@@ -110,6 +116,9 @@ def test_offline_run_has_config_metrics_summary_and_model(tmp_path):
     assert summary["state"] == "finished"
     assert summary["summary"]["eval/success_rate"] == pytest.approx(result["eval_success_rate"])
     assert "eval/success_rate/L=2" in summary["summary"]
+    assert result["long_eval_memory_length"] == summary["summary"]["eval_long/memory_length"] == 6
+    long_success = summary["summary"]["eval_long/success_rate"]
+    assert long_success == pytest.approx(result["long_eval_success_rate"])
     assert summary["summary"]["eval/video"]["_type"] == "video-file"
 
     from recurrent_agents.run.plot import plot_history, read_history

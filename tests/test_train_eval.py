@@ -53,3 +53,28 @@ def test_prev_action_reward_reaches_evaluation_and_video():
     assert out["episodes"] == 6 and out["success_rate"] == 1.0
     frames = record_frames(WithPrev(), "TMaze", kwargs, 1, seed=0, prev_action_reward=True)
     assert len(frames) == 3 + 2 + 3
+
+
+class ShortMemoryModel(CueMemoryModel):
+    """The oracle, but its memory fades after `span` steps (it then guesses "up")."""
+
+    span = 8
+
+    def predict(self, obs, state=None, episode_start=None, deterministic=False):
+        cue, age = (np.zeros(len(obs)), np.zeros(len(obs))) if state is None else state
+        age = np.where(episode_start, 0, age + 1)
+        action, cue = super().predict(obs, cue, episode_start, deterministic)
+        return np.where((age > self.span) & (obs[:, 1] > 0.5), 1, action), (cue, age)
+
+
+def test_longer_evaluation_measures_the_trained_model_at_a_multiple_of_its_length():
+    from recurrent_agents.run.config import build_config
+    from recurrent_agents.run.training import evaluate_run
+
+    cfg = build_config(["--memory_length=4", "--eval_episodes=64", "--eval_length_factor=3"])
+    fields = evaluate_run(cfg, ShortMemoryModel())
+    assert fields["eval_success_rate"] == 1.0 and fields["long_eval_memory_length"] == 12
+    assert 0.2 < fields["long_eval_success_rate"] < 0.8  # the memory does not hold 12 steps
+    assert 0.0 < fields["long_eval_mean_return"] < 0.8
+    cfg = build_config(["--memory_length=4", "--eval_episodes=8"])
+    assert "long_eval_memory_length" not in evaluate_run(cfg, ShortMemoryModel())

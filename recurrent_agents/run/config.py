@@ -187,6 +187,11 @@ class TrainConfig:
     device: str = _f("cpu", "torch device")
     torch_threads: int = _f(1, "torch.set_num_threads (0: leave torch's default)")
     eval_episodes: int = _f(100, "greedy evaluation episodes after training (0: skip)")
+    eval_length_factor: int = _f(
+        0,
+        "also evaluate the trained policy greedily at this multiple of memory_length, without "
+        "further training: does the memory hold longer than trained for? (0: skip)",
+    )
     checkpoint_every: int = _f(50_000, "env steps between checkpoints (0: none)")
     run_dir: str | None = _f(None, "output directory (default runs/<task>-<core>-L<L>-s<seed>)")
     resume: bool = _f(False, "continue from the last checkpoint in run_dir, same W&B run")
@@ -602,7 +607,8 @@ def _check_numbers(cfg: TrainConfig) -> None:
         value = getattr(cfg, name)
         if value is not None and value < 1:  # memory_length is None for tasks without one
             raise ConfigError(f"{name} must be a positive int, got {value}")
-    for name in ("eval_episodes", "checkpoint_every", "torch_threads", "video_episodes", "seed"):
+    non_negative = ("eval_episodes", "eval_length_factor", "checkpoint_every", "torch_threads")
+    for name in (*non_negative, "video_episodes", "seed"):
         if getattr(cfg, name) < 0:
             raise ConfigError(f"{name} must be an int >= 0, got {getattr(cfg, name)}")
     for name, limit in {**LIMITS, "seed": MAX_SEED}.items():
@@ -701,6 +707,17 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     _check_numbers(cfg)
     from recurrent_agents.run.curriculum import curriculum_stages  # imports SB3: not at load time
 
+    if cfg.eval_length_factor and cfg.memory_length is None:
+        raise ConfigError(
+            f"eval_length_factor={cfg.eval_length_factor} needs a task whose env takes "
+            f"memory_length; task {cfg.task} takes none"
+        )
+    longest = cfg.eval_length_factor * (cfg.memory_length or 0)
+    if longest > LIMITS["memory_length"]:
+        raise ConfigError(
+            f"eval_length_factor * memory_length must be at most {LIMITS['memory_length']:,}, "
+            f"got {cfg.eval_length_factor} * {cfg.memory_length:,}"
+        )
     if cfg.curriculum and cfg.memory_length is None:
         raise ConfigError(
             f"curriculum needs a task whose env takes memory_length (and has an "
@@ -727,6 +744,7 @@ RESUME_SAFE = (
     "stop_at_success",
     "checkpoint_every",
     "eval_episodes",
+    "eval_length_factor",
     "video",
     "video_episodes",
     "progress",

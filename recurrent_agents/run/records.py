@@ -32,6 +32,14 @@ PENDING = "pending"
 FINISHED_BEFORE = "finished (skipped)"  # finished by an earlier invocation of the sweep
 #: The task of a record that does not name one (a W&B run without it in its config).
 UNKNOWN_TASK = "?"
+#: Training regimes: a run trained at its memory length from the start, or through a curriculum
+#: of shorter lengths first.
+SCRATCH, CURRICULUM = "scratch", "curriculum"
+
+
+def run_regime(config: dict[str, Any] | None) -> str:
+    """``CURRICULUM`` when a run's config has a (non-empty) ``curriculum``, else ``SCRATCH``."""
+    return CURRICULUM if (config or {}).get("curriculum") else SCRATCH
 
 
 def _read_json_object(path: Path) -> dict[str, Any] | None:
@@ -86,8 +94,19 @@ class RunResult:
     config: dict[str, Any] = field(default_factory=dict)
     eval_mean_length: float | None = None
     eval_episodes: int | None = None
+    #: The same greedy evaluation at ``eval_length_factor`` times the memory length (None: not
+    #: run): how far the memory holds beyond the length it was trained for.
+    #: Written only when set, so results from before it read and write back unchanged.
+    long_eval_memory_length: int | None = field(default=None, metadata={"omit_none": True})
+    long_eval_success_rate: float | None = field(default=None, metadata={"omit_none": True})
+    long_eval_mean_return: float | None = field(default=None, metadata={"omit_none": True})
     #: Where the record was read from (a result.json, a W&B run); not written to the file.
     source: str | None = field(default=None, compare=False, metadata={"stored": False})
+
+    @property
+    def regime(self) -> str:
+        """``"curriculum"`` when the run trained on shorter lengths first, else ``"scratch"``."""
+        return run_regime(self.config)
 
     @property
     def finished(self) -> bool:
@@ -96,7 +115,13 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The content of ``result.json``."""
-        return _stored_fields(type(self), dataclasses.asdict(self))
+        unset = {
+            f.name
+            for f in dataclasses.fields(self)
+            if f.metadata.get("omit_none") and getattr(self, f.name) is None
+        }
+        data = _stored_fields(type(self), dataclasses.asdict(self))
+        return {key: value for key, value in data.items() if key not in unset}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> RunResult:

@@ -423,27 +423,43 @@ def _last_finite_checkpoint(model: Any, save_checkpoint: _CheckpointSaver) -> st
 
 
 def evaluate_run(cfg: TrainConfig, model: Any) -> dict[str, Any]:
-    """The result's greedy-evaluation fields; none when `cfg.eval_episodes` is 0."""
-    from recurrent_agents.run.evaluation import evaluate
-
+    """The result's greedy-evaluation fields; none when `cfg.eval_episodes` is 0. With
+    `cfg.eval_length_factor`, also the ``long_eval_*`` fields: the same evaluation at that
+    multiple of the memory length (the model as trained, nothing relearned)."""
     if cfg.eval_episodes <= 0:
         return {}
-    ev = evaluate(
+    ev = _greedy_evaluation(cfg, model, cfg.env_kwargs())
+    fields = {
+        "eval_success_rate": ev["success_rate"],
+        "eval_mean_return": ev["mean_return"],
+        "eval_mean_length": ev["mean_length"],
+        "eval_episodes": ev["episodes"],
+    }
+    if cfg.eval_length_factor and cfg.memory_length is not None:
+        long_length = cfg.eval_length_factor * cfg.memory_length
+        long_ev = _greedy_evaluation(cfg, model, cfg.env_kwargs() | {"memory_length": long_length})
+        fields |= {
+            "long_eval_memory_length": long_length,
+            "long_eval_success_rate": long_ev["success_rate"],
+            "long_eval_mean_return": long_ev["mean_return"],
+        }
+    return fields
+
+
+def _greedy_evaluation(cfg: TrainConfig, model: Any, env_kwargs: dict[str, Any]) -> dict:
+    """`evaluation.evaluate` of the model on the task built with ``env_kwargs``."""
+    from recurrent_agents.run.evaluation import evaluate
+
+    return evaluate(
         model,
         cfg.task,
-        cfg.env_kwargs(),
+        env_kwargs,
         cfg.eval_episodes,
         cfg.seed,
         cfg.n_envs,
         prev_action_reward=cfg.prev_action_reward,
         keep_images=_keeps_images(),
     )
-    return {
-        "eval_success_rate": ev["success_rate"],
-        "eval_mean_return": ev["mean_return"],
-        "eval_mean_length": ev["mean_length"],
-        "eval_episodes": ev["episodes"],
-    }
 
 
 def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result: RunResult) -> None:
@@ -463,6 +479,10 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
     }
     if L is not None:  # a task without a memory length has no per-length success
         summary[f"eval/success_rate/L={L}"] = result.eval_success_rate
+    if result.long_eval_memory_length is not None:
+        summary["eval_long/memory_length"] = result.long_eval_memory_length
+        summary["eval_long/success_rate"] = result.long_eval_success_rate
+        summary["eval_long/mean_return"] = result.long_eval_mean_return
     for key, value in summary.items():
         if value is not None:
             run.summary[key] = value

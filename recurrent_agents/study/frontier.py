@@ -45,11 +45,14 @@ from typing import Any
 
 from recurrent_agents.run.config import CommandParser
 from recurrent_agents.run.records import (
+    CURRICULUM,
     FINISHED,
+    SCRATCH,
     UNKNOWN_TASK,
     RunResult,
     SweepManifest,
     finished_results,
+    run_regime,
 )
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 from recurrent_agents.study.stats import (
@@ -65,11 +68,18 @@ SUCCESS_KEY = "eval_success_rate"
 RETURN_KEY = "eval_mean_return"
 #: W&B summary keys read into a result (any other ``--wandb-metric`` counts as the success rate).
 WANDB_METRIC_KEYS = {"eval/success_rate": SUCCESS_KEY, "eval/mean_return": RETURN_KEY}
+#: W&B summary keys of the evaluation at a multiple of the training length, read when present.
+WANDB_LONG_EVAL_KEYS = {
+    "eval_long/memory_length": "long_eval_memory_length",
+    "eval_long/success_rate": "long_eval_success_rate",
+    "eval_long/mean_return": "long_eval_mean_return",
+}
 DEFAULT_THRESHOLD = 0.9
 REPORT_FILES = ("frontier.csv", "frontier_improvement.csv", "frontier.md", "frontier.png")
 CSV_COLUMNS = [
     "task",
     "core",
+    "regime",
     "memory_length",
     "n_seeds",
     "seeds",
@@ -88,6 +98,11 @@ CSV_COLUMNS = [
     "solved_all_seeds",
     "env_steps_mean",
     "train_seconds_mean",
+    "long_memory_length",
+    "long_success_mean",
+    "long_success_min",
+    "long_success_max",
+    "long_per_seed",
     "status",
 ]
 #: Columns of ``frontier_improvement.csv``: per task, memory length and pair of cores (X before Y
@@ -118,10 +133,15 @@ class FrontierCell:
     task: str
     core: str
     memory_length: int | None
+    regime: str = SCRATCH
     success_by_seed: dict[int, float] = field(default_factory=dict)
     return_by_seed: dict[int, float] = field(default_factory=dict)
     env_steps_by_seed: dict[int, int] = field(default_factory=dict)
     seconds_by_seed: dict[int, float] = field(default_factory=dict)
+    #: Greedy success at a multiple of the training length (``eval_length_factor``), per seed
+    #: that ran it, and that length (None when no seed did).
+    long_success_by_seed: dict[int, float] = field(default_factory=dict)
+    long_memory_length: int | None = None
 
     @property
     def is_success(self) -> bool:
@@ -154,6 +174,11 @@ class FrontierCell:
     def train_seconds_mean(self) -> float | None:
         """Mean training seconds over the seeds that report them; None when none does."""
         return _mean(self.seconds_by_seed.values())
+
+    @property
+    def long_values(self) -> list[float]:
+        """Success rates at ``long_memory_length`` ordered by seed (empty when not evaluated)."""
+        return [self.long_success_by_seed[s] for s in sorted(self.long_success_by_seed)]
 
     def solved(self, threshold: float) -> bool:
         """Whether every seed reaches ``threshold`` greedy success (never for returns)."""
@@ -254,6 +279,7 @@ def _result_from(
         "status": FINISHED,
         "config": config,
     }
+    record |= {field: summary[key] for key, field in WANDB_LONG_EVAL_KEYS.items() if key in summary}
     return RunResult.from_dict(record, source=source)
 
 
@@ -303,16 +329,20 @@ CORE_VARIANT_OPTIONS = ("chrono_init", "forget_bias")
 
 
 def core_label(core: str, config: dict[str, Any] | None) -> str:
-    """The frontier's curve name: the core, plus any gate-init option the run set.
+    """The frontier's curve name: the core, plus any gate-init option the run set, plus
+    ``curriculum`` when it trained through one.
 
     ``lstm`` with ``chrono_init=100`` is ``lstm chrono_init=100``: a different initialisation
-    changes what the core remembers, so it must not be averaged with the plain core.
+    changes what the core remembers, so it must not be averaged with the plain core; nor may a
+    run taken through shorter lengths first be averaged with one trained from scratch.
     """
     options = [
         f"{key}={config[key]}"
         for key in CORE_VARIANT_OPTIONS
         if (config or {}).get(key) is not None
     ]
+    if run_regime(config) == CURRICULUM:
+        options.append(CURRICULUM)
     return " ".join([core, *options])
 
 
@@ -338,7 +368,9 @@ def build_cells(results: Iterable[RunResult]) -> list[FrontierCell]:
     for r in results:
         key, score = _score(r)
         core, length, seed = core_label(r.core, r.config), r.memory_length, r.seed
-        cell = cells.setdefault((r.task, core, length), FrontierCell(r.task, core, length))
+        cell = cells.setdefault(
+            (r.task, core, length), FrontierCell(r.task, core, length, regime=r.regime)
+        )
         by_seed = cell.success_by_seed if key == SUCCESS_KEY else cell.return_by_seed
         by_seed[seed] = score
         if cell.success_by_seed and cell.return_by_seed:
@@ -348,11 +380,29 @@ def build_cells(results: Iterable[RunResult]) -> list[FrontierCell]:
         # a rerun replaces the seed's old numbers, including ones it does not report
         cell.env_steps_by_seed.pop(seed, None)
         cell.seconds_by_seed.pop(seed, None)
+        cell.long_success_by_seed.pop(seed, None)
+        _add_long_evaluation(cell, r)
         if r.env_steps is not None:
             cell.env_steps_by_seed[seed] = int(r.env_steps)
         if r.train_seconds is not None:
             cell.seconds_by_seed[seed] = float(r.train_seconds)
     return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length or 0))
+
+
+def _add_long_evaluation(cell: FrontierCell, result: RunResult) -> None:
+    """Add the result's success at a multiple of its length to its cell; a cell's seeds must
+    share that length (the same ``eval_length_factor``)."""
+    long_length, success = result.long_eval_memory_length, result.long_eval_success_rate
+    if long_length is None or success is None:
+        return
+    if cell.long_memory_length not in (None, long_length):
+        raise ValueError(
+            f"results of {cell.task} {cell.core} L={cell.memory_length} must share the longer "
+            f"evaluation length, got {cell.long_memory_length} and {long_length} "
+            f"({result.source or 'a result'})"
+        )
+    cell.long_memory_length = int(long_length)
+    cell.long_success_by_seed[result.seed] = float(success)
 
 
 def memory_horizons(
@@ -471,6 +521,7 @@ def table_rows(
             **dict.fromkeys(CSV_COLUMNS),
             "task": c.task,
             "core": c.core,
+            "regime": c.regime,
             "memory_length": c.memory_length,
             "n_seeds": len(c.values),
             "seeds": " ".join(str(s) for s in sorted(c.success_by_seed or c.return_by_seed)),
@@ -480,17 +531,19 @@ def table_rows(
             "solved_all_seeds": c.solved(threshold) if c.is_success else None,
             "env_steps_mean": _round(c.env_steps_mean, 1),
             "train_seconds_mean": _round(c.train_seconds_mean, 2),
+            **_long_columns(c),
             "status": "finished",
         }
         for c in cells
     ]
-    tasks = {c.core: c.task for c in cells}
+    curves = {c.core: c for c in cells}
     for label, lengths in skipped_cells(cells, skips).items():
         rows += [
             {
                 **dict.fromkeys(CSV_COLUMNS),
-                "task": tasks[label],
+                "task": curves[label].task,
                 "core": label,
+                "regime": curves[label].regime,
                 "memory_length": m,
                 "n_seeds": 0,
                 "status": "skipped",
@@ -506,6 +559,32 @@ def _stats_columns(cell: FrontierCell) -> dict[str, float]:
     values = cell.values
     stats = {"mean": cell.mean, "min": min(values), "max": max(values), "std": cell.std}
     return {f"{prefix}_{name}": round(value, 4) for name, value in stats.items()}
+
+
+def _long_columns(cell: FrontierCell) -> dict[str, Any]:
+    """A cell's ``long_*`` columns: its success at the longer evaluation length (empty without)."""
+    values = cell.long_values
+    if not values:
+        return {}
+    return {
+        "long_memory_length": cell.long_memory_length,
+        "long_success_mean": round(sum(values) / len(values), 4),
+        "long_success_min": round(min(values), 4),
+        "long_success_max": round(max(values), 4),
+        "long_per_seed": " ".join(f"{v:.4f}" for v in values),
+    }
+
+
+def format_long_success(cell: FrontierCell) -> str:
+    """A cell's success at the longer length, e.g. ``L=1000: 0.97 [0.92, 1.00] (n=3)``."""
+    values = cell.long_values
+    if not values:
+        return "-"
+    mean = sum(values) / len(values)
+    return (
+        f"L={cell.long_memory_length}: {mean:.2f} [{min(values):.2f}, {max(values):.2f}] "
+        f"(n={len(values)})"
+    )
 
 
 def format_cost(cell: FrontierCell) -> str:
@@ -617,6 +696,14 @@ def markdown(
         "",
         *_pivot(cells, skipped, format_cost),
     ]
+    if any(c.long_values for c in cells):
+        lines += [
+            "",
+            "Greedy success at a multiple of the training length (`eval_length_factor`), the "
+            "trained model without further training: mean [min, max] over the seeds evaluated.",
+            "",
+            *_pivot(cells, skipped, format_long_success),
+        ]
     horizons = memory_horizons(cells, threshold)
     strict = memory_horizons(cells, threshold, contiguous=True)
     if horizons:
