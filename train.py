@@ -1,7 +1,8 @@
 """Command-line entry point: train recurrent PPO on a memory task, tracked in W&B.
 
     python train.py [--config configs/tmaze_lstm.yaml] [--memory_length=20 --core=gru ...]
-    python train.py {sweep,report,dashboard,gradient-flow,export} ARGS   (sweeps, analysis, ONNX)
+    python train.py {sweep,tune,report,dashboard,gradient-flow,export} ARGS
+        (sweeps, per-core tuning, analysis, ONNX)
 
 `python train.py --help` lists every option with its default.
 """
@@ -15,6 +16,7 @@ import sys
 # Sweep and analysis subcommands: name -> module with `main(argv) -> int`.
 SUBCOMMANDS = {
     "sweep": "recurrent_agents.study.sweep",
+    "tune": "recurrent_agents.study.tune",
     "report": "recurrent_agents.study.frontier",
     "dashboard": "recurrent_agents.study.dashboard",
     "gradient-flow": "recurrent_agents.study.gradient_flow",

@@ -13,8 +13,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,3 +236,24 @@ def _collect(ray: Any, pending: list, on_done: OnDone | None) -> list[Outcome]:
 def python_executable() -> str:
     """The interpreter cells run with (the one running the sweep)."""
     return sys.executable
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """While inside: SIGTERM raises KeyboardInterrupt like Ctrl-C, so that a scheduler stopping a
+    sweep or a search stops its runs (checkpointed) instead of orphaning them. Installing a SIGINT
+    handler also un-ignores SIGINT for the children (a shell starts background jobs with SIGINT
+    ignored, and an ignored signal survives exec). Outside the main thread it changes nothing."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _raise_interrupt)
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")

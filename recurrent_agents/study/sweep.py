@@ -24,14 +24,11 @@ sweeps cores x seeds only: its cells pass no ``--memory_length`` and are named w
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from recurrent_agents.run.config import CommandParser
 from recurrent_agents.run.records import (
@@ -53,6 +50,7 @@ from recurrent_agents.study.backends import (
     python_executable,
     run_local,
     run_ray,
+    signals_interrupt,
 )
 
 TRAIN_SCRIPT = Path(__file__).resolve().parents[2] / "train.py"
@@ -171,7 +169,8 @@ def train_command(
     return cmd + list(extra)
 
 
-def _thread_env(threads: int) -> dict[str, str]:
+def thread_env(threads: int) -> dict[str, str]:
+    """BLAS/OpenMP thread counts for a run of ``threads`` torch threads."""
     # BLAS/OpenMP pools default to all cores: N parallel runs would oversubscribe the machine
     value = str(threads)
     return {k: value for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
@@ -212,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _split_extra(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+def split_extra(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``(own arguments, train.py overrides)``: the arguments before and after ``--``."""
     argv = list(argv)
     if "--" in argv:
         i = argv.index("--")
@@ -320,7 +320,7 @@ class Sweep:
             resume=run_dir.exists(),
             train_script=self.args.train_script,
         )
-        return Job(point.name, cmd, str(run_dir), _thread_env(self.args.threads_per_run))
+        return Job(point.name, cmd, str(run_dir), thread_env(self.args.threads_per_run))
 
     def waves(self) -> list[list[GridPoint]]:
         """The cells to run in waves: with ``--skip-after-fail`` one per length, shortest first
@@ -509,27 +509,14 @@ def run_sweep(args: argparse.Namespace, extra: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python train.py sweep``; returns the exit status."""
-    own, extra = _split_extra(sys.argv[1:] if argv is None else argv)
+    own, extra = split_extra(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(own)
-    previous: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        # A scheduler's SIGTERM stops the runs (checkpointed) like Ctrl-C instead of orphaning
-        # them. Installing a SIGINT handler also un-ignores SIGINT for the children (a shell
-        # starts background jobs with SIGINT ignored, and an ignored signal survives exec).
-        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        return run_sweep(args, extra)
+        with signals_interrupt():
+            return run_sweep(args, extra)
     except (ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _terminate_as_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
