@@ -112,11 +112,18 @@ def test_an_interrupted_trial_is_tried_again_and_not_counted(
     assert tune.main([*argv[:3], "2", *argv[4:]]) == 0  # two trials first
     study = _studies(out)["lstm"]
     stale = study.ask(tune.load_space(None))  # left running, as by a killed invocation
+    # ... whose seed-0 run had finished: it is read back, not trained again
+    finished = out / "runs" / "lstm" / f"p-{tune.params_digest(stale.params)}" / "s0"
+    finished.mkdir(parents=True)
+    result = {"core": "lstm", "memory_length": 5, "seed": 0, "eval_success_rate": 0.125}
+    (finished / "result.json").write_text(json.dumps({**result, "status": "finished"}))
     assert tune.main(argv) == 0
     trials = _studies(out)["lstm"].trials
     assert trials[stale.number].state.name == "FAIL"
     retried = trials[stale.number + 1]
     assert retried.state.name == "COMPLETE" and retried.params == stale.params
+    assert retried.user_attrs["scores"]["0"] == 0.125
+    assert not any(f"--run_dir={finished}" in call for call in (out / "calls.txt").open())
     assert tune.budget_used(_studies(out)["lstm"]) == 4
 
 

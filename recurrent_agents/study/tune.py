@@ -291,25 +291,31 @@ def run_batch(tuning: Tuning, core: str, study: Any, size: int) -> None:
     from optuna.trial import TrialState
 
     trials = [study.ask(tuning.space) for _ in range(size)]
-    jobs = [tuning.job(core, t.params, seed) for t in trials for seed in tuning.seeds]
+    # a run finished before (a retried trial's, or the same options sampled again) is reused
+    runs = {
+        (t.number, seed): tuning.run_dir(core, t.params, seed)
+        for t in trials
+        for seed in tuning.seeds
+    }
+    jobs = [
+        tuning.job(core, t.params, seed)
+        for t in trials
+        for seed in tuning.seeds
+        if not RunResult.is_finished(runs[t.number, seed])
+    ]
     run_local(jobs, tuning.workers)
     for trial in trials:
-        scores = {
-            seed: run_score(RunResult.read(tuning.run_dir(core, trial.params, seed)))
-            for seed in tuning.seeds
-        }
+        results = {seed: RunResult.read(runs[trial.number, seed]) for seed in tuning.seeds}
+        scores = {seed: run_score(result) for seed, result in results.items()}
         trial.set_user_attr("scores", {str(s): v for s, v in scores.items()})
-        missing = [str(s) for s, v in scores.items() if v is None]
+        missing = [s for s, v in scores.items() if v is None]
         if missing:
-            where = tuning.run_dir(core, trial.params, int(missing[0]))
-            trial.set_user_attr(FAILED_RUN, f"seeds {', '.join(missing)}; see {where}")
+            where = runs[trial.number, missing[0]]
+            trial.set_user_attr(FAILED_RUN, f"seeds {missing}; see {where}")
             study.tell(trial, state=TrialState.FAIL)
             print(f"{core} trial {trial.number}: failed ({trial.user_attrs[FAILED_RUN]})")
             continue
-        steps = [
-            getattr(RunResult.read(tuning.run_dir(core, trial.params, s)), "env_steps", None)
-            for s in tuning.seeds
-        ]
+        steps = [result.env_steps for result in results.values()]
         if all(isinstance(n, int) for n in steps):
             trial.set_user_attr("env_steps", sum(steps) / len(steps))
         value = sum(scores.values()) / len(scores)
