@@ -406,25 +406,37 @@ def report(tuning: Tuning, studies: dict[str, Any], command: str) -> str:
             lines.append(f"| {name} | {scale} [{dist.low}, {dist.high}] |")
     lines += [
         "",
-        "| core | trials done | best score | best trial | defaults' score | best options |",
+        "Score (mean env steps per run) of each core's best trial and of its first, the defaults:",
+        "",
+        "| core | trials done | best | best trial | defaults | best options |",
+        "|---|---:|---:|---:|---:|---|",
     ]
-    lines.append("|---|---:|---:|---:|---:|---|")
     for core, study in studies.items():
-        config = best_config(tuning, core, study)
-        defaults = study.trials[0] if study.trials else None
-        default_score = (
-            "-" if defaults is None or defaults.value is None else f"{defaults.value:.3f}"
-        )
-        if config is None:
-            lines.append(f"| {core} | {budget_used(study)} | - | - | {default_score} | - |")
-            continue
         best = best_trial(study)
-        options = ", ".join(f"{k}={v}" for k, v in sorted(best.params.items()))
+        first = study.trials[0] if study.trials else None
+        options = (
+            "-"
+            if best is None
+            else ", ".join(f"{k}={_short(v)}" for k, v in sorted(best.params.items()))
+        )
         lines.append(
-            f"| {core} | {budget_used(study)} | {best.value:.3f} | {best.number} | "
-            f"{default_score} | {options} |"
+            f"| {core} | {budget_used(study)} | {_trial_score(best)} | "
+            f"{'-' if best is None else best.number} | {_trial_score(first)} | {options} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _trial_score(trial: Any | None) -> str:
+    """A trial's score and mean env steps, e.g. ``1.000 (42.5k)``; ``-`` before it completed."""
+    if trial is None or trial.value is None:
+        return "-"
+    steps = trial.user_attrs.get("env_steps")
+    return f"{trial.value:.3f}" + ("" if steps is None else f" ({steps / 1e3:.1f}k)")
+
+
+def _short(value: Any) -> str:
+    """An option's value for the table: floats to 3 significant digits."""
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def write_outputs(tuning: Tuning, studies: dict[str, Any], command: str) -> None:
