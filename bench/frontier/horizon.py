@@ -1,9 +1,10 @@
-"""The memory-horizon frontier: lengths 5..1000 x cores x 3 seeds, on both tasks, resumable.
+"""The memory-horizon frontier: lengths 5..1000 x cores x 5 seeds, on both tasks, resumable.
 
     python bench/frontier/horizon.py                          # everything (CPU-hours)
     python bench/frontier/horizon.py --tasks TMaze --cores lstm --lengths 5,10,20
     python bench/frontier/horizon.py --report-only            # table from what has finished
     python bench/frontier/horizon.py --recipe plain           # without curriculum / obs norm
+    python bench/frontier/horizon.py --recipe plain --core-configs tuning/tmaze-L20  # tuned
 
 One ``train.py sweep --skip-after-fail`` per task and core into
 ``bench/frontier/sweeps/<task>-<recipe dir>/<core>``: lengths run shortest first, a core's longer
@@ -20,6 +21,11 @@ it). Two recipes:
   training episodes at the cell's length succeed; 2M env steps per cell at most.
 * ``plain``: ``configs/horizon.yaml``: 8 envs x 1024-step rollouts, the default PPO
   hyperparameters, chrono init 100 for the LSTM only, an early stop at 99%; 1M steps at most.
+
+``--core-configs DIR`` runs each core with ``DIR/<core>.yaml`` (the configs ``train.py tune``
+writes) in place of the recipe's config, into ``<task>-<recipe dir>-<DIR's name>``. Every cell is
+also evaluated at ``--eval-length-factor`` (10) times its length, nothing relearned (the
+report's ``long_*`` columns).
 
 Afterwards the frontier report of each task (CSV, Markdown, PNG, with the skipped cells and
 each cell's env steps and minutes) goes to ``--results-dir/<recipe dir>/<task>`` and its table
@@ -55,10 +61,17 @@ class Recipe:
     #: Cores that run without the config's chrono init.
     no_chrono: tuple[str, ...]
 
-    def cell_options(self, core: str, max_steps: int) -> list[str]:
-        """The train.py options of one cell, after the sweep's task/length/core/seed."""
+    def cell_options(
+        self, core: str, max_steps: int, core_configs: Path | None, length_factor: int
+    ) -> list[str]:
+        """The train.py options of one cell, after the sweep's task/length/core/seed: the
+        recipe's config (or the core's own in ``core_configs``), the budget, the longer
+        evaluation."""
+        budget = [f"--total_timesteps={max_steps}", f"--eval_length_factor={length_factor}"]
+        if core_configs is not None:
+            return [f"--config={core_configs / f'{core}.yaml'}", *budget]
         off = ["--chrono_init=off"] if core in self.no_chrono else []
-        return [f"--config={self.config}", *off, f"--total_timesteps={max_steps}"]
+        return [f"--config={self.config}", *off, *budget]
 
 
 RECIPES = {
@@ -90,7 +103,7 @@ def main() -> int:
     p.add_argument("--tasks", default="DelayedCue,TMaze")
     p.add_argument("--cores", default="lstm,gru,rnn")
     p.add_argument("--lengths", default=LENGTHS)
-    p.add_argument("--seeds", default="0,1,2")
+    p.add_argument("--seeds", default="0,1,2,3,4")
     p.add_argument("--recipe", default="curriculum", choices=sorted(RECIPES))
     p.add_argument("--max-steps", type=int, default=None, help="env steps per cell at most")
     p.add_argument("--workers", type=int, default=1, help="parallel runs per core's sweep")
@@ -98,6 +111,8 @@ def main() -> int:
     p.add_argument("--results-dir", default=str((HERE / "results").relative_to(REPO)))
     p.add_argument("--wandb-mode", default="offline", choices=WANDB_MODES)
     p.add_argument("--report-only", action="store_true", help="no training, report only")
+    p.add_argument("--core-configs", type=Path, help="a dir of <core>.yaml (train.py tune's)")
+    p.add_argument("--eval-length-factor", type=int, default=10, help="0: no longer evaluation")
     args = p.parse_args()
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)
     parse_int_list("lengths", args.lengths, 1)
@@ -106,23 +121,33 @@ def main() -> int:
         p.error(f"--cores must be among {', '.join(CORES)}, got {', '.join(unknown)}")
     recipe = RECIPES[args.recipe]
     max_steps = args.max_steps or recipe.max_steps
+    missing = [
+        c for c in cores if args.core_configs and not (args.core_configs / f"{c}.yaml").is_file()
+    ]
+    if missing:
+        p.error(
+            f"--core-configs {args.core_configs} has no {', '.join(f'{c}.yaml' for c in missing)}"
+        )
+    if args.eval_length_factor < 0:
+        p.error(f"--eval-length-factor must be an int >= 0, got {args.eval_length_factor}")
+    name = recipe.dir_name + (f"-{args.core_configs.name}" if args.core_configs else "")
 
     py = sys.executable
     for task in tasks:
-        task_dir = Path(args.sweeps_dir) / f"{task.lower()}-{recipe.dir_name}"
+        task_dir = Path(args.sweeps_dir) / f"{task.lower()}-{name}"
         for core in cores if not args.report_only else []:
             run(
                 [py, "train.py", "sweep", "--task", task, "--memory-lengths", args.lengths]
                 + ["--cores", core, "--seeds", args.seeds, "--sweep-dir", str(task_dir / core)]
                 + ["--name", task_dir.name, "--workers", str(args.workers)]
                 + ["--wandb-mode", args.wandb_mode, "--skip-after-fail", "--no-report", "--"]
-                + recipe.cell_options(core, max_steps)
+                + recipe.cell_options(core, max_steps, args.core_configs, args.eval_length_factor)
             )
         if not (REPO / task_dir).is_dir():
             print(f"{task}: nothing run yet in {task_dir}")
             continue
         merge_manifests(REPO / task_dir)
-        out = Path(args.results_dir) / recipe.dir_name / task.lower()
+        out = Path(args.results_dir) / name / task.lower()
         run(
             [py, "train.py", "report", "--sweep-dir", str(task_dir), "--out-dir", str(out)]
             + ["--wandb-mode", args.wandb_mode]
