@@ -22,6 +22,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "advantage_floor_ratio": 0.2,
     "ent_coef": 0.02,
     "entropy_target": 1.0,
+    "start_epsilon": 0.0,
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,
     "target_kl": 0.02,

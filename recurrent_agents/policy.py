@@ -580,11 +580,15 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             log_probs = th.logaddexp(log_probs + math.log1p(-self.action_epsilon), uniform)
         return log_probs
 
-    def _sample(self, head_inputs: th.Tensor, deterministic: bool) -> tuple[th.Tensor, th.Tensor]:
+    def _sample(
+        self, head_inputs: th.Tensor, deterministic: bool, explore: th.Tensor | None = None
+    ) -> tuple[th.Tensor, th.Tensor]:
         """Actions and their log-probs ``[R]`` from actor head inputs ``[R, D]``.
 
         Padding rows draw actions too (then dropped): with fewer than 4 envs a seeded run keeps
-        the random stream it had when the rollout step padded everything.
+        the random stream it had when the rollout step padded everything. Rows where the bool
+        mask ``explore`` ``[R]`` is set take a uniformly random action instead (discrete actions
+        only), with the policy's own log-prob of it.
         """
         rows = head_inputs.shape[0]
         latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
@@ -597,8 +601,13 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             else:
                 noise = th.empty_like(log_probs).exponential_().log()
                 actions = (log_probs - noise).argmax(-1)
+            if explore is not None:
+                uniform = th.randint_like(actions[:rows], log_probs.shape[-1])
+                actions[:rows] = th.where(explore, uniform, actions[:rows])
             log_prob = log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
             return actions[:rows], log_prob[:rows]
+        if explore is not None:
+            raise ValueError("exploring with uniformly random actions needs discrete actions")
         distribution = self._get_action_dist_from_latent(latent_pi)
         actions = distribution.get_actions(deterministic=deterministic)
         return actions[:rows], distribution.log_prob(actions)[:rows]
@@ -682,10 +691,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         lstm_states: RNNStates,
         episode_starts: th.Tensor,
         deterministic: bool = False,
+        explore: th.Tensor | None = None,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
-        """One step for a batch of envs: actions, values, log-probs, new states."""
+        """One step for a batch of envs: actions, values, log-probs, new states. Envs where the
+        bool mask ``explore`` is set act uniformly at random (discrete actions)."""
         in_pi, in_vf, states = self._forward_path(_one_step(obs), lstm_states, episode_starts)
-        actions, log_prob = self._sample(in_pi, deterministic)
+        actions, log_prob = self._sample(in_pi, deterministic, explore)
         values = self._critic_head(in_vf)
         return actions.reshape((-1, *self.action_space.shape)), values, log_prob, states
 

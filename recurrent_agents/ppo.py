@@ -104,6 +104,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         actions): it keeps a decision from going deterministic without pulling one that still
         explores towards uniform. 1 (the default) is SB3's bonus everywhere; actions without a
         maximum entropy (Gaussian) always get SB3's bonus.
+    :param start_epsilon: probability that an episode's first action is drawn uniformly at
+        random instead of from the policy (discrete actions), and learned from with the policy's
+        own log-probability of it. Exploration placed where the agent knows least, at the start
+        of an episode, that leaves the rest of the episode on-policy, and whose learning signal
+        does not vanish with the action's probability (README, "The active T-maze"). 0 (the
+        default): off.
     :param normalize_value_targets: the critic predicts values in units of the running root mean
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of
@@ -139,6 +145,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         advantage_floor_ratio: float = _D["advantage_floor_ratio"],
         ent_coef: float = _D["ent_coef"],
         entropy_target: float = _D["entropy_target"],
+        start_epsilon: float = _D["start_epsilon"],
         vf_coef: float = _D["vf_coef"],
         max_grad_norm: float = _D["max_grad_norm"],
         use_sde: bool = False,
@@ -168,8 +175,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
             raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
         if not 0 < entropy_target <= 1:
             raise ValueError(f"entropy_target must be in (0, 1], got {entropy_target!r}")
+        if not 0 <= start_epsilon <= 1:
+            raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
+        self.start_epsilon = float(start_epsilon)
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         self.bootstrap_truncated = bool(bootstrap_truncated)
         self.normalize_value_targets = bool(normalize_value_targets)
@@ -226,6 +236,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
             raise ValueError(
                 f"policy must subclass recurrent_agents.RecurrentActorCriticPolicy, "
                 f"got {type(self.policy).__name__}"
+            )
+        if self.start_epsilon > 0 and not isinstance(self.action_space, spaces.Discrete):
+            raise ValueError(
+                f"start_epsilon needs a Discrete action space, got {self.action_space}"
             )
         self._last_lstm_states = self.policy.initial_state(self.n_envs)
         self.rollout_buffer = SequenceRolloutBuffer(
@@ -394,7 +408,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 starts = th.as_tensor(
                     self._last_episode_starts, dtype=th.float32, device=self.device
                 )
-                actions, values, log_probs, states = self.policy(obs_tensor, states, starts)
+                explore = None
+                if self.start_epsilon > 0:
+                    explore = (starts > 0) & (th.rand_like(starts) < self.start_epsilon)
+                actions, values, log_probs, states = self.policy(
+                    obs_tensor, states, starts, explore=explore
+                )
             clipped_actions = actions.cpu().numpy()
             if is_box and self.policy.squash_output:  # actions in [-1, 1] (SB3's on-policy)
                 clipped_actions = self.policy.unscale_action(clipped_actions)

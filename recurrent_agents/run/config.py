@@ -158,6 +158,11 @@ class TrainConfig:
         "the entropy bonus acts on a state only while its policy entropy is below this fraction "
         "of the action space's maximum (1: everywhere, SB3's bonus; discrete actions)",
     )
+    start_epsilon: float = _f(
+        _PPO["start_epsilon"],
+        "probability that an episode's first action is uniformly random, learned from as the "
+        "policy's own (exploration where the agent knows least; discrete actions; 0: off)",
+    )
     vf_coef: float = _f(_PPO["vf_coef"], "value loss coefficient")
     max_grad_norm: float = _f(_PPO["max_grad_norm"], "gradient clipping norm")
     normalize_advantage: bool = _f(
@@ -650,6 +655,8 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")
     if not 0 < cfg.entropy_target <= 1:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
+    if not 0 <= cfg.start_epsilon <= 1:
+        raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
     if cfg.advantage_floor_ratio < 0:
         raise ConfigError(f"advantage_floor_ratio must be >= 0, got {cfg.advantage_floor_ratio}")
     for name in ("max_grad_norm", "target_kl", "clip_range_vf"):
