@@ -40,6 +40,7 @@ from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper  # noqa: E402
 from envs.sb3 import make_sb3_vec_env  # noqa: E402
 from envs.tmaze import MOVES  # noqa: E402
 from recurrent_agents.run.config import ConfigError, TrainConfig, build_config  # noqa: E402
+from recurrent_agents.run.evaluation import greedy_episodes  # noqa: E402
 from recurrent_agents.run.training import evaluate_run, make_env, new_model  # noqa: E402
 
 LEFT = MOVES.index((-1, 0))
@@ -116,20 +117,12 @@ def first_action_probs(model, cfg: TrainConfig, episodes: int = 256) -> np.ndarr
 
 def forced_left_success(model, cfg: TrainConfig, episodes: int = 100) -> float:  # type: ignore[no-untyped-def]
     """Greedy success rate when every episode's first action is the step back to the cue."""
-    env = _probe_env(cfg, episodes, seed=20_000)
-    obs = env.reset()
-    success = np.full(episodes, np.nan)
-    starts, state, first = np.ones(episodes, dtype=bool), None, True
-    while np.isnan(success).any():
-        actions, state = model.predict(obs, state=state, episode_start=starts, deterministic=True)
-        if first:
-            actions[:] = LEFT
-            first = False
-        obs, _, starts, infos = env.step(actions)
-        for i in np.flatnonzero(starts & np.isnan(success)):
-            success[i] = float(infos[i].get("is_success", False))
-    env.close()
-    return float(success.mean())
+    env = FirstActionLeft(_probe_env(cfg, episodes, seed=20_000), p=1.0, seed=0)
+    try:
+        successes, _, _ = greedy_episodes(model, env, np.ones(episodes, dtype=int))
+    finally:
+        env.close()
+    return float(np.mean([bool(s) for s in successes]))
 
 
 def _probe_env(cfg: TrainConfig, n_envs: int, seed: int) -> VecEnv:
@@ -202,22 +195,22 @@ def run_variant(variant: Variant, seed: int, args: argparse.Namespace, extra: li
     rows.append(final)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    with partial.open("w", newline="") as f:
-        writer = csv.DictWriter(f, FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_csv(partial, rows)
     partial.replace(path)
     print(json.dumps(final), flush=True)
     return path
 
 
-def report(paths: list[Path], out: Path, command: str) -> None:
-    """Collect the runs' probes into the CSV, Markdown and PNG."""
-    rows = [row for path in paths for row in csv.DictReader(path.open())]
-    with (out / "active_tmaze.csv").open("w", newline="") as f:
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, FIELDS)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def report(paths: list[Path], out: Path, command: str) -> None:
+    """Collect the runs' probes into the CSV, Markdown and PNG."""
+    _write_csv(out / "active_tmaze.csv", [r for path in paths for r in csv.DictReader(path.open())])
     lines = [
         "# Active T-maze: exploration of the first step vs memory",
         "",

@@ -53,7 +53,7 @@ def evaluate(
         **env_kwargs,
     )
     try:
-        successes, ep_returns, ep_lengths = _greedy_episodes(model, env, quota)
+        successes, ep_returns, ep_lengths = greedy_episodes(model, env, quota)
     finally:
         env.close()
     reported = any(success is not None for success in successes)
@@ -65,7 +65,7 @@ def evaluate(
     }
 
 
-def _greedy_episodes(
+def greedy_episodes(
     model: Any, env: Any, quota: np.ndarray
 ) -> tuple[list[bool | None], list[float], list[int]]:
     """Step ``env`` (an SB3 VecEnv) greedily until env ``i`` has ended ``quota[i]`` episodes;
