@@ -41,6 +41,14 @@ class TrainingCallback(BaseCallback):
     before any further update (the unfinished rollout is dropped), so the policy evaluated
     afterwards is the one that earned that rate; ``stopped_at`` then holds the env step.
     ``stop_allowed`` (optional) gates that stop, e.g. until a curriculum reaches its last stage.
+
+    With ``greedy_success`` (a function returning the current policy's greedy success rate on
+    fresh episodes), that rate is what ``stop_at_success`` is compared with instead, measured at
+    the start of each rollout (right after an update) from the second rollout the stop is
+    allowed in on: the policy has then been updated at least once on the episodes it is judged
+    on. Sampled training episodes understate a policy whose task allows no slip: each of L steps
+    risks the entropy bonus's exploratory action, so their success falls with L while the greedy
+    policy's does not.
     """
 
     def __init__(
@@ -51,9 +59,12 @@ class TrainingCallback(BaseCallback):
         progress: bool = False,
         stop_at_success: float | None = None,
         stop_allowed: Callable[[], bool] | None = None,
+        greedy_success: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
         self.stop_allowed = stop_allowed
+        self.greedy_success = greedy_success
+        self._allowed_rollouts = 0
         self.total_timesteps = total_timesteps
         self.checkpoint_every = checkpoint_every
         self.save_checkpoint = save_checkpoint
@@ -95,10 +106,26 @@ class TrainingCallback(BaseCallback):
         if self.checkpoint_every > 0 and self.save_checkpoint is not None and due:
             self.save_checkpoint(self.model)
             self._last_ckpt = self.num_timesteps
+        if self.greedy_success is not None and self.stop_at_success is not None:
+            self._stop_if_greedy_success()
+
+    def _stop_allowed(self) -> bool:
+        return self.stop_allowed is None or self.stop_allowed()
+
+    def _stop_if_greedy_success(self) -> None:
+        if not self._stop_allowed():
+            return
+        self._allowed_rollouts += 1
+        if self._allowed_rollouts < 2:  # not yet updated on the episodes it would be judged on
+            return
+        success = self.greedy_success()
+        self.logger.record("train/greedy_success", success)
+        if success >= self.stop_at_success:
+            self.stopped_at = self.num_timesteps
 
     def _on_step(self) -> bool:
-        allowed = self.stop_allowed is None or self.stop_allowed()
-        if self.stop_at_success is not None and self.stopped_at is None and allowed:
+        measured = self.stop_at_success is not None and self.greedy_success is None
+        if measured and self.stopped_at is None and self._stop_allowed():
             buffer = self.model.ep_success_buffer
             success = recent_success_rate(self.model)
             if len(buffer) == buffer.maxlen and success >= self.stop_at_success:

@@ -47,6 +47,7 @@ CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 PPO_KEYS = tuple(_PPO)
 #: ``chrono_init`` value that turns the agent's default chrono init off.
 CHRONO_OFF = "off"
+SUCCESS_MEASURES = ("training", "greedy")
 #: Fields that are keyword arguments of the task's env: allowed only where its env takes them.
 TASK_OPTIONS = ("memory_length", "variant", "num_cues", "distractors")
 USAGE = """python {prog} [--config FILE] [--key=VALUE | --key VALUE | key=VALUE ...]
@@ -176,7 +177,7 @@ class TrainConfig:
         "memory lengths to train on before memory_length, shortest first, advancing on success",
     )
     curriculum_threshold: float = _f(
-        0.95, "advance the curriculum once the last 100 training episodes succeed at this rate"
+        0.95, "advance the curriculum once the success rate (success_measure) reaches this"
     )
     curriculum_scale_ent_coef: bool = _f(
         False,
@@ -185,7 +186,13 @@ class TrainConfig:
     # run
     total_timesteps: int = _f(200_000, "env steps to train for")
     stop_at_success: float | None = _f(
-        None, "stop early once the last 100 training episodes succeed at this rate (0-1)"
+        None, "stop early once the success rate (success_measure) reaches this (0-1)"
+    )
+    success_measure: str = _f(
+        "training",
+        "what stop_at_success and curriculum_threshold measure: 'training' (the last 100 "
+        "training episodes, sampled actions) or 'greedy' (100 fresh greedy episodes after each "
+        "update, from the second update at a length on)",
     )
     n_envs: int = _f(8, "parallel envs (one batched numpy env)")
     seed: int = _f(0, "random seed (envs, torch, numpy)")
@@ -690,6 +697,9 @@ def _check_device(device: str) -> None:
 
 def _check_names(cfg: TrainConfig) -> None:
     """Core, core init, W&B mode and device are ones that exist."""
+    if cfg.success_measure not in SUCCESS_MEASURES:
+        allowed = ", ".join(SUCCESS_MEASURES)
+        raise ConfigError(f"success_measure must be one of {allowed}, got {cfg.success_measure!r}")
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)
         raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")

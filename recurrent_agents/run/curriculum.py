@@ -45,6 +45,13 @@ class MemoryCurriculum(BaseCallback):
     episode would grow k-fold against a per-episode task reward, and a per-step exploration rate
     that suits L=10 would keep an agent from ever walking a 1000-step corridor without a slip.
 
+    With ``greedy_success`` (a function of the memory length returning the current policy's
+    greedy success rate on fresh episodes of that length), a stage ends once that rate reaches
+    ``threshold`` instead, measured after each rollout from the stage's second rollout on (the
+    policy has then been updated on the stage's episodes). Use it where a slip anywhere in an
+    episode fails it: the success of sampled training episodes then falls with the length, while
+    the greedy policy's need not.
+
     :param start_stage: the stage to begin in (a resumed run's), whose env ``model`` has.
     :param history: a resumed run's ``history``.
     :param seconds_before: training seconds before this process (a resumed run's), so that
@@ -61,6 +68,7 @@ class MemoryCurriculum(BaseCallback):
         history: list[dict[str, Any]] | None = None,
         seconds_before: float = 0.0,
         ent_coef: float | None = None,
+        greedy_success: Callable[[int], float] | None = None,
         verbose: int = 0,
     ) -> None:
         super().__init__(verbose)
@@ -76,6 +84,8 @@ class MemoryCurriculum(BaseCallback):
         self.history = list(history or [])
         self._seconds_before = float(seconds_before)
         self.ent_coef = ent_coef
+        self.greedy_success = greedy_success
+        self._stage_rollouts = 0
         self._started = 0.0
 
     @property
@@ -105,16 +115,28 @@ class MemoryCurriculum(BaseCallback):
         self.logger.record("curriculum/memory_length", self.memory_length)
         self.logger.record("curriculum/stage", self.stage)
         self.logger.record("train/ent_coef", self.model.ent_coef)
-        buffer = self.model.ep_success_buffer
-        success = recent_success_rate(self.model)
-        if self.final or len(buffer) < buffer.maxlen or success < self.threshold:
+        if self.final or not self._stage_done():
             return
         self.stage += 1
+        self._stage_rollouts = 0
         self._switch_env()
         self._set_ent_coef()
         self._record_stage()
         if self.verbose:
             print(f"[curriculum] memory_length {self.memory_length} at {self.num_timesteps} steps")
+
+    def _stage_done(self) -> bool:
+        """Whether the current stage's success rate has reached the threshold."""
+        if self.greedy_success is None:
+            buffer = self.model.ep_success_buffer
+            full = len(buffer) == buffer.maxlen
+            return full and recent_success_rate(self.model) >= self.threshold
+        self._stage_rollouts += 1
+        if self._stage_rollouts < 2:  # not yet updated on this stage's episodes
+            return False
+        success = self.greedy_success(self.memory_length)
+        self.logger.record("curriculum/greedy_success", success)
+        return success >= self.threshold
 
     def _switch_env(self) -> None:
         """Start the next stage's env; the update of the finished rollout is not affected."""

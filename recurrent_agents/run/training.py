@@ -40,6 +40,8 @@ from recurrent_agents.run.rundir import CKPT_DIR, MODEL_FILE
 from recurrent_agents.run.tracking import init_wandb, run_directory
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from recurrent_agents.run.curriculum import MemoryCurriculum
 
 #: The policy for Dict observations (images for a CNN beside a vector).
@@ -213,8 +215,40 @@ def _build_curriculum(
         history=state.get("curriculum_history") if state else None,
         seconds_before=seconds_before,
         ent_coef=cfg.ent_coef if cfg.curriculum_scale_ent_coef else None,
+        greedy_success=_greedy_success_probe(cfg, model),
         verbose=cfg.verbose,
     )
+
+
+#: Episodes of each greedy success measurement (``success_measure="greedy"``), all stepped at
+#: once: as many as the training measure's window.
+GREEDY_SUCCESS_EPISODES = 100
+
+
+def _greedy_success_probe(cfg: TrainConfig, model: Any) -> Callable[[int | None], float] | None:
+    """With ``success_measure="greedy"``: the greedy success rate of ``model`` as it is now, on
+    fresh episodes (new seeds at every call) at a memory length (None: the task's own)."""
+    if cfg.success_measure != "greedy":
+        return None
+    from recurrent_agents.run.evaluation import evaluate
+
+    def greedy_success(memory_length: int | None = None) -> float:
+        env_kwargs = cfg.env_kwargs()
+        if memory_length is not None:
+            env_kwargs["memory_length"] = memory_length
+        result = evaluate(
+            model,
+            cfg.task,
+            env_kwargs,
+            n_episodes=GREEDY_SUCCESS_EPISODES,
+            seed=cfg.seed + model.num_timesteps,
+            n_envs=GREEDY_SUCCESS_EPISODES,
+            prev_action_reward=cfg.prev_action_reward,
+            keep_images=_keeps_images(),
+        )
+        return result["success_rate"] or 0.0  # None: the task reports no success
+
+    return greedy_success
 
 
 def _build_agent(
@@ -376,6 +410,7 @@ def _learn(
         stop_at_success=cfg.stop_at_success,
         # The early stop is for the target length, not for a curriculum stage.
         stop_allowed=(lambda: curriculum.final) if curriculum is not None else None,
+        greedy_success=_greedy_success_probe(cfg, model),
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()

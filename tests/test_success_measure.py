@@ -1,0 +1,119 @@
+"""``success_measure="greedy"``: the curriculum and the early stop judged by greedy episodes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recurrent_agents import RecurrentPPO
+from recurrent_agents.run.callbacks import TrainingCallback
+from recurrent_agents.run.config import ConfigError, build_config
+from recurrent_agents.run.curriculum import MemoryCurriculum
+from tests.test_curriculum import make_vec
+
+ROLLOUT = 4 * 8  # env steps per rollout of the models below (4 envs x 8 steps)
+
+
+def small_model(p_success: float) -> RecurrentPPO:
+    # One epoch per update: these tests are about when training is judged, not learning.
+    return RecurrentPPO(
+        "MlpPolicy",
+        make_vec(2, p_success),
+        n_steps=8,
+        batch_size=16,
+        n_epochs=1,
+        seed=0,
+        policy_kwargs=dict(hidden_size=8),
+    )
+
+
+def test_curriculum_advances_on_greedy_success_from_a_stages_second_rollout() -> None:
+    # Every training episode fails: only the greedy measure can move the stages on.
+    model = small_model(p_success=0.0)
+    calls: list[tuple[int, int]] = []
+
+    def greedy_success(length: int) -> float:
+        calls.append((length, model.num_timesteps))
+        return 1.0
+
+    curriculum = MemoryCurriculum(
+        [2, 5, 12],
+        lambda length: make_vec(length, 0.0),
+        threshold=0.95,
+        min_rollout=lambda length: length + 2,
+        greedy_success=greedy_success,
+    )
+    model.learn(8 * ROLLOUT, callback=curriculum)
+    assert curriculum.final and curriculum.memory_length == 12
+    # Judged after a stage's 2nd rollout: stage 2 after rollouts 1-2, stage 5 after 3-4 (its
+    # episodes fit in the 8-step rollouts, so they do not grow before stage 12).
+    assert calls == [(2, 2 * ROLLOUT), (5, 4 * ROLLOUT)]
+    assert [h["env_steps"] for h in curriculum.history] == [0, 2 * ROLLOUT, 4 * ROLLOUT]
+
+
+def test_curriculum_stays_below_the_greedy_threshold_whatever_training_success() -> None:
+    model = small_model(p_success=1.0)
+    curriculum = MemoryCurriculum(
+        [2, 5], lambda length: make_vec(length, 1.0), threshold=0.95, greedy_success=lambda _: 0.9
+    )
+    model.learn(10 * ROLLOUT, callback=curriculum)
+    assert curriculum.stage == 0 and len(curriculum.history) == 1
+    assert list(model.ep_success_buffer).count(True) == 100  # training success alone would move
+
+
+@pytest.mark.parametrize(
+    ("p_success", "greedy", "stops_at"), [(0.0, 1.0, ROLLOUT), (1.0, 0.5, None)]
+)
+def test_early_stop_uses_greedy_success_after_one_update(p_success, greedy, stops_at) -> None:
+    model = small_model(p_success)
+    measured_at: list[int] = []
+
+    def greedy_success() -> float:
+        measured_at.append(model.num_timesteps)
+        return greedy
+
+    callback = TrainingCallback(
+        total_timesteps=6 * ROLLOUT, stop_at_success=0.95, greedy_success=greedy_success
+    )
+    model.learn(6 * ROLLOUT, callback=callback)
+    assert callback.stopped_at == stops_at
+    # Measured at the start of every rollout but the first (right after each update).
+    expected = [ROLLOUT] if stops_at else [k * ROLLOUT for k in range(1, 6)]
+    assert measured_at == expected
+
+
+def test_early_stop_waits_for_an_update_in_the_allowed_phase() -> None:
+    model = small_model(p_success=0.0)
+    allowed_from = 3 * ROLLOUT  # e.g. a curriculum's last stage begins here
+    callback = TrainingCallback(
+        total_timesteps=10 * ROLLOUT,
+        stop_at_success=0.95,
+        stop_allowed=lambda: model.num_timesteps >= allowed_from,
+        greedy_success=lambda: 1.0,
+    )
+    model.learn(10 * ROLLOUT, callback=callback)
+    assert callback.stopped_at == allowed_from + ROLLOUT
+
+
+def test_bad_success_measure_is_rejected() -> None:
+    with pytest.raises(
+        ConfigError, match="success_measure must be one of training, greedy, got 'best'"
+    ):
+        build_config(["--success_measure=best"])
+    assert build_config([]).success_measure == "training"
+
+
+@pytest.mark.slow
+def test_train_py_curriculum_and_stop_on_greedy_success(tmp_path) -> None:
+    from tests.test_train import _train
+
+    run_dir = tmp_path / "run"
+    args = ["--task=TMaze", "--memory_length=10", "--curriculum=4", "--success_measure=greedy"]
+    args += ["--stop_at_success=0.95", "--total_timesteps=300000", f"--run_dir={run_dir}"]
+    done = _train([*args, "--video=false", "--checkpoint_every=0", "--wandb_mode=disabled"])
+    assert done.returncode == 0, done.stderr
+    result = json.loads((run_dir / "result.json").read_text())
+    assert result["stopped_at_success"] and result["curriculum_completed"]
+    assert result["eval_success_rate"] >= 0.95  # the greedy measure's verdict holds on new seeds
+    assert result["env_steps"] < 300_000
