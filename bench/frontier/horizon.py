@@ -19,6 +19,8 @@ it). Two recipes:
   observations standardised with running statistics, the previous action and reward observed,
   gamma 0.999, chrono init for T_max = 1000 (lstm, gru), an early stop once 95% of the last 100
   training episodes at the cell's length succeed; 2M env steps per cell at most.
+* ``curriculum-greedy``: the same, with stages and the early stop judged by 100 greedy
+  episodes (``--success_measure=greedy``) instead of the last 100 training episodes.
 * ``plain``: ``configs/horizon.yaml``: 8 envs x 1024-step rollouts, the default PPO
   hyperparameters, chrono init 100 for the LSTM only, an early stop at 99%; 1M steps at most.
 
@@ -60,6 +62,8 @@ class Recipe:
     dir_name: str
     #: Cores that run without the config's chrono init.
     no_chrono: tuple[str, ...]
+    #: train.py options after the config's.
+    options: tuple[str, ...] = ()
 
     def cell_options(
         self, core: str, max_steps: int, core_configs: Path | None, length_factor: int
@@ -68,6 +72,7 @@ class Recipe:
         recipe's config (or the core's own in ``core_configs``), the budget, the longer
         evaluation."""
         budget = [f"--total_timesteps={max_steps}", f"--eval_length_factor={length_factor}"]
+        budget += self.options
         if core_configs is not None:
             return [f"--config={core_configs / f'{core}.yaml'}", *budget]
         off = ["--chrono_init=off"] if core in self.no_chrono else []
@@ -76,6 +81,13 @@ class Recipe:
 
 RECIPES = {
     "curriculum": Recipe("configs/tmaze_lstm_L1000.yaml", 2_000_000, "curriculum", ("rnn",)),
+    "curriculum-greedy": Recipe(
+        "configs/tmaze_lstm_L1000.yaml",
+        2_000_000,
+        "curriculum-greedy",
+        ("rnn",),
+        ("--success_measure=greedy",),
+    ),
     "plain": Recipe("configs/horizon.yaml", 1_000_000, "horizon", ("gru", "rnn")),
 }
 

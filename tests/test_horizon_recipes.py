@@ -1,0 +1,19 @@
+"""bench/frontier/horizon.py's recipes: every cell's train.py options are valid options."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.frontier.horizon import CORES, RECIPES
+from recurrent_agents.run.config import build_config
+
+
+@pytest.mark.parametrize("recipe", sorted(RECIPES))
+@pytest.mark.parametrize("core", CORES)
+def test_every_cell_of_every_recipe_is_a_valid_run(recipe, core) -> None:
+    options = RECIPES[recipe].cell_options(core, 1000, None, 10)
+    cell = ["--task=DelayedCue", "--memory_length=50", f"--core={core}", "--seed=3"]
+    cfg = build_config([*cell, *options])
+    assert cfg.total_timesteps == 1000 and cfg.eval_length_factor == 10
+    assert cfg.success_measure == ("greedy" if recipe == "curriculum-greedy" else "training")
+    assert (cfg.chrono_init == "off") == (core in RECIPES[recipe].no_chrono)
