@@ -9,6 +9,10 @@ steps off it, and one update can shift that phase (README, "Cores").
     python bench/delay_generalisation.py --task DelayedCue --lengths 30,90,100,110,1000 \\
         --model NAME=PATH [--model NAME=PATH ...] --out bench/results/delay_generalisation
 
+Models trained with ``--prev_action_reward`` need ``--prev-action-reward`` (their observations
+hold the previous action and reward); ``--envs`` episodes are stepped at once (long episodes:
+as many as ``--episodes``).
+
 Writes ``<out>.csv`` (one row per model and length) and ``<out>.md`` (a row per model).
 """
 
@@ -36,6 +40,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lengths", required=True, help="memory lengths, comma separated")
     parser.add_argument("--model", type=parse_model, action="append", required=True)
     parser.add_argument("--episodes", type=int, default=100)
+    parser.add_argument("--envs", type=int, default=8, help="episodes stepped at once")
+    parser.add_argument("--prev-action-reward", action="store_true")
     parser.add_argument("--out", default="bench/results/delay_generalisation")
     args = parser.parse_args(argv)
     lengths = [int(n) for n in args.lengths.split(",")]
@@ -44,7 +50,15 @@ def main(argv: list[str] | None = None) -> None:
     for name, path in args.model:
         model = RecurrentPPO.load(path, device="cpu")
         for length in lengths:
-            result = evaluate(model, args.task, {"memory_length": length}, args.episodes, seed=0)
+            result = evaluate(
+                model,
+                args.task,
+                {"memory_length": length},
+                args.episodes,
+                seed=0,
+                n_envs=args.envs,
+                prev_action_reward=args.prev_action_reward,
+            )
             rows.append({"model": name, "memory_length": length, **result})
             print(name, length, result["success_rate"], flush=True)
 
