@@ -5,6 +5,7 @@
     python bench/frontier/horizon.py --report-only            # table from what has finished
     python bench/frontier/horizon.py --recipe plain           # without curriculum / obs norm
     python bench/frontier/horizon.py --recipe plain --core-configs tuning/tmaze-L20  # tuned
+    python bench/frontier/horizon.py --tag noprev -- --prev_action_reward=false  # + options
 
 One ``train.py sweep --skip-after-fail`` per task and core into
 ``bench/frontier/sweeps/<task>-<recipe dir>/<core>``: lengths run shortest first, a core's longer
@@ -27,7 +28,8 @@ it). Two recipes:
 ``--core-configs DIR`` runs each core with ``DIR/<core>.yaml`` (the configs ``train.py tune``
 writes) in place of the recipe's config, into ``<task>-<recipe dir>-<DIR's name>``. Every cell is
 also evaluated at ``--eval-length-factor`` (10) times its length, nothing relearned (the
-report's ``long_*`` columns).
+report's ``long_*`` columns). Options after ``--`` go to every cell's train.py, after the
+recipe's; name them with ``--tag``, which is appended to the directories' names.
 
 Afterwards the frontier report of each task (CSV, Markdown, PNG, with the skipped cells and
 each cell's env steps and minutes) goes to ``--results-dir/<recipe dir>/<task>`` and its table
@@ -125,7 +127,11 @@ def main() -> int:
     p.add_argument("--report-only", action="store_true", help="no training, report only")
     p.add_argument("--core-configs", type=Path, help="a dir of <core>.yaml (train.py tune's)")
     p.add_argument("--eval-length-factor", type=int, default=10, help="0: no longer evaluation")
+    p.add_argument("--tag", default="", help="appended to the sweep and results directory names")
+    p.add_argument("options", nargs="*", help="train.py options for every cell (after --)")
     args = p.parse_args()
+    if args.options and not args.tag:
+        p.error(f"options {' '.join(args.options)} need a --tag to name their directories")
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)
     parse_int_list("lengths", args.lengths, 1)
     unknown = [c for c in cores if c not in CORES]
@@ -143,6 +149,7 @@ def main() -> int:
     if args.eval_length_factor < 0:
         p.error(f"--eval-length-factor must be an int >= 0, got {args.eval_length_factor}")
     name = recipe.dir_name + (f"-{args.core_configs.name}" if args.core_configs else "")
+    name += f"-{args.tag}" if args.tag else ""
 
     py = sys.executable
     for task in tasks:
@@ -154,6 +161,7 @@ def main() -> int:
                 + ["--name", task_dir.name, "--workers", str(args.workers)]
                 + ["--wandb-mode", args.wandb_mode, "--skip-after-fail", "--no-report", "--"]
                 + recipe.cell_options(core, max_steps, args.core_configs, args.eval_length_factor)
+                + args.options
             )
         if not (REPO / task_dir).is_dir():
             print(f"{task}: nothing run yet in {task_dir}")
