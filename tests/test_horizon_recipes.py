@@ -17,3 +17,19 @@ def test_every_cell_of_every_recipe_is_a_valid_run(recipe, core) -> None:
     assert cfg.total_timesteps == 1000 and cfg.eval_length_factor == 10
     assert cfg.success_measure == ("greedy" if recipe == "curriculum-greedy" else "training")
     assert (cfg.chrono_init == "off") == (core in RECIPES[recipe].no_chrono)
+
+
+def test_command_line_is_checked_before_anything_runs(capsys) -> None:
+    from bench.frontier.horizon import parse_args
+
+    args = parse_args(["--tasks=TMaze", "--cores=lstm,rnn", "--tag=x", "--", "--gamma=0.9"])
+    assert args.tasks == ["TMaze"] and args.cores == ["lstm", "rnn"]
+    assert args.options == ["--gamma=0.9"]
+    for bad, message in [
+        (["--", "--gamma=0.9"], "need a --tag"),
+        (["--cores=lstm,tcn"], "--cores must be among lstm, gru, rnn, got tcn"),
+        (["--eval-length-factor=-1"], "--eval-length-factor must be an int >= 0, got -1"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            parse_args(bad)
+        assert exit_info.value.code == 2 and message in capsys.readouterr().err

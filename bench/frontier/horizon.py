@@ -111,8 +111,8 @@ def merge_manifests(task_dir: Path) -> None:
     merged.write(task_dir)
 
 
-def main() -> int:
-    """Run (or resume) the sweeps, then write and print each task's frontier."""
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, checked (argparse's usage error and exit status 2 otherwise)."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tasks", default="DelayedCue,TMaze")
     p.add_argument("--cores", default="lstm,gru,rnn")
@@ -129,7 +129,7 @@ def main() -> int:
     p.add_argument("--eval-length-factor", type=int, default=10, help="0: no longer evaluation")
     p.add_argument("--tag", default="", help="appended to the sweep and results directory names")
     p.add_argument("options", nargs="*", help="train.py options for every cell (after --)")
-    args = p.parse_args()
+    args = p.parse_args(argv)
     if args.options and not args.tag:
         p.error(f"options {' '.join(args.options)} need a --tag to name their directories")
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)
@@ -137,8 +137,6 @@ def main() -> int:
     unknown = [c for c in cores if c not in CORES]
     if unknown:
         p.error(f"--cores must be among {', '.join(CORES)}, got {', '.join(unknown)}")
-    recipe = RECIPES[args.recipe]
-    max_steps = args.max_steps or recipe.max_steps
     missing = [
         c for c in cores if args.core_configs and not (args.core_configs / f"{c}.yaml").is_file()
     ]
@@ -148,13 +146,22 @@ def main() -> int:
         )
     if args.eval_length_factor < 0:
         p.error(f"--eval-length-factor must be an int >= 0, got {args.eval_length_factor}")
+    args.tasks, args.cores = tasks, cores
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run (or resume) the sweeps, then write and print each task's frontier."""
+    args = parse_args(argv)
+    recipe = RECIPES[args.recipe]
+    max_steps = args.max_steps or recipe.max_steps
     name = recipe.dir_name + (f"-{args.core_configs.name}" if args.core_configs else "")
     name += f"-{args.tag}" if args.tag else ""
 
     py = sys.executable
-    for task in tasks:
+    for task in args.tasks:
         task_dir = Path(args.sweeps_dir) / f"{task.lower()}-{name}"
-        for core in cores if not args.report_only else []:
+        for core in args.cores if not args.report_only else []:
             run(
                 [py, "train.py", "sweep", "--task", task, "--memory-lengths", args.lengths]
                 + ["--cores", core, "--seeds", args.seeds, "--sweep-dir", str(task_dir / core)]
