@@ -96,6 +96,57 @@ def test_early_stop_waits_for_an_update_in_the_allowed_phase() -> None:
     assert callback.stopped_at == allowed_from + ROLLOUT
 
 
+def test_judge_at_entry_passes_stages_the_model_already_solves_untrained() -> None:
+    # Lengths up to 5 are solved only after an update on them; longer ones already at entry
+    # (a memory that holds beyond its training length).
+    model = small_model(p_success=0.0)
+    calls: list[tuple[int, int]] = []
+
+    def greedy_success(length: int) -> float:
+        calls.append((length, model.num_timesteps))
+        return 1.0 if length > 5 or len(calls) > 1 else 0.0
+
+    curriculum = MemoryCurriculum(
+        [2, 6, 7, 12],
+        lambda length: make_vec(length, 0.0),
+        min_rollout=lambda length: length + 2,
+        greedy_success=greedy_success,
+        judge_at_entry=True,
+    )
+    model.learn(6 * ROLLOUT, callback=curriculum)
+    # Stage 2: not judged at entry (the first stage), failed after rollout 2, passed after 3;
+    # then 6 and 7 passed on entry at once, with no rollout of their own; 12 is the target.
+    assert calls == [(2, 2 * ROLLOUT), (2, 3 * ROLLOUT), (6, 3 * ROLLOUT), (7, 3 * ROLLOUT)]
+    assert [h["memory_length"] for h in curriculum.history] == [2, 6, 7, 12]
+    assert curriculum.final
+
+
+def test_early_stop_with_judge_at_entry_is_measured_before_the_first_update() -> None:
+    model = small_model(p_success=0.0)
+    allowed_from = 3 * ROLLOUT
+    measured_at: list[int] = []
+
+    def greedy_success() -> float:
+        measured_at.append(model.num_timesteps)
+        return 1.0
+
+    callback = TrainingCallback(
+        total_timesteps=10 * ROLLOUT,
+        stop_at_success=0.95,
+        stop_allowed=lambda: model.num_timesteps >= allowed_from,
+        greedy_success=greedy_success,
+        judge_at_entry=True,
+    )
+    model.learn(10 * ROLLOUT, callback=callback)
+    assert measured_at == [allowed_from] and callback.stopped_at == allowed_from
+
+
+def test_judge_at_entry_needs_the_greedy_measure() -> None:
+    with pytest.raises(ConfigError, match="judge_at_entry=true needs success_measure=greedy"):
+        build_config(["--judge_at_entry=true"])
+    assert build_config(["--judge_at_entry=true", "--success_measure=greedy"]).judge_at_entry
+
+
 def test_bad_success_measure_is_rejected() -> None:
     with pytest.raises(
         ConfigError, match="success_measure must be one of training, greedy, got 'best'"

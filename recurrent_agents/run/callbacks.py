@@ -46,7 +46,8 @@ class TrainingCallback(BaseCallback):
     fresh episodes), that rate is what ``stop_at_success`` is compared with instead, measured at
     the start of each rollout (right after an update) from the second rollout the stop is
     allowed in on: the policy has then been updated at least once on the episodes it is judged
-    on. Sampled training episodes understate a policy whose task allows no slip: each of L steps
+    on; with ``judge_at_entry``, from the first (before any update on them). Sampled training
+    episodes understate a policy whose task allows no slip: each of L steps
     risks the entropy bonus's exploratory action, so their success falls with L while the greedy
     policy's does not.
     """
@@ -60,8 +61,10 @@ class TrainingCallback(BaseCallback):
         stop_at_success: float | None = None,
         stop_allowed: Callable[[], bool] | None = None,
         greedy_success: Callable[[], float] | None = None,
+        judge_at_entry: bool = False,
     ) -> None:
         super().__init__()
+        self.judge_at_entry = judge_at_entry
         self.stop_allowed = stop_allowed
         self.greedy_success = greedy_success
         self._allowed_rollouts = 0
@@ -116,7 +119,8 @@ class TrainingCallback(BaseCallback):
         if not self._stop_allowed():
             return
         self._allowed_rollouts += 1
-        if self._allowed_rollouts < 2:  # not yet updated on the episodes it would be judged on
+        updated = self._allowed_rollouts >= 2  # on the episodes it is judged on
+        if not (updated or self.judge_at_entry):
             return
         success = self.greedy_success()
         self.logger.record("train/greedy_success", success)

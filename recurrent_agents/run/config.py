@@ -194,6 +194,11 @@ class TrainConfig:
         "training episodes, sampled actions) or 'greedy' (100 fresh greedy episodes after each "
         "update, from the second update at a length on)",
     )
+    judge_at_entry: bool = _f(
+        False,
+        "with success_measure=greedy: also judge each length on entering it, before any update "
+        "on its episodes (a model that already solves a longer length passes it untrained)",
+    )
     n_envs: int = _f(8, "parallel envs (one batched numpy env)")
     seed: int = _f(0, "random seed (envs, torch, numpy)")
     device: str = _f("cpu", "torch device")
@@ -700,6 +705,11 @@ def _check_names(cfg: TrainConfig) -> None:
     if cfg.success_measure not in SUCCESS_MEASURES:
         allowed = ", ".join(SUCCESS_MEASURES)
         raise ConfigError(f"success_measure must be one of {allowed}, got {cfg.success_measure!r}")
+    if cfg.judge_at_entry and cfg.success_measure != "greedy":
+        raise ConfigError(
+            "judge_at_entry=true needs success_measure=greedy (there are no training episodes "
+            f"at a length on entering it), got success_measure={cfg.success_measure!r}"
+        )
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)
         raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")

@@ -50,7 +50,9 @@ class MemoryCurriculum(BaseCallback):
     ``threshold`` instead, measured after each rollout from the stage's second rollout on (the
     policy has then been updated on the stage's episodes). Use it where a slip anywhere in an
     episode fails it: the success of sampled training episodes then falls with the length, while
-    the greedy policy's need not.
+    the greedy policy's need not. With ``judge_at_entry`` too, each stage is also judged on
+    entering it, before any update on its episodes, so that a model which already solves a
+    longer length passes it untrained (and no update there can spoil it).
 
     :param start_stage: the stage to begin in (a resumed run's), whose env ``model`` has.
     :param history: a resumed run's ``history``.
@@ -69,6 +71,7 @@ class MemoryCurriculum(BaseCallback):
         seconds_before: float = 0.0,
         ent_coef: float | None = None,
         greedy_success: Callable[[int], float] | None = None,
+        judge_at_entry: bool = False,
         verbose: int = 0,
     ) -> None:
         super().__init__(verbose)
@@ -85,6 +88,7 @@ class MemoryCurriculum(BaseCallback):
         self._seconds_before = float(seconds_before)
         self.ent_coef = ent_coef
         self.greedy_success = greedy_success
+        self.judge_at_entry = judge_at_entry and greedy_success is not None
         self._stage_rollouts = 0
         self._started = 0.0
 
@@ -117,9 +121,14 @@ class MemoryCurriculum(BaseCallback):
         self.logger.record("train/ent_coef", self.model.ent_coef)
         if self.final or not self._stage_done():
             return
+        self._advance()
+        while self.judge_at_entry and not self.final and self._greedy_pass():
+            self._advance()
+        self._switch_env()
+
+    def _advance(self) -> None:
         self.stage += 1
         self._stage_rollouts = 0
-        self._switch_env()
         self._set_ent_coef()
         self._record_stage()
         if self.verbose:
@@ -134,6 +143,9 @@ class MemoryCurriculum(BaseCallback):
         self._stage_rollouts += 1
         if self._stage_rollouts < 2:  # not yet updated on this stage's episodes
             return False
+        return self._greedy_pass()
+
+    def _greedy_pass(self) -> bool:
         success = self.greedy_success(self.memory_length)
         self.logger.record("curriculum/greedy_success", success)
         return success >= self.threshold
