@@ -141,10 +141,13 @@ def test_early_stop_with_judge_at_entry_is_measured_before_the_first_update() ->
     assert measured_at == [allowed_from] and callback.stopped_at == allowed_from
 
 
-def test_judge_at_entry_needs_the_greedy_measure() -> None:
-    with pytest.raises(ConfigError, match="judge_at_entry=true needs success_measure=greedy"):
-        build_config(["--judge_at_entry=true"])
-    assert build_config(["--judge_at_entry=true", "--success_measure=greedy"]).judge_at_entry
+def test_judge_at_entry_needs_the_greedy_measure_and_a_known_value() -> None:
+    with pytest.raises(ConfigError, match="judge_at_entry=target needs success_measure=greedy"):
+        build_config(["--judge_at_entry=target"])
+    with pytest.raises(ConfigError, match="judge_at_entry must be one of none, target, all"):
+        build_config(["--judge_at_entry=true", "--success_measure=greedy"])
+    cfg = build_config(["--judge_at_entry=all", "--success_measure=greedy"])
+    assert cfg.judge_at_entry == "all" and build_config([]).judge_at_entry == "none"
 
 
 def test_bad_success_measure_is_rejected() -> None:
@@ -168,3 +171,32 @@ def test_train_py_curriculum_and_stop_on_greedy_success(tmp_path) -> None:
     assert result["stopped_at_success"] and result["curriculum_completed"]
     assert result["eval_success_rate"] >= 0.95  # the greedy measure's verdict holds on new seeds
     assert result["env_steps"] < 300_000
+
+
+@pytest.mark.parametrize(("value", "stages_judged"), [("target", False), ("all", True)])
+def test_judge_at_entry_target_leaves_the_curriculum_stages_to_training(value, stages_judged):
+    from recurrent_agents.run.training import _build_curriculum, make_env, new_model
+
+    options = ["--task=TMaze", "--memory_length=10", "--curriculum=4", "--hidden_size=8"]
+    cfg = build_config([*options, "--success_measure=greedy", f"--judge_at_entry={value}"])
+    model = new_model(cfg, make_env(cfg, cfg.seed, 4))
+    curriculum = _build_curriculum(cfg, model, [4, 10], 0, None, 0.0)
+    assert curriculum.judge_at_entry == stages_judged
+
+
+@pytest.mark.slow
+def test_train_py_judge_at_entry_target_stops_without_training_at_the_target(tmp_path) -> None:
+    from tests.test_train import _train
+
+    run_dir = tmp_path / "run"
+    args = ["--task=TMaze", "--memory_length=10", "--curriculum=8", "--success_measure=greedy"]
+    args += ["--judge_at_entry=target", "--stop_at_success=0.95", "--total_timesteps=300000"]
+    args += [f"--run_dir={run_dir}", "--video=false", "--checkpoint_every=0"]
+    done = _train([*args, "--wandb_mode=disabled"])
+    assert done.returncode == 0, done.stderr
+    result = json.loads((run_dir / "result.json").read_text())
+    # The L=8 model already solves L=10: judged on entering it, it stops there, untrained at 10.
+    assert result["stopped_at_success"] and result["curriculum_completed"]
+    # (SB3 steps the 8 envs once before a callback can end the rollout; no update follows.)
+    assert result["env_steps"] == result["curriculum"][-1]["env_steps"] + 8
+    assert result["eval_success_rate"] >= 0.95

@@ -48,6 +48,8 @@ PPO_KEYS = tuple(_PPO)
 #: ``chrono_init`` value that turns the agent's default chrono init off.
 CHRONO_OFF = "off"
 SUCCESS_MEASURES = ("training", "greedy")
+#: Which lengths ``success_measure="greedy"`` also judges before any update on them.
+JUDGE_AT_ENTRY = ("none", "target", "all")
 #: Fields that are keyword arguments of the task's env: allowed only where its env takes them.
 TASK_OPTIONS = ("memory_length", "variant", "num_cues", "distractors")
 USAGE = """python {prog} [--config FILE] [--key=VALUE | --key VALUE | key=VALUE ...]
@@ -194,10 +196,11 @@ class TrainConfig:
         "training episodes, sampled actions) or 'greedy' (100 fresh greedy episodes after each "
         "update, from the second update at a length on)",
     )
-    judge_at_entry: bool = _f(
-        False,
-        "with success_measure=greedy: also judge each length on entering it, before any update "
-        "on its episodes (a model that already solves a longer length passes it untrained)",
+    judge_at_entry: str = _f(
+        "none",
+        "with success_measure=greedy, also judge lengths on entering them, before any update on "
+        "their episodes: 'none', 'target' (the target length: stop if already solved) or 'all' "
+        "(every curriculum stage too: a stage already solved is passed untrained)",
     )
     n_envs: int = _f(8, "parallel envs (one batched numpy env)")
     seed: int = _f(0, "random seed (envs, torch, numpy)")
@@ -705,10 +708,13 @@ def _check_names(cfg: TrainConfig) -> None:
     if cfg.success_measure not in SUCCESS_MEASURES:
         allowed = ", ".join(SUCCESS_MEASURES)
         raise ConfigError(f"success_measure must be one of {allowed}, got {cfg.success_measure!r}")
-    if cfg.judge_at_entry and cfg.success_measure != "greedy":
+    if cfg.judge_at_entry not in JUDGE_AT_ENTRY:
+        allowed = ", ".join(JUDGE_AT_ENTRY)
+        raise ConfigError(f"judge_at_entry must be one of {allowed}, got {cfg.judge_at_entry!r}")
+    if cfg.judge_at_entry != "none" and cfg.success_measure != "greedy":
         raise ConfigError(
-            "judge_at_entry=true needs success_measure=greedy (there are no training episodes "
-            f"at a length on entering it), got success_measure={cfg.success_measure!r}"
+            f"judge_at_entry={cfg.judge_at_entry} needs success_measure=greedy (there are no "
+            f"training episodes at a length on entering it), got {cfg.success_measure!r}"
         )
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)

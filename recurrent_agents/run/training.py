@@ -216,7 +216,7 @@ def _build_curriculum(
         seconds_before=seconds_before,
         ent_coef=cfg.ent_coef if cfg.curriculum_scale_ent_coef else None,
         greedy_success=_greedy_success_probe(cfg, model),
-        judge_at_entry=cfg.judge_at_entry,
+        judge_at_entry=cfg.judge_at_entry == "all",
         verbose=cfg.verbose,
     )
 
@@ -412,7 +412,7 @@ def _learn(
         # The early stop is for the target length, not for a curriculum stage.
         stop_allowed=(lambda: curriculum.final) if curriculum is not None else None,
         greedy_success=_greedy_success_probe(cfg, model),
-        judge_at_entry=cfg.judge_at_entry,
+        judge_at_entry=cfg.judge_at_entry in ("target", "all"),
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
