@@ -48,11 +48,10 @@ def main(argv: list[str] | None = None) -> int:
 
     th.set_num_threads(cfg.torch_threads)
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.adam_beta2 is not None:
-        for group in model.policy.optimizer.param_groups:
+    for group in model.policy.optimizer.param_groups:
+        if args.adam_beta2 is not None:
             group["betas"] = (group["betas"][0], args.adam_beta2)
-    if args.adam_eps is not None:
-        for group in model.policy.optimizer.param_groups:
+        if args.adam_eps is not None:
             group["eps"] = args.adam_eps
     model.set_logger(configure(str(args.out), ["csv"]))
     model.learn(cfg.total_timesteps)
