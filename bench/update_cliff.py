@@ -1,0 +1,215 @@
+"""Find the update that made a solved policy fail, and how that update's change acts on it.
+
+    python bench/update_cliff.py OUT --from-step 100000 --to-step 260000 --task=TMaze \\
+        --memory_length=100 --seed=1 --prev_action_reward=true [any train.py option]
+
+Trains as ``train.py`` does (no W&B, no checkpoints) to ``--to-step`` env steps, keeping the
+policy after every update from ``--from-step`` on, and evaluates each kept policy greedily on the
+same ``--episodes`` episodes (``train.py``'s evaluation, seeded by ``--seed``). The first update
+that takes the greedy success rate from >= ``--solved`` to <= ``--lost`` is the collapse. Its
+change of the actor's recurrent core is then applied in fractions ``alpha`` (0, 0.05, ..., 1;
+every other parameter as before the update). The log-probability of the old decision falling in
+proportion to alpha means the update pushed the decision over; staying near 0 for most of the
+way and then falling within a few fractions means the memory's dynamics crossed a boundary (a
+bifurcation) of which the loss at alpha = 0 held no sign.
+
+Output: ``OUT/updates.csv`` (env_steps, greedy success), ``OUT/cliff.csv`` (alpha, greedy
+success, and the mean log-probability of the decision the policy before the update made at each
+episode's last step: continuous where the success rate is a step; discrete actions) and
+``OUT/summary.json`` (the collapse, and from the first solved policy on: the share of solved
+policies and the count of solved -> lost flips).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from recurrent_agents.run.config import ConfigError, build_config  # noqa: E402
+from recurrent_agents.run.training import make_env, new_model  # noqa: E402
+
+ALPHAS = [round(0.05 * i, 2) for i in range(21)]
+
+
+def greedy_success(cfg: Any, model: Any, episodes: int) -> float:
+    """Greedy success rate on the same ``episodes`` episodes every call (seeded by cfg.seed)."""
+    from recurrent_agents.run.evaluation import evaluate
+
+    result = evaluate(
+        model,
+        cfg.task,
+        cfg.env_kwargs(),
+        episodes,
+        cfg.seed,
+        cfg.n_envs,
+        prev_action_reward=cfg.prev_action_reward,
+    )
+    return float(result["success_rate"] or 0.0)
+
+
+def last_decisions(cfg: Any, model: Any, episodes: int) -> Any:
+    """Log-probabilities of every action at the last step of ``episodes`` greedy episodes (one
+    per env, the same episodes every call; discrete actions): where a memory task decides."""
+    import numpy as np
+    import torch as th
+
+    from envs.sb3 import make_sb3_vec_env
+    from recurrent_agents.run.evaluation import EVAL_SEED_OFFSET
+
+    env = make_sb3_vec_env(
+        cfg.task,
+        n_envs=episodes,
+        seed=cfg.seed + EVAL_SEED_OFFSET,
+        monitor=False,
+        prev_action_reward=cfg.prev_action_reward,
+        **cfg.env_kwargs(),
+    )
+    policy = model.policy
+    obs, state = env.reset(), policy.core_actor.initial_state(episodes)
+    starts, last = th.ones(episodes), np.full((episodes, env.action_space.n), np.nan)
+    with th.no_grad():
+        while np.isnan(last).any():
+            dist, state = policy.get_distribution(policy.obs_to_tensor(obs)[0], state, starts)
+            log_probs = dist.distribution.logits.log_softmax(-1).numpy()
+            obs, _, dones, _ = env.step(log_probs.argmax(1))
+            ended = dones & np.isnan(last[:, 0])
+            last[ended] = log_probs[ended]
+            starts = th.as_tensor(dones, dtype=th.float32)
+    env.close()
+    return last
+
+
+def train_keeping_policies(cfg: Any, first: int, last: int) -> tuple[Any, dict[int, dict]]:
+    """Train to ``last`` env steps; the policy's state after every update from ``first`` on."""
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    kept: dict[int, dict] = {}
+
+    class KeepPolicies(BaseCallback):
+        def _on_rollout_start(self) -> None:  # the previous update is done
+            if first <= self.model.num_timesteps <= last:
+                kept[self.model.num_timesteps] = copy.deepcopy(self.model.policy.state_dict())
+
+        def _on_step(self) -> bool:
+            return True
+
+    model = new_model(cfg, make_env(cfg, cfg.seed))
+    model.learn(last, callback=KeepPolicies())
+    kept[model.num_timesteps] = copy.deepcopy(model.policy.state_dict())  # after the last one
+    return model, kept
+
+
+def first_collapse(successes: dict[int, float], solved: float, lost: float) -> int | None:
+    """Env steps of the first kept policy at or below ``lost`` right after one at or above
+    ``solved``; None if there is none."""
+    steps = sorted(successes)
+    for before, after in zip(steps, steps[1:], strict=False):
+        if successes[before] >= solved and successes[after] <= lost:
+            return after
+    return None
+
+
+def flip_counts(successes: dict[int, float], solved: float, lost: float) -> dict[str, Any]:
+    """From the first solved policy on: how many of the policies are solved, and how often one
+    solved is followed by one lost (the decision flips)."""
+    steps = sorted(successes)
+    first = next((s for s in steps if successes[s] >= solved), None)
+    after = [successes[s] for s in steps if first is not None and s >= first]
+    flips = sum(a >= solved and b <= lost for a, b in zip(after, after[1:], strict=False))
+    return {
+        "first_solved_env_steps": first,
+        "policies_from_first_solved": len(after),
+        "solved_fraction_from_first_solved": sum(a >= solved for a in after) / max(len(after), 1),
+        "solved_then_lost": flips,
+    }
+
+
+def core_fractions(
+    model: Any, before: dict, after: dict, cfg: Any, episodes: int
+) -> list[tuple[float, float]]:
+    """Greedy success with the actor core's change applied in each fraction of ALPHAS, and the
+    mean log-probability, at each episode's last step, of the last action the policy before the
+    update took there (0: the same decision, held surely; very negative: reversed)."""
+    import numpy as np
+    import torch as th
+
+    policy = model.policy
+    core = {id(p) for p in policy.core_actor.parameters()}
+    policy.load_state_dict(after)
+    end = {name: p.detach().clone() for name, p in policy.named_parameters()}
+    policy.load_state_dict(before)
+    start = {name: p.detach().clone() for name, p in policy.named_parameters()}
+    decided = last_decisions(cfg, model, episodes).argmax(1)
+    results = []
+    for alpha in ALPHAS:
+        with th.no_grad():
+            for name, param in policy.named_parameters():
+                if id(param) in core:
+                    param.copy_(start[name] + alpha * (end[name] - start[name]))
+        held = last_decisions(cfg, model, episodes)[np.arange(episodes), decided]
+        results.append((greedy_success(cfg, model, episodes), float(held.mean())))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options, train, find the collapse, write the CSVs and the summary."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="output directory")
+    parser.add_argument("--from-step", type=int, required=True, help="keep policies from here")
+    parser.add_argument("--to-step", type=int, required=True, help="train to here")
+    parser.add_argument("--episodes", type=int, default=64, help="greedy episodes per policy")
+    parser.add_argument("--solved", type=float, default=0.95, help="success rate called solved")
+    parser.add_argument("--lost", type=float, default=0.6, help="success rate called lost")
+    args, train_args = parser.parse_known_args(argv)
+    if not 0 <= args.from_step < args.to_step:
+        parser.error(f"need 0 <= --from-step < --to-step, got {args.from_step}, {args.to_step}")
+    if args.episodes < 1:
+        parser.error(f"--episodes must be >= 1, got {args.episodes}")
+    if not 0 <= args.lost < args.solved <= 1:
+        parser.error(f"need 0 <= --lost < --solved <= 1, got {args.lost}, {args.solved}")
+    try:
+        cfg = build_config(train_args)
+    except ConfigError as exc:
+        parser.error(str(exc))
+    import torch as th
+
+    th.set_num_threads(cfg.torch_threads)
+    args.out.mkdir(parents=True, exist_ok=True)
+    model, kept = train_keeping_policies(cfg, args.from_step, args.to_step)
+    successes = {}
+    for steps, state in sorted(kept.items()):
+        model.policy.load_state_dict(state)
+        successes[steps] = greedy_success(cfg, model, args.episodes)
+    with open(args.out / "updates.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["env_steps", "greedy_success"])
+        writer.writerows(sorted(successes.items()))
+    collapse = first_collapse(successes, args.solved, args.lost)
+    summary: dict[str, Any] = {"collapse_env_steps": collapse, "policies": len(successes)}
+    summary |= flip_counts(successes, args.solved, args.lost)
+    if collapse is not None:
+        previous = max(s for s in successes if s < collapse)
+        fractions = core_fractions(model, kept[previous], kept[collapse], cfg, args.episodes)
+        with open(args.out / "cliff.csv", "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["alpha", "greedy_success", "last_decision_log_prob"])
+            writer.writerows((a, *f) for a, f in zip(ALPHAS, fractions, strict=True))
+        summary |= {
+            "before_env_steps": previous,
+            "success_by_alpha": {a: f[0] for a, f in zip(ALPHAS, fractions, strict=True)},
+        }
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
