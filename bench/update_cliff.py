@@ -55,9 +55,10 @@ def greedy_success(cfg: Any, model: Any, episodes: int) -> float:
     return float(result["success_rate"] or 0.0)
 
 
-def last_decisions(cfg: Any, model: Any, episodes: int) -> Any:
-    """Log-probabilities of every action at the last step of ``episodes`` greedy episodes (one
-    per env, the same episodes every call; discrete actions): where a memory task decides."""
+def last_decisions(cfg: Any, model: Any, episodes: int) -> tuple[Any, Any]:
+    """Greedy ``episodes`` (one per env, the same episodes every call; discrete actions): the
+    log-probabilities of every action at each episode's last step, where a memory task decides,
+    and whether the episode succeeded."""
     import numpy as np
     import torch as th
 
@@ -75,16 +76,17 @@ def last_decisions(cfg: Any, model: Any, episodes: int) -> Any:
     policy = model.policy
     obs, state = env.reset(), policy.core_actor.initial_state(episodes)
     starts, last = th.ones(episodes), np.full((episodes, env.action_space.n), np.nan)
+    success = np.zeros(episodes, dtype=bool)
     with th.no_grad():
         while np.isnan(last).any():
             dist, state = policy.get_distribution(policy.obs_to_tensor(obs)[0], state, starts)
             log_probs = dist.distribution.logits.log_softmax(-1).numpy()
-            obs, _, dones, _ = env.step(log_probs.argmax(1))
-            ended = dones & np.isnan(last[:, 0])
-            last[ended] = log_probs[ended]
+            obs, _, dones, infos = env.step(log_probs.argmax(1))
+            for i in np.flatnonzero(dones & np.isnan(last[:, 0])):
+                last[i], success[i] = log_probs[i], bool(infos[i].get("is_success"))
             starts = th.as_tensor(dones, dtype=th.float32)
     env.close()
-    return last
+    return last, success
 
 
 def train_keeping_policies(cfg: Any, first: int, last: int) -> tuple[Any, dict[int, dict]]:
@@ -135,9 +137,10 @@ def flip_counts(successes: dict[int, float], solved: float, lost: float) -> dict
 def core_fractions(
     model: Any, before: dict, after: dict, cfg: Any, episodes: int
 ) -> list[tuple[float, float]]:
-    """Greedy success with the actor core's change applied in each fraction of ALPHAS, and the
+    """With the actor core's change applied in each fraction of ALPHAS: greedy success, and the
     mean log-probability, at each episode's last step, of the last action the policy before the
-    update took there (0: the same decision, held surely; very negative: reversed)."""
+    update took there (0: the same decision, held surely; very negative: reversed), both on the
+    same ``episodes`` episodes."""
     import numpy as np
     import torch as th
 
@@ -147,15 +150,16 @@ def core_fractions(
     end = {name: p.detach().clone() for name, p in policy.named_parameters()}
     policy.load_state_dict(before)
     start = {name: p.detach().clone() for name, p in policy.named_parameters()}
-    decided = last_decisions(cfg, model, episodes).argmax(1)
+    decided = last_decisions(cfg, model, episodes)[0].argmax(1)
     results = []
     for alpha in ALPHAS:
         with th.no_grad():
             for name, param in policy.named_parameters():
                 if id(param) in core:
                     param.copy_(start[name] + alpha * (end[name] - start[name]))
-        held = last_decisions(cfg, model, episodes)[np.arange(episodes), decided]
-        results.append((greedy_success(cfg, model, episodes), float(held.mean())))
+        log_probs, success = last_decisions(cfg, model, episodes)
+        held = log_probs[np.arange(episodes), decided]
+        results.append((float(success.mean()), float(held.mean())))
     return results
 
 

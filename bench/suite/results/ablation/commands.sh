@@ -93,3 +93,8 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn 
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn \
   --setting vn_nt=normalize_value_targets=true,bootstrap_truncated=false \
   --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy,AutoencodeEasy
+# 2026-12-03: chrono init on every unit of the gated cores (instead of half), against the
+# defaults' cells (vn_nt above): chrono_every_unit.md / .csv, written to its own ABL (/work/abl/r3).
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
+  --setting chrono1=chrono_init=horizon,chrono_fraction=1 \
+  --group 60000:RepeatPreviousEasy --group 50000:CartPoleNoVel
