@@ -33,6 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import gymnasium as gym  # noqa: E402
+
 from recurrent_agents.run.config import ConfigError, build_config  # noqa: E402
 from recurrent_agents.run.training import make_env, new_model  # noqa: E402
 
@@ -199,7 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     collapse = first_collapse(successes, args.solved, args.lost)
     summary: dict[str, Any] = {"collapse_env_steps": collapse, "policies": len(successes)}
     summary |= flip_counts(successes, args.solved, args.lost)
-    if collapse is not None:
+    discrete = isinstance(model.action_space, gym.spaces.Discrete)
+    if collapse is not None and not discrete:
+        summary["cut"] = f"skipped: needs Discrete actions, got {model.action_space}"
+    if collapse is not None and discrete:
         previous = max(s for s in successes if s < collapse)
         fractions = core_fractions(model, kept[previous], kept[collapse], cfg, args.episodes)
         with open(args.out / "cliff.csv", "w", newline="") as f:
