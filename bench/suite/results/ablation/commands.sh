@@ -98,3 +98,11 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn 
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
   --setting chrono1=chrono_init=horizon,chrono_fraction=1 \
   --group 60000:RepeatPreviousEasy --group 50000:CartPoleNoVel
+# chrono init on three quarters of the units: chrono_three_quarters.md / .csv (same ABL as above)
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
+  --setting chrono075=chrono_init=horizon,chrono_fraction=0.75 \
+  --group 60000:RepeatPreviousEasy --group 50000:CartPoleNoVel
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 \
+  --setting chrono075=chrono_init=horizon,chrono_fraction=0.75 \
+  --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy
+# (chrono_three_quarters.md / .csv: the chrono075 cells of both commands, beside the defaults' vn_nt cells)
