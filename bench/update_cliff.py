@@ -27,6 +27,7 @@ import copy
 import csv
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,25 +37,15 @@ sys.path.insert(0, str(ROOT))
 import gymnasium as gym  # noqa: E402
 
 from recurrent_agents.run.config import ConfigError, build_config  # noqa: E402
-from recurrent_agents.run.training import make_env, new_model  # noqa: E402
+from recurrent_agents.run.training import evaluate_run, make_env, new_model  # noqa: E402
 
 ALPHAS = [round(0.05 * i, 2) for i in range(21)]
 
 
 def greedy_success(cfg: Any, model: Any, episodes: int) -> float:
-    """Greedy success rate on the same ``episodes`` episodes every call (seeded by cfg.seed)."""
-    from recurrent_agents.run.evaluation import evaluate
-
-    result = evaluate(
-        model,
-        cfg.task,
-        cfg.env_kwargs(),
-        episodes,
-        cfg.seed,
-        cfg.n_envs,
-        prev_action_reward=cfg.prev_action_reward,
-    )
-    return float(result["success_rate"] or 0.0)
+    """``train.py``'s greedy evaluation on ``episodes`` episodes, the same every call."""
+    result = evaluate_run(replace(cfg, eval_episodes=episodes, eval_length_factor=0), model)
+    return float(result["eval_success_rate"] or 0.0)
 
 
 def last_decisions(cfg: Any, model: Any, episodes: int) -> tuple[Any, Any]:
@@ -64,17 +55,9 @@ def last_decisions(cfg: Any, model: Any, episodes: int) -> tuple[Any, Any]:
     import numpy as np
     import torch as th
 
-    from envs.sb3 import make_sb3_vec_env
     from recurrent_agents.run.evaluation import EVAL_SEED_OFFSET
 
-    env = make_sb3_vec_env(
-        cfg.task,
-        n_envs=episodes,
-        seed=cfg.seed + EVAL_SEED_OFFSET,
-        monitor=False,
-        prev_action_reward=cfg.prev_action_reward,
-        **cfg.env_kwargs(),
-    )
+    env = make_env(replace(cfg, n_envs=episodes), cfg.seed + EVAL_SEED_OFFSET)
     policy = model.policy
     obs, state = env.reset(), policy.core_actor.initial_state(episodes)
     starts, last = th.ones(episodes), np.full((episodes, env.action_space.n), np.nan)
@@ -82,7 +65,7 @@ def last_decisions(cfg: Any, model: Any, episodes: int) -> tuple[Any, Any]:
     with th.no_grad():
         while np.isnan(last).any():
             dist, state = policy.get_distribution(policy.obs_to_tensor(obs)[0], state, starts)
-            log_probs = dist.distribution.logits.log_softmax(-1).numpy()
+            log_probs = dist.distribution.logits.numpy()  # torch normalises Categorical logits
             obs, _, dones, infos = env.step(log_probs.argmax(1))
             for i in np.flatnonzero(dones & np.isnan(last[:, 0])):
                 last[i], success[i] = log_probs[i], bool(infos[i].get("is_success"))
@@ -111,28 +94,29 @@ def train_keeping_policies(cfg: Any, first: int, last: int) -> tuple[Any, dict[i
     return model, kept
 
 
-def first_collapse(successes: dict[int, float], solved: float, lost: float) -> int | None:
-    """Env steps of the first kept policy at or below ``lost`` right after one at or above
-    ``solved``; None if there is none."""
+def collapses(successes: dict[int, float], solved: float, lost: float) -> list[int]:
+    """Env steps of every kept policy at or below ``lost`` right after one at or above
+    ``solved``, in order."""
     steps = sorted(successes)
-    for before, after in zip(steps, steps[1:], strict=False):
-        if successes[before] >= solved and successes[after] <= lost:
-            return after
-    return None
+    pairs = zip(steps, steps[1:], strict=False)
+    return [b for a, b in pairs if successes[a] >= solved and successes[b] <= lost]
+
+
+def first_collapse(successes: dict[int, float], solved: float, lost: float) -> int | None:
+    """The first of :func:`collapses`; None if there is none."""
+    return next(iter(collapses(successes, solved, lost)), None)
 
 
 def flip_counts(successes: dict[int, float], solved: float, lost: float) -> dict[str, Any]:
     """From the first solved policy on: how many of the policies are solved, and how often one
     solved is followed by one lost (the decision flips)."""
-    steps = sorted(successes)
-    first = next((s for s in steps if successes[s] >= solved), None)
-    after = [successes[s] for s in steps if first is not None and s >= first]
-    flips = sum(a >= solved and b <= lost for a, b in zip(after, after[1:], strict=False))
+    first = next((s for s in sorted(successes) if successes[s] >= solved), None)
+    after = [v for s, v in sorted(successes.items()) if first is not None and s >= first]
     return {
         "first_solved_env_steps": first,
         "policies_from_first_solved": len(after),
         "solved_fraction_from_first_solved": sum(a >= solved for a in after) / max(len(after), 1),
-        "solved_then_lost": flips,
+        "solved_then_lost": len(collapses(successes, solved, lost)),
     }
 
 
@@ -146,20 +130,20 @@ def core_fractions(
     import numpy as np
     import torch as th
 
-    policy = model.policy
-    core = {id(p) for p in policy.core_actor.parameters()}
-    policy.load_state_dict(after)
-    end = {name: p.detach().clone() for name, p in policy.named_parameters()}
-    policy.load_state_dict(before)
-    start = {name: p.detach().clone() for name, p in policy.named_parameters()}
-    decided = last_decisions(cfg, model, episodes)[0].argmax(1)
+    core = list(model.policy.core_actor.parameters())
+    model.policy.load_state_dict(after)
+    end = [p.detach().clone() for p in core]
+    model.policy.load_state_dict(before)
+    start = [p.detach().clone() for p in core]
+    decided = None  # the decisions at alpha = 0, the policy before the update
     results = []
     for alpha in ALPHAS:
         with th.no_grad():
-            for name, param in policy.named_parameters():
-                if id(param) in core:
-                    param.copy_(start[name] + alpha * (end[name] - start[name]))
+            for param, a, b in zip(core, start, end, strict=True):
+                param.copy_(a + alpha * (b - a))
         log_probs, success = last_decisions(cfg, model, episodes)
+        if decided is None:
+            decided = log_probs.argmax(1)
         held = log_probs[np.arange(episodes), decided]
         results.append((float(success.mean()), float(held.mean())))
     return results
