@@ -215,6 +215,23 @@ def test_policy_gradient_flow_on_a_recurrent_ppo_episode(tmp_path) -> None:
     assert [r["label"] for r in saved] == ["rnn", "lstm:forget_bias=1.0", "mine"]
     assert len(saved[2]["grad_norms"]) == 7 and "forget_gate_mean" in saved[2]
     assert (out / "gradient_flow.png").stat().st_size > 1000
+    import csv
+
+    with (out / "gradient_flow_relative.csv").open() as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["k", "rnn", "lstm:forget_bias=1.0", "mine"]
+    assert [int(r[0]) for r in rows[1:]] == [0, 1, 2, 5, 6]  # 1-2-5 lags, then the last
+    assert rows[1][1:] == ["1.000e+00"] * 3  # each column relative to its own k=0 norm
+    last = [r["grad_norms"][6] / r["grad_norms"][0] for r in saved]
+    assert [float(x) for x in rows[-1][1:]] == pytest.approx(last, rel=1e-3)
+
+
+def test_summary_lags_follow_one_two_five_up_to_the_last_lag() -> None:
+    from recurrent_agents.study.gradient_flow import summary_lags
+
+    assert summary_lags(1000) == [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+    assert summary_lags(101) == [0, 1, 2, 5, 10, 20, 50, 100, 101]
+    assert summary_lags(1) == [0, 1]
 
 
 def test_gradient_flow_of_a_model_with_previous_action_reward_and_obs_normalisation(

@@ -20,6 +20,7 @@ CLI (``python train.py gradient-flow ...``)::
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import sys
@@ -478,28 +479,33 @@ def plot_gradient_flow(
     ncols = 2 if with_gates else 1
     fig, axes = plt.subplots(1, ncols, figsize=(6.0 * ncols, 4.2), squeeze=False)
     ax = axes[0, 0]
+    # tab10 repeats its colours after ten curves (a sweep's cores x seeds): then tab20.
+    palette = plt.get_cmap("tab10" if len(results) <= 10 else "tab20")
+    colors = {r.label: palette(i % palette.N) for i, r in enumerate(results)}
+    legend_size = "medium" if len(results) <= 10 else "x-small"
     for r in results:
         values = r.relative() if relative else r.grad_norms
         norms = np.where(values > 0, values, np.nan)
-        ax.semilogy(r.ks, norms, marker="o", markersize=3, label=r.label)
+        marker = "o" if len(r.ks) <= 60 else None  # markers on 1000 lags hide the line
+        ax.semilogy(r.ks, norms, marker=marker, markersize=3, label=r.label, color=colors[r.label])
     ax.set_xlabel("k (steps before the decision)")
     ax.set_ylabel("||dL/dh_(t-k)|| / ||dL/dh_t||" if relative else "||dL_decision / dh_(t-k)||")
     ax.set_title(title or "Gradient flow through time")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=legend_size)
     if with_gates:
         ax = axes[0, 1]
         for r in with_gates:
             mean, lo, hi = forget_gate_summary(r.forget_gates)
             steps = np.arange(len(mean))
-            (line,) = ax.plot(steps, mean, label=f"{r.label} mean")
-            ax.fill_between(steps, lo, hi, alpha=0.2, color=line.get_color())
+            ax.plot(steps, mean, label=f"{r.label} mean", color=colors[r.label])
+            ax.fill_between(steps, lo, hi, alpha=0.2, color=colors[r.label])
         ax.set_xlabel("t (episode step)")
         ax.set_ylabel("forget gate f_t (mean, min-max band)")
         ax.set_ylim(0.0, 1.0)
         ax.set_title("LSTM forget gates along the episode")
         ax.grid(True, alpha=0.3)
-        ax.legend()
+        ax.legend(fontsize=legend_size)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -733,8 +739,33 @@ def _trained_model_flows(
     return results
 
 
+def summary_lags(max_lag: int) -> list[int]:
+    """Lags 0, 1, 2, 5, 10, 20, 50, ... below ``max_lag``, and ``max_lag``: a table's rows."""
+    lags = {0, max_lag}
+    decade = 1
+    while decade < max_lag:
+        lags.update(m * decade for m in (1, 2, 5) if m * decade < max_lag)
+        decade *= 10
+    return sorted(lags)
+
+
+def write_relative_csv(results: Sequence[GradientFlow], path: str | Path) -> Path:
+    """Write ``||dL/dh_(t-k)|| / ||dL/dh_t||`` at :func:`summary_lags` (rows) per result
+    (columns): the plot's numbers in a file small enough to commit beside it."""
+    max_lag = max(len(r.grad_norms) for r in results) - 1
+    columns = [r.relative() for r in results]
+    path = Path(path)
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["k", *(r.label for r in results)])
+        for k in summary_lags(max_lag):
+            writer.writerow([k, *(f"{c[k]:.3e}" if k < len(c) else "" for c in columns)])
+    return path
+
+
 def _write_results(results: list[GradientFlow], args: argparse.Namespace) -> Path:
-    """Write the PNG and the JSON to ``--out-dir``, print a line per result; the PNG's path."""
+    """Write the PNG, the JSON and the relative-norm CSV to ``--out-dir``, print a line per
+    result; the PNG's path."""
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     title = f"Gradient flow, {args.task} L={args.memory_length}"
@@ -744,13 +775,14 @@ def _write_results(results: list[GradientFlow], args: argparse.Namespace) -> Pat
     (out_dir / "gradient_flow.json").write_text(
         json.dumps([r.to_dict() for r in results], indent=1)
     )
+    write_relative_csv(results, out_dir / "gradient_flow_relative.csv")
     for r in results:
         decay = r.relative()[-1]
         print(
             f"{r.label:>10}: |grad| k=0 {r.grad_norms[0]:.3e}  k={r.ks[-1]} "
             f"{r.grad_norms[-1]:.3e}  (ratio {decay:.2e})"
         )
-    print(f"wrote {png} and {out_dir / 'gradient_flow.json'}")
+    print(f"wrote {png}, gradient_flow.json and gradient_flow_relative.csv in {out_dir}")
     return png
 
 
