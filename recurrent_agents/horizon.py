@@ -47,3 +47,16 @@ def episode_horizon(env: Any) -> int | None:
             return _single_env_horizon(sub_envs[0])
         env = getattr(env, "venv", None) or getattr(env, "env", None)  # wrapped vector envs
     return None
+
+
+def whole_episode_rollout(n_steps: int, horizon: int | None) -> int:
+    """``n_steps`` rounded to the nearest whole number of ``horizon`` (at least one horizon), or
+    ``n_steps`` when the horizon is unknown.
+
+    A vector env's episodes start together after a reset; if every episode lasts exactly the
+    horizon, rollouts of a whole number of horizons hold every episode whole, so that a late
+    decision's gradient reaches the episode's first step (a rollout boundary cuts it otherwise).
+    """
+    if horizon is None:
+        return n_steps
+    return max(1, round(n_steps / horizon)) * horizon

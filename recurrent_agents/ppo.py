@@ -22,7 +22,7 @@ from stable_baselines3.common.vec_env import VecEnv
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.cores import GATE_CORE_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import CHRONO_HORIZON, GATED_CORE_DEFAULTS, PPO_DEFAULTS
-from recurrent_agents.horizon import episode_horizon
+from recurrent_agents.horizon import episode_horizon, whole_episode_rollout
 from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
     RecurrentActorCriticPolicy,
@@ -110,6 +110,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         of an episode, that leaves the rest of the episode on-policy, and whose learning signal
         does not vanish with the action's probability (README, "The active T-maze"). 0 (the
         default): off.
+    :param align_rollouts: round ``n_steps`` to the nearest whole number of the env's episode
+        horizon (:func:`recurrent_agents.horizon.whole_episode_rollout`; again on ``set_env``),
+        so that episodes of a fixed length, which start together, each lie whole in one rollout
+        and their decisions' gradients reach their first steps. Without it a rollout boundary
+        cuts every episode it crosses (all of them when the horizon exceeds ``n_steps``). The
+        minibatch size stays. False (the default): ``n_steps`` as given; an env that declares no
+        horizon keeps it too.
     :param normalize_value_targets: the critic predicts values in units of the running root mean
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of
@@ -135,6 +142,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         env: GymEnv | str,
         learning_rate: float | Schedule = _D["learning_rate"],
         n_steps: int = _D["n_steps"],
+        align_rollouts: bool = _D["align_rollouts"],
         batch_size: int | None = _D["batch_size"],
         n_epochs: int = _D["n_epochs"],
         gamma: float = _D["gamma"],
@@ -180,6 +188,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
         self.start_epsilon = float(start_epsilon)
+        self.align_rollouts = bool(align_rollouts)
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         self.bootstrap_truncated = bool(bootstrap_truncated)
         self.normalize_value_targets = bool(normalize_value_targets)
@@ -242,6 +251,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 f"start_epsilon needs a Discrete action space, got {self.action_space}"
             )
         self._last_lstm_states = self.policy.initial_state(self.n_envs)
+        if self.align_rollouts and self.env is not None:
+            self.n_steps = whole_episode_rollout(self.n_steps, episode_horizon(self.env))
         self.rollout_buffer = SequenceRolloutBuffer(
             self.n_steps, self.n_envs, self.device, gamma=self.gamma, gae_lambda=self.gae_lambda
         )
@@ -315,6 +326,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
             return
         self._last_obs = self.env.reset()
         self._last_episode_starts = np.ones(self.n_envs, dtype=bool)
+        if self.align_rollouts:
+            n_steps = whole_episode_rollout(self.n_steps, episode_horizon(self.env))
+            if n_steps != self.n_steps:
+                self.set_rollout_length(n_steps)
         self._last_lstm_states = self.policy.initial_state(self.n_envs)
         for buffer in (self.ep_info_buffer, self.ep_success_buffer):
             if buffer is not None:  # None before the first learn()

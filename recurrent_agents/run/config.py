@@ -134,6 +134,11 @@ class TrainConfig:
     # PPO (defaults: recurrent_agents.defaults)
     learning_rate: float = _f(_PPO["learning_rate"], "Adam learning rate")
     n_steps: int = _f(_PPO["n_steps"], "rollout length per env per update")
+    align_rollouts: bool = _f(
+        _PPO["align_rollouts"],
+        "round n_steps to a whole number of episode horizons, so that fixed-length episodes lie "
+        "whole in one rollout (the decision's gradient then reaches the cue step)",
+    )
     batch_size: int = _f(_PPO["batch_size"], "minibatch size in env steps")
     n_epochs: int = _f(_PPO["n_epochs"], "PPO epochs per update")
     gamma: float = _f(_PPO["gamma"], "discount factor")
