@@ -221,9 +221,10 @@ def _build_curriculum(
 
 def _stage_rollout(cfg: TrainConfig, memory_length: int) -> int:
     """The shortest rollout of a curriculum stage: one horizon, and never less than L + 2, the
-    size every task got before the horizon came from the env (seeded runs reproduce). L + 2
-    steps hold no whole T-maze episode (L + 1 steps) once episodes drift across rollouts;
-    ``align_rollouts`` makes it one horizon (set_env has aligned the rollout already)."""
+    size every task got before the horizon came from the env (seeded runs reproduce). Rollouts
+    of L + 2 steps hold a whole T-maze episode (L + 1 steps) in about 2 of every L + 1 rollouts,
+    as the episodes drift across them by a step per rollout; with ``align_rollouts`` a stage's
+    shortest rollout is one horizon (set_env has aligned the rollout already)."""
     from recurrent_agents.horizon import whole_episode_rollout
 
     horizon = _episode_horizon(cfg, memory_length)
