@@ -106,3 +106,9 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --wo
   --setting chrono075=chrono_init=horizon,chrono_fraction=0.75 \
   --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy
 # (chrono_three_quarters.md / .csv: the chrono075 cells of both commands, beside the defaults' vn_nt cells)
+# 2026-12-03 (evening): align_rollouts=true (whole episodes in every rollout) against the
+# defaults' cells: align_rollouts.md / .csv.
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn --workers 1 \
+  --setting align=align_rollouts=true --group 2000000:TMaze-L100 --group 1000000:RepeatFirstEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn --workers 1 \
+  --setting align=align_rollouts=true --group 50000:CartPoleNoVel --group 150000:TMaze-L10
