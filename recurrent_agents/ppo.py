@@ -21,7 +21,12 @@ from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.cores import GATE_CORE_OPTIONS, available_cores, core_takes
-from recurrent_agents.defaults import CHRONO_HORIZON, GATED_CORE_DEFAULTS, PPO_DEFAULTS
+from recurrent_agents.defaults import (
+    CHRONO_FRACTION_BY_CORE,
+    CHRONO_HORIZON,
+    GATED_CORE_DEFAULTS,
+    PPO_DEFAULTS,
+)
 from recurrent_agents.horizon import episode_horizon, whole_episode_rollout
 from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
@@ -86,8 +91,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * ``policy_kwargs=dict(chrono_init="horizon")`` sizes the gated cores' chrono init by the
       env's declared episode horizon (:func:`recurrent_agents.horizon.episode_horizon`; the
       rollout length when it declares none; ignored by cores without a keep gate); a gated
-      core given no keep-gate init gets it on half its units by default
-      (:data:`recurrent_agents.defaults.GATED_CORE_DEFAULTS`; ``chrono_init=None``: off).
+      core given no keep-gate init gets it on half its units by default, three quarters for
+      the GRU (:data:`recurrent_agents.defaults.GATED_CORE_DEFAULTS`; ``chrono_init=None``: off).
 
     Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
     (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a
@@ -276,9 +281,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
         * A gated core given no keep-gate init (``chrono_init``, ``forget_bias``) and not
           PyTorch's init gets :data:`~recurrent_agents.defaults.GATED_CORE_DEFAULTS`: chrono
-          init for the env's horizon on half the units, so some units integrate (a memory with
-          no phase to lose) beside the ``"elman"`` init's fast units (a memory that does not
-          need its gates learned first). ``chrono_init=None`` turns it off.
+          init for the env's horizon on half the units (three quarters for the GRU,
+          :data:`~recurrent_agents.defaults.CHRONO_FRACTION_BY_CORE`), so some units integrate
+          (a memory with no phase to lose) beside the ``"elman"`` init's fast units (a memory
+          that does not need its gates learned first). ``chrono_init=None`` turns it off.
         * ``chrono_init="horizon"`` is replaced by the env's episode horizon (the rollout length
           when the env declares none).
         * For a core without a keep gate, ``chrono_init="horizon"`` and the gated cores'
@@ -299,7 +305,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         own_init = "chrono_init" in kwargs or kwargs.get("forget_bias") is not None
         if registered and not own_init and core_kwargs.get("init") != "pytorch":
             kwargs["chrono_init"] = GATED_CORE_DEFAULTS["chrono_init"]
-            core_kwargs.setdefault("chrono_fraction", GATED_CORE_DEFAULTS["chrono_fraction"])
+            fraction = CHRONO_FRACTION_BY_CORE.get(core, GATED_CORE_DEFAULTS["chrono_fraction"])
+            core_kwargs.setdefault("chrono_fraction", fraction)
             kwargs["core_kwargs"] = core_kwargs
         if kwargs.get("chrono_init") != CHRONO_HORIZON:
             return kwargs

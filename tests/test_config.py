@@ -293,5 +293,6 @@ def test_core_init_and_entropy_options_reach_the_policy() -> None:
     gru = RecurrentPPO("MlpPolicy", env, n_steps=8, batch_size=16, policy_kwargs={"core": "gru"})
     assert gru.policy.entropy_trains_core is False
     bias = gru.policy.core_actor.rnn.bias_ih_l0.detach().split(64)
-    # the default elman init: update gate shut, but on the half of the units with chrono init
-    assert float(bias[1][32:].mean()) == -3.0 and float(bias[1][:32].min()) >= 0
+    # the default elman init: update gate shut, but on the three quarters of the GRU's units
+    # with chrono init
+    assert float(bias[1][48:].mean()) == -3.0 and float(bias[1][:48].min()) >= 0

@@ -116,17 +116,19 @@ def _gated_model(core: str, memory_length: int = 50, **policy_kwargs) -> Recurre
     return RecurrentPPO("MlpLstmPolicy", env, policy_kwargs=kwargs, seed=0)
 
 
-@pytest.mark.parametrize("core", ["lstm", "gru"])
-def test_gated_cores_default_to_chrono_at_the_horizon_on_half_the_units(core):
+@pytest.mark.parametrize("core, n_chrono", [("lstm", 32), ("gru", 48)])
+def test_gated_cores_default_to_chrono_at_the_horizon_on_their_share_of_the_units(core, n_chrono):
+    """Half the LSTM's units, three quarters of the GRU's (CHRONO_FRACTION_BY_CORE)."""
     model = _gated_model(core)
     assert model.policy.chrono_init == 51  # DelayedCue's horizon: L + 1
     assert model.policy_kwargs == dict(core=core, hidden_size=64)  # saved as the user gave them
     rnn = model.policy.core_actor.rnn
     keep = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().split(64)[model.policy.core_actor.keep_gate]
-    # first half: chrono, log U(1, T - 1) in [0, log 50]; second half: the elman init's shut gate
-    assert (keep[:32] >= 0).all() and (keep[:32] <= math.log(50) + 1e-5).all()
-    assert keep[:32].max() > math.log(10)
-    assert th.equal(keep[32:], th.full((32,), -3.0))
+    # the chrono units: log U(1, T - 1) in [0, log 50]; the rest: the elman init's shut gate
+    chrono, elman = keep[:n_chrono], keep[n_chrono:]
+    assert (chrono >= 0).all() and (chrono <= math.log(50) + 1e-5).all()
+    assert chrono.max() > math.log(10)
+    assert th.equal(elman, th.full((64 - n_chrono,), -3.0))
 
 
 @pytest.mark.parametrize(

@@ -103,7 +103,7 @@ class TrainConfig:
         None,
         "chrono gate-bias init (Tallec & Ollivier) for memory length T_max, an int >= 2, "
         "'horizon' (the task's episode horizon) or 'off' (gated cores; default: the agent's, "
-        "'horizon' on half the units)",
+        "'horizon' on half the units, three quarters for the GRU)",
     )
     core_init: str | None = _f(
         None,

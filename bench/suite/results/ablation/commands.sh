@@ -112,3 +112,12 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn --wo
   --setting align=align_rollouts=true --group 2000000:TMaze-L100 --group 1000000:RepeatFirstEasy
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn --workers 1 \
   --setting align=align_rollouts=true --group 50000:CartPoleNoVel --group 150000:TMaze-L10
+# 2026-12-03 (evening): the GRU with chrono on three quarters of its units at the longer
+# budgets (gru_chrono_three_quarters.md / .csv); it became the GRU's default after these.
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents gru --workers 1 \
+  --setting chrono075=chrono_init=horizon,chrono_fraction=0.75 --group 2000000:TMaze-L100
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents gru --workers 1 \
+  --setting chrono075=chrono_init=horizon,chrono_fraction=0.75 --group 1000000:RepeatFirstEasy,DelayedCue-L100
+# robustness of the GRU with it (bench/results/robustness_gru_chrono075.md / .csv):
+# python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --cores gru \
+#   --policy 'core_kwargs={chrono_fraction: 0.75}' --out bench/results/robustness_gru_chrono075
