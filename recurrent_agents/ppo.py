@@ -256,8 +256,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 f"start_epsilon needs a Discrete action space, got {self.action_space}"
             )
         self._last_lstm_states = self.policy.initial_state(self.n_envs)
-        if self.align_rollouts and self.env is not None:
-            self.n_steps = whole_episode_rollout(self.n_steps, episode_horizon(self.env))
+        self.n_steps = self._aligned(self.n_steps)
         self.rollout_buffer = SequenceRolloutBuffer(
             self.n_steps, self.n_envs, self.device, gamma=self.gamma, gae_lambda=self.gae_lambda
         )
@@ -333,10 +332,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
             return
         self._last_obs = self.env.reset()
         self._last_episode_starts = np.ones(self.n_envs, dtype=bool)
-        if self.align_rollouts:
-            n_steps = whole_episode_rollout(self.n_steps, episode_horizon(self.env))
-            if n_steps != self.n_steps:
-                self.set_rollout_length(n_steps)
+        if self._aligned(self.n_steps) != self.n_steps:
+            self.set_rollout_length(self.n_steps)  # whole episodes of the new env's horizon
         self._last_lstm_states = self.policy.initial_state(self.n_envs)
         for buffer in (self.ep_info_buffer, self.ep_success_buffer):
             if buffer is not None:  # None before the first learn()
@@ -344,15 +341,23 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.episode_returns.clear()
         self._episode_reward_sums = None
 
+    def _aligned(self, n_steps: int) -> int:
+        """``n_steps``, as whole episodes of the env's horizon with ``align_rollouts``."""
+        if not self.align_rollouts or self.env is None:
+            return n_steps
+        return whole_episode_rollout(n_steps, episode_horizon(self.env))
+
     def set_rollout_length(self, n_steps: int) -> None:
         """Collect ``n_steps`` steps per env from the next rollout on, with the minibatch size
-        scaled by the same factor (the same number of minibatches per epoch).
+        scaled by the same factor (the same number of minibatches per epoch). With
+        ``align_rollouts``, ``n_steps`` is rounded to whole episodes of the env's horizon first.
 
         The rollout already collected keeps its length and is trained on with the current
         minibatch size, so this may be called between a rollout and its update.
         """
         if not isinstance(n_steps, int) or isinstance(n_steps, bool) or n_steps < 1:
             raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+        n_steps = self._aligned(n_steps)
         batch_size = self._next_batch_size or self.batch_size
         if batch_size is not None:
             self._next_batch_size = max(1, batch_size * n_steps // self.n_steps)

@@ -100,8 +100,7 @@ def test_an_env_without_a_horizon_keeps_n_steps() -> None:
 def test_a_curriculum_stage_rollout_is_one_horizon_when_aligned(align: bool, expected: int) -> None:
     """The T-maze's episodes last L + 1 steps; the curriculum's L + 2 steps hold none whole
     once episodes drift across rollouts, so aligned stages get exactly one horizon."""
-    from recurrent_agents.run.config import TrainConfig
-    from recurrent_agents.run.training import _stage_rollout
-
-    cfg = TrainConfig(task="TMaze", variant="passive", memory_length=10, align_rollouts=align)
-    assert _stage_rollout(cfg, 10) == expected
+    env = DummyVecEnv([lambda: gym.make(envs.TASKS["TMaze"], memory_length=10)] * 3)
+    model = model_on(env, n_steps=11, align=align)
+    model.set_rollout_length(10 + 2)  # what the curriculum asks of a stage at L=10
+    assert model.n_steps == expected

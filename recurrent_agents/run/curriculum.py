@@ -36,8 +36,9 @@ class MemoryCurriculum(BaseCallback):
     episodes at the current length and their success rate reaches ``threshold``, the next stage
     begins: the env becomes ``make_env(length)`` (fresh episodes and a zero core state; the old
     env is closed), and the rollout grows to
-    ``n_steps = max(n_steps, min_rollout(length))`` so that it keeps holding whole episodes, with
-    the minibatch size scaled by the same factor (same number of minibatches per epoch).
+    ``n_steps = max(n_steps, min_rollout(length))`` so that a rollout is at least an episode
+    long (whole episodes only with the model's ``align_rollouts``, which rounds every rollout
+    length), with the minibatch size scaled by the same factor (same number of minibatches).
     ``history`` records the env step and training time at which each stage began.
 
     With ``ent_coef`` set, the entropy coefficient is ``ent_coef * stages[0] / length`` at each

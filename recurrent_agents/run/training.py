@@ -208,7 +208,11 @@ def _build_curriculum(
         # New seeds per stage: no stage replays another's episodes.
         make_env=lambda length: make_env(cfg, cfg.seed + model.num_timesteps, length),
         threshold=cfg.curriculum_threshold,
-        min_rollout=lambda length: _stage_rollout(cfg, length),
+        # At least one horizon, and never less than L + 2, the size every task got before the
+        # horizon came from the env (seeded runs reproduce). L + 2 holds a whole T-maze episode
+        # (L + 1 steps) in only ~2 of every L + 1 rollouts as episodes drift across them;
+        # align_rollouts rounds every rollout length to whole episodes (RecurrentPPO).
+        min_rollout=lambda length: max(_episode_horizon(cfg, length), length + 2),
         start_stage=stage,
         history=state.get("curriculum_history") if state else None,
         seconds_before=seconds_before,
@@ -217,19 +221,6 @@ def _build_curriculum(
         judge_at_entry=cfg.judge_at_entry == "all",
         verbose=cfg.verbose,
     )
-
-
-def _stage_rollout(cfg: TrainConfig, memory_length: int) -> int:
-    """The shortest rollout of a curriculum stage: one horizon, and never less than L + 2, the
-    size every task got before the horizon came from the env (seeded runs reproduce). Rollouts
-    of L + 2 steps hold a whole T-maze episode (L + 1 steps) in about 2 of every L + 1 rollouts,
-    as the episodes drift across them by a step per rollout; with ``align_rollouts`` a stage's
-    shortest rollout is one horizon (set_env has aligned the rollout already)."""
-    from recurrent_agents.horizon import whole_episode_rollout
-
-    horizon = _episode_horizon(cfg, memory_length)
-    shortest = max(horizon, memory_length + 2)
-    return whole_episode_rollout(shortest, horizon) if cfg.align_rollouts else shortest
 
 
 #: Episodes of each greedy success measurement (``success_measure="greedy"``), all stepped at
