@@ -38,7 +38,6 @@ def sequence_lengths_over_rollouts(model: RecurrentPPO, rollouts: int) -> list[n
     for _ in range(rollouts):
         model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
         lengths.append(model.rollout_buffer.sequences()["lengths"].copy())
-        model.rollout_buffer._sequences = None  # the next rollout builds its own
     return lengths
 
 
