@@ -121,3 +121,5 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents gru --workers
 # robustness of the GRU with it (bench/results/robustness_gru_chrono075.md / .csv):
 # python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --cores gru \
 #   --policy 'core_kwargs={chrono_fraction: 0.75}' --out bench/results/robustness_gru_chrono075
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents gru --workers 2 --setting now= \
+  --setting half=chrono_init=horizon,chrono_fraction=0.5 --group 100000:MiniGrid-MemoryS7 --group 310248:bsuite-L30
