@@ -24,8 +24,9 @@ from stable_baselines3.common.vec_env import VecEnv, VecMonitor
 from stable_baselines3.common.vec_env.base_vec_env import VecEnvIndices, VecEnvStepReturn
 
 from envs import PrevActionRewardVec, env_id
-from envs._validation import check_bool, check_positive_int
+from envs._validation import check_positive_int
 from envs.adapt import adapt_observations, needs_adapting
+from envs.wrappers import prev_inputs
 
 _FINAL_KEYS = frozenset(("final_obs", "_final_obs", "final_info", "_final_info"))
 
@@ -197,7 +198,7 @@ def make_sb3_vec_env(
     n_envs: int,
     seed: int | None = None,
     monitor: bool = True,
-    prev_action_reward: bool = False,
+    prev_action_reward: bool | str = False,
     keep_images: bool = False,
     **env_kwargs: Any,
 ) -> VecEnv:
@@ -210,7 +211,7 @@ def make_sb3_vec_env(
     (``keep_images``: images big enough for a CNN stay images, in a ``Dict`` observation).
     With ``seed=s``, copy ``i`` is seeded with ``s + i`` at the first ``reset()``.
     With ``prev_action_reward``, observations also hold the previous action (one-hot) and reward
-    (``envs.PrevActionRewardVec``).
+    (``envs.PrevActionRewardVec``); with ``prev_action_reward="reward"`` the reward alone.
     """
     spec = gym.spec(env_id(task))
     n_envs = check_positive_int("n_envs", n_envs)
@@ -232,8 +233,9 @@ def make_sb3_vec_env(
             wrappers=[partial(adapt_observations, keep_images=keep_images)],
             **env_kwargs,
         )
-    if check_bool("prev_action_reward", prev_action_reward):
-        venv = PrevActionRewardVec(venv)
+    reward, action = prev_inputs(prev_action_reward)
+    if reward:
+        venv = PrevActionRewardVec(venv, action=action)
     vec_env: VecEnv = SB3VecEnv(venv)
     if seed is not None:
         vec_env.seed(seed)

@@ -1,13 +1,19 @@
 """Observe the previous action and reward too (Ni et al. 2022, "Recurrent model-free RL can be a
-strong baseline for many POMDPs"; Duan et al. 2016, RL^2).
+strong baseline for many POMDPs"; Duan et al. 2016, RL^2), or the previous reward alone.
 
 The observation becomes ``concat(obs (flattened, float32), one_hot(previous action), [previous
-reward])``, with zeros for the action part and reward after a reset. Works for any env with a
-``Box`` observation space and a ``Discrete`` action space:
+reward])``, with zeros for the action part and reward after a reset; with ``action=False`` it is
+``concat(obs, [previous reward])``. Works for any env with a ``Box`` observation space and a
+``Discrete`` action space:
 
 >>> import gymnasium as gym, envs
 >>> env = envs.PrevActionReward(gym.make("memory/TMaze-v0", memory_length=10))
 >>> vec = envs.PrevActionRewardVec(gym.make_vec("memory/TMaze-v0", num_envs=64, memory_length=10))
+>>> reward_only = envs.PrevActionReward(gym.make("memory/TMaze-v0"), action=False)
+
+The reward alone tells a critic what the observation may hide (a slip that put the agent behind
+a pace, a wrong guess) without feeding the core the policy's own random actions, which are noise
+wherever actions do not matter (README, "The previous reward as the default input").
 """
 
 from __future__ import annotations
@@ -19,16 +25,32 @@ import numpy as np
 from gymnasium.vector import AutoresetMode, VectorEnv, VectorWrapper
 from gymnasium.vector.utils import batch_space
 
+#: ``prev_action_reward`` value (``train.py``, ``envs.sb3.make_sb3_vec_env``): the reward alone.
+REWARD_ONLY = "reward"
+
+
+def prev_inputs(prev_action_reward: bool | str) -> tuple[bool, bool]:
+    """(observe the previous reward, observe the previous action) for a ``prev_action_reward``
+    value: True (both), ``"reward"`` (the reward alone) or False (neither); else a ValueError."""
+    if prev_action_reward is True or prev_action_reward is False:
+        return prev_action_reward, prev_action_reward
+    if prev_action_reward == REWARD_ONLY:
+        return True, False
+    raise ValueError(
+        f"prev_action_reward must be true, false or {REWARD_ONLY!r}, got {prev_action_reward!r}"
+    )
+
 
 def _checked_spaces(
-    name: str, obs_space: gym.Space, action_space: gym.Space
+    name: str, obs_space: gym.Space, action_space: gym.Space, action: bool
 ) -> tuple[gym.spaces.Box, int, int]:
-    """(new observation space, number of actions, first action) or a one-line ValueError."""
+    """(new observation space, number of one-hot action entries (0 without ``action``), first
+    action) or a one-line ValueError."""
     if not isinstance(obs_space, gym.spaces.Box):
         raise ValueError(f"{name} needs a Box observation space, got {obs_space!r}")
     if not isinstance(action_space, gym.spaces.Discrete):
         raise ValueError(f"{name} needs a Discrete action space, got {action_space!r}")
-    n = int(action_space.n)
+    n = int(action_space.n) if action else 0
     # Finite reward bounds (float32's range): Gymnasium's checker warns about infinite ones.
     big = np.finfo(np.float32).max
     low = np.concatenate(
@@ -42,22 +64,24 @@ def _checked_spaces(
 
 
 class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
-    """A single env whose observation also holds the previous action (one-hot) and reward.
+    """A single env whose observation also holds the previous action (one-hot; not with
+    ``action=False``) and reward.
 
     After ``reset()`` both are zero; after ``step(a)`` they are ``a`` and the reward of that step.
     """
 
-    def __init__(self, env: gym.Env) -> None:
-        gym.utils.RecordConstructorArgs.__init__(self)
+    def __init__(self, env: gym.Env, action: bool = True) -> None:
+        gym.utils.RecordConstructorArgs.__init__(self, action=action)
         gym.Wrapper.__init__(self, env)
         self.observation_space, self._n, self._start = _checked_spaces(
-            "PrevActionReward", env.observation_space, env.action_space
+            "PrevActionReward", env.observation_space, env.action_space, action
         )
 
     def _observe(self, obs: Any, action: Any, reward: float) -> np.ndarray:
         extra = np.zeros(self._n + 1, dtype=np.float32)
         if action is not None:
-            extra[int(action) - self._start] = 1.0
+            if self._n:
+                extra[int(action) - self._start] = 1.0
             extra[-1] = reward
         return np.concatenate([np.asarray(obs, dtype=np.float32).reshape(-1), extra])
 
@@ -69,13 +93,14 @@ class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
         return self._observe(obs, None, 0.0), info
 
     def step(self, action: Any) -> tuple[np.ndarray, Any, bool, bool, dict[str, Any]]:
-        """Step the env and append ``action`` (one-hot) and the step's reward to the obs."""
+        """Step the env and append ``action`` (one-hot, if observed) and the step's reward."""
         obs, reward, terminated, truncated, info = self.env.step(action)
         return self._observe(obs, action, float(reward)), reward, terminated, truncated, info
 
 
 class PrevActionRewardVec(VectorWrapper):
-    """``PrevActionReward`` for a vector env with ``AutoresetMode.SAME_STEP`` (batched numpy).
+    """``PrevActionReward`` for a vector env with ``AutoresetMode.SAME_STEP`` (batched numpy);
+    ``action=False`` observes the previous reward alone.
 
     On the step a copy's episode ends, its returned observation (the next episode's first) gets
     zeros for the previous action and reward, while ``infos["final_obs"][i]`` gets the last
@@ -83,7 +108,7 @@ class PrevActionRewardVec(VectorWrapper):
     Copies reset by ``reset()`` (all, or ``options["reset_mask"]``) get zeros too.
     """
 
-    def __init__(self, env: VectorEnv) -> None:
+    def __init__(self, env: VectorEnv, action: bool = True) -> None:
         super().__init__(env)
         mode = env.metadata.get("autoreset_mode")
         if mode not in (AutoresetMode.SAME_STEP, AutoresetMode.SAME_STEP.value):
@@ -91,7 +116,7 @@ class PrevActionRewardVec(VectorWrapper):
                 f"PrevActionRewardVec needs autoreset_mode AutoresetMode.SAME_STEP, got {mode!r}"
             )
         space, self._n, self._start = _checked_spaces(
-            "PrevActionRewardVec", env.single_observation_space, env.single_action_space
+            "PrevActionRewardVec", env.single_observation_space, env.single_action_space, action
         )
         self.single_observation_space = space
         self.observation_space = batch_space(space, env.num_envs)
@@ -117,10 +142,13 @@ class PrevActionRewardVec(VectorWrapper):
     def step(
         self, actions: Any
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-        """Step the env; append each copy's action (one-hot) and reward (zeros after an end)."""
+        """Step the env; append each copy's action (one-hot, if observed) and reward (zeros after
+        an end)."""
         obs, rewards, terminated, truncated, infos = self.env.step(actions)
         extra = np.zeros((self.num_envs, self._n + 1), dtype=np.float32)
-        extra[self._rows, np.asarray(actions).reshape(-1).astype(np.int64) - self._start] = 1.0
+        if self._n:
+            taken = np.asarray(actions).reshape(-1).astype(np.int64) - self._start
+            extra[self._rows, taken] = 1.0
         extra[:, -1] = rewards
         mask = infos.get("_final_obs") if infos else None
         if mask is not None and np.any(mask):
@@ -143,7 +171,8 @@ class PrevActionRewardVec(VectorWrapper):
 
 def observes_prev_action_reward(env: Any) -> bool:
     """Whether ``env`` is or wraps a ``PrevActionReward`` / ``PrevActionRewardVec`` (its
-    observations end with the previous action, one-hot, and reward).
+    observations end with the previous reward, after the previous action one-hot unless the
+    wrapper observes the reward alone).
 
     Follows Gymnasium wrappers (single and vector: ``.env``) and SB3 vector-env wrappers and
     adapters (``.venv``, e.g. ``VecMonitor`` around ``envs.sb3.SB3VecEnv``).

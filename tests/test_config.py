@@ -135,6 +135,15 @@ def test_prev_action_reward_parses_and_widens_the_training_env():
         assert env.reset().shape == (2, 8)
     finally:
         env.close()
+    cfg = C.build_config(["--prev_action_reward=reward", "--n_envs=2", "--memory_length=2"])
+    assert cfg.prev_action_reward == "reward"
+    env = make_env(cfg, seed=0)
+    try:
+        assert env.observation_space.shape == (3 + 1,)  # TMaze obs + reward
+    finally:
+        env.close()
+    with pytest.raises(C.ConfigError, match="prev_action_reward must be true, false or 'reward'"):
+        C.build_config(["--prev_action_reward=action"])
 
 
 def test_every_command_line_form_of_an_option():

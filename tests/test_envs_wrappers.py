@@ -43,12 +43,30 @@ def test_single_wrapper_appends_one_hot_action_and_reward():
     assert reward != 0
 
 
+def test_reward_only_appends_the_reward_alone():
+    env = envs.PrevActionReward(gym.make("memory/TMaze-v0", memory_length=1), action=False)
+    obs, _ = env.reset(seed=0)
+    assert obs.shape == (4,) and obs[3] == 0
+    obs, reward, *_ = env.step(2)  # into the wall: a penalty
+    assert reward != 0 and obs[3] == reward
+    vec = envs.PrevActionRewardVec(gym.make_vec("memory/TMaze-v0", num_envs=2), action=False)
+    assert vec.single_observation_space.shape == (4,)
+    vec.reset(seed=0)
+    obs, rewards, *_ = vec.step(np.array([2, 0]))
+    np.testing.assert_array_equal(obs[:, 3], rewards.astype(np.float32))
+
+
+@pytest.mark.parametrize("action", [True, False])
 @pytest.mark.parametrize("task,kwargs", CONFIGS)
-def test_vec_wrapper_equals_single_wrappers(task, kwargs):
+def test_vec_wrapper_equals_single_wrappers(task, kwargs, action):
     n, steps, seed = 8, 200, 11
     rng = np.random.default_rng(3)
-    venv = envs.PrevActionRewardVec(gym.make_vec(envs.TASKS[task], num_envs=n, **kwargs))
-    singles = [envs.PrevActionReward(gym.make(envs.TASKS[task], **kwargs)) for _ in range(n)]
+    venv = envs.PrevActionRewardVec(
+        gym.make_vec(envs.TASKS[task], num_envs=n, **kwargs), action=action
+    )
+    singles = [
+        envs.PrevActionReward(gym.make(envs.TASKS[task], **kwargs), action=action) for _ in range(n)
+    ]
     assert venv.single_observation_space == singles[0].observation_space
     assert venv.observation_space.shape == (n, *singles[0].observation_space.shape)
     obs, _ = venv.reset(seed=seed)
@@ -70,7 +88,8 @@ def test_vec_wrapper_equals_single_wrappers(task, kwargs):
                 assert infos["_final_obs"][i]
                 np.testing.assert_array_equal(infos["final_obs"][i], s_obs)
                 s_obs, _ = env.reset()
-                assert (obs[i, -n_actions - 1 :] == 0).all()  # a fresh episode: zeros
+                extra = n_actions + 1 if action else 1
+                assert (obs[i, -extra:] == 0).all()  # a fresh episode: zeros
             else:
                 assert not infos or infos["final_obs"][i] is None
             np.testing.assert_array_equal(obs[i], s_obs)
@@ -131,5 +150,7 @@ def test_make_sb3_vec_env_with_prev_action_reward(vectorization_mode):
             else:
                 assert obs[i, 3 + actions[i]] == 1 and obs[i, -1] == rewards[i]
     assert episodes > 0
-    with pytest.raises(ValueError, match="prev_action_reward must be a bool, got 'yes'"):
+    with pytest.raises(ValueError, match="prev_action_reward must be true, false or 'reward', got"):
         make_sb3_vec_env("TMaze", n_envs=2, prev_action_reward="yes")
+    reward_only = make_sb3_vec_env("TMaze", n_envs=2, prev_action_reward="reward")
+    assert reward_only.observation_space.shape == (3 + 1,)

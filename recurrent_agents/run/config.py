@@ -39,6 +39,7 @@ import simple_parsing
 import yaml
 from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
+from envs.wrappers import prev_inputs
 from recurrent_agents.defaults import CHRONO_HORIZON
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
@@ -90,8 +91,10 @@ class TrainConfig:
     env_options: dict[str, Any] = _f(
         {}, "other keyword arguments of the task's env, a JSON object, e.g. '{\"k\": 8}'"
     )
-    prev_action_reward: bool = _f(
-        False, "observe the previous action (one-hot) and reward too (Ni et al. 2022)"
+    prev_action_reward: bool | str = _f(
+        False,
+        "observe the previous action (one-hot) and reward too (true; Ni et al. 2022), the "
+        "previous reward alone ('reward') or neither (false)",
     )
     # agent
     core: str = _f("lstm", "recurrent core (recurrent_agents.available_cores())")
@@ -451,7 +454,7 @@ class _Option(FieldWrapper):
         metavar = metavar.replace("list of str", "A,B").replace("list of int", "N,M")
         metavar = metavar.replace("JSON object", "JSON").upper()
         options = {"type": _option_type(self.type), "metavar": metavar, "nargs": None}
-        if self.type in (bool, bool | None):
+        if self.type in (bool, bool | None, bool | str):
             options.update(nargs="?", const=True)
         return {**super().custom_arg_options, **options, "action": "store"}
 
@@ -659,6 +662,10 @@ def _check_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(f"chrono_fraction must be in (0, 1], got {cfg.chrono_fraction}")
     if cfg.chrono_fraction is not None and cfg.chrono_init == CHRONO_OFF:
         raise ConfigError(f"chrono_fraction={cfg.chrono_fraction} needs chrono_init, got 'off'")
+    try:
+        prev_inputs(cfg.prev_action_reward)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
     if not 0 < cfg.curriculum_threshold <= 1:

@@ -21,7 +21,7 @@ def evaluate(
     n_episodes: int,
     seed: int,
     n_envs: int = 8,
-    prev_action_reward: bool = False,
+    prev_action_reward: bool | str = False,
     keep_images: bool = False,
 ) -> dict[str, float | None]:
     """Run `n_episodes` greedy (deterministic) episodes with `model.predict`.
@@ -106,7 +106,7 @@ def record_frames(
     n_episodes: int,
     seed: int,
     max_frames: int = 300,
-    prev_action_reward: bool = False,
+    prev_action_reward: bool | str = False,
     keep_images: bool = False,
 ) -> np.ndarray:
     """Greedy episodes rendered as rgb_array frames, shape (T, H, W, 3) uint8.
@@ -120,6 +120,7 @@ def record_frames(
 
     from envs import PrevActionReward, env_id
     from envs.adapt import adapt_observations
+    from envs.wrappers import prev_inputs
 
     spec = gym.spec(env_id(task))
     creator = spec.entry_point
@@ -129,8 +130,9 @@ def record_frames(
         raise ValueError(f"task {task} renders no rgb_array frames")
     env = gym.make(spec.id, render_mode="rgb_array", **env_kwargs)
     env = adapt_observations(env, keep_images=keep_images)
-    if prev_action_reward:
-        env = PrevActionReward(env)
+    reward, action = prev_inputs(prev_action_reward)
+    if reward:
+        env = PrevActionReward(env, action=action)
     frames = []
     try:
         for episode in range(n_episodes):

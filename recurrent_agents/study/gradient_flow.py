@@ -360,15 +360,17 @@ def _make_env(task: str, memory_length: int) -> Any:
 def _env_for(model: Any, model_path: str, env: Any) -> Any:
     """``env`` as the model at ``model_path`` saw it in training: in ``envs.PrevActionReward``
     if its run's ``config.yaml`` (next to the model, as ``train.py`` writes it) says
-    ``prev_action_reward: true``."""
+    ``prev_action_reward: true`` (or ``reward``, the reward alone)."""
     import yaml
 
     from envs import PrevActionReward
+    from envs.wrappers import prev_inputs
 
     config_path = Path(model_path).with_name("config.yaml")
     config = yaml.safe_load(config_path.read_text()) if config_path.is_file() else {}
-    if config.get("prev_action_reward", False):
-        env = PrevActionReward(env)
+    reward, action = prev_inputs(config.get("prev_action_reward", False))
+    if reward:
+        env = PrevActionReward(env, action=action)
     if model.observation_space.shape != env.observation_space.shape:
         raise ValueError(
             f"model observations must match the task's, got {model.observation_space.shape} "
