@@ -45,12 +45,19 @@ def _checked_spaces(
     name: str, obs_space: gym.Space, action_space: gym.Space, action: bool
 ) -> tuple[gym.spaces.Box, int, int]:
     """(new observation space, number of one-hot action entries (0 without ``action``), first
-    action) or a one-line ValueError."""
+    action) or a one-line ValueError. The reward alone takes any action space."""
     if not isinstance(obs_space, gym.spaces.Box):
         raise ValueError(f"{name} needs a Box observation space, got {obs_space!r}")
+    if not action:
+        return _widened(obs_space, 0), 0, 0
     if not isinstance(action_space, gym.spaces.Discrete):
         raise ValueError(f"{name} needs a Discrete action space, got {action_space!r}")
-    n = int(action_space.n) if action else 0
+    n = int(action_space.n)
+    return _widened(obs_space, n), n, int(action_space.start)
+
+
+def _widened(obs_space: gym.spaces.Box, n: int) -> gym.spaces.Box:
+    """``obs_space`` flattened, with ``n`` one-hot entries and the reward appended."""
     # Finite reward bounds (float32's range): Gymnasium's checker warns about infinite ones.
     big = np.finfo(np.float32).max
     low = np.concatenate(
@@ -59,8 +66,7 @@ def _checked_spaces(
     high = np.concatenate(
         [obs_space.high.reshape(-1).astype(np.float32), np.ones(n, np.float32), [big]]
     )
-    space = gym.spaces.Box(low.astype(np.float32), high.astype(np.float32), dtype=np.float32)
-    return space, n, int(action_space.start)
+    return gym.spaces.Box(low.astype(np.float32), high.astype(np.float32), dtype=np.float32)
 
 
 class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):

@@ -115,10 +115,14 @@ def test_bad_spaces_and_autoreset_mode_are_rejected():
                 box, lambda o: {"o": o}, gym.spaces.Dict({"o": box.observation_space})
             )
         )
+    multi = gym.wrappers.TransformAction(box, lambda a: int(a[0]), gym.spaces.MultiDiscrete([4]))
     with pytest.raises(ValueError, match=r"needs a Discrete action space, got MultiDiscrete"):
-        envs.PrevActionReward(
-            gym.wrappers.TransformAction(box, lambda a: int(a[0]), gym.spaces.MultiDiscrete([4]))
-        )
+        envs.PrevActionReward(multi)
+    reward_only = envs.PrevActionReward(multi, action=False)  # any action space
+    assert reward_only.observation_space.shape == (3 + 1,)
+    reward_only.reset(seed=0)
+    obs, reward, *_ = reward_only.step(np.array([2]))
+    assert obs[-1] == reward
     sync = gym.make_vec("memory/TMaze-v0", num_envs=2, vectorization_mode="sync")
     assert sync.metadata["autoreset_mode"] is AutoresetMode.NEXT_STEP
     with pytest.raises(ValueError, match="needs autoreset_mode AutoresetMode.SAME_STEP, got"):
