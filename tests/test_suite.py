@@ -172,7 +172,11 @@ def test_dry_run_cells_are_default_train_runs(tmp_path, capsys) -> None:
     assert options == {
         "--task", "--memory_length", "--core", "--seed", "--run_dir", "--wandb_group",
         "--torch_threads", "--progress", "--total_timesteps", "--video", "--env_options",
+        "--stop_at_success",
     }  # fmt: skip
+    bsuite = [c for c in train if "bsuite" in c]  # bsuite scores all its training episodes
+    assert bsuite and all("--stop_at_success=None" in c for c in bsuite)
+    assert not any("--stop_at_success" in c for c in train if c not in bsuite)
     assert sum("stock.py" in c for c in commands) == 4
     # A finished cell is not run again.
     cell = run_suite.Cell(run_suite.suite_tasks(quick=True)[-3], "lstm", 0)
