@@ -9,9 +9,9 @@ steps off it, and one update can shift that phase (README, "Cores").
     python bench/delay_generalisation.py --task DelayedCue --lengths 30,90,100,110,1000 \\
         --model NAME=PATH [--model NAME=PATH ...] --out bench/results/delay_generalisation
 
-Models trained with ``--prev_action_reward`` need ``--prev-action-reward`` (their observations
-hold the previous action and reward); ``--envs`` episodes are stepped at once (long episodes:
-as many as ``--episodes``).
+``--prev-action-reward`` must be the models' training value: ``reward`` (train.py's default,
+the previous reward observed), ``true`` (the previous action and reward) or ``false``;
+``--envs`` episodes are stepped at once (long episodes: as many as ``--episodes``).
 
 Writes ``<out>.csv`` (one row per model and length) and ``<out>.md`` (a row per model).
 """
@@ -41,7 +41,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=parse_model, action="append", required=True)
     parser.add_argument("--episodes", type=int, default=100)
     parser.add_argument("--envs", type=int, default=8, help="episodes stepped at once")
-    parser.add_argument("--prev-action-reward", action="store_true")
+    parser.add_argument(
+        "--prev-action-reward",
+        choices=("reward", "true", "false"),
+        default="reward",
+        help="what the models observed besides the task (train.py's prev_action_reward)",
+    )
     parser.add_argument("--out", default="bench/results/delay_generalisation")
     args = parser.parse_args(argv)
     lengths = [int(n) for n in args.lengths.split(",")]
@@ -57,7 +62,9 @@ def main(argv: list[str] | None = None) -> None:
                 args.episodes,
                 seed=0,
                 n_envs=args.envs,
-                prev_action_reward=args.prev_action_reward,
+                prev_action_reward={"true": True, "false": False}.get(
+                    args.prev_action_reward, args.prev_action_reward
+                ),
             )
             rows.append({"model": name, "memory_length": length, **result})
             print(name, length, result["success_rate"], flush=True)

@@ -126,7 +126,7 @@ def test_subcommands_dispatch_to_sweep_and_analysis_modules(monkeypatch):
 def test_prev_action_reward_parses_and_widens_the_training_env():
     from recurrent_agents.run.training import make_env
 
-    assert C.build_config([]).prev_action_reward is False
+    assert C.build_config([]).prev_action_reward == "reward"  # the default: the reward alone
     cfg = C.build_config(["--prev_action_reward=true", "--n_envs=2", "--memory_length=2"])
     assert cfg.prev_action_reward is True
     env = make_env(cfg, seed=0)
@@ -305,3 +305,8 @@ def test_core_init_and_entropy_options_reach_the_policy() -> None:
     # the default elman init: update gate shut, but on the three quarters of the GRU's units
     # with chrono init
     assert float(bias[1][48:].mean()) == -3.0 and float(bias[1][:48].min()) >= 0
+
+
+def test_runs_stop_once_solved_by_default_and_can_train_the_whole_budget():
+    assert C.build_config([]).stop_at_success == 0.95
+    assert C.build_config(["--stop_at_success=None"]).stop_at_success is None

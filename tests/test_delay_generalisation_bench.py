@@ -11,13 +11,13 @@ from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
 
 
-@pytest.mark.parametrize("prev_action_reward", [False, True])
+@pytest.mark.parametrize("prev_action_reward", [False, True, "reward"])
 def test_rows_per_model_and_length(tmp_path, prev_action_reward) -> None:
     env = make_sb3_vec_env("TMaze", n_envs=2, seed=0, prev_action_reward=prev_action_reward)
     path = tmp_path / "model.zip"
     RecurrentPPO("MlpPolicy", env, n_steps=8, policy_kwargs=dict(hidden_size=4)).save(path)
     out = tmp_path / "gen"
-    flag = ["--prev-action-reward"] if prev_action_reward else []
+    flag = [f"--prev-action-reward={str(prev_action_reward).lower()}"]
     args = ["--task=TMaze", "--lengths=2,5", f"--model=m={path}", "--episodes=3", "--envs=3"]
     main([*args, f"--out={out}", *flag])
     rows = list(csv.DictReader((tmp_path / "gen.csv").open()))

@@ -27,6 +27,7 @@ ROLLOUT = 4 * 64  # n_envs * n_steps
 CHECKPOINT_EVERY = 1024
 TOTAL = 32768
 ARGS = [
+    "--stop_at_success=None",  # the whole budget: the tiny task is solved and would stop early
     "--memory_length=2",
     "--n_envs=4",
     "--n_steps=64",

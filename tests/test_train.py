@@ -142,6 +142,7 @@ def test_sigkill_then_resume_continues_from_last_checkpoint(tmp_path):
     args = [
         *TINY,
         f"--total_timesteps={total}",
+        "--stop_at_success=None",  # the whole budget: the tiny task is solved and would stop early
         "--checkpoint_every=1024",
         f"--run_dir={run_dir}",
         "--video=false",

@@ -92,9 +92,9 @@ class TrainConfig:
         {}, "other keyword arguments of the task's env, a JSON object, e.g. '{\"k\": 8}'"
     )
     prev_action_reward: bool | str = _f(
-        False,
-        "observe the previous action (one-hot) and reward too (true; Ni et al. 2022), the "
-        "previous reward alone ('reward') or neither (false)",
+        "reward",
+        "observe the previous reward ('reward': a slip or wrong guess the observation hides), "
+        "the previous action (one-hot) and reward (true; Ni et al. 2022) or neither (false)",
     )
     # agent
     core: str = _f("lstm", "recurrent core (recurrent_agents.available_cores())")
@@ -196,7 +196,9 @@ class TrainConfig:
     # run
     total_timesteps: int = _f(200_000, "env steps to train for")
     stop_at_success: float | None = _f(
-        None, "stop early once the success rate (success_measure) reaches this (0-1)"
+        0.95,
+        "stop once the success rate (success_measure) reaches this (0-1; None: the whole "
+        "budget); further updates on a solved task can only lose it",
     )
     success_measure: str = _f(
         "training",
