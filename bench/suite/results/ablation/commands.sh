@@ -123,3 +123,17 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents gru --workers
 #   --policy 'core_kwargs={chrono_fraction: 0.75}' --out bench/results/robustness_gru_chrono075
 python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents gru --workers 2 --setting now= \
   --setting half=chrono_init=horizon,chrono_fraction=0.5 --group 100000:MiniGrid-MemoryS7 --group 310248:bsuite-L30
+# 2026-12-03 (12th session): the previous reward alone as an input (prev_reward.md / .csv / .png),
+# against the defaults of that day (setting `now`), both run on the same code (commit 9251e33).
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn --workers 1 \
+  --setting prevreward=prev_action_reward=reward --group 60000:RepeatPreviousEasy --group 50000:CartPoleNoVel \
+  --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn --workers 1 \
+  --setting now= --group 60000:RepeatPreviousEasy --group 50000:CartPoleNoVel \
+  --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy
+# The T-maze at L=100 from scratch: the previous reward alone (seed 0; lstm and gru, the rnn run
+# stopped for time), and with the stop at 95% training success (the defaults since; seeds 0-2).
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn --workers 1 \
+  --setting prevreward=prev_action_reward=reward --group 2000000:TMaze-L100
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn --workers 1 \
+  --setting prstop=prev_action_reward=reward,stop_at_success=0.95 --group 2000000:TMaze-L100
