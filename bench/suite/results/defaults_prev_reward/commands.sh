@@ -1,0 +1,20 @@
+# The suite at the budgets with the defaults of 2026-12-03 (previous reward observed,
+# stop once 95% of the last 100 training episodes succeed), seed 0, commit 239d8fa, partial:
+# the cells below, run in these groups into one OUT (two at a time on 2 cores).
+for tasks in RepeatPreviousEasy,RepeatFirstEasy,PositionOnlyCartPoleEasy CartPoleNoVel AutoencodeEasy; do
+  python bench/suite/run_suite.py --out OUT --name suite-defaults --agents lstm,gru,rnn --seeds 0 \
+    --workers 1 --tasks $tasks   # AutoencodeEasy: only the lstm cell finished before the stop
+done
+for tasks in TMaze-L10,TMaze-L30,DelayedCue-L10,DelayedCue-L30,DelayedCue-L100 \
+    TruncatedTMaze-L10,TruncatedTMaze-L30 bsuite-L30,bsuite-L10 TruncatedTMaze-L100; do
+  python bench/suite/run_suite.py --out OUT --name suite-defaults --agents lstm,gru,rnn --seeds 0 \
+    --workers 1 --tasks $tasks
+done
+python bench/suite/run_suite.py --out OUT --name suite-defaults --agents lstm --seeds 0 \
+  --workers 1 --tasks bsuite-L50,bsuite-L100
+python bench/suite/run_suite.py --out OUT --name suite-defaults --agents gru,rnn --seeds 0 \
+  --workers 1 --tasks bsuite-L50
+# TMaze-L100: the seed-0 cells of the prstop ablation (../ablation/tmaze_L100_prev_reward.*,
+# prev_action_reward=reward and stop_at_success=0.95 set explicitly on commit 9251e33: the same
+# training as these defaults), copied into OUT/runs. The table: rerun run_suite with every task
+# above in --tasks (all finished; it only writes the table).
