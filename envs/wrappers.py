@@ -3,8 +3,8 @@ strong baseline for many POMDPs"; Duan et al. 2016, RL^2), or the previous rewar
 
 The observation becomes ``concat(obs (flattened, float32), one_hot(previous action), [previous
 reward])``, with zeros for the action part and reward after a reset; with ``action=False`` it is
-``concat(obs, [previous reward])``. Works for any env with a ``Box`` observation space and a
-``Discrete`` action space:
+``concat(obs, [previous reward])``. Works for any env with a ``Box`` observation space (and a
+``Discrete`` action space, for the one-hot action):
 
 >>> import gymnasium as gym, envs
 >>> env = envs.PrevActionReward(gym.make("memory/TMaze-v0", memory_length=10))
@@ -13,7 +13,7 @@ reward])``, with zeros for the action part and reward after a reset; with ``acti
 
 The reward alone tells a critic what the observation may hide (a slip that put the agent behind
 a pace, a wrong guess) without feeding the core the policy's own random actions, which are noise
-wherever actions do not matter (README, "The previous reward as the default input").
+wherever actions do not matter (README, "The previous reward observed, and a run that stops once solved").
 """
 
 from __future__ import annotations
