@@ -13,7 +13,8 @@ reward])``, with zeros for the action part and reward after a reset; with ``acti
 
 The reward alone tells a critic what the observation may hide (a slip that put the agent behind
 a pace, a wrong guess) without feeding the core the policy's own random actions, which are noise
-wherever actions do not matter (README, "The previous reward observed, and a run that stops once solved").
+wherever actions do not matter (README, "The previous reward observed, and a run that stops
+once solved").
 """
 
 from __future__ import annotations
