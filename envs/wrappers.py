@@ -42,6 +42,13 @@ def prev_inputs(prev_action_reward: bool | str) -> tuple[bool, bool]:
     )
 
 
+def observe_previous(env: gym.Env, prev_action_reward: bool | str) -> gym.Env:
+    """``env`` wrapped in ``PrevActionReward`` as ``prev_action_reward`` (``prev_inputs``) says,
+    or ``env`` itself for False."""
+    reward, action = prev_inputs(prev_action_reward)
+    return PrevActionReward(env, action=action) if reward else env
+
+
 def _checked_spaces(
     name: str, obs_space: gym.Space, action_space: gym.Space, action: bool
 ) -> tuple[gym.spaces.Box, int, int]:

@@ -118,9 +118,9 @@ def record_frames(
     import gymnasium as gym
     from gymnasium.envs.registration import load_env_creator
 
-    from envs import PrevActionReward, env_id
+    from envs import env_id
     from envs.adapt import adapt_observations
-    from envs.wrappers import prev_inputs
+    from envs.wrappers import observe_previous
 
     spec = gym.spec(env_id(task))
     creator = spec.entry_point
@@ -130,9 +130,7 @@ def record_frames(
         raise ValueError(f"task {task} renders no rgb_array frames")
     env = gym.make(spec.id, render_mode="rgb_array", **env_kwargs)
     env = adapt_observations(env, keep_images=keep_images)
-    reward, action = prev_inputs(prev_action_reward)
-    if reward:
-        env = PrevActionReward(env, action=action)
+    env = observe_previous(env, prev_action_reward)
     frames = []
     try:
         for episode in range(n_episodes):

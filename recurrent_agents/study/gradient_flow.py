@@ -363,14 +363,11 @@ def _env_for(model: Any, model_path: str, env: Any) -> Any:
     ``prev_action_reward: true`` (or ``reward``, the reward alone)."""
     import yaml
 
-    from envs import PrevActionReward
-    from envs.wrappers import prev_inputs
+    from envs.wrappers import observe_previous
 
     config_path = Path(model_path).with_name("config.yaml")
     config = yaml.safe_load(config_path.read_text()) if config_path.is_file() else {}
-    reward, action = prev_inputs(config.get("prev_action_reward", False))
-    if reward:
-        env = PrevActionReward(env, action=action)
+    env = observe_previous(env, config.get("prev_action_reward", False))
     if model.observation_space.shape != env.observation_space.shape:
         raise ValueError(
             f"model observations must match the task's, got {model.observation_space.shape} "
