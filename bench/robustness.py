@@ -6,7 +6,10 @@ fresh episodes after each training chunk, i.e. after the last update of that chu
     python bench/robustness.py --ppo advantage_floor_ratio=0.3 --policy features_to_heads=true
 
 ``--ppo`` / ``--policy`` override RecurrentPPO / policy keyword arguments (YAML values);
-``--jobs`` runs cells in that many processes.
+``--prev-action-reward`` is what the observation also holds (default: ``train.py``'s, the
+previous reward; ``false`` reproduces the tables measured before it); ``--jobs`` runs cells in
+that many processes. Each run trains its whole budget: the grid measures whether a solved task
+stays solved, so ``train.py``'s stop once solved does not apply.
 
 Writes ``<out>.csv`` (one row per checkpoint) and ``<out>.md`` (summary table).
 """
@@ -24,16 +27,22 @@ import torch as th
 import yaml
 
 from envs.sb3 import make_sb3_vec_env
+from envs.wrappers import prev_inputs
 from recurrent_agents import RecurrentPPO
+from recurrent_agents.run.config import TrainConfig
 from recurrent_agents.run.evaluation import evaluate
 
 CELLS = [("TMaze", 10), ("DelayedCue", 10), ("TMaze", 5)]
 
 
-def greedy_success(model, task: str, memory_length: int, n_envs: int, seed: int) -> float:
+def greedy_success(
+    model, task: str, memory_length: int, n_envs: int, seed: int, prev_action_reward: bool | str
+) -> float:
     """Greedy success rate over ``n_envs`` fresh episodes (one per env)."""
     kwargs = {"memory_length": memory_length}
-    return evaluate(model, task, kwargs, n_envs, seed=seed, n_envs=n_envs)["success_rate"]
+    return evaluate(
+        model, task, kwargs, n_envs, seed=seed, n_envs=n_envs, prev_action_reward=prev_action_reward
+    )["success_rate"]
 
 
 def run_cell(
@@ -45,16 +54,19 @@ def run_cell(
     chunks: int,
     ppo_kwargs: dict | None = None,
     policy_kwargs: dict | None = None,
+    prev_action_reward: bool | str = False,
 ):
     """Train one run, evaluating greedily after each of ``chunks`` equal chunks."""
     th.set_num_threads(1)
-    env = make_sb3_vec_env(task, 8, seed=seed, memory_length=memory_length)
+    env = make_sb3_vec_env(
+        task, 8, seed=seed, memory_length=memory_length, prev_action_reward=prev_action_reward
+    )
     policy = dict(core=core, hidden_size=32) | (policy_kwargs or {})
     model = RecurrentPPO("MlpPolicy", env, policy_kwargs=policy, seed=seed, **(ppo_kwargs or {}))
     rows, start = [], time.perf_counter()
     for k in range(chunks):
         model.learn(steps // chunks, reset_num_timesteps=k == 0)
-        rate = greedy_success(model, task, memory_length, 200, seed + 10_000)
+        rate = greedy_success(model, task, memory_length, 200, seed + 10_000, prev_action_reward)
         rows.append(
             dict(
                 task=task,
@@ -104,6 +116,16 @@ def summarise(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def prev_action_reward_arg(text: str) -> bool | str:
+    """``--prev-action-reward``'s value: true, false or reward (``envs.wrappers.prev_inputs``)."""
+    value = yaml.safe_load(text)
+    try:
+        prev_inputs(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
 def key_values(pairs: list[str]) -> dict:
     """``["a=1", "b=true"]`` -> ``{"a": 1, "b": True}`` (values parsed as YAML)."""
     out = {}
@@ -125,11 +147,27 @@ def main() -> None:
     parser.add_argument("--out", default="bench/results/robustness")
     parser.add_argument("--ppo", nargs="*", default=[], metavar="KEY=VALUE")
     parser.add_argument("--policy", nargs="*", default=[], metavar="KEY=VALUE")
+    parser.add_argument(
+        "--prev-action-reward",
+        type=prev_action_reward_arg,
+        default=TrainConfig.prev_action_reward,
+        help="true, false or reward (default: train.py's)",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="cells run in parallel processes")
     args = parser.parse_args()
     ppo_kwargs, policy_kwargs = key_values(args.ppo), key_values(args.policy)
     cells = [
-        (task, length, core, seed, args.steps, args.chunks, ppo_kwargs, policy_kwargs)
+        (
+            task,
+            length,
+            core,
+            seed,
+            args.steps,
+            args.chunks,
+            ppo_kwargs,
+            policy_kwargs,
+            args.prev_action_reward,
+        )
         for task, length in CELLS
         for core in args.cores
         for seed in args.seeds
