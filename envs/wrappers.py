@@ -84,9 +84,6 @@ class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
     After ``reset()`` both are zero; after ``step(a)`` they are ``a`` and the reward of that step.
     """
 
-    #: The observations end with the previous reward (RecurrentPPO scales that entry as one).
-    last_entry_is_reward = True
-
     def __init__(self, env: gym.Env, action: bool = True) -> None:
         gym.utils.RecordConstructorArgs.__init__(self, action=action)
         gym.Wrapper.__init__(self, env)
@@ -124,9 +121,6 @@ class PrevActionRewardVec(VectorWrapper):
     action and reward appended: the terminal observation as the agent would have seen it.
     Copies reset by ``reset()`` (all, or ``options["reset_mask"]``) get zeros too.
     """
-
-    #: The observations end with the previous reward (RecurrentPPO scales that entry as one).
-    last_entry_is_reward = True
 
     def __init__(self, env: VectorEnv, action: bool = True) -> None:
         super().__init__(env)

@@ -213,13 +213,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         updated after each PPO update (never during a rollout, which keeps the ratio exact) and
         saved with the model.
     :param obs_clip: clip bound of normalised observations.
-    :param reward_obs: the observation's last entry is the previous reward
-        (``envs.PrevActionReward``; RecurrentPPO sets this for an env it finds wrapped in one):
-        with ``normalize_obs`` that entry is divided by its running root mean square instead of
-        standardised, so a reward of 0 stays 0 and a constant reward (CartPole's +1 per step)
-        stays a constant input, where standardising made each episode's first step (no reward
-        yet) a spike of ``-obs_clip`` and, once a policy is nearly always right, each mistake
-        one too.
     :param core_kwargs: any other keyword arguments for the core constructor (e.g.
         ``dropout`` between stacked layers).
     Other parameters are those of SB3's ``ActorCriticPolicy``; ``features_extractor_class``
@@ -259,7 +252,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         action_epsilon: float = 0.0,
         normalize_obs: bool | None = None,
         obs_clip: float = 10.0,
-        reward_obs: bool = False,
         core_kwargs: dict[str, Any] | None = None,
         lstm_hidden_size: int | None = None,
         n_lstm_layers: int | None = None,
@@ -278,11 +270,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         _check_options(
             observation_space, action_space, use_sde, action_epsilon, normalize_obs, obs_clip
         )
-        if reward_obs and normalize_obs and len(observation_space.shape) != 1:
-            raise ValueError(
-                "reward_obs needs flat (1-D) Box observations ending with the reward, got shape "
-                f"{observation_space.shape}"
-            )
         if features_extractor_class is None:
             features_extractor_class = self.default_features_extractor
         if optimizer_class is th.optim.Adam and optimizer_kwargs is None:
@@ -293,7 +280,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self.action_epsilon = float(action_epsilon)
         self.normalize_obs = bool(normalize_obs)
         self.obs_clip = float(obs_clip)
-        self.reward_obs = bool(reward_obs)
         check_core_sizes(hidden_size=hidden_size, num_layers=num_layers)  # sizes the heads too
         # _build_mlp_extractor (called by ActorCriticPolicy.__init__) reads this; the
         # features' size is added once the features extractor exists.
@@ -324,10 +310,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             self.register_buffer("obs_mean", th.zeros(observation_space.shape))
             self.register_buffer("obs_var", th.ones(observation_space.shape))
             self.register_buffer("obs_count", th.zeros(()))
-            # Entries scaled by their root mean square, not standardised (``reward_obs``).
-            rms_only = th.zeros(observation_space.shape, dtype=th.bool)
-            rms_only.view(-1)[-1] = self.reward_obs
-            self.register_buffer("obs_rms_only", rms_only)
         # The critic's raw values are value_scale * value_net(...); RecurrentPPO sets the scale
         # to the spread of the value targets so that the value loss is O(1) at any reward scale.
         # A model saved before it existed loads with the identity (see _load_from_state_dict).
@@ -407,7 +389,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             action_epsilon=self.action_epsilon,
             normalize_obs=self.normalize_obs,
             obs_clip=self.obs_clip,
-            reward_obs=self.reward_obs,
             core_kwargs=self.core_kwargs,
         )
         return data
@@ -435,9 +416,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """SB3's feature extraction, after the ``normalize_obs`` standardisation (if on), so that
         every path to the features (rollout, training, SB3 helpers, diagnostics) sees it."""
         if self.normalize_obs:
-            mean = th.where(self.obs_rms_only, 0.0, self.obs_mean)
-            var = th.where(self.obs_rms_only, self.obs_var + self.obs_mean**2, self.obs_var)
-            obs = (obs.float() - mean) / th.sqrt(var + 1e-8)
+            obs = (obs.float() - self.obs_mean) / th.sqrt(self.obs_var + 1e-8)
             obs = obs.clamp(-self.obs_clip, self.obs_clip)
         return BasePolicy.extract_features(self, obs, features_extractor or self.features_extractor)
 
@@ -591,9 +570,6 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         # Models saved before the value scale existed predicted raw values: scale 1.
         state_dict.setdefault(prefix + "value_scale", th.ones(()))
-        # Models saved before ``reward_obs`` existed standardised every entry.
-        if self.normalize_obs:
-            state_dict.setdefault(prefix + "obs_rms_only", th.zeros_like(self.obs_rms_only))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _action_log_probs(self, latent_pi: th.Tensor) -> th.Tensor:

@@ -64,23 +64,6 @@ def max_policy_entropy(action_space: spaces.Space) -> float | None:
     return None
 
 
-def _last_entry_is_reward(env: Any) -> bool:
-    """Whether ``env`` or an env it wraps declares ``last_entry_is_reward`` (its observations
-    end with the previous reward): Gymnasium wrappers (``.env``), SB3 vector-env wrappers
-    (``.venv``) and vector envs of single envs (``.envs``) are followed."""
-    pending, seen = [env], set()
-    while pending:
-        env = pending.pop()
-        if env is None or id(env) in seen:
-            continue
-        seen.add(id(env))
-        if getattr(type(env), "last_entry_is_reward", False):
-            return True
-        sub_envs = getattr(env, "envs", None) or [None]
-        pending += [getattr(env, "env", None), getattr(env, "venv", None), sub_envs[0]]
-    return False
-
-
 class RecurrentPPO(_ContribRecurrentPPO):
     """PPO with a recurrent policy whose core is any registered :class:`RecurrentCore`.
 
@@ -306,13 +289,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         * For a core without a keep gate, ``chrono_init="horizon"`` and the gated cores'
           ``core_kwargs`` (``GATE_CORE_OPTIONS``) are dropped, so one sweep command fits every
           core.
-        * ``reward_obs`` (not given) is on when the env observes the previous reward (a wrapper
-          in it declares ``last_entry_is_reward``, as ``envs.PrevActionReward`` does), so that
-          the policy scales that entry as a reward.
         """
         kwargs = dict(self.policy_kwargs)
-        if "reward_obs" not in kwargs and self.env is not None:
-            kwargs["reward_obs"] = _last_entry_is_reward(self.env)
         core = kwargs.get("core", "lstm")
         core_kwargs = dict(kwargs.get("core_kwargs") or {})
         registered = core in available_cores()

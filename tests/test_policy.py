@@ -234,31 +234,3 @@ def test_normalize_obs_running_statistics_and_clip() -> None:
         RecurrentActorCriticPolicy(
             spaces.Discrete(3), spaces.Discrete(2), lambda _: 1e-3, normalize_obs=True
         )
-
-
-def test_reward_obs_scales_the_reward_entry_without_centring() -> None:
-    # A constant reward of 1 per step, 0 on each episode's first step (1 step in 50): standardised,
-    # that first step is a spike of -7 (and clipped to -obs_clip beyond); scaled by its root mean
-    # square, 0 stays 0 and 1 stays about 1, while the other entries are standardised as before.
-    x = np.zeros((50, 4, 3), np.float32)
-    x[..., 0] = np.random.default_rng(0).normal(2.0, 3.0, (50, 4))
-    x[1:, :, 2] = 1.0
-    standardised = make_policy(core="gru", hidden_size=8, normalize_obs=True)
-    reward = make_policy(core="gru", hidden_size=8, normalize_obs=True, reward_obs=True)
-    for policy in (standardised, reward):
-        policy.update_obs_stats(th.as_tensor(x))
-    first, later = th.tensor([[2.0, 0.0, 0.0]]), th.tensor([[2.0, 0.0, 1.0]])
-    assert standardised.extract_features(first)[0, 2].item() == pytest.approx(-7.0, rel=0.01)
-    assert reward.extract_features(first)[0, 2].item() == 0.0
-    assert reward.extract_features(later)[0, 2].item() == pytest.approx(1.0, rel=0.02)
-    assert th.equal(
-        reward.extract_features(first)[0, :2], standardised.extract_features(first)[0, :2]
-    )
-    # A state dict saved before reward_obs existed loads with every entry standardised.
-    old = {k: v for k, v in standardised.state_dict().items() if k != "obs_rms_only"}
-    reward.load_state_dict(old)
-    assert reward.extract_features(first)[0, 2].item() == pytest.approx(-7.0, rel=0.01)
-    with pytest.raises(ValueError, match=r"reward_obs needs flat \(1-D\) Box observations"):
-        RecurrentActorCriticPolicy(
-            spaces.Box(-1, 1, (2, 3)), spaces.Discrete(2), lambda _: 1e-3, reward_obs=True
-        )

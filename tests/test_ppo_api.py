@@ -251,29 +251,3 @@ def test_set_rollout_length_applies_from_the_next_rollout_on() -> None:
     assert model.num_timesteps == 192
     with pytest.raises(ValueError, match="n_steps must be a positive int, got 0"):
         model.set_rollout_length(0)
-
-
-def test_an_env_observing_the_previous_reward_gets_the_policy_s_reward_scaling() -> None:
-    from stable_baselines3.common.vec_env import DummyVecEnv, VecMonitor
-
-    import envs
-
-    def single() -> gym.Env:
-        tmaze = gym.make("memory/TMaze-v0", memory_length=2)
-        return gym.wrappers.RecordEpisodeStatistics(envs.PrevActionReward(tmaze, action=False))
-
-    observed = {
-        "toolkit vec env, reward alone": make_sb3_vec_env("TMaze", 2, prev_action_reward="reward"),
-        "toolkit vec env, action too": make_sb3_vec_env("TMaze", 2, prev_action_reward=True),
-        "DummyVecEnv of wrapped single envs": VecMonitor(DummyVecEnv([single, single])),
-    }
-    for name, env in observed.items():
-        model = RecurrentPPO("MlpPolicy", env, n_steps=8, batch_size=16)
-        assert model.policy.reward_obs and model.policy.obs_rms_only[-1], name
-        assert not model.policy.obs_rms_only[:-1].any(), name
-    plain = RecurrentPPO("MlpPolicy", make_sb3_vec_env("TMaze", 2), n_steps=8, batch_size=16)
-    assert not plain.policy.reward_obs and not plain.policy.obs_rms_only.any()
-    told = RecurrentPPO(
-        "MlpPolicy", observed["toolkit vec env, reward alone"], policy_kwargs={"reward_obs": False}
-    )
-    assert not told.policy.obs_rms_only.any()
