@@ -137,3 +137,16 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn --wo
   --setting prevreward=prev_action_reward=reward --group 2000000:TMaze-L100
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn --workers 1 \
   --setting prstop=prev_action_reward=reward,stop_at_success=0.95 --group 2000000:TMaze-L100
+# 2026-12-03 (13th session): the observed reward standardised (`now`, the default), scaled by
+# its root mean square (`rms`, commit e0d1fe5, reverted after) or not observed (`noprev`)
+# (reward_rms.md / .csv). On commit e0d1fe5 `rms` is the default; on any other commit `now` is.
+python bench/suite/ablation.py --out "$ABL" --agents gru --seeds 0,1,2 --workers 1 \
+  --setting now= --setting noprev=prev_action_reward=false \
+  --group 60000:RepeatPreviousEasy --group 100000:PositionOnlyCartPoleEasy
+python bench/suite/ablation.py --out "$ABL" --agents lstm,gru,rnn --seeds 0 --workers 1 --setting now= \
+  --group 150000:RepeatFirstEasy,TMaze-L10,TruncatedTMaze-L10 --group 50000:CartPoleNoVel
+python bench/suite/ablation.py --out "$ABL" --agents rnn --seeds 1,2 --workers 1 --setting now= \
+  --group 150000:RepeatFirstEasy
+# then the same three commands with --setting rms= on commit e0d1fe5 (no noprev), and:
+python bench/suite/ablation.py --out "$ABL" --agents lstm --seeds 0,1 --workers 1 --setting rms= \
+  --group 2000000:TMaze-L100
