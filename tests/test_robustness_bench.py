@@ -1,0 +1,26 @@
+"""bench/robustness.py: each cell trains and is evaluated with what its observations hold."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from bench.robustness import prev_action_reward_arg, run_cell
+
+
+@pytest.mark.parametrize("prev_action_reward", [False, True, "reward"])
+def test_a_cell_is_evaluated_with_the_observation_it_trained_on(prev_action_reward) -> None:
+    rows = run_cell("DelayedCue", 3, "gru", 0, 512, 2, {"n_steps": 32}, {}, prev_action_reward)
+    assert [r["env_steps"] for r in rows] == [256, 512]
+    assert all(0.0 <= r["greedy_success"] <= 1.0 for r in rows)
+
+
+def test_prev_action_reward_values() -> None:
+    assert [prev_action_reward_arg(v) for v in ("true", "false", "reward")] == [
+        True,
+        False,
+        "reward",
+    ]
+    with pytest.raises(argparse.ArgumentTypeError, match="got 'bogus'"):
+        prev_action_reward_arg("bogus")
