@@ -18,3 +18,18 @@ python bench/suite/run_suite.py --out OUT --name suite-defaults --agents gru,rnn
 # prev_action_reward=reward and stop_at_success=0.95 set explicitly on commit 9251e33: the same
 # training as these defaults), copied into OUT/runs. The table: rerun run_suite with every task
 # above in --tasks (all finished; it only writes the table).
+# 13th session (2026-12-03, commits dc1212a / 1cf7ad0: the same training code), into the same OUT:
+python bench/suite/run_suite.py --out OUT --name suite-defaults --agents lstm --seeds 0 --workers 1 \
+  --tasks bsuite   # all 23 lengths (4 had run)
+python bench/suite/run_suite.py --out OUT --name suite-defaults --agents lstm,gru,rnn --seeds 1,2 \
+  --workers 1 --tasks DelayedCue-L100
+python bench/suite/run_suite.py --out OUT --name suite-defaults --agents lstm,gru,rnn --seeds 0 \
+  --workers 1 --tasks MiniGrid-MemoryS7
+python bench/suite/run_suite.py --out OUT --name suite-defaults --agents lstm,gru,rnn --seeds 0 \
+  --workers 1 --tasks RepeatPreviousMedium,PositionOnlyCartPoleMedium,RepeatFirstMedium,NoisyPositionOnlyCartPoleEasy
+python bench/suite/run_suite.py --out OUT --name suite-defaults --agents rnn,lstm,gru --seeds 1 \
+  --workers 1 --tasks RepeatFirstEasy,RepeatPreviousEasy,PositionOnlyCartPoleEasy
+# Stopped for time: PositionOnlyCartPoleMedium (all cores), RepeatFirstMedium rnn and
+# PositionOnlyCartPoleEasy seed 1 did not finish. RepeatFirstEasy-rnn-s1 and
+# RepeatFirstMedium-gru-s0 were interrupted once and resumed from their checkpoints. TMaze-L10 lstm
+# seeds 1 and 2 ran when the table was written (--tasks TMaze-L10 --agents lstm --seeds 0,1,2).
