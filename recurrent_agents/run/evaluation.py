@@ -115,22 +115,7 @@ def record_frames(
     `prev_action_reward` and `keep_images` as in `evaluate` (the model's observations).
     Raises ValueError for a task whose env renders no rgb_array frames.
     """
-    import gymnasium as gym
-    from gymnasium.envs.registration import load_env_creator
-
-    from envs import env_id
-    from envs.adapt import adapt_observations
-    from envs.wrappers import observe_previous
-
-    spec = gym.spec(env_id(task))
-    creator = spec.entry_point
-    if isinstance(creator, str):
-        creator = load_env_creator(creator)
-    if "rgb_array" not in getattr(creator, "metadata", {}).get("render_modes", ()):
-        raise ValueError(f"task {task} renders no rgb_array frames")
-    env = gym.make(spec.id, render_mode="rgb_array", **env_kwargs)
-    env = adapt_observations(env, keep_images=keep_images)
-    env = observe_previous(env, prev_action_reward)
+    env = _rendering_env(task, env_kwargs, prev_action_reward, keep_images)
     frames = []
     try:
         for episode in range(n_episodes):
@@ -150,6 +135,35 @@ def record_frames(
             frames.extend([frames[-1]] * 3)
     finally:
         env.close()
+    return _video(frames, max_frames)
+
+
+def _rendering_env(
+    task: str, env_kwargs: dict[str, Any], prev_action_reward: bool | str, keep_images: bool
+) -> Any:
+    """One env of ``task`` rendering rgb_array frames, observing what the model observes; a
+    ValueError for a task whose env renders no rgb_array frames."""
+    import gymnasium as gym
+    from gymnasium.envs.registration import load_env_creator
+
+    from envs import env_id
+    from envs.adapt import adapt_observations
+    from envs.wrappers import observe_previous
+
+    spec = gym.spec(env_id(task))
+    creator = spec.entry_point
+    if isinstance(creator, str):
+        creator = load_env_creator(creator)
+    if "rgb_array" not in getattr(creator, "metadata", {}).get("render_modes", ()):
+        raise ValueError(f"task {task} renders no rgb_array frames")
+    env = gym.make(spec.id, render_mode="rgb_array", **env_kwargs)
+    env = adapt_observations(env, keep_images=keep_images)
+    return observe_previous(env, prev_action_reward)
+
+
+def _video(frames: list[np.ndarray], max_frames: int) -> np.ndarray:
+    """``frames`` as one uint8 array (T, H, W, 3): at most ``max_frames`` of them, evenly
+    subsampled (first and last kept), upscaled and zero-padded to one even size."""
     if len(frames) > max_frames:
         keep = np.unique(np.linspace(0, len(frames) - 1, max_frames).round().astype(int))
         frames = [frames[i] for i in keep]
