@@ -22,6 +22,7 @@ import argparse
 import csv
 from pathlib import Path
 
+from envs.wrappers import PREV_ACTION_REWARD_VALUES
 from recurrent_agents import RecurrentPPO
 from recurrent_agents.run.evaluation import evaluate
 
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--envs", type=int, default=8, help="episodes stepped at once")
     parser.add_argument(
         "--prev-action-reward",
-        choices=("reward", "true", "false"),
+        choices=PREV_ACTION_REWARD_VALUES,
         default="reward",
         help="what the models observed besides the task (train.py's prev_action_reward)",
     )
@@ -62,9 +63,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.episodes,
                 seed=0,
                 n_envs=args.envs,
-                prev_action_reward={"true": True, "false": False}.get(
-                    args.prev_action_reward, args.prev_action_reward
-                ),
+                prev_action_reward=PREV_ACTION_REWARD_VALUES[args.prev_action_reward],
             )
             rows.append({"model": name, "memory_length": length, **result})
             print(name, length, result["success_rate"], flush=True)

@@ -27,7 +27,7 @@ import torch as th
 import yaml
 
 from envs.sb3 import make_sb3_vec_env
-from envs.wrappers import prev_inputs
+from envs.wrappers import PREV_ACTION_REWARD_VALUES
 from recurrent_agents import RecurrentPPO
 from recurrent_agents.run.config import TrainConfig
 from recurrent_agents.run.evaluation import evaluate
@@ -116,16 +116,6 @@ def summarise(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def prev_action_reward_arg(text: str) -> bool | str:
-    """``--prev-action-reward``'s value: true, false or reward (``envs.wrappers.prev_inputs``)."""
-    value = yaml.safe_load(text)
-    try:
-        prev_inputs(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return value
-
-
 def key_values(pairs: list[str]) -> dict:
     """``["a=1", "b=true"]`` -> ``{"a": 1, "b": True}`` (values parsed as YAML)."""
     out = {}
@@ -137,7 +127,7 @@ def key_values(pairs: list[str]) -> dict:
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the grid and write CSV + Markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=120_000)
@@ -149,12 +139,13 @@ def main() -> None:
     parser.add_argument("--policy", nargs="*", default=[], metavar="KEY=VALUE")
     parser.add_argument(
         "--prev-action-reward",
-        type=prev_action_reward_arg,
-        default=TrainConfig.prev_action_reward,
-        help="true, false or reward (default: train.py's)",
+        choices=PREV_ACTION_REWARD_VALUES,
+        default=str(TrainConfig.prev_action_reward).lower(),
+        help="what the observation also holds (default: train.py's)",
     )
     parser.add_argument("--jobs", type=int, default=1, help="cells run in parallel processes")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    prev_action_reward = PREV_ACTION_REWARD_VALUES[args.prev_action_reward]
     ppo_kwargs, policy_kwargs = key_values(args.ppo), key_values(args.policy)
     cells = [
         (
@@ -166,7 +157,7 @@ def main() -> None:
             args.chunks,
             ppo_kwargs,
             policy_kwargs,
-            args.prev_action_reward,
+            prev_action_reward,
         )
         for task, length in CELLS
         for core in args.cores

@@ -28,6 +28,12 @@ from gymnasium.vector.utils import batch_space
 
 #: ``prev_action_reward`` value (``train.py``, ``envs.sb3.make_sb3_vec_env``): the reward alone.
 REWARD_ONLY = "reward"
+#: ``prev_action_reward`` values by their command-line spelling (benchmark scripts' choices).
+PREV_ACTION_REWARD_VALUES: dict[str, bool | str] = {
+    "true": True,
+    "false": False,
+    REWARD_ONLY: REWARD_ONLY,
+}
 
 
 def prev_inputs(prev_action_reward: bool | str) -> tuple[bool, bool]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
-from bench.robustness import prev_action_reward_arg, run_cell
+from bench.robustness import main, run_cell
+from envs.wrappers import PREV_ACTION_REWARD_VALUES
 
 
 @pytest.mark.parametrize("prev_action_reward", [False, True, "reward"])
@@ -16,11 +15,13 @@ def test_a_cell_is_evaluated_with_the_observation_it_trained_on(prev_action_rewa
     assert all(0.0 <= r["greedy_success"] <= 1.0 for r in rows)
 
 
-def test_prev_action_reward_values() -> None:
-    assert [prev_action_reward_arg(v) for v in ("true", "false", "reward")] == [
+def test_prev_action_reward_values(capsys) -> None:
+    assert [PREV_ACTION_REWARD_VALUES[v] for v in ("true", "false", "reward")] == [
         True,
         False,
         "reward",
     ]
-    with pytest.raises(argparse.ArgumentTypeError, match="got 'bogus'"):
-        prev_action_reward_arg("bogus")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--prev-action-reward", "bogus"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'bogus'" in capsys.readouterr().err
