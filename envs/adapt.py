@@ -6,6 +6,10 @@ hold text (MiniGrid's ``mission``). ``adapt_observations(env)`` wraps such an en
 
 - numeric leaves (``Box``, ``Discrete``, ``MultiDiscrete``, ``MultiBinary``) are flattened into
   one float32 vector, ``Discrete`` and ``MultiDiscrete`` one-hot (``gymnasium.spaces.flatten``);
+- a MiniGrid grid view (its ``image``: an object, colour and state code per cell, stored as a
+  uint8 ``Box`` that looks like intensities) is one-hot per cell and channel: standardised as
+  numbers, codes such as "key" (5) and "ball" (6) would differ by a small shift, and a policy fed
+  them stays at chance on MiniGrid's memory rooms;
 - with ``keep_images``, images big enough for SB3's ``NatureCNN`` stay images: the observation is
   then a ``Dict`` of the images and ``"vector"`` (the rest), for a ``MultiInputPolicy``;
 - other leaves (``Text``, ``Graph``, ``Sequence``, MiniGrid's ``MissionSpace``) are dropped.
@@ -14,12 +18,13 @@ A ``Box`` observation is left as it is.
 
 >>> import gymnasium as gym, minigrid
 >>> env = adapt_observations(gym.make("MiniGrid-MemoryS7-v0"))
->>> env.observation_space.shape  # the direction (one-hot) and the 7x7x3 view; no mission
-(151,)
+>>> env.observation_space.shape  # the direction (one-hot), the 7x7 view one-hot; no mission
+(1033,)
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Hashable, Iterator
 from typing import Any
 
@@ -36,6 +41,9 @@ VECTOR_KEY = "vector"
 #: smaller images (MiniGrid's 7x7 view) are flattened into the vector.
 MIN_IMAGE_SIDE = 36
 _NUMERIC = (spaces.Box, spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
+#: Codes per channel of a MiniGrid view cell: object type, colour, state. The state channel
+#: holds a door's state (0-2) and, in a fully observed grid, the agent's direction (0-3).
+MINIGRID_CODES = (11, 6, 4)
 
 Path = tuple[Hashable, ...]
 
@@ -63,6 +71,35 @@ def _is_cnn_image(space: spaces.Space) -> bool:
         return False
     sides = space.shape[1:] if is_image_space_channels_first(space) else space.shape[:2]
     return min(sides) >= MIN_IMAGE_SIDE
+
+
+def _minigrid_view_path(env: gym.Env) -> Path | None:
+    """The path of ``env``'s MiniGrid grid view of codes (partial or full), if it has one.
+
+    An RGB rendering of the view (``RGBImgObsWrapper``) or a view already one-hot has another
+    shape, so it is left as it is."""
+    minigrid_env = sys.modules.get("minigrid.minigrid_env")
+    unwrapped = env.unwrapped
+    if minigrid_env is None or not isinstance(unwrapped, minigrid_env.MiniGridEnv):
+        return None
+    view = (
+        env.observation_space.spaces.get("image")
+        if isinstance(env.observation_space, spaces.Dict)
+        else None
+    )
+    grids = {(unwrapped.agent_view_size,) * 2, (unwrapped.width, unwrapped.height)}
+    codes = len(MINIGRID_CODES)
+    if isinstance(view, spaces.Box) and view.shape[2:] == (codes,) and view.shape[:2] in grids:
+        return ("image",)
+    return None
+
+
+def _one_hot_codes(codes: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray:
+    """``codes`` (..., channels) as one-hot float32 (..., sum(sizes)), channel by channel."""
+    offsets = np.cumsum((0, *sizes[:-1]))
+    out = np.zeros((*codes.shape[:-1], sum(sizes)), np.float32)
+    np.put_along_axis(out, codes.astype(np.int64) + offsets, 1.0, axis=-1)
+    return out
 
 
 def _float32_box(box: spaces.Box) -> spaces.Box:
@@ -94,6 +131,8 @@ class AdaptObservation(gym.ObservationWrapper, gym.utils.RecordConstructorArgs):
             )
         self._images = [(p, s) for p, s in leaves if keep_images and _is_cnn_image(s)]
         self._vector = [(p, s) for p, s in leaves if not (keep_images and _is_cnn_image(s))]
+        self._one_hot_path = _minigrid_view_path(env)
+        self._vector = [(p, self._one_hot_space(p, s)) for p, s in self._vector]
         self._vector_space = spaces.Tuple([s for _, s in self._vector])
         vector = _float32_box(spaces.flatten_space(self._vector_space)) if self._vector else None
         if not self._images:
@@ -103,9 +142,18 @@ class AdaptObservation(gym.ObservationWrapper, gym.utils.RecordConstructorArgs):
         parts = {"/".join(map(str, p)): s for p, s in self._images}
         self.observation_space = spaces.Dict(parts | ({VECTOR_KEY: vector} if vector else {}))
 
+    def _one_hot_space(self, path: Path, space: spaces.Space) -> spaces.Space:
+        if path != self._one_hot_path:
+            return space
+        return spaces.Box(0.0, 1.0, (*space.shape[:-1], sum(MINIGRID_CODES)), np.float32)
+
+    def _value(self, observation: Any, path: Path) -> Any:
+        value = _at(observation, path)
+        return _one_hot_codes(value, MINIGRID_CODES) if path == self._one_hot_path else value
+
     def observation(self, observation: Any) -> np.ndarray | dict[str, np.ndarray]:
         """The adapted observation (see the class docstring)."""
-        values = tuple(_at(observation, p) for p, _ in self._vector)
+        values = tuple(self._value(observation, p) for p, _ in self._vector)
         vector = spaces.flatten(self._vector_space, values).astype(np.float32)
         if not self._images:
             return vector
