@@ -41,9 +41,6 @@ VECTOR_KEY = "vector"
 #: smaller images (MiniGrid's 7x7 view) are flattened into the vector.
 MIN_IMAGE_SIDE = 36
 _NUMERIC = (spaces.Box, spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
-#: Codes per channel of a MiniGrid view cell: object type, colour, state. The state channel
-#: holds a door's state (0-2) and, in a fully observed grid, the agent's direction (0-3).
-MINIGRID_CODES = (11, 6, 4)
 
 Path = tuple[Hashable, ...]
 
@@ -73,8 +70,9 @@ def _is_cnn_image(space: spaces.Space) -> bool:
     return min(sides) >= MIN_IMAGE_SIDE
 
 
-def _minigrid_view_path(env: gym.Env) -> Path | None:
-    """The path of ``env``'s MiniGrid grid view of codes (partial or full), if it has one.
+def _minigrid_view(env: gym.Env) -> tuple[Path, tuple[int, ...]] | None:
+    """The path of ``env``'s MiniGrid grid view of codes (partial or full) and how many codes
+    each of its channels (object type, colour, state) has, if it has such a view.
 
     An RGB rendering of the view (``RGBImgObsWrapper``) or a view already one-hot has another
     shape, so it is left as it is."""
@@ -82,15 +80,16 @@ def _minigrid_view_path(env: gym.Env) -> Path | None:
     unwrapped = env.unwrapped
     if minigrid_env is None or not isinstance(unwrapped, minigrid_env.MiniGridEnv):
         return None
-    view = (
-        env.observation_space.spaces.get("image")
-        if isinstance(env.observation_space, spaces.Dict)
-        else None
-    )
+    from minigrid.core.constants import COLOR_TO_IDX, OBJECT_TO_IDX, STATE_TO_IDX
+
+    # The state channel holds a door's state and, in a fully observed grid, the agent's
+    # direction (0-3).
+    sizes = (len(OBJECT_TO_IDX), len(COLOR_TO_IDX), max(len(STATE_TO_IDX), 4))
+    space = env.observation_space
+    view = space.spaces.get("image") if isinstance(space, spaces.Dict) else None
     grids = {(unwrapped.agent_view_size,) * 2, (unwrapped.width, unwrapped.height)}
-    codes = len(MINIGRID_CODES)
-    if isinstance(view, spaces.Box) and view.shape[2:] == (codes,) and view.shape[:2] in grids:
-        return ("image",)
+    if isinstance(view, spaces.Box) and view.shape[2:] == (len(sizes),) and view.shape[:2] in grids:
+        return ("image",), sizes
     return None
 
 
@@ -131,7 +130,7 @@ class AdaptObservation(gym.ObservationWrapper, gym.utils.RecordConstructorArgs):
             )
         self._images = [(p, s) for p, s in leaves if keep_images and _is_cnn_image(s)]
         self._vector = [(p, s) for p, s in leaves if not (keep_images and _is_cnn_image(s))]
-        self._one_hot_path = _minigrid_view_path(env)
+        self._codes = _minigrid_view(env)
         self._vector = [(p, self._one_hot_space(p, s)) for p, s in self._vector]
         self._vector_space = spaces.Tuple([s for _, s in self._vector])
         vector = _float32_box(spaces.flatten_space(self._vector_space)) if self._vector else None
@@ -143,13 +142,15 @@ class AdaptObservation(gym.ObservationWrapper, gym.utils.RecordConstructorArgs):
         self.observation_space = spaces.Dict(parts | ({VECTOR_KEY: vector} if vector else {}))
 
     def _one_hot_space(self, path: Path, space: spaces.Space) -> spaces.Space:
-        if path != self._one_hot_path:
+        if self._codes is None or path != self._codes[0]:
             return space
-        return spaces.Box(0.0, 1.0, (*space.shape[:-1], sum(MINIGRID_CODES)), np.float32)
+        return spaces.Box(0.0, 1.0, (*space.shape[:-1], sum(self._codes[1])), np.float32)
 
     def _value(self, observation: Any, path: Path) -> Any:
         value = _at(observation, path)
-        return _one_hot_codes(value, MINIGRID_CODES) if path == self._one_hot_path else value
+        if self._codes is None or path != self._codes[0]:
+            return value
+        return _one_hot_codes(value, self._codes[1])
 
     def observation(self, observation: Any) -> np.ndarray | dict[str, np.ndarray]:
         """The adapted observation (see the class docstring)."""

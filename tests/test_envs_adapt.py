@@ -9,7 +9,7 @@ from gymnasium import spaces
 from stable_baselines3.common.vec_env import VecMonitor
 
 import envs
-from envs.adapt import MINIGRID_CODES, VECTOR_KEY, AdaptObservation, adapt_observations
+from envs.adapt import VECTOR_KEY, AdaptObservation, adapt_observations
 from envs.sb3 import make_sb3_vec_env
 
 BIG_IMAGE = spaces.Box(0, 255, (40, 40, 3), np.uint8)
@@ -83,11 +83,16 @@ def test_box_observations_are_left_alone_and_nothing_numeric_is_an_error():
         AdaptObservation(SpaceEnv(spaces.Text(5)))
 
 
+#: One-hot codes per MiniGrid cell: 11 object types, 6 colours, 4 states (3 door states; the
+#: agent's direction in a fully observed grid).
+MINIGRID_CELL = 11 + 6 + 4
+
+
 def test_popgym_and_minigrid_observations():
     popgym_env = adapt_observations(gym.make("popgym-CountRecallEasy-v0"))  # MultiDiscrete([2, 2])
     assert popgym_env.observation_space == spaces.Box(0, 1, (4,), np.float32)
     minigrid_env = adapt_observations(gym.make("MiniGrid-MemoryS7-v0"))
-    assert minigrid_env.observation_space.shape == (4 + 7 * 7 * sum(MINIGRID_CODES),)
+    assert minigrid_env.observation_space.shape == (4 + 7 * 7 * MINIGRID_CELL,)
     obs, _ = minigrid_env.reset(seed=0)
     assert obs[:4].sum() == 1 and obs in minigrid_env.observation_space
 
@@ -101,7 +106,7 @@ def test_minigrid_view_codes_are_one_hot_as_minigrids_own_wrapper_encodes_them()
         obs, _ = adapted.reset(seed=seed)
         expected, _ = reference.reset(seed=seed)
         for action in (2, 2, 0, 2):  # forward into the room, turn: the view changes
-            view = obs[4:].reshape(7, 7, sum(MINIGRID_CODES))
+            view = obs[4:].reshape(7, 7, MINIGRID_CELL)
             # minigrid's wrapper has no slot for the 4th state code (the agent's direction in a
             # fully observed grid); partial views never use it.
             assert not view[..., -1].any()
@@ -115,7 +120,7 @@ def test_minigrid_views_that_are_not_codes_are_left_as_they_are():
 
     full = adapt_observations(FullyObsWrapper(gym.make("MiniGrid-MemoryS11-v0")))
     obs, _ = full.reset(seed=0)
-    assert full.observation_space.shape == (4 + 11 * 11 * sum(MINIGRID_CODES),)  # codes too
+    assert full.observation_space.shape == (4 + 11 * 11 * MINIGRID_CELL,)  # codes too
     assert obs[4:].reshape(11 * 11, -1).sum(axis=1).tolist() == [3.0] * 11 * 11
     pixels = adapt_observations(RGBImgPartialObsWrapper(gym.make("MiniGrid-MemoryS7-v0")))
     assert pixels.observation_space.shape == (4 + 56 * 56 * 3,)
