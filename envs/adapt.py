@@ -14,7 +14,7 @@ hold text (MiniGrid's ``mission``). ``adapt_observations(env)`` wraps such an en
   then a ``Dict`` of the images and ``"vector"`` (the rest), for a ``MultiInputPolicy``;
 - other leaves (``Text``, ``Graph``, ``Sequence``, MiniGrid's ``MissionSpace``) are dropped.
 
-A ``Box`` observation is left as it is.
+A ``Box`` observation is left as it is, but for a MiniGrid view alone (``ImgObsWrapper``).
 
 >>> import gymnasium as gym, minigrid
 >>> env = adapt_observations(gym.make("MiniGrid-MemoryS7-v0"))
@@ -86,10 +86,12 @@ def _minigrid_view(env: gym.Env) -> tuple[Path, tuple[int, ...]] | None:
     # direction (0-3).
     sizes = (len(OBJECT_TO_IDX), len(COLOR_TO_IDX), max(len(STATE_TO_IDX), 4))
     space = env.observation_space
-    view = space.spaces.get("image") if isinstance(space, spaces.Dict) else None
+    # minigrid's ImgObsWrapper observes the view alone
+    path: Path = ("image",) if isinstance(space, spaces.Dict) else ()
+    view = space.spaces.get("image") if path else space
     grids = {(unwrapped.agent_view_size,) * 2, (unwrapped.width, unwrapped.height)}
     if isinstance(view, spaces.Box) and view.shape[2:] == (len(sizes),) and view.shape[:2] in grids:
-        return ("image",), sizes
+        return path, sizes
     return None
 
 
@@ -165,6 +167,6 @@ class AdaptObservation(gym.ObservationWrapper, gym.utils.RecordConstructorArgs):
 def adapt_observations(env: gym.Env, keep_images: bool = False) -> gym.Env:
     """``env`` itself when SB3 takes its observations as they are, else
     ``AdaptObservation(env, keep_images)``."""
-    if needs_adapting(env.observation_space):
+    if needs_adapting(env.observation_space) or _minigrid_view(env) is not None:
         return AdaptObservation(env, keep_images)
     return env

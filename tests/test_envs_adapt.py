@@ -128,6 +128,15 @@ def test_minigrid_views_that_are_not_codes_are_left_as_they_are():
     assert one_hot.observation_space.shape == (4 + 7 * 7 * 20,)
 
 
+def test_a_minigrid_view_observed_alone_is_one_hot_too():
+    from minigrid.wrappers import ImgObsWrapper
+
+    view_alone = adapt_observations(ImgObsWrapper(gym.make("MiniGrid-MemoryS7-v0")))
+    with_direction = adapt_observations(gym.make("MiniGrid-MemoryS7-v0"))
+    assert view_alone.observation_space.shape == (7 * 7 * MINIGRID_CELL,)
+    np.testing.assert_array_equal(view_alone.reset(seed=1)[0], with_direction.reset(seed=1)[0][4:])
+
+
 def test_env_id_imports_the_module_of_module_id():
     assert envs.env_id("TMaze") == "memory/TMaze-v0"
     assert envs.env_id("popgym:popgym-RepeatPreviousEasy-v0") == "popgym-RepeatPreviousEasy-v0"
