@@ -33,3 +33,17 @@ python bench/suite/run_suite.py --out OUT --name suite-defaults --agents rnn,lst
 # PositionOnlyCartPoleEasy seed 1 did not finish. RepeatFirstEasy-rnn-s1 and
 # RepeatFirstMedium-gru-s0 were interrupted once and resumed from their checkpoints. TMaze-L10 lstm
 # seeds 1 and 2 ran when the table was written (--tasks TMaze-L10 --agents lstm --seeds 0,1,2).
+# 14th session (2026-12-04, commit 5330393: envs.adapt one-hots MiniGrid's view; the other
+# tasks' training code unchanged), into the same OUT. The MiniGrid-MemoryS7 cells of the 13th
+# session (0.44 each, view as numbers) were moved out of OUT/runs first.
+R="python bench/suite/run_suite.py --out OUT --name suite-defaults --workers 1 --seeds 0"
+$R --agents lstm,gru,rnn --tasks MiniGrid-MemoryS7      # lstm and gru stopped at 106k / 86k
+$R --agents lstm,gru,rnn --tasks PositionOnlyCartPoleMedium,NoisyPositionOnlyCartPoleMedium
+$R --agents lstm,gru,rnn --tasks AutoencodeMedium       # and resumed from their checkpoints
+$R --agents gru,rnn --tasks AutoencodeEasy,RepeatFirstMedium
+$R --agents lstm,gru,rnn --tasks MiniGrid-MemoryS11
+# The table: the same command with --tasks covering every row (finished cells are not rerun).
+# (15th session) the table, from every finished cell in OUT for seeds 0-2 (all three cells named
+# here had finished, so nothing ran):
+python bench/suite/run_suite.py --out OUT --name suite-defaults --seeds 0,1,2 --agents lstm \
+  --tasks TMaze-L10 --workers 1 --wandb-mode offline
