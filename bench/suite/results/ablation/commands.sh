@@ -150,3 +150,7 @@ python bench/suite/ablation.py --out "$ABL" --agents rnn --seeds 1,2 --workers 1
 # then the same three commands with --setting rms= on commit e0d1fe5 (no noprev), and:
 python bench/suite/ablation.py --out "$ABL" --agents lstm --seeds 0,1 --workers 1 --setting rms= \
   --group 2000000:TMaze-L100
+# 2026-12-04 (14th session, commit 5330393): the vanilla RNN at half the learning rate
+# (rnn_lr.md / .csv). The lr25 cells of TMaze-L100 seed 1 ran in the 15th session (resumed).
+python bench/suite/ablation.py --out "$ABL" --agents rnn --seeds 0,1 --workers 1 --wandb-mode offline \
+  --setting lr25=learning_rate=0.00025 --group 1000000:RepeatFirstEasy --group 2000000:TMaze-L100
