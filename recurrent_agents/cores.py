@@ -19,8 +19,11 @@ from torch import nn
 _REGISTRY: dict[str, type[RecurrentCore]] = {}
 #: Initialisations of the gated cores' weights (``init=``): see :class:`LSTMCore`.
 GATED_INITS = ("elman", "pytorch")
-#: Core options that only the gated cores take (a sweep's command drops them for the others).
-GATE_CORE_OPTIONS = ("init", "chrono_fraction")
+#: Core options that only some built-in cores take (the gated cores the first two, the vanilla
+#: RNN the last): a sweep's command drops them for the others.
+CORE_SPECIFIC_OPTIONS = ("init", "chrono_fraction", "recurrent_weights")
+#: What the vanilla RNN core's ``recurrent_weights`` may be: see :class:`RNNCore`.
+RECURRENT_WEIGHTS = ("free", "orthogonal")
 #: Gate-bias magnitude of the ``"elman"`` init: sigmoid(3) = 0.95 open, sigmoid(-3) = 0.05 shut.
 GATE_SATURATION = 3.0
 
@@ -211,6 +214,10 @@ class RNNCore(RecurrentCore):
 
     :param orthogonal_init: orthogonal recurrent weights, which keep the backward Jacobian
         closer to norm-preserving at initialisation (default True).
+    :param recurrent_weights: ``"free"`` (default: trained like any weight) or ``"orthogonal"``
+        (kept orthogonal throughout training by ``torch.nn.utils.parametrizations.orthogonal``:
+        the backward Jacobian ``diag(tanh') W`` then has norm at most 1, so gradients cannot
+        explode, and the state is not squeezed by ``W`` itself).
     :param dropout: dropout between stacked layers in training mode (``nn.RNN``'s).
     """
 
@@ -222,31 +229,51 @@ class RNNCore(RecurrentCore):
         hidden_size: int = 64,
         num_layers: int = 1,
         orthogonal_init: bool = True,
+        recurrent_weights: str = "free",
         dropout: float = 0.0,
     ) -> None:
         super().__init__(input_size, hidden_size, num_layers)
+        if recurrent_weights not in RECURRENT_WEIGHTS:
+            raise ValueError(
+                f"recurrent_weights must be one of {list(RECURRENT_WEIGHTS)}, "
+                f"got {recurrent_weights!r}"
+            )
         self.rnn = nn.RNN(input_size, hidden_size, num_layers, nonlinearity="tanh", dropout=dropout)
         if orthogonal_init:
             for layer in range(num_layers):
                 nn.init.orthogonal_(getattr(self.rnn, f"weight_hh_l{layer}"))
+        self.recurrent_weights = recurrent_weights
+        if recurrent_weights == "orthogonal":
+            for layer in range(num_layers):
+                nn.utils.parametrizations.orthogonal(self.rnn, f"weight_hh_l{layer}")
 
     def forward_sequence(
         self, inputs: th.Tensor, state: tuple[th.Tensor, ...]
     ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
         """Run the RNN over ``inputs[T, B, F]`` from ``(h,)`` through nn.RNN's kernel."""
-        return _native_run(th.rnn_tanh, self, inputs, state)
+        if self.recurrent_weights == "free":
+            return _native_run(th.rnn_tanh, self, inputs, state)
+        # A parametrized weight is recomputed from its parameters at each access; nn.RNN's
+        # cached flat weight list would hold a stale copy.
+        weights = [getattr(self.rnn, name) for name in self.rnn._flat_weights_names]
+        return _native_run(th.rnn_tanh, self, inputs, state, weights)
 
 
 def _native_run(
-    kernel: Callable, core: RecurrentCore, inputs: th.Tensor, state: tuple[th.Tensor, ...]
+    kernel: Callable,
+    core: RecurrentCore,
+    inputs: th.Tensor,
+    state: tuple[th.Tensor, ...],
+    weights: list[th.Tensor] | None = None,
 ) -> tuple[th.Tensor, tuple[th.Tensor, ...]]:
     """``inputs[T, B, F]`` through a torch RNN kernel (``th.lstm``, ``th.gru``,
-    ``th.rnn_tanh``) with ``core.rnn``'s weights, without the module's per-call checks."""
+    ``th.rnn_tanh``) with ``weights`` (default ``core.rnn``'s), without the module's per-call
+    checks."""
     hx = tuple(s.contiguous() for s in state)
     out, *final = kernel(
         inputs,
         hx if len(hx) > 1 else hx[0],  # the LSTM kernel takes (h, c), the others h
-        core.rnn._flat_weights,
+        core.rnn._flat_weights if weights is None else weights,
         True,  # has biases
         core.num_layers,
         float(core.rnn.dropout),  # between layers, in training mode only

@@ -20,7 +20,7 @@ from stable_baselines3.common.utils import FloatSchedule, explained_variance, ob
 from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
-from recurrent_agents.cores import GATE_CORE_OPTIONS, available_cores, core_takes
+from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import (
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
@@ -286,20 +286,22 @@ class RecurrentPPO(_ContribRecurrentPPO):
           that does not need its gates learned first). ``chrono_init=None`` turns it off.
         * ``chrono_init="horizon"`` is replaced by the env's episode horizon (the rollout length
           when the env declares none).
-        * For a core without a keep gate, ``chrono_init="horizon"`` and the gated cores'
-          ``core_kwargs`` (``GATE_CORE_OPTIONS``) are dropped, so one sweep command fits every
-          core.
+        * For a core without a keep gate, ``chrono_init="horizon"`` is dropped, and for every
+          built-in core the ``core_kwargs`` of :data:`CORE_SPECIFIC_OPTIONS` it does not take,
+          so one sweep command fits every core.
         """
         kwargs = dict(self.policy_kwargs)
         core = kwargs.get("core", "lstm")
         core_kwargs = dict(kwargs.get("core_kwargs") or {})
         registered = core in available_cores()
+        if registered:
+            dropped = [o for o in CORE_SPECIFIC_OPTIONS if not core_takes(core, o)]
+            core_kwargs = {k: v for k, v in core_kwargs.items() if k not in dropped}
+            if "core_kwargs" in kwargs:
+                kwargs["core_kwargs"] = core_kwargs
         if registered and not core_takes(core, "chrono_init"):
             if kwargs.get("chrono_init") == CHRONO_HORIZON:
                 del kwargs["chrono_init"]
-            dropped = [o for o in GATE_CORE_OPTIONS if o in core_kwargs and not core_takes(core, o)]
-            if dropped:
-                kwargs["core_kwargs"] = {k: v for k, v in core_kwargs.items() if k not in dropped}
             return kwargs
         own_init = "chrono_init" in kwargs or kwargs.get("forget_bias") is not None
         if registered and not own_init and core_kwargs.get("init") != "pytorch":

@@ -148,3 +148,31 @@ def test_elman_init_holds_recent_inputs_that_pytorch_init_forgets() -> None:
         elman = recall_r2(core, "elman", 0, hidden_size=32, symbols=4, steps=40, batch=128)
         pytorch = recall_r2(core, "pytorch", 0, hidden_size=32, symbols=4, steps=40, batch=128)
         assert elman[4] > 0.7 and pytorch[4] < 0.5, (core, elman, pytorch)
+
+
+def test_orthogonal_recurrent_weights_stay_orthogonal_while_training() -> None:
+    th.manual_seed(2)
+    net = make_core("rnn", input_size=3, hidden_size=8, recurrent_weights="orthogonal")
+    free = make_core("rnn", input_size=3, hidden_size=8)
+    x, starts = th.randn(20, 4, 3), th.zeros(20, 4)
+    for core in (net, free):
+        optimizer = th.optim.Adam(core.parameters(), lr=0.05)
+        for _ in range(20):  # push the state up: a free W_hh grows to do it
+            optimizer.zero_grad()
+            out, _ = core(x, core.initial_state(4), starts)
+            (-(out**2).mean()).backward()
+            optimizer.step()
+    eye = th.eye(8)
+    with th.no_grad():
+        w = net.rnn.weight_hh_l0
+        assert th.allclose(w @ w.T, eye, atol=1e-5)
+        w_free = free.rnn.weight_hh_l0
+        assert not th.allclose(w_free @ w_free.T, eye, atol=1e-2)
+        # the kernel runs with the current weight, not a stale copy: the same as nn.RNN's own
+        # forward (which refreshes its weights)
+        h0 = net.initial_state(4)
+        out, _ = net(x, h0, starts)
+        ref, _ = net.rnn(x, h0[0])
+    assert th.allclose(out, ref, atol=1e-6)
+    with pytest.raises(ValueError, match="recurrent_weights must be one of .*got 'unitary'"):
+        make_core("rnn", 3, recurrent_weights="unitary")

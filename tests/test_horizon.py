@@ -150,3 +150,19 @@ def test_an_explicit_chrono_init_covers_every_unit_unless_a_fraction_is_given():
     assert _keep_bias(full).min() >= 0  # no unit keeps the elman init's shut gate
     quarter = _gated_model("lstm", core_kwargs={"chrono_fraction": 0.25})
     assert (_keep_bias(quarter) < 0).sum() == 48
+
+
+def test_recurrent_weights_reaches_the_rnn_and_is_dropped_for_gated_cores():
+    from recurrent_agents.run.config import ConfigError, build_config
+
+    cfg = build_config(["--core=rnn", "--recurrent_weights=orthogonal"])
+    assert cfg.policy_kwargs()["core_kwargs"] == {"recurrent_weights": "orthogonal"}
+    with pytest.raises(ConfigError, match="recurrent_weights must be one of free, orthogonal"):
+        build_config(["--recurrent_weights=unitary"])
+    env = gym.make("memory/TMaze-v0", memory_length=4)
+    for core in ("rnn", "lstm"):
+        kwargs = {"core": core, "core_kwargs": {"recurrent_weights": "orthogonal"}}
+        model = RecurrentPPO("MlpLstmPolicy", env, n_steps=32, policy_kwargs=kwargs)
+        takes = core == "rnn"
+        assert ("recurrent_weights" in model.policy.core_kwargs) == takes
+        assert hasattr(model.policy.core_actor.rnn, "parametrizations") == takes

@@ -118,6 +118,11 @@ class TrainConfig:
         "fraction of the gated cores' units that chrono_init initialises (default: 1 for a "
         "chrono_init given, 0.5 for the agent's)",
     )
+    recurrent_weights: str | None = _f(
+        None,
+        "vanilla RNN's recurrent weights: 'free' (trained like any weight) or 'orthogonal' "
+        "(kept orthogonal while training; default: the core's, free)",
+    )
     features_to_heads: bool | None = _f(
         None, "actor/critic heads also see the current features (skip connection; default on)"
     )
@@ -265,7 +270,11 @@ class TrainConfig:
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         if self.chrono_init is not None:
             kwargs["chrono_init"] = None if self.chrono_init == CHRONO_OFF else self.chrono_init
-        core_kwargs = {"init": self.core_init, "chrono_fraction": self.chrono_fraction}
+        core_kwargs = {
+            "init": self.core_init,
+            "chrono_fraction": self.chrono_fraction,
+            "recurrent_weights": self.recurrent_weights,
+        }
         core_kwargs = {k: v for k, v in core_kwargs.items() if v is not None}
         if core_kwargs:
             kwargs["core_kwargs"] = core_kwargs
@@ -736,11 +745,16 @@ def _check_names(cfg: TrainConfig) -> None:
     cores = available_cores()
     if cfg.core not in cores:
         raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
-    from recurrent_agents.cores import GATED_INITS
+    from recurrent_agents.cores import GATED_INITS, RECURRENT_WEIGHTS
 
     if cfg.core_init is not None and cfg.core_init not in GATED_INITS:
         allowed = ", ".join(GATED_INITS)
         raise ConfigError(f"core_init must be one of {allowed}, got {cfg.core_init!r}")
+    if cfg.recurrent_weights is not None and cfg.recurrent_weights not in RECURRENT_WEIGHTS:
+        allowed = ", ".join(RECURRENT_WEIGHTS)
+        raise ConfigError(
+            f"recurrent_weights must be one of {allowed}, got {cfg.recurrent_weights!r}"
+        )
     _check_device(cfg.device)
 
 
