@@ -243,6 +243,7 @@ class RNNCore(RecurrentCore):
             for layer in range(num_layers):
                 nn.init.orthogonal_(getattr(self.rnn, f"weight_hh_l{layer}"))
         self.recurrent_weights = recurrent_weights
+        self._weights_cache: dict[str, tuple[th.Tensor, th.Tensor]] = {}
         if recurrent_weights == "orthogonal":
             for layer in range(num_layers):
                 nn.utils.parametrizations.orthogonal(self.rnn, f"weight_hh_l{layer}")
@@ -253,10 +254,29 @@ class RNNCore(RecurrentCore):
         """Run the RNN over ``inputs[T, B, F]`` from ``(h,)`` through nn.RNN's kernel."""
         if self.recurrent_weights == "free":
             return _native_run(th.rnn_tanh, self, inputs, state)
-        # A parametrized weight is recomputed from its parameters at each access; nn.RNN's
-        # cached flat weight list would hold a stale copy.
-        weights = [getattr(self.rnn, name) for name in self.rnn._flat_weights_names]
-        return _native_run(th.rnn_tanh, self, inputs, state, weights)
+        return _native_run(th.rnn_tanh, self, inputs, state, self._current_weights())
+
+    def _current_weights(self) -> list[th.Tensor]:
+        """nn.RNN's weight list with each parametrized ``weight_hh`` computed from its parameter
+        (nn.RNN's own cached list would hold a stale copy). Without autograd (rollouts,
+        ``predict``) a computed ``weight_hh`` is reused while its parameter is unchanged: the
+        matrix exponential behind it costs about as much as the step itself. Unchanged is
+        checked by value, as the fused Adam step does not bump version counters."""
+        weights = []
+        for name in self.rnn._flat_weights_names:
+            if not name.startswith("weight_hh"):
+                weights.append(getattr(self.rnn, name))
+                continue
+            if th.is_grad_enabled():
+                weights.append(getattr(self.rnn, name))
+                continue
+            original = self.rnn.parametrizations[name].original
+            cached = self._weights_cache.get(name)
+            if cached is None or not th.equal(cached[0], original):
+                cached = (original.detach().clone(), getattr(self.rnn, name))
+                self._weights_cache[name] = cached
+            weights.append(cached[1])
+        return weights
 
 
 def _native_run(

@@ -155,6 +155,8 @@ def test_orthogonal_recurrent_weights_stay_orthogonal_while_training() -> None:
     net = make_core("rnn", input_size=3, hidden_size=8, recurrent_weights="orthogonal")
     free = make_core("rnn", input_size=3, hidden_size=8)
     x, starts = th.randn(20, 4, 3), th.zeros(20, 4)
+    with th.no_grad():  # a rollout before training caches the weight it computed
+        net(x, net.initial_state(4), starts)
     for core in (net, free):
         optimizer = th.optim.Adam(core.parameters(), lr=0.05)
         for _ in range(20):  # push the state up: a free W_hh grows to do it
@@ -168,8 +170,8 @@ def test_orthogonal_recurrent_weights_stay_orthogonal_while_training() -> None:
         assert th.allclose(w @ w.T, eye, atol=1e-5)
         w_free = free.rnn.weight_hh_l0
         assert not th.allclose(w_free @ w_free.T, eye, atol=1e-2)
-        # the kernel runs with the current weight, not a stale copy: the same as nn.RNN's own
-        # forward (which refreshes its weights)
+        # rollouts run with the current weight, not the one cached before training: the same
+        # as nn.RNN's own forward (which refreshes its weights)
         h0 = net.initial_state(4)
         out, _ = net(x, h0, starts)
         ref, _ = net.rnn(x, h0[0])
