@@ -154,3 +154,8 @@ python bench/suite/ablation.py --out "$ABL" --agents lstm --seeds 0,1 --workers 
 # (rnn_lr.md / .csv). The lr25 cells of TMaze-L100 seed 1 ran in the 15th session (resumed).
 python bench/suite/ablation.py --out "$ABL" --agents rnn --seeds 0,1 --workers 1 --wandb-mode offline \
   --setting lr25=learning_rate=0.00025 --group 1000000:RepeatFirstEasy --group 2000000:TMaze-L100
+# 2026-12-04 (15th session, commit 574d65e): the vanilla RNN with its recurrent weights kept
+# orthogonal (rnn_orthogonal.md / .csv). TMaze-L100 seed 1 was stopped for time; the table:
+# the same command with --table-only.
+python bench/suite/ablation.py --out "$ABL" --agents rnn --seeds 0,1 --workers 1 --wandb-mode offline \
+  --setting orth=recurrent_weights=orthogonal --group 1000000:RepeatFirstEasy --group 2000000:TMaze-L100
