@@ -264,10 +264,7 @@ class RNNCore(RecurrentCore):
         checked by value, as the fused Adam step does not bump version counters."""
         weights = []
         for name in self.rnn._flat_weights_names:
-            if not name.startswith("weight_hh"):
-                weights.append(getattr(self.rnn, name))
-                continue
-            if th.is_grad_enabled():
+            if not name.startswith("weight_hh") or th.is_grad_enabled():
                 weights.append(getattr(self.rnn, name))
                 continue
             original = self.rnn.parametrizations[name].original
