@@ -307,6 +307,47 @@ def test_core_init_and_entropy_options_reach_the_policy() -> None:
     assert float(bias[1][48:].mean()) == -3.0 and float(bias[1][:48].min()) >= 0
 
 
+@pytest.mark.parametrize(
+    "argv,critic_core,value_loss_trains_actor_core",
+    [
+        ([], "separate", False),
+        (["--shared_core"], "shared", True),
+        (["--critic_core=shared"], "shared", True),
+        (["--critic_core=shared_detached"], "shared_detached", False),
+    ],
+)
+def test_critic_core_reaches_the_policy(argv, critic_core, value_loss_trains_actor_core) -> None:
+    import torch as th
+
+    from envs.sb3 import make_sb3_vec_env
+    from recurrent_agents import RecurrentPPO
+
+    cfg = C.build_config(argv)
+    env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=3)
+    model = RecurrentPPO(
+        "MlpPolicy", env, n_steps=8, batch_size=16, policy_kwargs=cfg.policy_kwargs()
+    )
+    assert model.policy.critic_core == critic_core
+    # the value loss reaches the actor's core exactly when the critic reads it with gradient
+    obs = th.rand(4, 2, *env.observation_space.shape)
+    values, _, _ = model.policy.evaluate_sequences(
+        obs, th.zeros(4, 2), model.policy.initial_state(2), th.ones(4, 2)
+    )
+    model.policy.zero_grad()
+    values.sum().backward()
+    grads = [p.grad for p in model.policy.core_actor.parameters()]
+    reached = any(g is not None and bool(g.abs().sum() > 0) for g in grads)
+    assert reached is value_loss_trains_actor_core
+
+
+def test_critic_core_errors_are_one_line() -> None:
+    with pytest.raises(C.ConfigError, match="^critic_core must be one of 'separate', 'shared'"):
+        C.build_config(["--critic_core=both"])
+    message = "shared_core=True and critic_core='separate' set the same option"
+    with pytest.raises(C.ConfigError, match=message):
+        C.build_config(["--shared_core", "--critic_core=separate"])
+
+
 def test_runs_stop_once_solved_by_default_and_can_train_the_whole_budget():
     assert C.build_config([]).stop_at_success == 0.95
     assert C.build_config(["--stop_at_success=None"]).stop_at_success is None

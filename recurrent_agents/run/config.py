@@ -40,12 +40,16 @@ import yaml
 from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
 from envs.wrappers import prev_inputs
-from recurrent_agents.defaults import CHRONO_HORIZON
+from recurrent_agents.defaults import CHRONO_HORIZON, CRITIC_CORES
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 PPO_KEYS = tuple(_PPO)
+#: The policy's critic cores that train.py offers; a critic without a core ("none") is left to
+#: the Python API, since "none" on the command line reads as an unset option.
+TRAIN_CRITIC_CORES = tuple(c for c in CRITIC_CORES if c != "none")
+
 #: ``chrono_init`` value that turns the agent's default chrono init off.
 CHRONO_OFF = "off"
 SUCCESS_MEASURES = ("training", "greedy")
@@ -101,6 +105,12 @@ class TrainConfig:
     hidden_size: int = _f(64, "recurrent state size")
     num_layers: int = _f(1, "stacked recurrent layers")
     shared_core: bool | None = _f(None, "actor and critic share one core (default: the policy's)")
+    critic_core: str | None = _f(
+        None,
+        "what the critic reads: 'separate' (its own core), 'shared' (the actor's, trained by "
+        "the value loss too; --shared_core) or 'shared_detached' (the actor's, trained by the "
+        "actor's loss only) (default: the policy's, separate)",
+    )
     forget_bias: float | None = _f(None, "LSTM forget-gate bias init (default: the policy's)")
     chrono_init: int | str | None = _f(
         None,
@@ -261,6 +271,7 @@ class TrainConfig:
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,
             "shared_core": self.shared_core,
+            "critic_core": self.critic_core,
             "forget_bias": self.forget_bias,
             "features_to_heads": self.features_to_heads,
             "entropy_trains_core": self.entropy_trains_core,
@@ -664,6 +675,14 @@ def _check_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(
             f"batch_size must be at most n_steps * n_envs = {rollout:,} (one rollout), "
             f"got {cfg.batch_size:,}"
+        )
+    if cfg.critic_core is not None and cfg.critic_core not in TRAIN_CRITIC_CORES:
+        allowed = ", ".join(repr(c) for c in TRAIN_CRITIC_CORES)
+        raise ConfigError(f"critic_core must be one of {allowed}, got {cfg.critic_core!r}")
+    if cfg.critic_core is not None and cfg.shared_core is not None:
+        raise ConfigError(
+            f"shared_core={cfg.shared_core} and critic_core={cfg.critic_core!r} set the same "
+            f"option: give one (shared_core true is critic_core 'shared')"
         )
     chrono = cfg.chrono_init
     named = chrono in (None, CHRONO_HORIZON, CHRONO_OFF)
