@@ -159,3 +159,29 @@ python bench/suite/ablation.py --out "$ABL" --agents rnn --seeds 0,1 --workers 1
 # the same command with --table-only.
 python bench/suite/ablation.py --out "$ABL" --agents rnn --seeds 0,1 --workers 1 --wandb-mode offline \
   --setting orth=recurrent_weights=orthogonal --group 1000000:RepeatFirstEasy --group 2000000:TMaze-L100
+# 2026-12-04 (16th session, commit 93027fd): one core for actor and critic (critic_core.md / .csv).
+# The now cells of seed 0 are the 13th session's (same defaults for these tasks).
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm,gru,rnn --workers 1 --wandb-mode offline \
+  --setting now= --setting shared=shared_core=true \
+  --group 60000:RepeatPreviousEasy --group 50000:CartPoleNoVel \
+  --group 150000:TMaze-L10,TruncatedTMaze-L10,RepeatFirstEasy --group 100000:DelayedCue-L30,PositionOnlyCartPoleEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 1,2 --agents lstm,gru,rnn --workers 1 --wandb-mode offline \
+  --setting now= --setting shared=shared_core=true \
+  --group 60000:RepeatPreviousEasy --group 50000:CartPoleNoVel --group 150000:RepeatFirstEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1 --agents rnn --workers 1 --wandb-mode offline \
+  --setting shared=shared_core=true --group 1000000:RepeatFirstEasy --group 2000000:TMaze-L100
+# the tables: the first two commands again with --seeds 0,1,2 (all cells finished; the 100k group
+# with --seeds 0) rebuild each directory's suite.csv and write ablation.md / .csv.
+# The robustness grid with the shared core (bench/results/robustness_shared.md):
+python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --policy shared_core=true \
+  --out bench/results/robustness_shared
+# The same cells with the critic reading the actor's core without training it (detached) and
+# with separate cores but no advantage floor (nofloor) (critic_core.md; commit 74c131b):
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru,rnn --workers 1 --wandb-mode offline \
+  --setting detached=critic_core=shared_detached \
+  --group 50000:CartPoleNoVel --group 150000:RepeatFirstEasy --group 60000:RepeatPreviousEasy
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --workers 1 --wandb-mode offline \
+  --setting nofloor=advantage_floor_ratio=0 --group 150000:RepeatFirstEasy
+# the T-maze at L=100 from scratch, every core (the rnn's seeds 0, 1 of shared are above):
+python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents rnn,lstm,gru --workers 1 --wandb-mode offline \
+  --setting shared=shared_core=true --setting detached=critic_core=shared_detached --group 2000000:TMaze-L100
