@@ -185,3 +185,11 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents lstm,gru --wo
 # the T-maze at L=100 from scratch, every core (the rnn's seeds 0, 1 of shared are above):
 python bench/suite/ablation.py --out "$ABL" --seeds 0,1,2 --agents rnn,lstm,gru --workers 1 --wandb-mode offline \
   --setting shared=shared_core=true --setting detached=critic_core=shared_detached --group 2000000:TMaze-L100
+# RepeatFirstMedium at 1M (a task not aimed at; the separate seed-0 cells are the suite table's,
+# bench/suite/results/defaults_prev_reward/):
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents rnn,lstm --workers 1 --wandb-mode offline \
+  --setting shared=shared_core=true --group 1000000:RepeatFirstMedium
+python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm --workers 1 --wandb-mode offline \
+  --setting detached=critic_core=shared_detached --group 1000000:RepeatFirstMedium
+python bench/suite/ablation.py --out "$ABL" --seeds 1 --agents lstm --workers 1 --wandb-mode offline \
+  --setting now= --setting shared=shared_core=true --group 1000000:RepeatFirstMedium
