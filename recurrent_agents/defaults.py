@@ -46,7 +46,3 @@ GATED_CORE_DEFAULTS: dict[str, Any] = {"chrono_init": CHRONO_HORIZON, "chrono_fr
 #: with half or better on every suite task measured (RepeatPreviousEasy 0.99 against 1.00
 #: aside); the LSTM lost its T-maze at L=10 on 2 of 3 seeds with it, so it keeps half.
 CHRONO_FRACTION_BY_CORE: dict[str, float] = {"gru": 0.75}
-
-#: What the critic head reads (the policy's ``critic_core``): its own core, the actor's core
-#: (trained by both losses, or by the actor's only: "shared_detached"), or no core at all.
-CRITIC_CORES = ("separate", "shared", "shared_detached", "none")

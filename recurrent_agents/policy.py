@@ -25,7 +25,6 @@ from torch import nn
 
 from recurrent_agents.buffer import Observations, SequenceBatch, leading_shape, map_observations
 from recurrent_agents.cores import RecurrentCore, check_core_sizes, make_core
-from recurrent_agents.defaults import CRITIC_CORES
 
 State = tuple[th.Tensor, ...]
 
@@ -71,6 +70,11 @@ def _pad_state(state: State | None) -> State | None:
 def _unpad_state(state: State | None, n: int) -> State | None:
     """The first ``n`` columns of a core state; None stays."""
     return None if state is None else tuple(s[:, :n] for s in state)
+
+
+#: What the critic head reads (``critic_core``): its own core, the actor's core (trained by both
+#: losses, or by the actor's only: "shared_detached"), or no core at all.
+CRITIC_CORES = ("separate", "shared", "shared_detached", "none")
 
 
 class _IncompatibleOptions(ValueError, AssertionError):

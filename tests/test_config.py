@@ -340,12 +340,16 @@ def test_critic_core_reaches_the_policy(argv, critic_core, value_loss_trains_act
     assert reached is value_loss_trains_actor_core
 
 
-def test_critic_core_errors_are_one_line() -> None:
+def test_critic_core_errors_are_one_line(tmp_path, capsys) -> None:
     with pytest.raises(C.ConfigError, match="^critic_core must be one of 'separate', 'shared'"):
         C.build_config(["--critic_core=both"])
-    message = "shared_core=True and critic_core='separate' set the same option"
-    with pytest.raises(C.ConfigError, match=message):
-        C.build_config(["--shared_core", "--critic_core=separate"])
+    # both spellings at once: the policy's error, before anything is written
+    run_dir = tmp_path / "run"
+    argv = ["--shared_core", "--critic_core=separate", f"--run_dir={run_dir}"]
+    assert _train_module().main([*argv, "--wandb_mode=disabled"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "critic_core and shared_core set the same option" in err and "\n" not in err
+    assert not run_dir.exists()
 
 
 def test_runs_stop_once_solved_by_default_and_can_train_the_whole_budget():

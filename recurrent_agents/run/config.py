@@ -40,16 +40,12 @@ import yaml
 from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
 from envs.wrappers import prev_inputs
-from recurrent_agents.defaults import CHRONO_HORIZON, CRITIC_CORES
+from recurrent_agents.defaults import CHRONO_HORIZON
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 PPO_KEYS = tuple(_PPO)
-#: The policy's critic cores that train.py offers; a critic without a core ("none") is left to
-#: the Python API, since "none" on the command line reads as an unset option.
-TRAIN_CRITIC_CORES = tuple(c for c in CRITIC_CORES if c != "none")
-
 #: ``chrono_init`` value that turns the agent's default chrono init off.
 CHRONO_OFF = "off"
 SUCCESS_MEASURES = ("training", "greedy")
@@ -676,14 +672,6 @@ def _check_numbers(cfg: TrainConfig) -> None:
             f"batch_size must be at most n_steps * n_envs = {rollout:,} (one rollout), "
             f"got {cfg.batch_size:,}"
         )
-    if cfg.critic_core is not None and cfg.critic_core not in TRAIN_CRITIC_CORES:
-        allowed = ", ".join(repr(c) for c in TRAIN_CRITIC_CORES)
-        raise ConfigError(f"critic_core must be one of {allowed}, got {cfg.critic_core!r}")
-    if cfg.critic_core is not None and cfg.shared_core is not None:
-        raise ConfigError(
-            f"shared_core={cfg.shared_core} and critic_core={cfg.critic_core!r} set the same "
-            f"option: give one (shared_core true is critic_core 'shared')"
-        )
     chrono = cfg.chrono_init
     named = chrono in (None, CHRONO_HORIZON, CHRONO_OFF)
     if not named and not (isinstance(chrono, int) and chrono >= 2):
@@ -774,6 +762,14 @@ def _check_names(cfg: TrainConfig) -> None:
         raise ConfigError(
             f"recurrent_weights must be one of {allowed}, got {cfg.recurrent_weights!r}"
         )
+    from recurrent_agents.policy import CRITIC_CORES
+
+    # A critic without a core ("none") is left to the Python API: on the command line "none"
+    # reads as an unset option. Giving shared_core as well is the policy's error.
+    offered = [c for c in CRITIC_CORES if c != "none"]
+    if cfg.critic_core is not None and cfg.critic_core not in offered:
+        allowed = ", ".join(repr(c) for c in offered)
+        raise ConfigError(f"critic_core must be one of {allowed}, got {cfg.critic_core!r}")
     _check_device(cfg.device)
 
 
