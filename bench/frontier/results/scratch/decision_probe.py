@@ -47,9 +47,10 @@ def probe(task: str, memory_length: int, model_path: str, episodes: int) -> list
         for t in range(memory_length + 1):
             if t == 0:
                 cue = cue_of(task, obs)
-            dist, _ = model.policy.get_distribution(th.as_tensor(obs), states.pi, starts)
-            actions, values, _, states = model.policy(th.as_tensor(obs), states, starts)
-            if t in steps:
+            obs_t, states_t = th.as_tensor(obs), states
+            actions, values, _, states = model.policy(obs_t, states_t, starts)
+            if t in steps:  # the actor once more, for its probabilities, at these steps only
+                dist, _ = model.policy.get_distribution(obs_t, states_t.pi, starts)
                 probs = dist.distribution.probs.reshape(episodes, -1).numpy()
                 for c in (0, 1):
                     rows.append(
