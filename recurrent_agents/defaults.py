@@ -23,6 +23,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "advantage_floor_ratio": 0.2,
     "ent_coef": 0.02,
     "entropy_target": 1.0,
+    "entropy_weighting": "uniform",
     "start_epsilon": 0.0,
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,
@@ -30,6 +31,10 @@ PPO_DEFAULTS: dict[str, Any] = {
     "bootstrap_truncated": False,
     "normalize_value_targets": True,
 }
+
+#: ``entropy_weighting`` values: the bonus on every step alike (SB3's), or each step's scaled by
+#: the size of its normalised advantage.
+ENTROPY_WEIGHTINGS = ("uniform", "advantage")
 
 #: ``chrono_init`` value: chrono init for the env's episode horizon (resolved by RecurrentPPO).
 CHRONO_HORIZON = "horizon"

@@ -24,6 +24,7 @@ from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_
 from recurrent_agents.defaults import (
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
+    ENTROPY_WEIGHTINGS,
     GATED_CORE_DEFAULTS,
     PPO_DEFAULTS,
 )
@@ -109,6 +110,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         actions): it keeps a decision from going deterministic without pulling one that still
         explores towards uniform. 1 (the default) is SB3's bonus everywhere; actions without a
         maximum entropy (Gaussian) always get SB3's bonus.
+    :param entropy_weighting: how the entropy bonus is spread over the steps. ``"uniform"``
+        (the default, SB3's): ``ent_coef`` on every step. ``"advantage"``: each step's bonus is
+        scaled by the size of its normalised advantage, so the bonus keeps one ratio to the
+        policy gradient on every step: a decision whose outcome is still uncertain keeps its
+        actions sampled, while the many steps of a long episode where nothing is at stake (a
+        corridor to walk) get almost none, whatever the episode's length (README, "LSTM at
+        memory length 1000 from scratch").
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start
@@ -158,6 +166,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         advantage_floor_ratio: float = _D["advantage_floor_ratio"],
         ent_coef: float = _D["ent_coef"],
         entropy_target: float = _D["entropy_target"],
+        entropy_weighting: str = _D["entropy_weighting"],
         start_epsilon: float = _D["start_epsilon"],
         vf_coef: float = _D["vf_coef"],
         max_grad_norm: float = _D["max_grad_norm"],
@@ -188,10 +197,16 @@ class RecurrentPPO(_ContribRecurrentPPO):
             raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
         if not 0 < entropy_target <= 1:
             raise ValueError(f"entropy_target must be in (0, 1], got {entropy_target!r}")
+        if entropy_weighting not in ENTROPY_WEIGHTINGS:
+            raise ValueError(
+                f"entropy_weighting must be one of {', '.join(map(repr, ENTROPY_WEIGHTINGS))}, "
+                f"got {entropy_weighting!r}"
+            )
         if not 0 <= start_epsilon <= 1:
             raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
+        self.entropy_weighting = entropy_weighting
         self.start_epsilon = float(start_epsilon)
         self.align_rollouts = bool(align_rollouts)
         self.advantage_floor_ratio = float(advantage_floor_ratio)
@@ -630,12 +645,15 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 values_pred - old_values, -clip_range_vf * scale, clip_range_vf * scale
             )
         value_loss = (((returns - values_pred) / scale) ** 2).mean()
+        # Per-step weight of the bonus: its share of the policy gradient's attention.
+        weight = advantages.abs() if self.entropy_weighting == "advantage" else 1.0
         if entropy is None:
-            entropy_loss = bonus_loss = log_prob.mean()
+            entropy_loss = log_prob.mean()
+            bonus_loss = (weight * log_prob).mean()
         else:
             entropy_loss = -entropy.mean()
             capped = entropy if self._entropy_cap is None else entropy.clamp(max=self._entropy_cap)
-            bonus_loss = -capped.mean()
+            bonus_loss = -(weight * capped).mean()
         loss = policy_loss + self.ent_coef * bonus_loss + self.vf_coef * value_loss
         with th.no_grad():
             approx_kl = ((ratio - 1) - log_ratio).mean()

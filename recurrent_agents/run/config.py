@@ -40,7 +40,7 @@ import yaml
 from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
 from envs.wrappers import prev_inputs
-from recurrent_agents.defaults import CHRONO_HORIZON
+from recurrent_agents.defaults import CHRONO_HORIZON, ENTROPY_WEIGHTINGS
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
@@ -179,6 +179,12 @@ class TrainConfig:
         _PPO["entropy_target"],
         "the entropy bonus acts on a state only while its policy entropy is below this fraction "
         "of the action space's maximum (1: everywhere, SB3's bonus; discrete actions)",
+    )
+    entropy_weighting: str = _f(
+        _PPO["entropy_weighting"],
+        "how the entropy bonus is spread over steps: 'uniform' (every step alike, SB3's) or "
+        "'advantage' (scaled by each step's normalised advantage size: decisions keep exploring, "
+        "steps with nothing at stake do not)",
     )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
@@ -749,6 +755,11 @@ def _check_names(cfg: TrainConfig) -> None:
     if cfg.wandb_mode is not None and cfg.wandb_mode not in WANDB_MODES:
         allowed = ", ".join(WANDB_MODES)
         raise ConfigError(f"wandb_mode must be one of {allowed}, got {cfg.wandb_mode!r}")
+    if cfg.entropy_weighting not in ENTROPY_WEIGHTINGS:
+        allowed = ", ".join(ENTROPY_WEIGHTINGS)
+        raise ConfigError(
+            f"entropy_weighting must be one of {allowed}, got {cfg.entropy_weighting!r}"
+        )
     cores = available_cores()
     if cfg.core not in cores:
         raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
