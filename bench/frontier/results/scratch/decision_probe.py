@@ -33,8 +33,12 @@ def cue_of(task: str, first_obs: np.ndarray) -> np.ndarray:
 
 
 def probe(task: str, memory_length: int, model_path: str, episodes: int) -> list[dict]:
+    """Rows (step, cue, mean action probabilities, mean value) of a saved model's episodes."""
+    return probe_model(task, memory_length, RecurrentPPO.load(model_path, device="cpu"), episodes)
+
+
+def probe_model(task: str, memory_length: int, model, episodes: int) -> list[dict]:
     """Rows (step, cue, mean action probabilities, mean value) of sampled episodes."""
-    model = RecurrentPPO.load(model_path, device="cpu")
     env = make_sb3_vec_env(
         task, n_envs=episodes, seed=123, prev_action_reward="reward", memory_length=memory_length
     )
@@ -64,6 +68,7 @@ def probe(task: str, memory_length: int, model_path: str, episodes: int) -> list
                     )
             obs, _, _, _ = env.step(actions.numpy())
             starts = th.zeros(episodes)
+    env.close()
     return rows
 
 
