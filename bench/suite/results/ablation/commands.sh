@@ -193,3 +193,8 @@ python bench/suite/ablation.py --out "$ABL" --seeds 0 --agents lstm --workers 1 
   --setting detached=critic_core=shared_detached --group 1000000:RepeatFirstMedium
 python bench/suite/ablation.py --out "$ABL" --seeds 1 --agents lstm --workers 1 --wandb-mode offline \
   --setting now= --setting shared=shared_core=true --group 1000000:RepeatFirstMedium
+
+# The entropy bonus scaled by each step's advantage (2026-12-04, 17th session; entropy_weighting.md)
+python bench/suite/run_suite.py --out /work/abl/entropy_advantage --agents lstm --seeds 0 \
+  --tasks CartPoleNoVel,TMaze-L10,TMaze-L100,DelayedCue-L100,RepeatFirstEasy,RepeatPreviousEasy \
+  --set entropy_weighting=advantage --workers 1 --wandb-mode offline
