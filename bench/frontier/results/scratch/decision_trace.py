@@ -66,8 +66,8 @@ def main() -> None:
             model.learn(args.chunk, reset_num_timesteps=False)
             row = trace_row(model, cfg.task, cfg.memory_length)
             row["seconds"] = round(time.monotonic() - start)
-            writer = writer or csv.DictWriter(f, fieldnames=list(row))
-            if f.tell() == 0:
+            if writer is None:  # the columns are known once the first row is
+                writer = csv.DictWriter(f, fieldnames=list(row))
                 writer.writeheader()
             writer.writerow(row)
             f.flush()
