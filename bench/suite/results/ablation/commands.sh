@@ -196,5 +196,7 @@ python bench/suite/ablation.py --out "$ABL" --seeds 1 --agents lstm --workers 1 
 
 # The entropy bonus scaled by each step's advantage (2026-12-04, 17th session; entropy_weighting.md)
 python bench/suite/run_suite.py --out /work/abl/entropy_advantage --agents lstm --seeds 0 \
-  --tasks CartPoleNoVel,TMaze-L10,TMaze-L100,DelayedCue-L100,RepeatFirstEasy,RepeatPreviousEasy \
+  --tasks CartPoleNoVel,TMaze-L10,TMaze-L100,DelayedCue-L100,RepeatFirstEasy,RepeatPreviousEasy,TruncatedTMaze-L10,TruncatedTMaze-L30,TruncatedTMaze-L100 \
   --set entropy_weighting=advantage --workers 1 --wandb-mode offline
+python bench/suite/run_suite.py --out /work/abl/entropy_advantage_pocp --agents lstm --seeds 0 \
+  --tasks PositionOnlyCartPoleEasy --set entropy_weighting=advantage --workers 1 --wandb-mode offline
