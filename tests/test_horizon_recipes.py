@@ -33,3 +33,23 @@ def test_command_line_is_checked_before_anything_runs(capsys) -> None:
         with pytest.raises(SystemExit) as exit_info:
             parse_args(bad)
         assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_one_run_trains_one_curriculum_per_seed_through_every_length(monkeypatch, tmp_path):
+    from bench.frontier import horizon
+
+    commands: list[list[str]] = []
+    monkeypatch.setattr(horizon, "run", commands.append)
+    argv = ["--tasks=TMaze", "--cores=rnn", "--lengths=20,5,100", "--one-run"]
+    assert horizon.main([*argv, f"--sweeps-dir={tmp_path}", "--recipe=curriculum-greedy"]) == 0
+    (sweep,) = commands
+    assert sweep[sweep.index("--memory-lengths") + 1] == "100"
+    assert sweep[sweep.index("--sweep-dir") + 1].endswith("tmaze-curriculum-greedy-onerun/rnn")
+    assert "--skip-after-fail" not in sweep
+    cell = ["--task=TMaze", "--memory_length=100", "--core=rnn", "--seed=0"]
+    cfg = build_config([*cell, *sweep[sweep.index("--") + 1 :]])
+    assert cfg.curriculum == [5, 20] and cfg.stage_results and cfg.chrono_init == "off"
+
+    with pytest.raises(SystemExit) as exit_info:
+        horizon.parse_args(["--one-run", "--recipe=plain"])
+    assert exit_info.value.code == 2

@@ -6,6 +6,8 @@
     python bench/frontier/horizon.py --recipe plain           # without curriculum / obs norm
     python bench/frontier/horizon.py --recipe plain --core-configs tuning/tmaze-L20  # tuned
     python bench/frontier/horizon.py --tag noprev -- --prev_action_reward=false  # + options
+    python bench/frontier/horizon.py --one-run               # one run per seed, all lengths
+
 
 One ``train.py sweep --skip-after-fail`` per task and core into
 ``bench/frontier/sweeps/<task>-<recipe dir>/<core>``: lengths run shortest first, a core's longer
@@ -30,6 +32,13 @@ writes) in place of the recipe's config, into ``<task>-<recipe dir>-<DIR's name>
 also evaluated at ``--eval-length-factor`` (10) times its length, nothing relearned (the
 report's ``long_*`` columns). Options after ``--`` go to every cell's train.py, after the
 recipe's; name them with ``--tag``, which is appended to the directories' names.
+
+``--one-run`` (a curriculum recipe only) trains one run per task, core and seed instead of one
+per length: a curriculum through every length below the longest, with each stage's result
+written as its own cell (``--stage_results``; the model when the stage is passed is the one
+the run for that length would have stopped with, and a stage never passed is judged with the
+final model, as that run's budget would have ended it). The curriculum is then the lengths
+themselves rather than the recipe's, and the directories' names end in ``-onerun``.
 
 Afterwards the frontier report of each task (CSV, Markdown, PNG, with the skipped cells and
 each cell's env steps and minutes) goes to ``--results-dir/<recipe dir>/<task>`` and its table
@@ -128,6 +137,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--core-configs", type=Path, help="a dir of <core>.yaml (train.py tune's)")
     p.add_argument("--eval-length-factor", type=int, default=10, help="0: no longer evaluation")
     p.add_argument("--tag", default="", help="appended to the sweep and results directory names")
+    p.add_argument(
+        "--one-run",
+        action="store_true",
+        help="one curriculum run per seed through every length, each stage a cell",
+    )
     p.add_argument("options", nargs="*", help="train.py options for every cell (after --)")
     args = p.parse_args(argv)
     if args.options and not args.tag:
@@ -144,6 +158,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(
             f"--core-configs {args.core_configs} has no {', '.join(f'{c}.yaml' for c in missing)}"
         )
+    if args.one_run and args.recipe == "plain":
+        p.error("--one-run needs a curriculum recipe (the stages are the lengths), got plain")
     if args.eval_length_factor < 0:
         p.error(f"--eval-length-factor must be an int >= 0, got {args.eval_length_factor}")
     args.tasks, args.cores = tasks, cores
@@ -157,17 +173,26 @@ def main(argv: list[str] | None = None) -> int:
     max_steps = args.max_steps or recipe.max_steps
     name = recipe.dir_name + (f"-{args.core_configs.name}" if args.core_configs else "")
     name += f"-{args.tag}" if args.tag else ""
+    name += "-onerun" if args.one_run else ""
+    lengths = sorted(parse_int_list("lengths", args.lengths, 1))
+    if args.one_run:  # the longest length is the target, the others its stages
+        sweep_lengths = ["--memory-lengths", str(lengths[-1])]
+        stages = ["--curriculum=" + ",".join(map(str, lengths[:-1])), "--stage_results=true"]
+    else:
+        sweep_lengths = ["--memory-lengths", args.lengths, "--skip-after-fail"]
+        stages = []
 
     py = sys.executable
     for task in args.tasks:
         task_dir = Path(args.sweeps_dir) / f"{task.lower()}-{name}"
         for core in args.cores if not args.report_only else []:
             run(
-                [py, "train.py", "sweep", "--task", task, "--memory-lengths", args.lengths]
+                [py, "train.py", "sweep", "--task", task, *sweep_lengths]
                 + ["--cores", core, "--seeds", args.seeds, "--sweep-dir", str(task_dir / core)]
                 + ["--name", task_dir.name, "--workers", str(args.workers)]
-                + ["--wandb-mode", args.wandb_mode, "--skip-after-fail", "--no-report", "--"]
+                + ["--wandb-mode", args.wandb_mode, "--no-report", "--"]
                 + recipe.cell_options(core, max_steps, args.core_configs, args.eval_length_factor)
+                + stages
                 + args.options
             )
         if not (REPO / task_dir).is_dir():

@@ -210,6 +210,12 @@ class TrainConfig:
         False,
         "ent_coef is for the first stage, divided by L / L_first later (same bonus per episode)",
     )
+    stage_results: bool = _f(
+        False,
+        "with a curriculum, also write each stage's result as if a run had stopped there "
+        "(stages/L<length>/: result.json and model.zip, evaluated when the stage is passed; a "
+        "stage never passed, with the final model): one run, a whole curriculum frontier",
+    )
     # run
     total_timesteps: int = _f(200_000, "env steps to train for")
     stop_at_success: float | None = _f(
@@ -811,9 +817,14 @@ def validate(cfg: TrainConfig) -> TrainConfig:
             f"episode_horizon); task {cfg.task} takes none"
         )
     try:
-        curriculum_stages(cfg.curriculum, cfg.memory_length)
+        stages = curriculum_stages(cfg.curriculum, cfg.memory_length)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    if cfg.stage_results and len(stages) < 2:
+        raise ConfigError(
+            f"stage_results needs a curriculum with a length below memory_length "
+            f"({cfg.memory_length}), got curriculum {list(cfg.curriculum)}"
+        )
     _check_names(cfg)
     if cfg.run_dir is not None and not cfg.run_dir.strip():
         raise ConfigError("run_dir must be a directory path, got ''")

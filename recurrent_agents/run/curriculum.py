@@ -55,6 +55,12 @@ class MemoryCurriculum(BaseCallback):
     entering it, before any update on its episodes, so that a model which already solves a
     longer length passes it untrained (and no update there can spoil it).
 
+    ``on_stage_passed(length, env_steps, train_seconds)`` is called as each stage below the
+    target is passed, before the next stage's env starts, with the env steps and training time
+    the model has learned from (up to the rollout being judged): the model is then the one a run
+    with that length as its target would have stopped with (``stage_results`` writes its
+    result).
+
     :param start_stage: the stage to begin in (a resumed run's), whose env ``model`` has.
     :param history: a resumed run's ``history``.
     :param seconds_before: training seconds before this process (a resumed run's), so that
@@ -73,6 +79,7 @@ class MemoryCurriculum(BaseCallback):
         ent_coef: float | None = None,
         greedy_success: Callable[[int], float] | None = None,
         judge_at_entry: bool = False,
+        on_stage_passed: Callable[[int, int, float], None] | None = None,
         verbose: int = 0,
     ) -> None:
         super().__init__(verbose)
@@ -90,8 +97,12 @@ class MemoryCurriculum(BaseCallback):
         self.ent_coef = ent_coef
         self.greedy_success = greedy_success
         self.judge_at_entry = judge_at_entry and greedy_success is not None
+        self.on_stage_passed = on_stage_passed
         self._stage_rollouts = 0
         self._started = 0.0
+        #: (env steps, training seconds) when the current rollout began: what the model being
+        #: judged at its end has learned from.
+        self._learned_from = (0, 0.0)
 
     @property
     def memory_length(self) -> int:
@@ -103,6 +114,11 @@ class MemoryCurriculum(BaseCallback):
         """Whether training has reached the target length (the last stage)."""
         return self.stage == len(self.stages) - 1
 
+    @property
+    def train_seconds(self) -> float:
+        """Training time so far, across resumes (the greedy judgements included)."""
+        return self._seconds_before + time.perf_counter() - self._started
+
     def _on_training_start(self) -> None:
         self._started = time.perf_counter()
         self._set_ent_coef()
@@ -112,6 +128,9 @@ class MemoryCurriculum(BaseCallback):
     def _set_ent_coef(self) -> None:
         if self.ent_coef is not None:
             self.model.ent_coef = self.ent_coef * self.stages[0] / self.memory_length
+
+    def _on_rollout_start(self) -> None:
+        self._learned_from = (int(self.num_timesteps), self.train_seconds)
 
     def _on_step(self) -> bool:
         return True
@@ -128,6 +147,9 @@ class MemoryCurriculum(BaseCallback):
         self._switch_env()
 
     def _advance(self) -> None:
+        """Pass the current stage and enter the next."""
+        if self.on_stage_passed is not None:
+            self.on_stage_passed(self.memory_length, *self._learned_from)
         self.stage += 1
         self._stage_rollouts = 0
         self._set_ent_coef()
@@ -168,8 +190,6 @@ class MemoryCurriculum(BaseCallback):
             {
                 "memory_length": self.memory_length,
                 "env_steps": int(self.num_timesteps),
-                "train_seconds": round(
-                    self._seconds_before + time.perf_counter() - self._started, 2
-                ),
+                "train_seconds": round(self.train_seconds, 2),
             }
         )

@@ -33,8 +33,10 @@ from recurrent_agents.run.records import RESULT_FILE
 CONFIG_FILE = "config.yaml"
 MODEL_FILE = "model.zip"
 CKPT_DIR = "checkpoints"
+#: Per curriculum stage, its result and model as if the run had stopped there (stage_results).
+STAGES_DIR = "stages"
 #: The files of an earlier run: a new run needs --resume or --overwrite where any exists.
-RUN_FILES = (RESULT_FILE, MODEL_FILE, CKPT_DIR, CONFIG_FILE)
+RUN_FILES = (RESULT_FILE, MODEL_FILE, CKPT_DIR, CONFIG_FILE, STAGES_DIR)
 LOCK_FILE = ".run.lock"
 HOLDER_FILE = ".run.lock.json"
 

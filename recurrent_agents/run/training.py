@@ -19,6 +19,7 @@ mean return.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import time
@@ -36,7 +37,7 @@ from recurrent_agents.run.config import (
     task_label,
 )
 from recurrent_agents.run.records import FINISHED, RESULT_FILE, RunResult
-from recurrent_agents.run.rundir import CKPT_DIR, MODEL_FILE
+from recurrent_agents.run.rundir import CKPT_DIR, MODEL_FILE, STAGES_DIR
 from recurrent_agents.run.tracking import init_wandb, run_directory
 
 if TYPE_CHECKING:
@@ -197,7 +198,8 @@ def _build_curriculum(
     state: dict[str, Any] | None,
     seconds_before: float,
 ) -> MemoryCurriculum | None:
-    """The memory-length curriculum from `stage` on, or None for a single-stage run."""
+    """The memory-length curriculum from `stage` on, or None for a single-stage run; with
+    ``stage_results`` it writes each passed stage's result into the run directory."""
     from recurrent_agents.run.curriculum import MemoryCurriculum
 
     if len(stages) == 1:
@@ -219,8 +221,62 @@ def _build_curriculum(
         ent_coef=cfg.ent_coef if cfg.curriculum_scale_ent_coef else None,
         greedy_success=_greedy_success_probe(cfg, model),
         judge_at_entry=cfg.judge_at_entry == "all",
+        on_stage_passed=(
+            (lambda *stage: write_stage_result(cfg, model, *stage, passed=True))
+            if cfg.stage_results
+            else None
+        ),
         verbose=cfg.verbose,
     )
+
+
+def write_stage_result(
+    cfg: TrainConfig, model: Any, length: int, env_steps: int, train_seconds: float, passed: bool
+) -> RunResult:
+    """Write ``stages/L<length>/`` of the run: the model as it is now and its result, as a run
+    of ``cfg`` with ``length`` as its target would have written them had it stopped here (same
+    config but for the length; same greedy evaluation, also at ``eval_length_factor`` times
+    ``length``), having learned from ``env_steps``. ``passed``: whether the stage was passed
+    (else the run ended in or before it)."""
+    stage_dir = Path(cfg.run_dir) / STAGES_DIR / f"L{length}"
+    stage_cfg = dataclasses.replace(
+        cfg, memory_length=length, run_dir=str(stage_dir), stage_results=False
+    )
+    model_path = stage_dir / MODEL_FILE
+    checkpoint.save_model_atomic(model, model_path)
+    result = RunResult(
+        task=cfg.task,
+        memory_length=length,
+        core=cfg.core,
+        seed=cfg.seed,
+        env_steps=int(env_steps),
+        train_seconds=round(train_seconds, 2),
+        train_seconds_total=round(train_seconds, 2),
+        stopped_at_success=passed,
+        model_path=str(model_path),
+        status=FINISHED,
+        config=stage_cfg.to_dict(),
+        **evaluate_run(stage_cfg, model),
+    )
+    result.write(stage_dir)
+    model.logger.record(f"eval/success_rate/L={length}", result.eval_success_rate)
+    return result
+
+
+def _write_unpassed_stage_results(
+    cfg: TrainConfig, model: Any, run_dir: Path, train_seconds: float
+) -> None:
+    """With ``stage_results``: the results of the stages below the target that the run did not
+    pass (it ended in or before them), from the final model, as a run stopped by its budget
+    would report them."""
+    from recurrent_agents.run.curriculum import curriculum_stages
+
+    if not cfg.stage_results:
+        return
+    for length in curriculum_stages(cfg.curriculum, cfg.memory_length)[:-1]:
+        if not RunResult.is_finished(run_dir / STAGES_DIR / f"L{length}"):
+            steps = int(model.num_timesteps)
+            write_stage_result(cfg, model, length, steps, train_seconds, passed=False)
 
 
 #: Episodes of each greedy success measurement (``success_measure="greedy"``), all stepped at
@@ -631,6 +687,7 @@ def _train(
     if cfg.checkpoint_every > 0:
         save_checkpoint(model)
     steps = int(model.num_timesteps)
+    _write_unpassed_stage_results(cfg, model, run_dir, seconds_before + train_seconds)
     result = RunResult(
         task=cfg.task,
         memory_length=cfg.memory_length,
