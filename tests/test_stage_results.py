@@ -145,3 +145,20 @@ def test_stage_results_without_a_stage_below_the_target_is_refused(tmp_path, cur
         )
     ), proc.stderr
     assert "Traceback" not in proc.stderr and not run_dir.exists()
+
+
+def test_the_w_and_b_run_holds_every_stage_and_the_report_reads_them_back(tmp_path) -> None:
+    from recurrent_agents.study.frontier import load_wandb_offline
+
+    args = ["--memory_length=4", "--curriculum=2,3", "--stage_results", "--wandb_mode=offline"]
+    result = _run(tmp_path, "r", *args, "--eval_length_factor=2")
+    from_files = {r.memory_length: r for r in load_results(tmp_path / "r")}
+    from_wandb = {r.memory_length: r for r in load_wandb_offline(tmp_path / "r" / "wandb")}
+    assert sorted(from_wandb) == sorted(from_files) == [2, 3, 4]
+    for length, stage in from_files.items():
+        logged = from_wandb[length]
+        assert logged.eval_success_rate == stage.eval_success_rate
+        assert logged.long_eval_memory_length == 2 * length
+        assert logged.long_eval_success_rate == stage.long_eval_success_rate
+        assert logged.regime == "curriculum" and logged.config["memory_length"] == length
+    assert from_wandb[4].eval_success_rate == result.eval_success_rate

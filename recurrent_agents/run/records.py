@@ -37,6 +37,12 @@ UNKNOWN_TASK = "?"
 SCRATCH, CURRICULUM = "scratch", "curriculum"
 
 
+def stage_summary_prefix(length: int) -> str:
+    """The prefix of a curriculum stage's keys in its run's W&B summary (``stage_results``):
+    the stage's result is the run's summary keys under it."""
+    return f"stages/L{length}/"
+
+
 def run_regime(config: dict[str, Any] | None) -> str:
     """``CURRICULUM`` when a run's config has a (non-empty) ``curriculum``, else ``SCRATCH``."""
     return CURRICULUM if (config or {}).get("curriculum") else SCRATCH

@@ -36,7 +36,12 @@ from recurrent_agents.run.config import (
     config_differences,
     task_label,
 )
-from recurrent_agents.run.records import FINISHED, RESULT_FILE, RunResult
+from recurrent_agents.run.records import (
+    FINISHED,
+    RESULT_FILE,
+    RunResult,
+    stage_summary_prefix,
+)
 from recurrent_agents.run.rundir import CKPT_DIR, MODEL_FILE, STAGES_DIR
 from recurrent_agents.run.tracking import init_wandb, run_directory
 
@@ -557,13 +562,10 @@ def _greedy_evaluation(cfg: TrainConfig, model: Any, env_kwargs: dict[str, Any])
     )
 
 
-def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result: RunResult) -> None:
-    """Summary (eval success per memory length), model artifact and evaluation video."""
-    import wandb
-
-    if getattr(run, "disabled", False):
-        return
-    L = cfg.memory_length
+def _summary(result: RunResult) -> dict[str, Any]:
+    """The W&B summary of a result: its greedy evaluation (also per memory length, and at a
+    multiple of it), its env steps and memory length."""
+    L = result.memory_length
     summary = {
         "eval/success_rate": result.eval_success_rate,
         "eval/mean_return": result.eval_mean_return,
@@ -578,6 +580,26 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
         summary["eval_long/memory_length"] = result.long_eval_memory_length
         summary["eval_long/success_rate"] = result.long_eval_success_rate
         summary["eval_long/mean_return"] = result.long_eval_mean_return
+    return summary
+
+
+def _stage_results(run_dir: Path) -> list[RunResult]:
+    """The stage results the run wrote (``stage_results``), shortest stage first."""
+    results = (RunResult.read(path) for path in (run_dir / STAGES_DIR).glob("L*"))
+    return sorted((r for r in results if r is not None), key=lambda r: r.memory_length or 0)
+
+
+def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result: RunResult) -> None:
+    """Summary (eval success per memory length), model artifact and evaluation video."""
+    import wandb
+
+    if getattr(run, "disabled", False):
+        return
+    L = cfg.memory_length
+    summary = _summary(result)
+    for stage in _stage_results(Path(cfg.run_dir)):
+        prefix = stage_summary_prefix(stage.memory_length)
+        summary |= {prefix + key: value for key, value in _summary(stage).items()}
     for key, value in summary.items():
         if value is not None:
             run.summary[key] = value

@@ -53,6 +53,7 @@ from recurrent_agents.run.records import (
     SweepManifest,
     finished_results,
     run_regime,
+    stage_summary_prefix,
 )
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 from recurrent_agents.study.stats import (
@@ -241,9 +242,7 @@ def load_wandb_offline(wandb_dir: str | Path, metric: str = "eval/success_rate")
             config, summary = read_wandb_run_file(path)
         except Exception:  # noqa: BLE001 - a run still being written is skipped, not fatal
             continue
-        result = _result_from(config, summary, metric, source=str(path.parent))
-        if result is not None:
-            results.append(result)
+        results += _results_from(config, summary, metric, source=str(path.parent))
     return results
 
 
@@ -258,10 +257,23 @@ def load_wandb_api(
         filters["group"] = group
     results = []
     for run in wandb.Api().runs(path, filters=filters):
-        result = _result_from(dict(run.config), dict(run.summary), metric, source=run.path)
-        if result is not None:
-            results.append(result)
+        results += _results_from(dict(run.config), dict(run.summary), metric, source=run.path)
     return results
+
+
+def _results_from(
+    config: dict[str, Any], summary: dict[str, Any], metric: str, source: str
+) -> list[RunResult]:
+    """The results of a finished W&B run: its own, and with ``stage_results`` one per curriculum
+    stage (its summary keys under ``stage_summary_prefix``), each with the config of a run that
+    targets the stage's length."""
+    results = [_result_from(config, summary, metric, source)]
+    for length in config.get("curriculum") or [] if config.get("stage_results") else []:
+        prefix = stage_summary_prefix(length)
+        stage = {k.removeprefix(prefix): v for k, v in summary.items() if k.startswith(prefix)}
+        stage_config = config | {"memory_length": length, "stage_results": False}
+        results.append(_result_from(stage_config, stage, metric, f"{source} (stage L={length})"))
+    return [result for result in results if result is not None]
 
 
 def _result_from(
