@@ -137,13 +137,8 @@ def test_stage_results_without_a_stage_below_the_target_is_refused(tmp_path, cur
         cwd=Path(__file__).resolve().parents[1],
     )
     assert proc.returncode == 2
-    assert (
-        proc.stderr.strip()
-        .splitlines()[-1]
-        .startswith(
-            "train.py: error: stage_results needs a curriculum with a length below memory_length (5)"
-        )
-    ), proc.stderr
+    expected = "stage_results needs a curriculum with a length below memory_length (5)"
+    assert proc.stderr.strip().splitlines()[-1].startswith(f"train.py: error: {expected}")
     assert "Traceback" not in proc.stderr and not run_dir.exists()
 
 

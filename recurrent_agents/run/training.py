@@ -227,7 +227,7 @@ def _build_curriculum(
         greedy_success=_greedy_success_probe(cfg, model),
         judge_at_entry=cfg.judge_at_entry == "all",
         on_stage_passed=(
-            (lambda *stage: write_stage_result(cfg, model, *stage, passed=True))
+            (lambda *stage: _write_stage_result(cfg, model, *stage, passed=True))
             if cfg.stage_results
             else None
         ),
@@ -235,7 +235,12 @@ def _build_curriculum(
     )
 
 
-def write_stage_result(
+def _stage_dir(run_dir: Path, length: int) -> Path:
+    """Where ``stage_results`` writes the stage of memory length ``length``."""
+    return run_dir / STAGES_DIR / f"L{length}"
+
+
+def _write_stage_result(
     cfg: TrainConfig, model: Any, length: int, env_steps: int, train_seconds: float, passed: bool
 ) -> RunResult:
     """Write ``stages/L<length>/`` of the run: the model as it is now and its result, as a run
@@ -243,7 +248,7 @@ def write_stage_result(
     config but for the length; same greedy evaluation, also at ``eval_length_factor`` times
     ``length``), having learned from ``env_steps``. ``passed``: whether the stage was passed
     (else the run ended in or before it)."""
-    stage_dir = Path(cfg.run_dir) / STAGES_DIR / f"L{length}"
+    stage_dir = _stage_dir(Path(cfg.run_dir), length)
     stage_cfg = dataclasses.replace(
         cfg, memory_length=length, run_dir=str(stage_dir), stage_results=False
     )
@@ -279,9 +284,9 @@ def _write_unpassed_stage_results(
     if not cfg.stage_results:
         return
     for length in curriculum_stages(cfg.curriculum, cfg.memory_length)[:-1]:
-        if not RunResult.is_finished(run_dir / STAGES_DIR / f"L{length}"):
+        if not RunResult.is_finished(_stage_dir(run_dir, length)):
             steps = int(model.num_timesteps)
-            write_stage_result(cfg, model, length, steps, train_seconds, passed=False)
+            _write_stage_result(cfg, model, length, steps, train_seconds, passed=False)
 
 
 #: Episodes of each greedy success measurement (``success_measure="greedy"``), all stepped at
