@@ -278,3 +278,20 @@ def test_ablation_table_has_a_column_per_setting(tmp_path) -> None:
         ("defaults", ""),
         ("b128", "batch_size=128"),
     }
+
+
+def test_a_stock_run_leaves_a_run_directory_another_run_holds_alone(tmp_path, capsys) -> None:
+    # Two suites on one OUT must not train one stock cell twice into the same files.
+    from bench.suite import stock
+    from recurrent_agents.run.rundir import RunDirLock
+
+    run_dir = tmp_path / "cell"
+    holder = RunDirLock(run_dir)
+    holder.acquire()
+    try:
+        argv = ["--task=DelayedCue", "--total_timesteps=64", f"--run_dir={run_dir}"]
+        assert stock.main(argv) == 2
+    finally:
+        holder.release()
+    assert "is in use by another run" in capsys.readouterr().err
+    assert sorted(p.name for p in run_dir.iterdir()) == [".run.lock"]

@@ -38,8 +38,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train stock RecurrentPPO with its defaults, evaluate greedily, write the result."""
+    """Train stock RecurrentPPO with its defaults, evaluate greedily, write the result; exit
+    status 2 when another run holds the run directory (two suites on one OUT)."""
+    from recurrent_agents.run.config import ConfigError
+    from recurrent_agents.run.rundir import RunDirLock
+
     args = build_parser().parse_args(argv)
+    lock = RunDirLock(args.run_dir)
+    try:
+        lock.acquire()
+    except ConfigError as exc:
+        print(f"stock.py: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _train_and_evaluate(args)
+    finally:
+        lock.release()
+
+
+def _train_and_evaluate(args: argparse.Namespace) -> int:
+    """`main` once the run directory is held."""
     from gymnasium import spaces
     from sb3_contrib import RecurrentPPO
 
