@@ -8,7 +8,6 @@
     python bench/frontier/horizon.py --tag noprev -- --prev_action_reward=false  # + options
     python bench/frontier/horizon.py --one-run               # one run per seed, all lengths
 
-
 One ``train.py sweep --skip-after-fail`` per task and core into
 ``bench/frontier/sweeps/<task>-<recipe dir>/<core>``: lengths run shortest first, a core's longer
 lengths are skipped once every seed failed a length, and rerunning the command resumes

@@ -283,9 +283,9 @@ def _write_unpassed_stage_results(
 
     if not cfg.stage_results:
         return
+    steps = int(model.num_timesteps)
     for length in curriculum_stages(cfg.curriculum, cfg.memory_length)[:-1]:
         if not RunResult.is_finished(_stage_dir(run_dir, length)):
-            steps = int(model.num_timesteps)
             _write_stage_result(cfg, model, length, steps, train_seconds, passed=False)
 
 

@@ -268,7 +268,8 @@ def _results_from(
     stage (its summary keys under ``stage_summary_prefix``), each with the config of a run that
     targets the stage's length."""
     results = [_result_from(config, summary, metric, source)]
-    for length in config.get("curriculum") or [] if config.get("stage_results") else []:
+    stage_lengths = (config.get("curriculum") or []) if config.get("stage_results") else []
+    for length in stage_lengths:
         prefix = stage_summary_prefix(length)
         stage = {k.removeprefix(prefix): v for k, v in summary.items() if k.startswith(prefix)}
         stage_config = config | {"memory_length": length, "stage_results": False}
