@@ -51,3 +51,12 @@ GATED_CORE_DEFAULTS: dict[str, Any] = {"chrono_init": CHRONO_HORIZON, "chrono_fr
 #: with half or better on every suite task measured (RepeatPreviousEasy 0.99 against 1.00
 #: aside); the LSTM lost its T-maze at L=10 on 2 of 3 seeds with it, so it keeps half.
 CHRONO_FRACTION_BY_CORE: dict[str, float] = {"gru": 0.75}
+
+#: The critic's input (``critic_core``) a core gets when no critic option is given, where it is
+#: not the policy's ``"separate"``. The vanilla RNN's critic reads the actor's core: with a core
+#: of its own the critic learns the cue the actor does not use and predicts each episode's
+#: outcome, so the action the actor keeps taking has zero advantage for either cue and nothing
+#: moves it (the T-maze at L=100 from scratch: 2 of 3 seeds stuck at chance; README, "Cores",
+#: which also has what it cost). The gated cores keep their own critic: on the actor's core it
+#: cost the GRU its short reactive tasks and the LSTM RepeatFirstMedium.
+CRITIC_CORE_BY_CORE: dict[str, str] = {"rnn": "shared"}

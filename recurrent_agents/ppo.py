@@ -24,6 +24,7 @@ from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_
 from recurrent_agents.defaults import (
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
+    CRITIC_CORE_BY_CORE,
     ENTROPY_WEIGHTINGS,
     GATED_CORE_DEFAULTS,
     PPO_DEFAULTS,
@@ -36,6 +37,8 @@ from recurrent_agents.policy import (
 )
 
 _D = PPO_DEFAULTS
+#: Policy options that choose what the critic reads (the toolkit's and sb3-contrib's names).
+_CRITIC_OPTIONS = ("critic_core", "shared_core", "shared_lstm", "enable_critic_lstm")
 #: Weight of each rollout in the running mean square of the value targets: about the last ten
 #: rollouts, so the critic's units follow a return scale that grows as the agent learns.
 VALUE_SCALE_RATE = 0.1
@@ -63,6 +66,19 @@ def max_policy_entropy(action_space: spaces.Space) -> float | None:
     if isinstance(action_space, spaces.MultiBinary):
         return float(np.prod(action_space.shape)) * math.log(2.0)
     return None
+
+
+def _default_critic_core(policy_kwargs: dict[str, Any] | None) -> str | None:
+    """The ``critic_core`` the policy gets when ``policy_kwargs`` give no critic option: the
+    core's entry in :data:`~recurrent_agents.defaults.CRITIC_CORE_BY_CORE`, else
+    ``"separate"``; None when an option is given."""
+    kwargs = policy_kwargs or {}
+    if any(kwargs.get(name) is not None for name in _CRITIC_OPTIONS):
+        return None
+    default = CRITIC_CORE_BY_CORE.get(kwargs.get("core", "lstm"), "separate")
+    if default.startswith("shared") and not kwargs.get("share_features_extractor", True):
+        return "separate"  # a shared core needs the shared features extractor
+    return default
 
 
 class RecurrentPPO(_ContribRecurrentPPO):
@@ -94,6 +110,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
       rollout length when it declares none; ignored by cores without a keep gate); a gated
       core given no keep-gate init gets it on half its units by default, three quarters for
       the GRU (:data:`recurrent_agents.defaults.GATED_CORE_DEFAULTS`; ``chrono_init=None``: off).
+    * given no critic option, the vanilla RNN's critic reads the actor's core
+      (``critic_core="shared"``, :data:`recurrent_agents.defaults.CRITIC_CORE_BY_CORE`); every
+      other core's critic has its own core, as in sb3-contrib.
 
     Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
     (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a
@@ -224,6 +243,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._episode_reward_sums: np.ndarray | None = None
         # set_rollout_length's minibatch size, applied when the next rollout starts.
         self._next_batch_size: int | None = None
+        # Saved with the model, unlike a policy default, so that a model saved before a core's
+        # default changed loads with the critic it has (a file without it predates the per-core
+        # defaults: "separate", as any core gets here without policy_kwargs).
+        self.critic_core_default = _default_critic_core(policy_kwargs)
         super().__init__(
             policy,
             env,
@@ -299,6 +322,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
           :data:`~recurrent_agents.defaults.CHRONO_FRACTION_BY_CORE`), so some units integrate
           (a memory with no phase to lose) beside the ``"elman"`` init's fast units (a memory
           that does not need its gates learned first). ``chrono_init=None`` turns it off.
+        * Given no critic option, ``critic_core`` is the core's default
+          (:data:`~recurrent_agents.defaults.CRITIC_CORE_BY_CORE`).
         * ``chrono_init="horizon"`` is replaced by the env's episode horizon (the rollout length
           when the env declares none).
         * For a core without a keep gate, ``chrono_init="horizon"`` is dropped, and for every
@@ -306,6 +331,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
           so one sweep command fits every core.
         """
         kwargs = dict(self.policy_kwargs)
+        if self.critic_core_default is not None and _default_critic_core(kwargs) is not None:
+            kwargs["critic_core"] = self.critic_core_default
         core = kwargs.get("core", "lstm")
         core_kwargs = dict(kwargs.get("core_kwargs") or {})
         registered = core in available_cores()
