@@ -20,7 +20,9 @@ it). Two recipes:
   to every cell: 32 envs, a memory-length curriculum (its lengths below the cell's length),
   observations standardised with running statistics, the previous action and reward observed,
   gamma 0.999, chrono init for T_max = 1000 (lstm, gru), an early stop once 95% of the last 100
-  training episodes at the cell's length succeed; 2M env steps per cell at most.
+  training episodes at the cell's length succeed; 2M env steps per cell at most. The RNN keeps
+  the critic with its own core that both curriculum recipes were measured with
+  (``--critic_core=separate``; its default is the actor's core since 2026-12-04).
 * ``curriculum-greedy``: the same, with stages and the early stop judged by 100 greedy
   episodes (``--success_measure=greedy``) instead of the last 100 training episodes.
 * ``plain``: ``configs/horizon.yaml``: 8 envs x 1024-step rollouts, the default PPO
