@@ -68,12 +68,17 @@ def max_policy_entropy(action_space: spaces.Space) -> float | None:
     return None
 
 
+def _gives_critic_option(policy_kwargs: dict[str, Any]) -> bool:
+    """Whether ``policy_kwargs`` choose what the critic reads, under any of its names."""
+    return any(policy_kwargs.get(name) is not None for name in _CRITIC_OPTIONS)
+
+
 def _default_critic_core(policy_kwargs: dict[str, Any] | None) -> str | None:
     """The ``critic_core`` the policy gets when ``policy_kwargs`` give no critic option: the
     core's entry in :data:`~recurrent_agents.defaults.CRITIC_CORE_BY_CORE`, else
     ``"separate"``; None when an option is given."""
     kwargs = policy_kwargs or {}
-    if any(kwargs.get(name) is not None for name in _CRITIC_OPTIONS):
+    if _gives_critic_option(kwargs):
         return None
     default = CRITIC_CORE_BY_CORE.get(kwargs.get("core", "lstm"), "separate")
     if default.startswith("shared") and not kwargs.get("share_features_extractor", True):
@@ -331,7 +336,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
           so one sweep command fits every core.
         """
         kwargs = dict(self.policy_kwargs)
-        if self.critic_core_default is not None and _default_critic_core(kwargs) is not None:
+        if self.critic_core_default is not None and not _gives_critic_option(kwargs):
             kwargs["critic_core"] = self.critic_core_default
         core = kwargs.get("core", "lstm")
         core_kwargs = dict(kwargs.get("core_kwargs") or {})
