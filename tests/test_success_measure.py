@@ -200,3 +200,79 @@ def test_train_py_judge_at_entry_target_stops_without_training_at_the_target(tmp
     # (SB3 steps the 8 envs once before a callback can end the rollout; no update follows.)
     assert result["env_steps"] == result["curriculum"][-1]["env_steps"] + 8
     assert result["eval_success_rate"] >= 0.95
+
+
+def test_training_success_stop_waits_for_greedy_confirmation_once_per_update() -> None:
+    # Training episodes all succeed; the greedy policy fails twice, then confirms.
+    model = small_model(p_success=1.0)
+    measured_at: list[int] = []
+
+    def confirm() -> float:
+        measured_at.append(model.num_timesteps)
+        return 1.0 if len(measured_at) > 2 else 0.0
+
+    callback = TrainingCallback(
+        total_timesteps=40 * ROLLOUT, stop_at_success=0.95, confirm_success=confirm
+    )
+    model.learn(40 * ROLLOUT, callback=callback)
+    first = measured_at[0]  # the step the 100-episode window first read >= 95%
+    # Refused twice; tried once more after each of the next two updates, not on every step.
+    assert [steps for steps, _, _ in callback.refused_stops] == measured_at[:2]
+    assert [greedy for _, _, greedy in callback.refused_stops] == [0.0, 0.0]
+    assert all(train >= 0.95 for _, train, _ in callback.refused_stops)
+    rollouts = [(steps - 1) // ROLLOUT for steps in measured_at]
+    assert rollouts == [(first - 1) // ROLLOUT + k for k in range(3)]
+    assert callback.stopped_at == measured_at[-1]
+
+
+def test_confirmed_training_success_stops_where_training_success_alone_does() -> None:
+    stops = []
+    for confirm in (None, lambda: 1.0):
+        model = small_model(p_success=1.0)
+        callback = TrainingCallback(
+            total_timesteps=40 * ROLLOUT, stop_at_success=0.95, confirm_success=confirm
+        )
+        model.learn(40 * ROLLOUT, callback=callback)
+        stops.append(callback.stopped_at)
+    assert stops[0] is not None and stops[0] == stops[1]
+    assert not callback.refused_stops
+
+
+@pytest.mark.parametrize(
+    ("options", "greedy", "stops", "confirmed"),
+    [([], 0.0, False, True), ([], 1.0, True, True), (["--confirm_stop=false"], 0.0, True, False)],
+)
+def test_train_py_confirms_a_training_success_stop_greedily(
+    tmp_path, monkeypatch, capsys, options, greedy, stops, confirmed
+) -> None:
+    from recurrent_agents.run import training
+
+    asked: list[int] = []
+
+    def fake_greedy_success(cfg, model):
+        def greedy_success(memory_length=None):
+            asked.append(model.num_timesteps)
+            return greedy
+
+        return greedy_success
+
+    monkeypatch.setattr(training, "_greedy_success", fake_greedy_success)
+    args = ["--task=DelayedCue", "--memory_length=2", "--hidden_size=8", "--n_steps=16"]
+    args += ["--batch_size=64", "--n_epochs=1"]
+    # A random policy succeeds on half the episodes: the window reaches 0.3 at once.
+    args += ["--stop_at_success=0.3", "--total_timesteps=1024", "--eval_episodes=8"]
+    args += ["--video=false", "--checkpoint_every=0", "--wandb_mode=disabled"]
+    cfg = build_config([*args, f"--run_dir={tmp_path / 'run'}", *options])
+    result = training.run_training(cfg)
+    assert result.stopped_at_success is stops
+    assert bool(asked) is confirmed
+    if stops:
+        assert result.env_steps < 1024 and result.refused_stops is None
+    else:
+        assert result.env_steps >= 1024
+        # Asked once per update once the window was full, each refusal recorded.
+        assert len(asked) == len(set(asked)) == len(result.refused_stops) > 1
+        assert all(r["greedy_success"] == 0.0 for r in result.refused_stops)
+        assert "not taken: the greedy policy fell short" in capsys.readouterr().err
+        saved = json.loads((tmp_path / "run" / "result.json").read_text())
+        assert saved["refused_stops"] == result.refused_stops

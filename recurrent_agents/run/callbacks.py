@@ -50,6 +50,14 @@ class TrainingCallback(BaseCallback):
     episodes understate a policy whose task allows no slip: each of L steps
     risks the entropy bonus's exploratory action, so their success falls with L while the greedy
     policy's does not.
+
+    With ``confirm_success`` (the same kind of function) and training success as the measure, a
+    stop that training success calls for is taken only if the current policy's greedy success
+    also reaches ``stop_at_success``; otherwise training goes on and the stop is tried again
+    after the next update. The last 100 training episodes span several updates, and an episode
+    whose cue was stored by earlier parameters can still succeed after an update that lost the
+    task, so the window alone can stop a run on a policy that fails fresh episodes.
+    ``refused_stops`` records each refusal as (env step, training success, greedy success).
     """
 
     def __init__(
@@ -62,8 +70,12 @@ class TrainingCallback(BaseCallback):
         stop_allowed: Callable[[], bool] | None = None,
         greedy_success: Callable[[], float] | None = None,
         judge_at_entry: bool = False,
+        confirm_success: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
+        self.confirm_success = confirm_success
+        self.refused_stops: list[tuple[int, float, float]] = []
+        self._refused_since_update = False
         self.judge_at_entry = judge_at_entry
         self.stop_allowed = stop_allowed
         self.greedy_success = greedy_success
@@ -105,6 +117,7 @@ class TrainingCallback(BaseCallback):
 
     def _on_rollout_start(self) -> None:
         self._stop_if_diverged()
+        self._refused_since_update = False
         due = self.num_timesteps - self._last_ckpt >= self.checkpoint_every
         if self.checkpoint_every > 0 and self.save_checkpoint is not None and due:
             self.save_checkpoint(self.model)
@@ -133,8 +146,24 @@ class TrainingCallback(BaseCallback):
             buffer = self.model.ep_success_buffer
             success = recent_success_rate(self.model)
             if len(buffer) == buffer.maxlen and success >= self.stop_at_success:
-                self.stopped_at = self.num_timesteps
+                if self._confirmed(success):
+                    self.stopped_at = self.num_timesteps
         return self.stopped_at is None
+
+    def _confirmed(self, training_success: float) -> bool:
+        """Whether the policy's greedy success confirms a stop that training success calls
+        for; measured at most once per update (the parameters do not change in between)."""
+        if self.confirm_success is None:
+            return True
+        if self._refused_since_update:
+            return False
+        greedy = self.confirm_success()
+        self.logger.record("train/greedy_success", greedy)
+        if greedy >= self.stop_at_success:
+            return True
+        self._refused_since_update = True
+        self.refused_stops.append((self.num_timesteps, training_success, greedy))
+        return False
 
     def _on_rollout_end(self) -> None:
         now = time.perf_counter()

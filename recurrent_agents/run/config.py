@@ -229,6 +229,12 @@ class TrainConfig:
         "training episodes, sampled actions) or 'greedy' (100 fresh greedy episodes after each "
         "update, from the second update at a length on)",
     )
+    confirm_stop: bool = _f(
+        True,
+        "with success_measure=training, stop only if the policy's greedy success on 100 fresh "
+        "episodes also reaches stop_at_success (else train on and try after the next update): "
+        "the training window spans updates and can hold episodes an update has since lost",
+    )
     judge_at_entry: str = _f(
         "none",
         "with success_measure=greedy, also judge lengths on entering them, before any update on "
@@ -840,6 +846,7 @@ def validate(cfg: TrainConfig) -> TrainConfig:
 RESUME_SAFE = (
     "total_timesteps",
     "stop_at_success",
+    "confirm_stop",
     "checkpoint_every",
     "eval_episodes",
     "eval_length_factor",

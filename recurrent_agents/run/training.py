@@ -295,10 +295,20 @@ GREEDY_SUCCESS_EPISODES = 100
 
 
 def _greedy_success_probe(cfg: TrainConfig, model: Any) -> Callable[[int | None], float] | None:
-    """With ``success_measure="greedy"``: the greedy success rate of ``model`` as it is now, on
-    fresh episodes (new seeds at every call) at a memory length (None: the task's own)."""
-    if cfg.success_measure != "greedy":
-        return None
+    """With ``success_measure="greedy"``: :func:`_greedy_success` of the model (else None)."""
+    return _greedy_success(cfg, model) if cfg.success_measure == "greedy" else None
+
+
+def _stop_confirmation(cfg: TrainConfig, model: Any) -> Callable[[], float] | None:
+    """With ``confirm_stop`` and the training measure: :func:`_greedy_success` of the model at
+    the task's own length, which a training-success stop must reach too (else None)."""
+    confirms = cfg.confirm_stop and cfg.success_measure == "training"
+    return _greedy_success(cfg, model) if confirms and cfg.stop_at_success else None
+
+
+def _greedy_success(cfg: TrainConfig, model: Any) -> Callable[[int | None], float]:
+    """The greedy success rate of ``model`` as it is now, on fresh episodes (new seeds at
+    every call) at a memory length (None: the task's own)."""
     from recurrent_agents.run.evaluation import evaluate
 
     def greedy_success(memory_length: int | None = None) -> float:
@@ -461,10 +471,11 @@ def _learn(
     run: Any,
     start_steps: int,
     resumed: bool,
-) -> tuple[float, bool]:
+) -> tuple[float, bool, list[dict[str, Any]]]:
     """Train up to `cfg.total_timesteps` env steps, then close the env.
 
-    Returns the training seconds and whether training stopped early at `cfg.stop_at_success`.
+    Returns the training seconds, whether training stopped early at `cfg.stop_at_success`, and
+    the stops a greedy confirmation refused (`confirm_stop`).
     On Ctrl-C (or SIGTERM) it saves a checkpoint, finishes the W&B run and re-raises.
     """
     from stable_baselines3.common.callbacks import CallbackList
@@ -481,6 +492,7 @@ def _learn(
         stop_allowed=(lambda: curriculum.final) if curriculum is not None else None,
         greedy_success=_greedy_success_probe(cfg, model),
         judge_at_entry=cfg.judge_at_entry in ("target", "all"),
+        confirm_success=_stop_confirmation(cfg, model),
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
@@ -512,7 +524,18 @@ def _learn(
         ) from None
     train_seconds = time.perf_counter() - started
     model.get_env().close()  # a curriculum may have replaced (and closed) the first env
-    return train_seconds, callback.stopped_at is not None
+    refused = [
+        {"env_steps": steps, "train_success": train, "greedy_success": greedy}
+        for steps, train, greedy in callback.refused_stops
+    ]
+    if refused:
+        first = refused[0]
+        _note(
+            f"{len(refused)} stop(s) at training success >= {cfg.stop_at_success} not taken: "
+            f"the greedy policy fell short (first at {first['env_steps']:,} env steps, greedy "
+            f"{first['greedy_success']:.2f}; W&B train/greedy_success)"
+        )
+    return train_seconds, callback.stopped_at is not None, refused
 
 
 def _last_finite_checkpoint(model: Any, save_checkpoint: _CheckpointSaver) -> str:
@@ -705,7 +728,7 @@ def _train(
     save_checkpoint = _CheckpointSaver(
         run_dir / CKPT_DIR, run, wandb_dirs, seconds_before, curriculum
     )
-    train_seconds, stopped = _learn(
+    train_seconds, stopped, refused = _learn(
         cfg, model, curriculum, save_checkpoint, run, start_steps, resumed=state is not None
     )
 
@@ -735,6 +758,7 @@ def _train(
         wandb_run_dir=run_directory(run),
         wandb_run_dirs=wandb_dirs,
         config=cfg.to_dict(),
+        refused_stops=refused or None,
         **evaluate_run(cfg, model),
     )
     _finish_tracking(run, cfg, model, run_dir, result)
