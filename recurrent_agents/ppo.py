@@ -86,6 +86,36 @@ def _default_critic_core(policy_kwargs: dict[str, Any] | None) -> str | None:
     return default
 
 
+def _check_arguments(
+    n_steps: Any,
+    batch_size: Any,
+    advantage_floor_ratio: float,
+    torch_threads: Any,
+    entropy_target: float,
+    entropy_weighting: str,
+    start_epsilon: float,
+) -> None:
+    """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
+    if not isinstance(n_steps, int) or n_steps < 1:
+        raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    if not 0 <= advantage_floor_ratio <= 1:
+        raise ValueError(f"advantage_floor_ratio must be in [0, 1], got {advantage_floor_ratio!r}")
+    threads_ok = isinstance(torch_threads, int) and not isinstance(torch_threads, bool)
+    if torch_threads is not None and not (threads_ok and torch_threads >= 1):
+        raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
+    if not 0 < entropy_target <= 1:
+        raise ValueError(f"entropy_target must be in (0, 1], got {entropy_target!r}")
+    if entropy_weighting not in ENTROPY_WEIGHTINGS:
+        raise ValueError(
+            f"entropy_weighting must be one of {', '.join(map(repr, ENTROPY_WEIGHTINGS))}, "
+            f"got {entropy_weighting!r}"
+        )
+    if not 0 <= start_epsilon <= 1:
+        raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
+
+
 class RecurrentPPO(_ContribRecurrentPPO):
     """PPO with a recurrent policy whose core is any registered :class:`RecurrentCore`.
 
@@ -208,26 +238,15 @@ class RecurrentPPO(_ContribRecurrentPPO):
         torch_threads: int | None = 1,
         _init_setup_model: bool = True,
     ) -> None:
-        if not isinstance(n_steps, int) or n_steps < 1:
-            raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
-        if not 0 <= advantage_floor_ratio <= 1:
-            raise ValueError(
-                f"advantage_floor_ratio must be in [0, 1], got {advantage_floor_ratio!r}"
-            )
-        threads_ok = isinstance(torch_threads, int) and not isinstance(torch_threads, bool)
-        if torch_threads is not None and not (threads_ok and torch_threads >= 1):
-            raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
-        if not 0 < entropy_target <= 1:
-            raise ValueError(f"entropy_target must be in (0, 1], got {entropy_target!r}")
-        if entropy_weighting not in ENTROPY_WEIGHTINGS:
-            raise ValueError(
-                f"entropy_weighting must be one of {', '.join(map(repr, ENTROPY_WEIGHTINGS))}, "
-                f"got {entropy_weighting!r}"
-            )
-        if not 0 <= start_epsilon <= 1:
-            raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
+        _check_arguments(
+            n_steps=n_steps,
+            batch_size=batch_size,
+            advantage_floor_ratio=advantage_floor_ratio,
+            torch_threads=torch_threads,
+            entropy_target=entropy_target,
+            entropy_weighting=entropy_weighting,
+            start_epsilon=start_epsilon,
+        )
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
         self.entropy_weighting = entropy_weighting
