@@ -53,6 +53,18 @@ def test_one_run_trains_one_curriculum_per_seed_through_every_length(monkeypatch
     cfg = build_config([*cell, *sweep[sweep.index("--") + 1 :]])
     assert cfg.curriculum == [5, 20] and cfg.stage_results and cfg.chrono_init == "off"
 
-    with pytest.raises(SystemExit) as exit_info:
-        horizon.parse_args(["--one-run", "--recipe=plain"])
-    assert exit_info.value.code == 2
+    for recipe in ("plain", "defaults"):
+        with pytest.raises(SystemExit) as exit_info:
+            horizon.parse_args(["--one-run", f"--recipe={recipe}"])
+        assert exit_info.value.code == 2
+
+
+def test_the_defaults_recipe_is_the_agents_defaults_and_a_budget() -> None:
+    for core in CORES:
+        options = RECIPES["defaults"].cell_options(core, 2_000_000, None, 10)
+        assert options == ["--total_timesteps=2000000", "--eval_length_factor=10"]
+    cell = ["--task=TMaze", "--memory_length=200", "--core=gru", "--seed=4"]
+    cfg = build_config([*cell, *RECIPES["defaults"].cell_options("gru", 2_000_000, None, 10)])
+    defaults = build_config(cell)
+    differs = {k for k, v in cfg.to_dict().items() if defaults.to_dict()[k] != v}
+    assert differs == {"total_timesteps", "eval_length_factor"}

@@ -3,6 +3,7 @@
     python bench/frontier/horizon.py                          # everything (CPU-hours)
     python bench/frontier/horizon.py --tasks TMaze --cores lstm --lengths 5,10,20
     python bench/frontier/horizon.py --report-only            # table from what has finished
+    python bench/frontier/horizon.py --recipe defaults        # from scratch, the defaults
     python bench/frontier/horizon.py --recipe plain           # without curriculum / obs norm
     python bench/frontier/horizon.py --recipe plain --core-configs tuning/tmaze-L20  # tuned
     python bench/frontier/horizon.py --tag noprev -- --prev_action_reward=false  # + options
@@ -14,7 +15,7 @@ lengths are skipped once every seed failed a length, and rerunning the command r
 (finished cells are skipped, interrupted ones continue from their checkpoint). Every cell runs
 ``train.py --config <recipe config>`` with the cell's task, length, core and seed, at most
 ``--max-steps`` env steps (chrono init, set in both configs, is turned off for cores without
-it). Two recipes:
+it). The recipes:
 
 * ``curriculum`` (default): ``configs/tmaze_lstm_L1000.yaml``, the L=1000 T-maze recipe applied
   to every cell: 32 envs, a memory-length curriculum (its lengths below the cell's length),
@@ -25,6 +26,9 @@ it). Two recipes:
   (``--critic_core=separate``; its default is the actor's core since 2026-12-04).
 * ``curriculum-greedy``: the same, with stages and the early stop judged by 100 greedy
   episodes (``--success_measure=greedy``) instead of the last 100 training episodes.
+* ``defaults``: the agent's defaults and nothing else (the memory suite's agent): the scratch
+  regime as a user meets it. 2M env steps per cell at most; the run's own early stop (95% of
+  the last 100 training episodes, confirmed by 100 greedy ones).
 * ``plain``: ``configs/horizon.yaml``: 8 envs x 1024-step rollouts, the default PPO
   hyperparameters, chrono init 100 for the LSTM only, an early stop at 99%; 1M steps at most.
 
@@ -71,7 +75,8 @@ _NO_CHRONO = "--chrono_init=off"
 class Recipe:
     """A frontier recipe: its train.py config, step budget and directory name."""
 
-    config: str
+    #: None: train.py's own defaults, no config file.
+    config: str | None
     max_steps: int
     #: Name of its sweep (``<task>-<dir_name>``) and results directories.
     dir_name: str
@@ -97,7 +102,8 @@ class Recipe:
         budget += self.options
         if core_configs is not None:
             return [f"--config={core_configs / f'{core}.yaml'}", *budget]
-        return [f"--config={self.config}", *self.core_options.get(core, ()), *budget]
+        config = [] if self.config is None else [f"--config={self.config}"]
+        return [*config, *self.core_options.get(core, ()), *budget]
 
 
 #: The curriculum recipes' RNN: no chrono init (no keep gate), and the critic on its own core
@@ -117,6 +123,7 @@ RECIPES = {
         _CURRICULUM_CORES,
         ("--success_measure=greedy",),
     ),
+    "defaults": Recipe(None, 2_000_000, "defaults", {}),
     "plain": Recipe(
         "configs/horizon.yaml",
         1_000_000,
@@ -181,8 +188,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(
             f"--core-configs {args.core_configs} has no {', '.join(f'{c}.yaml' for c in missing)}"
         )
-    if args.one_run and args.recipe == "plain":
-        p.error("--one-run needs a curriculum recipe (the stages are the lengths), got plain")
+    if args.one_run and not args.recipe.startswith("curriculum"):
+        p.error(
+            f"--one-run needs a curriculum recipe (the stages are the lengths), got {args.recipe}"
+        )
     if args.eval_length_factor < 0:
         p.error(f"--eval-length-factor must be an int >= 0, got {args.eval_length_factor}")
     args.tasks, args.cores = tasks, cores
