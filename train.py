@@ -1,8 +1,8 @@
 """Command-line entry point: train recurrent PPO on a memory task, tracked in W&B.
 
     python train.py [--config configs/tmaze_lstm.yaml] [--memory_length=20 --core=gru ...]
-    python train.py {sweep,tune,report,dashboard,gradient-flow,export} ARGS
-        (sweeps, per-core tuning, analysis, ONNX)
+    python train.py {sweep,tune,report,dashboard,gradient-flow,export,evaluate} ARGS
+        (sweeps, per-core tuning, analysis, ONNX, a run's models evaluated again)
 
 `python train.py --help` lists every option with its default.
 """
@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "dashboard": "recurrent_agents.study.dashboard",
     "gradient-flow": "recurrent_agents.study.gradient_flow",
     "export": "recurrent_agents.export",
+    "evaluate": "recurrent_agents.study.checkpoints",
 }
 
 

@@ -73,6 +73,14 @@ def test_latest_points_to_newest_and_old_models_are_pruned(tmp_path):
     assert checkpoint.checkpoint_states(tmp_path / "missing") == []
 
 
+@pytest.mark.parametrize(("keep_last", "kept"), [(0, [100, 200, 300, 400]), (3, [200, 300, 400])])
+def test_keep_last_checkpoints_or_every_one(tmp_path, keep_last, kept):
+    for steps in (100, 200, 300, 400):
+        checkpoint.save_checkpoint(FakeModel(steps), tmp_path, {}, keep_last=keep_last)
+    assert [s["num_timesteps"] for s in checkpoint.checkpoint_states(tmp_path)] == kept[::-1]
+    assert len(list(tmp_path.glob("model_*.zip"))) == len(kept)
+
+
 def test_each_checkpoint_holds_its_own_state(tmp_path):
     for steps in (100, 200):
         checkpoint.save_checkpoint(FakeModel(steps), tmp_path, {"wandb_run_id": "abc"})

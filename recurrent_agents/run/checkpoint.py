@@ -82,14 +82,16 @@ def restore_rng_states(encoded: str) -> None:
     torch.set_rng_state(states["torch"])
 
 
-def save_checkpoint(model: Any, ckpt_dir: str | os.PathLike, extra: dict[str, Any]) -> Path:
+def save_checkpoint(
+    model: Any, ckpt_dir: str | os.PathLike, extra: dict[str, Any], keep_last: int = KEEP_LAST
+) -> Path:
     """Save `model` at its current step and commit it in latest.json. Returns the model path.
 
     The checkpoint is `model_<steps>.zip` plus `model_<steps>.json`, the state that resuming
     needs (env steps, RNG states and `extra`), so that any checkpoint can be resumed from on its
     own; latest.json, a copy of that state written last, names the newest. Older checkpoints
-    beyond the last KEEP_LAST are deleted after the commit (newer ones, left by a run that
-    resumed from an older checkpoint, are not).
+    beyond the last ``keep_last`` are deleted after the commit (0: none are; newer ones, left
+    by a run that resumed from an older checkpoint, never are).
     """
     ckpt_dir = Path(ckpt_dir)
     steps = int(model.num_timesteps)
@@ -98,16 +100,17 @@ def save_checkpoint(model: Any, ckpt_dir: str | os.PathLike, extra: dict[str, An
     state = {"num_timesteps": steps, "model": model_path.name, "rng": rng_states(), **extra}
     atomic_write_json(model_path.with_suffix(".json"), state)
     atomic_write_json(ckpt_dir / LATEST, state)
-    _prune(ckpt_dir, model_path)
+    if keep_last > 0:
+        _prune(ckpt_dir, model_path, keep_last)
     return model_path
 
 
-def _prune(ckpt_dir: Path, newest: Path) -> None:
-    """Keep `newest` and the KEEP_LAST - 1 whole checkpoints (zip and state) before it; delete
+def _prune(ckpt_dir: Path, newest: Path, keep_last: int) -> None:
+    """Keep `newest` and the keep_last - 1 whole checkpoints (zip and state) before it; delete
     every checkpoint file older than those (half-written ones included)."""
     older = [p for p in sorted(ckpt_dir.glob("model_*.zip")) if p < newest]
     whole = [p for p in older if p.with_suffix(".json").is_file()]
-    kept = whole[max(0, len(whole) - (KEEP_LAST - 1)) :]
+    kept = whole[max(0, len(whole) - (keep_last - 1)) :]
     oldest_kept = kept[0].stem if kept else newest.stem
     for path in [*ckpt_dir.glob("model_*.zip"), *ckpt_dir.glob("model_*.json")]:
         if path.stem < oldest_kept:

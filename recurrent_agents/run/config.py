@@ -54,7 +54,7 @@ JUDGE_AT_ENTRY = ("none", "target", "all")
 #: Fields that are keyword arguments of the task's env: allowed only where its env takes them.
 TASK_OPTIONS = ("memory_length", "variant", "num_cues", "distractors")
 USAGE = """python {prog} [--config FILE] [--key=VALUE | --key VALUE | key=VALUE ...]
-       python {prog} {{sweep,report,dashboard,gradient-flow,export}} ARGS"""
+       python {prog} {{sweep,tune,report,dashboard,gradient-flow,export,evaluate}} ARGS"""
 DESCRIPTION = """\
 Train recurrent PPO on a memory task and track it in W&B (offline without an API key).
 Precedence: defaults < --config YAML (configs/*.yaml) < command line."""
@@ -252,6 +252,11 @@ class TrainConfig:
         "further training: does the memory hold longer than trained for? (0: skip)",
     )
     checkpoint_every: int = _f(50_000, "env steps between checkpoints (0: none)")
+    keep_checkpoints: int = _f(
+        2,
+        "checkpoints kept on disk, the newest (0: every one, e.g. to evaluate the policy after "
+        "each update with `train.py evaluate RUN_DIR --checkpoints`)",
+    )
     run_dir: str | None = _f(None, "output directory (default runs/<task>-<core>-L<L>-s<seed>)")
     resume: bool = _f(False, "continue from the last checkpoint in run_dir, same W&B run")
     overwrite: bool = _f(
@@ -672,6 +677,7 @@ def _check_numbers(cfg: TrainConfig) -> None:
         if value is not None and value < 1:  # memory_length is None for tasks without one
             raise ConfigError(f"{name} must be a positive int, got {value}")
     non_negative = ("eval_episodes", "eval_length_factor", "checkpoint_every", "torch_threads")
+    non_negative += ("keep_checkpoints",)
     for name in (*non_negative, "video_episodes", "seed"):
         if getattr(cfg, name) < 0:
             raise ConfigError(f"{name} must be an int >= 0, got {getattr(cfg, name)}")
@@ -848,6 +854,7 @@ RESUME_SAFE = (
     "stop_at_success",
     "confirm_stop",
     "checkpoint_every",
+    "keep_checkpoints",
     "eval_episodes",
     "eval_length_factor",
     "video",

@@ -12,7 +12,7 @@ parameters) stops with a checkpoint of its last finite parameters and a Floating
 
 Any Gymnasium task trains: observations SB3 cannot take are adapted (`envs.adapt`); the policy is
 the `MlpPolicy` for a vector (or a lone image) and `DICT_POLICY` for a Dict of images and a
-vector, which `_keeps_images` asks for only once the agent library has that policy (until then
+vector, which `keeps_images` asks for only once the agent library has that policy (until then
 every observation is one vector). A task without `info["is_success"]` is judged by its greedy
 mean return.
 """
@@ -59,7 +59,7 @@ def _note(message: str) -> None:
     print(f"[train] {message}", file=sys.stderr, flush=True)
 
 
-def _keeps_images() -> bool:
+def keeps_images() -> bool:
     """Whether images big enough for a CNN stay images (in a Dict observation): only once the
     agent library has `DICT_POLICY`; until then they are flattened into the vector."""
     from recurrent_agents import RecurrentPPO
@@ -83,7 +83,7 @@ def make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> A
             n_envs=cfg.n_envs,
             seed=seed,
             prev_action_reward=cfg.prev_action_reward,
-            keep_images=_keeps_images(),
+            keep_images=keeps_images(),
             **env_kwargs,
         )
     except (ValueError, TypeError) as exc:
@@ -323,7 +323,7 @@ def _greedy_success(cfg: TrainConfig, model: Any) -> Callable[[int | None], floa
             seed=cfg.seed + model.num_timesteps,
             n_envs=GREEDY_SUCCESS_EPISODES,
             prev_action_reward=cfg.prev_action_reward,
-            keep_images=_keeps_images(),
+            keep_images=keeps_images(),
         )
         return result["success_rate"] or 0.0  # None: the task reports no success
 
@@ -438,8 +438,10 @@ class _CheckpointSaver:
         wandb_dirs: list[str],
         seconds_before: float,
         curriculum: Any,
+        keep_last: int = checkpoint.KEEP_LAST,
     ) -> None:
         self.ckpt_dir = ckpt_dir
+        self.keep_last = keep_last
         self.run = run
         self.wandb_dirs = wandb_dirs
         self.seconds_before = seconds_before
@@ -460,7 +462,7 @@ class _CheckpointSaver:
                 curriculum_stage=self.curriculum.stage,
                 curriculum_history=self.curriculum.history,
             )
-        return checkpoint.save_checkpoint(model, self.ckpt_dir, extra)
+        return checkpoint.save_checkpoint(model, self.ckpt_dir, extra, self.keep_last)
 
 
 def _learn(
@@ -586,7 +588,7 @@ def _greedy_evaluation(cfg: TrainConfig, model: Any, env_kwargs: dict[str, Any])
         cfg.seed,
         cfg.n_envs,
         prev_action_reward=cfg.prev_action_reward,
-        keep_images=_keeps_images(),
+        keep_images=keeps_images(),
     )
 
 
@@ -664,7 +666,7 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
                 cfg.video_episodes,
                 cfg.seed,
                 prev_action_reward=cfg.prev_action_reward,
-                keep_images=_keeps_images(),
+                keep_images=keeps_images(),
             )
             video = wandb.Video(frames.transpose(0, 3, 1, 2), fps=4, format="mp4")
             run.log({"eval/video": video, "global_step": result.env_steps})
@@ -726,7 +728,7 @@ def _train(
     logged_until = _logged_until(wandb_dirs, run_directory(run)) if state else -1
     model.set_logger(sb3_logger(run, cfg.verbose, logged_until))
     save_checkpoint = _CheckpointSaver(
-        run_dir / CKPT_DIR, run, wandb_dirs, seconds_before, curriculum
+        run_dir / CKPT_DIR, run, wandb_dirs, seconds_before, curriculum, cfg.keep_checkpoints
     )
     train_seconds, stopped, refused = _learn(
         cfg, model, curriculum, save_checkpoint, run, start_steps, resumed=state is not None
