@@ -30,3 +30,11 @@ done
 # 3. What the advantage-scaled bonus costs where it cost before: RepeatFirstEasy, LSTM, seeds 1, 2
 python bench/suite/run_suite.py --out OUT/rf_advw --agents lstm --seeds 1,2 \
     --tasks RepeatFirstEasy --set entropy_weighting=advantage --workers 1
+
+# 4. The advantage-scaled bonus on other suite cells, gru and rnn, seed 0 -> advw_gru_rnn.csv
+#    (the defaults' cells: ../../ablation/confirm_stop/confirm_stop.csv, same code; the GRU's
+#    CartPoleNoVel with the defaults rerun on this code, the last row of advw_gru_rnn.csv)
+python bench/suite/run_suite.py --out OUT/advw_gru_rnn --agents gru,rnn --seeds 0 --workers 2 \
+    --tasks RepeatFirstEasy,TMaze-L100,DelayedCue-L100,TruncatedTMaze-L100,CartPoleNoVel \
+    --set entropy_weighting=advantage
+python bench/suite/run_suite.py --out OUT/cpnv_gru_default --agents gru --seeds 0 --tasks CartPoleNoVel
