@@ -38,18 +38,17 @@ def run_config(run_dir: Path) -> Any:
         raise EvaluateError(f"{path} is not a valid training config: {exc}") from None
 
 
-def models_to_evaluate(run_dir: Path, checkpoints: bool) -> list[tuple[Path, int | None]]:
-    """(model file, env steps) pairs: the run's final model, or every checkpoint oldest first
-    (env steps from the checkpoint's name; None for the final model, read from the file)."""
+def models_to_evaluate(run_dir: Path, checkpoints: bool) -> list[Path]:
+    """The run's final model, or every checkpoint, oldest first (their names sort by step)."""
     if not checkpoints:
         path = run_dir / MODEL_FILE
         if not path.is_file():
             raise EvaluateError(f"run_dir {run_dir} has no {MODEL_FILE} (has the run finished?)")
-        return [(path, None)]
+        return [path]
     found = sorted((run_dir / CKPT_DIR).glob("model_*.zip"))
     if not found:
         raise EvaluateError(f"run_dir {run_dir} has no checkpoints in {CKPT_DIR}/")
-    return [(path, int(path.stem.split("_")[-1])) for path in found]
+    return found
 
 
 def evaluate_model(
@@ -121,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         episodes = args.episodes or cfg.eval_episodes or 100
         seed = cfg.seed if args.seed is None else args.seed
         rows = []
-        for path, _ in models:
+        for path in models:
             rows.append(evaluate_model(cfg, path, episodes, seed, args.memory_length))
             print(_format_row(rows[-1]), flush=True)
     except EvaluateError as exc:
