@@ -12,7 +12,7 @@ parameters) stops with a checkpoint of its last finite parameters and a Floating
 
 Any Gymnasium task trains: observations SB3 cannot take are adapted (`envs.adapt`); the policy is
 the `MlpPolicy` for a vector (or a lone image) and `DICT_POLICY` for a Dict of images and a
-vector, which `keeps_images` asks for only once the agent library has that policy (until then
+vector, which `_keeps_images` asks for only once the agent library has that policy (until then
 every observation is one vector). A task without `info["is_success"]` is judged by its greedy
 mean return.
 """
@@ -59,7 +59,7 @@ def _note(message: str) -> None:
     print(f"[train] {message}", file=sys.stderr, flush=True)
 
 
-def keeps_images() -> bool:
+def _keeps_images() -> bool:
     """Whether images big enough for a CNN stay images (in a Dict observation): only once the
     agent library has `DICT_POLICY`; until then they are flattened into the vector."""
     from recurrent_agents import RecurrentPPO
@@ -83,7 +83,7 @@ def make_env(cfg: TrainConfig, seed: int, memory_length: int | None = None) -> A
             n_envs=cfg.n_envs,
             seed=seed,
             prev_action_reward=cfg.prev_action_reward,
-            keep_images=keeps_images(),
+            keep_images=_keeps_images(),
             **env_kwargs,
         )
     except (ValueError, TypeError) as exc:
@@ -309,21 +309,15 @@ def _stop_confirmation(cfg: TrainConfig, model: Any) -> Callable[[], float] | No
 def _greedy_success(cfg: TrainConfig, model: Any) -> Callable[[int | None], float]:
     """The greedy success rate of ``model`` as it is now, on fresh episodes (new seeds at
     every call) at a memory length (None: the task's own)."""
-    from recurrent_agents.run.evaluation import evaluate
 
     def greedy_success(memory_length: int | None = None) -> float:
-        env_kwargs = cfg.env_kwargs()
-        if memory_length is not None:
-            env_kwargs["memory_length"] = memory_length
-        result = evaluate(
+        result = greedy_evaluation(
+            cfg,
             model,
-            cfg.task,
-            env_kwargs,
             n_episodes=GREEDY_SUCCESS_EPISODES,
             seed=cfg.seed + model.num_timesteps,
+            memory_length=memory_length,
             n_envs=GREEDY_SUCCESS_EPISODES,
-            prev_action_reward=cfg.prev_action_reward,
-            keep_images=keeps_images(),
         )
         return result["success_rate"] or 0.0  # None: the task reports no success
 
@@ -558,7 +552,7 @@ def evaluate_run(cfg: TrainConfig, model: Any) -> dict[str, Any]:
     multiple of the memory length (the model as trained, nothing relearned)."""
     if cfg.eval_episodes <= 0:
         return {}
-    ev = _greedy_evaluation(cfg, model, cfg.env_kwargs())
+    ev = greedy_evaluation(cfg, model)
     fields = {
         "eval_success_rate": ev["success_rate"],
         "eval_mean_return": ev["mean_return"],
@@ -567,7 +561,7 @@ def evaluate_run(cfg: TrainConfig, model: Any) -> dict[str, Any]:
     }
     if cfg.eval_length_factor and cfg.memory_length is not None:
         long_length = cfg.eval_length_factor * cfg.memory_length
-        long_ev = _greedy_evaluation(cfg, model, cfg.env_kwargs() | {"memory_length": long_length})
+        long_ev = greedy_evaluation(cfg, model, memory_length=long_length)
         fields |= {
             "long_eval_memory_length": long_length,
             "long_eval_success_rate": long_ev["success_rate"],
@@ -576,19 +570,31 @@ def evaluate_run(cfg: TrainConfig, model: Any) -> dict[str, Any]:
     return fields
 
 
-def _greedy_evaluation(cfg: TrainConfig, model: Any, env_kwargs: dict[str, Any]) -> dict:
-    """`evaluation.evaluate` of the model on the task built with ``env_kwargs``."""
+def greedy_evaluation(
+    cfg: TrainConfig,
+    model: Any,
+    n_episodes: int | None = None,
+    seed: int | None = None,
+    memory_length: int | None = None,
+    n_envs: int | None = None,
+) -> dict[str, Any]:
+    """`evaluation.evaluate` of the model on the run's task, as it was trained (task options,
+    observed previous action/reward, images kept or not); each argument left None is the
+    run's (``eval_episodes``, ``seed``, ``memory_length``, ``n_envs``)."""
     from recurrent_agents.run.evaluation import evaluate
 
+    env_kwargs = cfg.env_kwargs()
+    if memory_length is not None:
+        env_kwargs["memory_length"] = memory_length
     return evaluate(
         model,
         cfg.task,
         env_kwargs,
-        cfg.eval_episodes,
-        cfg.seed,
-        cfg.n_envs,
+        n_episodes=cfg.eval_episodes if n_episodes is None else n_episodes,
+        seed=cfg.seed if seed is None else seed,
+        n_envs=cfg.n_envs if n_envs is None else n_envs,
         prev_action_reward=cfg.prev_action_reward,
-        keep_images=keeps_images(),
+        keep_images=_keeps_images(),
     )
 
 
@@ -666,7 +672,7 @@ def _log_final(run: Any, cfg: TrainConfig, model: Any, model_path: Path, result:
                 cfg.video_episodes,
                 cfg.seed,
                 prev_action_reward=cfg.prev_action_reward,
-                keep_images=keeps_images(),
+                keep_images=_keeps_images(),
             )
             video = wandb.Video(frames.transpose(0, 3, 1, 2), fps=4, format="mp4")
             run.log({"eval/video": video, "global_step": result.env_steps})

@@ -56,26 +56,13 @@ def evaluate_model(
 ) -> dict[str, Any]:
     """One row of the table: the model at ``path`` played greedily for ``episodes`` episodes."""
     from recurrent_agents import RecurrentPPO
-    from recurrent_agents.run.evaluation import evaluate
-    from recurrent_agents.run.training import keeps_images
+    from recurrent_agents.run.training import greedy_evaluation
 
     try:
         model = RecurrentPPO.load(path, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's input
         raise EvaluateError(f"cannot load model {path}: {' '.join(str(exc).split())}") from None
-    env_kwargs = cfg.env_kwargs()
-    if memory_length is not None:
-        env_kwargs["memory_length"] = memory_length
-    result = evaluate(
-        model,
-        cfg.task,
-        env_kwargs,
-        n_episodes=episodes,
-        seed=seed,
-        n_envs=cfg.n_envs,
-        prev_action_reward=cfg.prev_action_reward,
-        keep_images=keeps_images(),
-    )
+    result = greedy_evaluation(cfg, model, episodes, seed, memory_length)
     return {"model": str(path), "env_steps": int(model.num_timesteps), **result}
 
 
