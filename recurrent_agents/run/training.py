@@ -520,6 +520,11 @@ def _learn(
         ) from None
     train_seconds = time.perf_counter() - started
     model.get_env().close()  # a curriculum may have replaced (and closed) the first env
+    return train_seconds, callback.stopped_at is not None, _refused_stops(cfg, callback)
+
+
+def _refused_stops(cfg: TrainConfig, callback: Any) -> list[dict[str, Any]]:
+    """The stops the greedy confirmation refused, as ``result.json`` lists them; noted once."""
     refused = [
         {"env_steps": steps, "train_success": train, "greedy_success": greedy}
         for steps, train, greedy in callback.refused_stops
@@ -531,7 +536,7 @@ def _learn(
             f"the greedy policy fell short (first at {first['env_steps']:,} env steps, greedy "
             f"{first['greedy_success']:.2f}; W&B train/greedy_success)"
         )
-    return train_seconds, callback.stopped_at is not None, refused
+    return refused
 
 
 def _last_finite_checkpoint(model: Any, save_checkpoint: _CheckpointSaver) -> str:
