@@ -24,6 +24,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "ent_coef": 0.02,
     "entropy_target": 1.0,
     "entropy_weighting": "uniform",
+    "ent_anneal_fraction": 0.0,
     "start_epsilon": 0.0,
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,

@@ -93,6 +93,7 @@ def _check_arguments(
     torch_threads: Any,
     entropy_target: float,
     entropy_weighting: str,
+    ent_anneal_fraction: float,
     start_epsilon: float,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
@@ -112,6 +113,8 @@ def _check_arguments(
             f"entropy_weighting must be one of {', '.join(map(repr, ENTROPY_WEIGHTINGS))}, "
             f"got {entropy_weighting!r}"
         )
+    if not 0 <= ent_anneal_fraction <= 1:
+        raise ValueError(f"ent_anneal_fraction must be in [0, 1], got {ent_anneal_fraction!r}")
     if not 0 <= start_epsilon <= 1:
         raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
 
@@ -171,6 +174,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
         actions sampled, while the many steps of a long episode where nothing is at stake (a
         corridor to walk) get almost none, whatever the episode's length (README, "LSTM at
         memory length 1000 from scratch").
+    :param ent_anneal_fraction: over this last fraction of the training budget
+        (``total_timesteps`` of ``learn``) the entropy coefficient falls linearly from
+        ``ent_coef`` to 0, so that the policy trained last is the sharp one a greedy evaluation
+        plays (README, "Ablation of the defaults"). 0: ``ent_coef`` throughout.
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start
@@ -221,6 +228,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         ent_coef: float = _D["ent_coef"],
         entropy_target: float = _D["entropy_target"],
         entropy_weighting: str = _D["entropy_weighting"],
+        ent_anneal_fraction: float = _D["ent_anneal_fraction"],
         start_epsilon: float = _D["start_epsilon"],
         vf_coef: float = _D["vf_coef"],
         max_grad_norm: float = _D["max_grad_norm"],
@@ -245,11 +253,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
             torch_threads=torch_threads,
             entropy_target=entropy_target,
             entropy_weighting=entropy_weighting,
+            ent_anneal_fraction=ent_anneal_fraction,
             start_epsilon=start_epsilon,
         )
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
         self.entropy_weighting = entropy_weighting
+        self.ent_anneal_fraction = float(ent_anneal_fraction)
         self.start_epsilon = float(start_epsilon)
         self.align_rollouts = bool(align_rollouts)
         self.advantage_floor_ratio = float(advantage_floor_ratio)
@@ -637,6 +647,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         if self.normalize_value_targets:
             self._update_value_scale()
         adv_mean, adv_std = self._advantage_scale()
+        ent_coef = self.entropy_coefficient()
         # Per-minibatch statistics stay tensors until the end: one sync instead of five each.
         stats: list[th.Tensor] = []
         grad_norms: list[th.Tensor] = []
@@ -648,7 +659,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             batches = self.rollout_buffer.get(self.batch_size, advantage_scale=(adv_mean, adv_std))
             for batch in batches:
                 loss, approx_kl, batch_stats = self._minibatch_loss(
-                    batch, clip_range, clip_range_vf
+                    batch, clip_range, clip_range_vf, ent_coef
                 )
                 stats.append(batch_stats)
                 if self.target_kl is not None:
@@ -674,9 +685,22 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._record_update(
             stats, approx_kl_divs, grad_norms, loss, adv_std, clip_range, clip_range_vf
         )
+        self.logger.record("train/ent_coef", ent_coef)
+
+    def entropy_coefficient(self) -> float:
+        """This update's entropy coefficient: ``ent_coef``, falling linearly to 0 over the last
+        ``ent_anneal_fraction`` of the training budget."""
+        if self.ent_anneal_fraction == 0:
+            return float(self.ent_coef)
+        remaining = max(0.0, self._current_progress_remaining)
+        return float(self.ent_coef) * min(1.0, remaining / self.ent_anneal_fraction)
 
     def _minibatch_loss(
-        self, batch: SequenceBatch, clip_range: float, clip_range_vf: float | None
+        self,
+        batch: SequenceBatch,
+        clip_range: float,
+        clip_range_vf: float | None,
+        ent_coef: float,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
         """PPO loss of one minibatch, its approximate KL divergence from the rollout policy, and
         its statistics (policy, value and entropy losses, clip fraction) as one tensor."""
@@ -705,7 +729,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             entropy_loss = -entropy.mean()
             capped = entropy if self._entropy_cap is None else entropy.clamp(max=self._entropy_cap)
             bonus_loss = -(weight * capped).mean()
-        loss = policy_loss + self.ent_coef * bonus_loss + self.vf_coef * value_loss
+        loss = policy_loss + ent_coef * bonus_loss + self.vf_coef * value_loss
         with th.no_grad():
             approx_kl = ((ratio - 1) - log_ratio).mean()
             clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()

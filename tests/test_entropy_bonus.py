@@ -45,8 +45,9 @@ def bonus_gradient(
     batch = batch._replace(targets=targets)
     grads = []
     for ent_coef in (0.0, 1.0):
-        model.ent_coef = ent_coef
-        loss, _, _ = model._minibatch_loss(batch, clip_range=0.2, clip_range_vf=None)
+        loss, _, _ = model._minibatch_loss(
+            batch, clip_range=0.2, clip_range_vf=None, ent_coef=ent_coef
+        )
         model.policy.optimizer.zero_grad()
         loss.backward()
         grads.append(model.policy.action_net.bias.grad.clone())

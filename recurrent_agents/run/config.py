@@ -186,6 +186,12 @@ class TrainConfig:
         "'advantage' (scaled by each step's normalised advantage size: decisions keep exploring, "
         "steps with nothing at stake do not)",
     )
+    ent_anneal_fraction: float = _f(
+        _PPO["ent_anneal_fraction"],
+        "over this last fraction of total_timesteps the entropy coefficient falls linearly "
+        "from ent_coef to 0, so the last updates train the sharp policy a greedy evaluation "
+        "plays (0: ent_coef throughout)",
+    )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
         "probability that an episode's first action is uniformly random, learned from as the "
@@ -726,6 +732,10 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
     if not 0 <= cfg.start_epsilon <= 1:
         raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
+    if not 0 <= cfg.ent_anneal_fraction <= 1:
+        raise ConfigError(
+            f"ent_anneal_fraction must be a float in [0, 1], got {cfg.ent_anneal_fraction}"
+        )
     if cfg.advantage_floor_ratio < 0:
         raise ConfigError(f"advantage_floor_ratio must be >= 0, got {cfg.advantage_floor_ratio}")
     for name in ("max_grad_norm", "target_kl", "clip_range_vf"):

@@ -138,7 +138,6 @@ class MemoryCurriculum(BaseCallback):
     def _on_rollout_end(self) -> None:
         self.logger.record("curriculum/memory_length", self.memory_length)
         self.logger.record("curriculum/stage", self.stage)
-        self.logger.record("train/ent_coef", self.model.ent_coef)
         if self.final or not self._stage_done():
             return
         self._advance()
