@@ -19,12 +19,14 @@ from __future__ import annotations
 import argparse
 import csv
 import time
+from collections.abc import Callable
 from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
 import torch as th
 import yaml
+from stable_baselines3.common.callbacks import BaseCallback
 
 from envs.sb3 import make_sb3_vec_env
 from envs.wrappers import PREV_ACTION_REWARD_VALUES
@@ -63,9 +65,10 @@ def run_cell(
     )
     policy = dict(core=core, hidden_size=32) | (policy_kwargs or {})
     model = RecurrentPPO("MlpPolicy", env, policy_kwargs=policy, seed=seed, **(ppo_kwargs or {}))
-    rows, start = [], time.perf_counter()
-    for k in range(chunks):
-        model.learn(steps // chunks, reset_num_timesteps=k == 0)
+    rows: list[dict] = []
+    start = time.perf_counter()
+
+    def record() -> None:
         rate = greedy_success(model, task, memory_length, 200, seed + 10_000, prev_action_reward)
         rows.append(
             dict(
@@ -79,7 +82,32 @@ def run_cell(
             )
         )
         print(rows[-1], flush=True)
+
+    # One learn() call for the whole budget, so that schedules over the budget
+    # (ent_anneal_fraction) see the run's budget rather than each chunk's.
+    model.learn(steps, callback=EveryChunk(steps // chunks, record))
     return rows
+
+
+class EveryChunk(BaseCallback):
+    """Calls ``record`` after the first update that completes each ``chunk`` env steps, and
+    after the last one."""
+
+    def __init__(self, chunk: int, record: Callable[[], None]) -> None:
+        super().__init__()
+        self.chunk, self.record, self.next_at = chunk, record, chunk
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_rollout_start(self) -> None:
+        # At a rollout's start the previous rollout's update is done.
+        if self.num_timesteps >= self.next_at:
+            self.record()
+            self.next_at += self.chunk
+
+    def _on_training_end(self) -> None:
+        self.record()
 
 
 def summarise(rows: list[dict]) -> str:
