@@ -84,14 +84,17 @@ def run_cell(
         print(rows[-1], flush=True)
 
     # One learn() call for the whole budget, so that schedules over the budget
-    # (ent_anneal_fraction) see the run's budget rather than each chunk's.
-    model.learn(steps, callback=EveryChunk(steps // chunks, record))
+    # (ent_anneal_fraction) see the run's budget rather than each chunk's. Each chunk is a
+    # whole number of rollouts, as when each chunk was a learn() call of its own.
+    rollout = model.n_envs * model.n_steps
+    chunk = -(-(steps // chunks) // rollout) * rollout
+    model.learn(chunk * chunks, callback=EveryChunk(chunk, record))
     return rows
 
 
 class EveryChunk(BaseCallback):
-    """Calls ``record`` after the first update that completes each ``chunk`` env steps, and
-    after the last one."""
+    """Calls ``record`` after every ``chunk`` env steps (a whole number of rollouts) and after
+    the last update."""
 
     def __init__(self, chunk: int, record: Callable[[], None]) -> None:
         super().__init__()
