@@ -176,8 +176,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         memory length 1000 from scratch").
     :param ent_anneal_fraction: over this last fraction of the training budget
         (``total_timesteps`` of ``learn``) the entropy coefficient falls linearly from
-        ``ent_coef`` to 0, so that the policy trained last is the sharp one a greedy evaluation
-        plays (README, "Ablation of the defaults"). 0: ``ent_coef`` throughout.
+        ``ent_coef`` to 0. Where two actions are worth about the same, the bonus outweighs the
+        policy gradient and keeps moving the choice between them from update to update; the
+        greedy policy after the last update inherits whichever it was. Without the bonus the
+        last updates follow the advantages alone (README, "The entropy bonus annealed over the
+        last fifth of the budget"). 0 (the default): ``ent_coef`` throughout. The budget is each
+        ``learn`` call's, as for SB3's schedules: a loop of short ``learn`` calls anneals in
+        each.
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The entropy coefficient annealed to 0 over the last fifth of the budget (ent_anneal_fraction=0.2)
+# against the defaults before it (0.0). 2026-12-05, 21st session, code of commit 01d2fa6 (the
+# option, off by default). OUT: any scratch directory.
+set -euo pipefail
+
+# 1. The lottery case: PositionOnlyCartPoleEasy, LSTM seed 2 (0.832 with the defaults), with a
+#    checkpoint after every update kept; every 10th checkpoint and each of the annealing
+#    phase's 99, 32 greedy episodes each -> greedy_per_checkpoint_lstm_s2_anneal.csv
+#    (the defaults' run: ../../diagnosis/pocp_easy_greedy/greedy_per_checkpoint_lstm_s2_default.csv)
+TASK=popgym:popgym-PositionOnlyCartPoleEasy-v0
+python train.py --task=$TASK --core=lstm --seed=2 --total_timesteps=1000000 --video=false \
+    --checkpoint_every=2048 --keep_checkpoints=0 --ent_anneal_fraction=0.2 --run_dir=OUT/lstm_s2_anneal
+#    (a copy of the run dir holding config.yaml and those checkpoints only, then)
+python train.py evaluate OUT/lstm_sub --checkpoints --episodes=32 --seed=777 --out=OUT/lstm_s2_anneal.csv
+
+# 2. PositionOnlyCartPoleEasy at the issue's 1M, the other cells -> pocp_easy_1M.csv
+python bench/suite/run_suite.py --out OUT/pocp_anneal --agents rnn,lstm --seeds 0,1 \
+    --tasks PositionOnlyCartPoleEasy --set ent_anneal_fraction=0.2 --workers 1
+python bench/suite/run_suite.py --out OUT/pocp_anneal --agents rnn,gru --seeds 2 \
+    --tasks PositionOnlyCartPoleEasy --set ent_anneal_fraction=0.2 --workers 1
+python bench/suite/run_suite.py --out OUT/pocp_anneal --agents gru --seeds 0,1 \
+    --tasks PositionOnlyCartPoleEasy --set ent_anneal_fraction=0.2 --workers 1
+
+# 3. Short budgets, where the anneal reaches a policy still learning: both settings, 3 seeds,
+#    every core -> ablation.csv / ablation.md / ablation.png
+python bench/suite/ablation.py --out OUT/abl --seeds 0,1,2 \
+  --setting defaults= --setting anneal20=ent_anneal_fraction=0.2 \
+  --group 60000:RepeatPreviousEasy,CartPoleNoVel \
+  --group 100000:PositionOnlyCartPoleEasy,DelayedCue-L30 \
+  --group 150000:RepeatFirstEasy,TMaze-L10,TruncatedTMaze-L10 --workers 1
