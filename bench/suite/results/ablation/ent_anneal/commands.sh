@@ -29,3 +29,31 @@ python bench/suite/ablation.py --out OUT/abl --seeds 0,1,2 \
   --group 60000:RepeatPreviousEasy,CartPoleNoVel \
   --group 100000:PositionOnlyCartPoleEasy,DelayedCue-L30 \
   --group 150000:RepeatFirstEasy,TMaze-L10,TruncatedTMaze-L10 --workers 1
+
+# 4. The other 1M cells -> issue_budgets.csv (with 2. and 1.; the defaults' values are in
+#    ../../defaults_prev_reward/suite.csv and ../rnn_critic/rnn_critic.csv, same code, except
+#    the RNN's Medium and Noisy cells, rerun here with ent_anneal_fraction=0)
+python bench/suite/run_suite.py --out OUT/rfe_anneal --agents lstm,rnn,gru --seeds 0,1,2 \
+    --tasks RepeatFirstEasy --set ent_anneal_fraction=0.2 --workers 1
+python bench/suite/run_suite.py --out OUT/m_anneal --agents lstm,rnn,gru --seeds 0 \
+    --tasks RepeatFirstMedium,NoisyPositionOnlyCartPoleEasy --set ent_anneal_fraction=0.2 --workers 1
+python bench/suite/run_suite.py --out OUT/m_default --agents rnn --seeds 0 \
+    --tasks RepeatFirstMedium,NoisyPositionOnlyCartPoleEasy --workers 1
+
+# 5. The two losses, each setting with its checkpoints kept, evaluated like 1.
+#    -> greedy_per_checkpoint_rfe_rnn_s1_{0.2,0.0}.csv (every checkpoint from 600k, every 10th before)
+#    -> greedy_per_checkpoint_rfm_rnn_s0_{0.2,0.0}.csv (every checkpoint from 600k)
+for f in 0.2 0.0; do
+    python train.py --task=popgym:popgym-RepeatFirstEasy-v0 --core=rnn --seed=1 \
+        --total_timesteps=1000000 --video=false --checkpoint_every=2048 --keep_checkpoints=0 \
+        --ent_anneal_fraction=$f --run_dir=OUT/rfe_rnn_s1/anneal_$f
+    python train.py --task=popgym:popgym-RepeatFirstMedium-v0 --core=rnn --seed=0 \
+        --total_timesteps=1000000 --video=false --checkpoint_every=8192 --keep_checkpoints=0 \
+        --ent_anneal_fraction=$f --run_dir=OUT/rfm_rnn_s0/anneal_$f
+    # (each evaluated with `train.py evaluate RUN --checkpoints --episodes=32 --seed=777` on a
+    # copy holding the checkpoints listed above)
+done
+
+# 6. The robustness grid with it -> ../../../../results/robustness_ent_anneal.{md,csv}
+python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --ppo ent_anneal_fraction=0.2 \
+    --out bench/results/robustness_ent_anneal
