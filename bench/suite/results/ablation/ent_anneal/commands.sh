@@ -57,3 +57,10 @@ done
 # 6. The robustness grid with it -> ../../../../results/robustness_ent_anneal.{md,csv}
 python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --ppo ent_anneal_fraction=0.2 \
     --out bench/results/robustness_ent_anneal
+
+# 7. A screen of entropy_target=0.5 (no anneal) on the two diagnosed runs, evaluated like 1. on
+#    every checkpoint of the last fifth -> greedy_per_checkpoint_*_entropy_target0.5.csv
+python train.py --task=popgym:popgym-RepeatFirstEasy-v0 --core=rnn --seed=1 --total_timesteps=1000000 \
+    --video=false --checkpoint_every=2048 --keep_checkpoints=0 --entropy_target=0.5 --run_dir=OUT/et05/rfe_rnn_s1
+python train.py --task=popgym:popgym-PositionOnlyCartPoleEasy-v0 --core=lstm --seed=2 --total_timesteps=1000000 \
+    --video=false --checkpoint_every=2048 --keep_checkpoints=0 --entropy_target=0.5 --run_dir=OUT/et05/pocp_lstm_s2
