@@ -189,8 +189,8 @@ class TrainConfig:
     ent_anneal_fraction: float = _f(
         _PPO["ent_anneal_fraction"],
         "over this last fraction of total_timesteps the entropy coefficient falls linearly "
-        "from ent_coef to 0, so the greedy policy after the last update is not the bonus's "
-        "draw between near-tied actions (0: ent_coef throughout)",
+        "from ent_coef to 0 (0: ent_coef throughout; what it does to the score after the last "
+        "update: README, 'The entropy bonus annealed over the last fifth of the budget')",
     )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
