@@ -688,9 +688,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # After the update, so that rollout and update saw the same statistics.
         self.policy.update_obs_stats(self.rollout_buffer.observations)
         self._record_update(
-            stats, approx_kl_divs, grad_norms, loss, adv_std, clip_range, clip_range_vf
+            stats, approx_kl_divs, grad_norms, loss, adv_std, clip_range, clip_range_vf, ent_coef
         )
-        self.logger.record("train/ent_coef", ent_coef)
 
     def entropy_coefficient(self) -> float:
         """This update's entropy coefficient: ``ent_coef``, falling linearly to 0 over the last
@@ -760,8 +759,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
         adv_std: float,
         clip_range: float,
         clip_range_vf: float | None,
+        ent_coef: float,
     ) -> None:
-        """Log the update's means of the minibatch statistics (``train/*``)."""
+        """Log the update's means of the minibatch statistics and the coefficients it used
+        (``train/*``)."""
         pg_loss, value_loss, entropy_loss, clip_fraction = th.stack(stats).mean(0).tolist()
         approx_kl = float(np.mean([float(kl) for kl in approx_kl_divs]))
         buffer = self.rollout_buffer
@@ -780,5 +781,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.logger.record("train/advantage_scale", adv_std)
         self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
         self.logger.record("train/clip_range", clip_range)
+        self.logger.record("train/ent_coef", ent_coef)
         if clip_range_vf is not None:
             self.logger.record("train/clip_range_vf", clip_range_vf)
