@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import time
 from collections.abc import Callable
 from multiprocessing import Pool
@@ -87,7 +88,7 @@ def run_cell(
     # (ent_anneal_fraction) see the run's budget rather than each chunk's. Each chunk is a
     # whole number of rollouts, as when each chunk was a learn() call of its own.
     rollout = model.n_envs * model.n_steps
-    chunk = -(-(steps // chunks) // rollout) * rollout
+    chunk = math.ceil(steps // chunks / rollout) * rollout
     model.learn(chunk * chunks, callback=EveryChunk(chunk, record))
     return rows
 
