@@ -158,6 +158,21 @@ def test_suite_lists_every_task_of_the_issue() -> None:
     assert all(t.budget >= NUM_EPISODES * (t.memory_length + 1) for t in bsuite)
 
 
+def test_popgym_cells_stop_at_popgyms_solved_return_and_no_other_cell_does(
+    tmp_path, capsys
+) -> None:
+    argv = ["--out", str(tmp_path / "suite"), "--tasks", "RepeatFirstEasy,CartPoleNoVel,TMaze-L10"]
+    assert run_suite.main([*argv, "--seeds", "0", "--dry-run"]) == 0
+    commands = capsys.readouterr().out.splitlines()[1:]
+    popgym = [c for c in commands if "--task=popgym:" in c]
+    assert len(popgym) == 3 and all("train.py" in c for c in popgym)  # no stock at 1M
+    assert all(f"--stop_at_return={run_suite.POPGYM_SOLVED}" in c for c in popgym)
+    # Stock sb3-contrib trains its budget, and the other tasks keep their own stop.
+    others = [c for c in commands if c not in popgym]
+    assert any("stock.py" in c for c in others)
+    assert not any("--stop_at_return" in c for c in others)
+
+
 def test_dry_run_cells_are_default_train_runs(tmp_path, capsys) -> None:
     out = tmp_path / "suite"
     argv = ["--out", str(out), "--quick", "--tasks", "TMaze-L10,bsuite-L1", "--seeds", "0,1"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
@@ -19,6 +19,21 @@ def recent_success_rate(model: Any) -> float | None:
     """Mean of SB3's success buffer (last 100 episodes), or None before any episode ended."""
     buffer = getattr(model, "ep_success_buffer", None)
     return float(np.mean(buffer)) if buffer else None
+
+
+def recent_mean_return(model: Any) -> float | None:
+    """Mean return of SB3's episode buffer (last 100 episodes), or None before any ended."""
+    buffer = getattr(model, "ep_info_buffer", None)
+    return float(np.mean([info["r"] for info in buffer])) if buffer else None
+
+
+class RefusedStop(NamedTuple):
+    """A stop the training window called for and the greedy policy did not confirm."""
+
+    env_steps: int
+    measure: str  # "success" or "return"
+    training: float  # the last 100 training episodes' success rate or mean return
+    greedy: float  # the same measure on fresh greedy episodes
 
 
 def nonfinite_parameters(policy: Any) -> list[str]:
@@ -57,7 +72,12 @@ class TrainingCallback(BaseCallback):
     after the next update. The last 100 training episodes span several updates, and an episode
     whose cue was stored by earlier parameters can still succeed after an update that lost the
     task, so the window alone can stop a run on a policy that fails fresh episodes.
-    ``refused_stops`` records each refusal as (env step, training success, greedy success).
+    ``refused_stops`` records each refusal (a :class:`RefusedStop`).
+
+    With ``stop_at_return`` (for tasks that report no success), training stops the same way once
+    the mean return of the last 100 training episodes reaches it, confirmed by
+    ``confirm_return`` (the greedy policy's mean return on fresh episodes) when given. Either
+    threshold stops the run; ``stopped_by`` says which ("success" or "return").
     """
 
     def __init__(
@@ -71,10 +91,15 @@ class TrainingCallback(BaseCallback):
         greedy_success: Callable[[], float] | None = None,
         judge_at_entry: bool = False,
         confirm_success: Callable[[], float] | None = None,
+        stop_at_return: float | None = None,
+        confirm_return: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
         self.confirm_success = confirm_success
-        self.refused_stops: list[tuple[int, float, float]] = []
+        self.stop_at_return = stop_at_return
+        self.confirm_return = confirm_return
+        self.stopped_by: str | None = None
+        self.refused_stops: list[RefusedStop] = []
         self._refused_since_update = False
         self.judge_at_entry = judge_at_entry
         self.stop_allowed = stop_allowed
@@ -138,31 +163,45 @@ class TrainingCallback(BaseCallback):
         success = self.greedy_success()
         self.logger.record("train/greedy_success", success)
         if success >= self.stop_at_success:
-            self.stopped_at = self.num_timesteps
+            self._stop("success")
+
+    def _stop(self, measure: str) -> None:
+        self.stopped_at, self.stopped_by = self.num_timesteps, measure
 
     def _on_step(self) -> bool:
-        measured = self.stop_at_success is not None and self.greedy_success is None
-        if measured and self.stopped_at is None and self._stop_allowed():
+        by_success = self.stop_at_success is not None and self.greedy_success is None
+        if by_success and self.stopped_at is None and self._stop_allowed():
             buffer = self.model.ep_success_buffer
-            success = recent_success_rate(self.model)
-            if len(buffer) == buffer.maxlen and success >= self.stop_at_success:
-                if self._confirmed(success):
-                    self.stopped_at = self.num_timesteps
+            if len(buffer) == buffer.maxlen:
+                self._stop_if_reached("success", recent_success_rate(self.model))
+        by_return = self.stop_at_return is not None
+        if by_return and self.stopped_at is None and self._stop_allowed():
+            buffer = self.model.ep_info_buffer
+            if len(buffer) == buffer.maxlen:
+                self._stop_if_reached("return", recent_mean_return(self.model))
         return self.stopped_at is None
 
-    def _confirmed(self, training_success: float) -> bool:
-        """Whether the policy's greedy success confirms a stop that training success calls
+    def _stop_if_reached(self, measure: str, training: float) -> None:
+        """Stop if the full training window's ``training`` value reaches the measure's
+        threshold and the greedy policy confirms it."""
+        threshold = self.stop_at_success if measure == "success" else self.stop_at_return
+        if training >= threshold and self._confirmed(measure, training, threshold):
+            self._stop(measure)
+
+    def _confirmed(self, measure: str, training: float, threshold: float) -> bool:
+        """Whether the policy's greedy score confirms a stop that the training window calls
         for; measured at most once per update (the parameters do not change in between)."""
-        if self.confirm_success is None:
+        confirm = self.confirm_success if measure == "success" else self.confirm_return
+        if confirm is None:
             return True
         if self._refused_since_update:
             return False
-        greedy = self.confirm_success()
-        self.logger.record("train/greedy_success", greedy)
-        if greedy >= self.stop_at_success:
+        greedy = confirm()
+        self.logger.record(f"train/greedy_{measure}", greedy)
+        if greedy >= threshold:
             return True
         self._refused_since_update = True
-        self.refused_stops.append((self.num_timesteps, training_success, greedy))
+        self.refused_stops.append(RefusedStop(self.num_timesteps, measure, training, greedy))
         return False
 
     def _on_rollout_end(self) -> None:

@@ -49,6 +49,8 @@ PPO_KEYS = tuple(_PPO)
 #: ``chrono_init`` value that turns the agent's default chrono init off.
 CHRONO_OFF = "off"
 SUCCESS_MEASURES = ("training", "greedy")
+#: ``stop_at_return`` value: the task's registered ``reward_threshold`` (Gymnasium's "solved").
+STOP_AT_ENV_THRESHOLD = "env"
 #: Which lengths ``success_measure="greedy"`` also judges before any update on them.
 JUDGE_AT_ENTRY = ("none", "target", "all")
 #: Fields that are keyword arguments of the task's env: allowed only where its env takes them.
@@ -228,6 +230,13 @@ class TrainConfig:
         0.95,
         "stop once the success rate (success_measure) reaches this (0-1; None: the whole "
         "budget); further updates on a solved task can only lose it",
+    )
+    stop_at_return: float | str | None = _f(
+        STOP_AT_ENV_THRESHOLD,
+        "stop once the mean return of the last 100 training episodes reaches this, confirmed "
+        "by 100 fresh greedy episodes (confirm_stop): for tasks that report no success "
+        "('env': the reward_threshold the task's Gymnasium registration declares, if any; "
+        "None: never)",
     )
     success_measure: str = _f(
         "training",
@@ -716,9 +725,18 @@ def _check_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(str(exc)) from None
     if cfg.stop_at_success is not None and not 0 < cfg.stop_at_success <= 1:
         raise ConfigError(f"stop_at_success must be in (0, 1], got {cfg.stop_at_success}")
+    _check_stop_at_return(cfg.stop_at_return)
     if not 0 < cfg.curriculum_threshold <= 1:
         raise ConfigError(f"curriculum_threshold must be in (0, 1], got {cfg.curriculum_threshold}")
     _check_ppo_numbers(cfg)
+
+
+def _check_stop_at_return(value: Any) -> None:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if value not in (None, STOP_AT_ENV_THRESHOLD) and not (number and math.isfinite(value)):
+        raise ConfigError(
+            f"stop_at_return must be a number, '{STOP_AT_ENV_THRESHOLD}' or None, got {value!r}"
+        )
 
 
 def _check_ppo_numbers(cfg: TrainConfig) -> None:
@@ -862,6 +880,7 @@ def validate(cfg: TrainConfig) -> TrainConfig:
 RESUME_SAFE = (
     "total_timesteps",
     "stop_at_success",
+    "stop_at_return",
     "confirm_stop",
     "checkpoint_every",
     "keep_checkpoints",

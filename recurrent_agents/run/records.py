@@ -106,9 +106,13 @@ class RunResult:
     long_eval_memory_length: int | None = field(default=None, metadata={"omit_none": True})
     long_eval_success_rate: float | None = field(default=None, metadata={"omit_none": True})
     long_eval_mean_return: float | None = field(default=None, metadata={"omit_none": True})
-    #: Training-success stops this session did not take because the greedy policy fell short
-    #: (``confirm_stop``): each one's env step, training success and greedy success.
+    #: Stops this session did not take because the greedy policy fell short (``confirm_stop``):
+    #: each one's env step and training and greedy success (or mean return, for a return stop).
     refused_stops: list[dict[str, Any]] | None = field(default=None, metadata={"omit_none": True})
+    #: The mean return the run was to stop at (``stop_at_return`` resolved; None: none), and
+    #: whether it stopped there.
+    return_threshold: float | None = field(default=None, metadata={"omit_none": True})
+    stopped_at_return: bool | None = field(default=None, metadata={"omit_none": True})
     #: Where the record was read from (a result.json, a W&B run); not written to the file.
     source: str | None = field(default=None, compare=False, metadata={"stored": False})
 

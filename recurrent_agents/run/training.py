@@ -31,6 +31,7 @@ import numpy as np
 from recurrent_agents.run import checkpoint, rundir
 from recurrent_agents.run.config import (
     RESUME_SAFE,
+    STOP_AT_ENV_THRESHOLD,
     ConfigError,
     TrainConfig,
     config_differences,
@@ -306,6 +307,37 @@ def _stop_confirmation(cfg: TrainConfig, model: Any) -> Callable[[], float] | No
     return _greedy_success(cfg, model) if confirms and cfg.stop_at_success else None
 
 
+def return_threshold(cfg: TrainConfig) -> float | None:
+    """The mean return at which the run stops (``stop_at_return``), with ``"env"`` read from
+    the task's Gymnasium registration (its ``reward_threshold``; None when it declares none)."""
+    if cfg.stop_at_return != STOP_AT_ENV_THRESHOLD:
+        return cfg.stop_at_return
+    import gymnasium as gym
+
+    from envs import env_id
+
+    return gym.spec(env_id(cfg.task)).reward_threshold
+
+
+def _return_confirmation(cfg: TrainConfig, model: Any) -> Callable[[], float] | None:
+    """With ``confirm_stop``: the greedy mean return of ``model`` as it is now, on 100 fresh
+    episodes at the task's own length, which a return stop must reach too (else None)."""
+    if not cfg.confirm_stop:
+        return None
+
+    def greedy_return() -> float:
+        result = greedy_evaluation(
+            cfg,
+            model,
+            n_episodes=GREEDY_SUCCESS_EPISODES,
+            seed=cfg.seed + model.num_timesteps,
+            n_envs=GREEDY_SUCCESS_EPISODES,
+        )
+        return result["mean_return"]
+
+    return greedy_return
+
+
 def _greedy_success(cfg: TrainConfig, model: Any) -> Callable[[int | None], float]:
     """The greedy success rate of ``model`` as it is now, on fresh episodes (new seeds at
     every call) at a memory length (None: the task's own)."""
@@ -467,11 +499,12 @@ def _learn(
     run: Any,
     start_steps: int,
     resumed: bool,
-) -> tuple[float, bool, list[dict[str, Any]]]:
+) -> tuple[float, str | None, list[dict[str, Any]]]:
     """Train up to `cfg.total_timesteps` env steps, then close the env.
 
-    Returns the training seconds, whether training stopped early at `cfg.stop_at_success`, and
-    the stops a greedy confirmation refused (`confirm_stop`).
+    Returns the training seconds, what stopped training early (``"success"``: `cfg.stop_at_success`,
+    ``"return"``: `cfg.stop_at_return`; None: the budget), and the stops a greedy confirmation
+    refused (`confirm_stop`).
     On Ctrl-C (or SIGTERM) it saves a checkpoint, finishes the W&B run and re-raises.
     """
     from stable_baselines3.common.callbacks import CallbackList
@@ -489,6 +522,8 @@ def _learn(
         greedy_success=_greedy_success_probe(cfg, model),
         judge_at_entry=cfg.judge_at_entry in ("target", "all"),
         confirm_success=_stop_confirmation(cfg, model),
+        stop_at_return=return_threshold(cfg),
+        confirm_return=_return_confirmation(cfg, model),
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
@@ -520,21 +555,26 @@ def _learn(
         ) from None
     train_seconds = time.perf_counter() - started
     model.get_env().close()  # a curriculum may have replaced (and closed) the first env
-    return train_seconds, callback.stopped_at is not None, _refused_stops(cfg, callback)
+    return train_seconds, callback.stopped_by, _refused_stops(callback)
 
 
-def _refused_stops(cfg: TrainConfig, callback: Any) -> list[dict[str, Any]]:
+def _refused_stops(callback: Any) -> list[dict[str, Any]]:
     """The stops the greedy confirmation refused, as ``result.json`` lists them; noted once."""
     refused = [
-        {"env_steps": steps, "train_success": train, "greedy_success": greedy}
-        for steps, train, greedy in callback.refused_stops
+        {
+            "env_steps": stop.env_steps,
+            f"train_{stop.measure}": stop.training,
+            f"greedy_{stop.measure}": stop.greedy,
+        }
+        for stop in callback.refused_stops
     ]
     if refused:
-        first = refused[0]
+        first = callback.refused_stops[0]
+        threshold = getattr(callback, f"stop_at_{first.measure}")
         _note(
-            f"{len(refused)} stop(s) at training success >= {cfg.stop_at_success} not taken: "
-            f"the greedy policy fell short (first at {first['env_steps']:,} env steps, greedy "
-            f"{first['greedy_success']:.2f}; W&B train/greedy_success)"
+            f"{len(refused)} stop(s) at training {first.measure} >= {threshold} not taken: "
+            f"the greedy policy fell short (first at {first.env_steps:,} env steps, greedy "
+            f"{first.greedy:.2f}; W&B train/greedy_{first.measure})"
         )
     return refused
 
@@ -741,10 +781,11 @@ def _train(
     save_checkpoint = _CheckpointSaver(
         run_dir / CKPT_DIR, run, wandb_dirs, seconds_before, curriculum, cfg.keep_checkpoints
     )
-    train_seconds, stopped, refused = _learn(
+    train_seconds, stopped_by, refused = _learn(
         cfg, model, curriculum, save_checkpoint, run, start_steps, resumed=state is not None
     )
 
+    threshold = return_threshold(cfg)
     model_path = run_dir / MODEL_FILE
     checkpoint.save_model_atomic(model, model_path)
     if cfg.checkpoint_every > 0:
@@ -762,7 +803,9 @@ def _train(
         train_seconds_total=round(seconds_before + train_seconds, 2),
         env_steps_per_sec=round((steps - start_steps) / max(train_seconds, 1e-9), 1),
         resumed_from_step=start_steps if state else None,
-        stopped_at_success=stopped,
+        stopped_at_success=stopped_by == "success",
+        stopped_at_return=None if threshold is None else stopped_by == "return",
+        return_threshold=threshold,
         curriculum=curriculum.history if curriculum is not None else None,
         curriculum_completed=curriculum.final if curriculum is not None else None,
         model_path=str(model_path),
