@@ -217,9 +217,9 @@ def test_training_success_stop_waits_for_greedy_confirmation_once_per_update() -
     model.learn(40 * ROLLOUT, callback=callback)
     first = measured_at[0]  # the step the 100-episode window first read >= 95%
     # Refused twice; tried once more after each of the next two updates, not on every step.
-    assert [steps for steps, *_ in callback.refused_stops] == measured_at[:2]
-    assert [greedy for *_, greedy in callback.refused_stops] == [0.0, 0.0]
-    assert all(train >= 0.95 for _, _, train, _ in callback.refused_stops)
+    assert [steps for steps, _, _ in callback.refused_stops] == measured_at[:2]
+    assert [greedy for _, _, greedy in callback.refused_stops] == [0.0, 0.0]
+    assert all(train >= 0.95 for _, train, _ in callback.refused_stops)
     rollouts = [(steps - 1) // ROLLOUT for steps in measured_at]
     assert rollouts == [(first - 1) // ROLLOUT + k for k in range(3)]
     assert callback.stopped_at == measured_at[-1]

@@ -62,10 +62,12 @@ POPGYM_BUDGET, OWN_BUDGET, MINIGRID_BUDGET, CARTPOLE_BUDGET = (
     1_000_000,
     50_000,
 )
-#: POPGym's solved mark: every POPGym task's return is at most 1, and the issue's target is a
-#: greedy mean return of 0.95. A cell stops there (confirmed greedily), as the toolkit's tasks
-#: stop at 95% success; a cell that never reaches it trains its whole budget.
-POPGYM_SOLVED = 0.95
+#: POPGym's solved mark: within 1% of the most any POPGym task returns (1). A cell stops once its
+#: greedy policy's mean return reaches it (as the toolkit's tasks stop once solved); a cell that
+#: never does trains its whole budget. Not the issue's 0.95: stopped at the first update that
+#: reaches a bar, the policy is one whose true score may lie just below it (the 100 episodes
+#: that judged it are a noisy measure), and it is scored on 100 other episodes.
+POPGYM_SOLVED = 0.99
 
 
 @dataclass(frozen=True)

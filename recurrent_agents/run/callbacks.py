@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
@@ -19,21 +19,6 @@ def recent_success_rate(model: Any) -> float | None:
     """Mean of SB3's success buffer (last 100 episodes), or None before any episode ended."""
     buffer = getattr(model, "ep_success_buffer", None)
     return float(np.mean(buffer)) if buffer else None
-
-
-def recent_mean_return(model: Any) -> float | None:
-    """Mean return of SB3's episode buffer (last 100 episodes), or None before any ended."""
-    buffer = getattr(model, "ep_info_buffer", None)
-    return float(np.mean([info["r"] for info in buffer])) if buffer else None
-
-
-class RefusedStop(NamedTuple):
-    """A stop the training window called for and the greedy policy did not confirm."""
-
-    env_steps: int
-    measure: str  # "success" or "return"
-    training: float  # the last 100 training episodes' success rate or mean return
-    greedy: float  # the same measure on fresh greedy episodes
 
 
 def nonfinite_parameters(policy: Any) -> list[str]:
@@ -72,12 +57,15 @@ class TrainingCallback(BaseCallback):
     after the next update. The last 100 training episodes span several updates, and an episode
     whose cue was stored by earlier parameters can still succeed after an update that lost the
     task, so the window alone can stop a run on a policy that fails fresh episodes.
-    ``refused_stops`` records each refusal (a :class:`RefusedStop`).
+    ``refused_stops`` records each refusal as (env step, training success, greedy success).
 
-    With ``stop_at_return`` (for tasks that report no success), training stops the same way once
-    the mean return of the last 100 training episodes reaches it, confirmed by
-    ``confirm_return`` (the greedy policy's mean return on fresh episodes) when given. Either
-    threshold stops the run; ``stopped_by`` says which ("success" or "return").
+    With ``stop_at_return`` and ``greedy_return`` (a function returning the current policy's
+    greedy mean return on fresh episodes), training stops once that return reaches
+    ``stop_at_return``, measured like ``greedy_success`` (at the start of each rollout, from the
+    second one the stop is allowed in on). Sampled training episodes are no measure of it: on a
+    task scored by return every exploratory action costs some, so their mean stays below the
+    greedy policy's however well it has learned. ``stopped_by`` says which threshold stopped
+    training ("success" or "return").
     """
 
     def __init__(
@@ -92,14 +80,14 @@ class TrainingCallback(BaseCallback):
         judge_at_entry: bool = False,
         confirm_success: Callable[[], float] | None = None,
         stop_at_return: float | None = None,
-        confirm_return: Callable[[], float] | None = None,
+        greedy_return: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
-        self.confirm_success = confirm_success
         self.stop_at_return = stop_at_return
-        self.confirm_return = confirm_return
+        self.greedy_return = greedy_return
         self.stopped_by: str | None = None
-        self.refused_stops: list[RefusedStop] = []
+        self.confirm_success = confirm_success
+        self.refused_stops: list[tuple[int, float, float]] = []
         self._refused_since_update = False
         self.judge_at_entry = judge_at_entry
         self.stop_allowed = stop_allowed
@@ -147,61 +135,53 @@ class TrainingCallback(BaseCallback):
         if self.checkpoint_every > 0 and self.save_checkpoint is not None and due:
             self.save_checkpoint(self.model)
             self._last_ckpt = self.num_timesteps
-        if self.greedy_success is not None and self.stop_at_success is not None:
-            self._stop_if_greedy_success()
+        judged = {
+            "success": (self.greedy_success, self.stop_at_success),
+            "return": (self.greedy_return, self.stop_at_return),
+        }
+        judged = {k: v for k, v in judged.items() if None not in v}
+        if judged and self._stop_allowed():
+            self._allowed_rollouts += 1
+            updated = self._allowed_rollouts >= 2  # on the episodes it is judged on
+            for measure, (greedy, threshold) in judged.items():
+                if (updated or self.judge_at_entry) and self.stopped_at is None:
+                    self._stop_if_greedy(measure, greedy, threshold)
 
     def _stop_allowed(self) -> bool:
         return self.stop_allowed is None or self.stop_allowed()
 
-    def _stop_if_greedy_success(self) -> None:
-        if not self._stop_allowed():
-            return
-        self._allowed_rollouts += 1
-        updated = self._allowed_rollouts >= 2  # on the episodes it is judged on
-        if not (updated or self.judge_at_entry):
-            return
-        success = self.greedy_success()
-        self.logger.record("train/greedy_success", success)
-        if success >= self.stop_at_success:
-            self._stop("success")
+    def _stop_if_greedy(self, measure: str, greedy: Callable[[], float], threshold: float) -> None:
+        score = greedy()
+        self.logger.record(f"train/greedy_{measure}", score)
+        if score >= threshold:
+            self._stop(measure)
 
     def _stop(self, measure: str) -> None:
         self.stopped_at, self.stopped_by = self.num_timesteps, measure
 
     def _on_step(self) -> bool:
-        by_success = self.stop_at_success is not None and self.greedy_success is None
-        if by_success and self.stopped_at is None and self._stop_allowed():
+        measured = self.stop_at_success is not None and self.greedy_success is None
+        if measured and self.stopped_at is None and self._stop_allowed():
             buffer = self.model.ep_success_buffer
-            if len(buffer) == buffer.maxlen:
-                self._stop_if_reached("success", recent_success_rate(self.model))
-        by_return = self.stop_at_return is not None
-        if by_return and self.stopped_at is None and self._stop_allowed():
-            buffer = self.model.ep_info_buffer
-            if len(buffer) == buffer.maxlen:
-                self._stop_if_reached("return", recent_mean_return(self.model))
+            success = recent_success_rate(self.model)
+            if len(buffer) == buffer.maxlen and success >= self.stop_at_success:
+                if self._confirmed(success):
+                    self._stop("success")
         return self.stopped_at is None
 
-    def _stop_if_reached(self, measure: str, training: float) -> None:
-        """Stop if the full training window's ``training`` value reaches the measure's
-        threshold and the greedy policy confirms it."""
-        threshold = self.stop_at_success if measure == "success" else self.stop_at_return
-        if training >= threshold and self._confirmed(measure, training, threshold):
-            self._stop(measure)
-
-    def _confirmed(self, measure: str, training: float, threshold: float) -> bool:
-        """Whether the policy's greedy score confirms a stop that the training window calls
+    def _confirmed(self, training_success: float) -> bool:
+        """Whether the policy's greedy success confirms a stop that training success calls
         for; measured at most once per update (the parameters do not change in between)."""
-        confirm = self.confirm_success if measure == "success" else self.confirm_return
-        if confirm is None:
+        if self.confirm_success is None:
             return True
         if self._refused_since_update:
             return False
-        greedy = confirm()
-        self.logger.record(f"train/greedy_{measure}", greedy)
-        if greedy >= threshold:
+        greedy = self.confirm_success()
+        self.logger.record("train/greedy_success", greedy)
+        if greedy >= self.stop_at_success:
             return True
         self._refused_since_update = True
-        self.refused_stops.append(RefusedStop(self.num_timesteps, measure, training, greedy))
+        self.refused_stops.append((self.num_timesteps, training_success, greedy))
         return False
 
     def _on_rollout_end(self) -> None:

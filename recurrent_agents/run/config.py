@@ -233,10 +233,9 @@ class TrainConfig:
     )
     stop_at_return: float | str | None = _f(
         STOP_AT_ENV_THRESHOLD,
-        "stop once the mean return of the last 100 training episodes reaches this, confirmed "
-        "by 100 fresh greedy episodes (confirm_stop): for tasks that report no success "
-        "('env': the reward_threshold the task's Gymnasium registration declares, if any; "
-        "None: never)",
+        "stop once the greedy policy's mean return on 100 fresh episodes, measured after each "
+        "update, reaches this: for tasks that report no success ('env': the reward_threshold "
+        "the task's Gymnasium registration declares, if any; None: never)",
     )
     success_measure: str = _f(
         "training",

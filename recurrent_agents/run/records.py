@@ -106,8 +106,8 @@ class RunResult:
     long_eval_memory_length: int | None = field(default=None, metadata={"omit_none": True})
     long_eval_success_rate: float | None = field(default=None, metadata={"omit_none": True})
     long_eval_mean_return: float | None = field(default=None, metadata={"omit_none": True})
-    #: Stops this session did not take because the greedy policy fell short (``confirm_stop``):
-    #: each one's env step and training and greedy success (or mean return, for a return stop).
+    #: Training-success stops this session did not take because the greedy policy fell short
+    #: (``confirm_stop``): each one's env step, training success and greedy success.
     refused_stops: list[dict[str, Any]] | None = field(default=None, metadata={"omit_none": True})
     #: The mean return the run was to stop at (``stop_at_return`` resolved; None: none), and
     #: whether it stopped there.

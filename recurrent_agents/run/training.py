@@ -319,11 +319,9 @@ def return_threshold(cfg: TrainConfig) -> float | None:
     return gym.spec(env_id(cfg.task)).reward_threshold
 
 
-def _return_confirmation(cfg: TrainConfig, model: Any) -> Callable[[], float] | None:
-    """With ``confirm_stop``: the greedy mean return of ``model`` as it is now, on 100 fresh
-    episodes at the task's own length, which a return stop must reach too (else None)."""
-    if not cfg.confirm_stop:
-        return None
+def _greedy_return(cfg: TrainConfig, model: Any) -> Callable[[], float]:
+    """The greedy mean return of ``model`` as it is now, on fresh episodes (new seeds at every
+    call) at the task's own length: what ``stop_at_return`` is compared with."""
 
     def greedy_return() -> float:
         result = greedy_evaluation(
@@ -502,9 +500,9 @@ def _learn(
 ) -> tuple[float, str | None, list[dict[str, Any]]]:
     """Train up to `cfg.total_timesteps` env steps, then close the env.
 
-    Returns the training seconds, what stopped training early (``"success"``: `cfg.stop_at_success`,
-    ``"return"``: `cfg.stop_at_return`; None: the budget), and the stops a greedy confirmation
-    refused (`confirm_stop`).
+    Returns the training seconds, what stopped training early (``"success"``:
+    `cfg.stop_at_success`, ``"return"``: `cfg.stop_at_return`; None: the budget), and the
+    stops a greedy confirmation refused (`confirm_stop`).
     On Ctrl-C (or SIGTERM) it saves a checkpoint, finishes the W&B run and re-raises.
     """
     from stable_baselines3.common.callbacks import CallbackList
@@ -523,7 +521,7 @@ def _learn(
         judge_at_entry=cfg.judge_at_entry in ("target", "all"),
         confirm_success=_stop_confirmation(cfg, model),
         stop_at_return=return_threshold(cfg),
-        confirm_return=_return_confirmation(cfg, model),
+        greedy_return=_greedy_return(cfg, model),
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
@@ -555,26 +553,21 @@ def _learn(
         ) from None
     train_seconds = time.perf_counter() - started
     model.get_env().close()  # a curriculum may have replaced (and closed) the first env
-    return train_seconds, callback.stopped_by, _refused_stops(callback)
+    return train_seconds, callback.stopped_by, _refused_stops(cfg, callback)
 
 
-def _refused_stops(callback: Any) -> list[dict[str, Any]]:
+def _refused_stops(cfg: TrainConfig, callback: Any) -> list[dict[str, Any]]:
     """The stops the greedy confirmation refused, as ``result.json`` lists them; noted once."""
     refused = [
-        {
-            "env_steps": stop.env_steps,
-            f"train_{stop.measure}": stop.training,
-            f"greedy_{stop.measure}": stop.greedy,
-        }
-        for stop in callback.refused_stops
+        {"env_steps": steps, "train_success": train, "greedy_success": greedy}
+        for steps, train, greedy in callback.refused_stops
     ]
     if refused:
-        first = callback.refused_stops[0]
-        threshold = getattr(callback, f"stop_at_{first.measure}")
+        first = refused[0]
         _note(
-            f"{len(refused)} stop(s) at training {first.measure} >= {threshold} not taken: "
-            f"the greedy policy fell short (first at {first.env_steps:,} env steps, greedy "
-            f"{first.greedy:.2f}; W&B train/greedy_{first.measure})"
+            f"{len(refused)} stop(s) at training success >= {cfg.stop_at_success} not taken: "
+            f"the greedy policy fell short (first at {first['env_steps']:,} env steps, greedy "
+            f"{first['greedy_success']:.2f}; W&B train/greedy_success)"
         )
     return refused
 
