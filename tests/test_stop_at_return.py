@@ -12,7 +12,7 @@ from stable_baselines3.common.vec_env import VecMonitor
 
 from recurrent_agents import RecurrentPPO
 from recurrent_agents.run import training
-from recurrent_agents.run.callbacks import TrainingCallback
+from recurrent_agents.run.callbacks import GREEDY_RETURN_SHARE, TrainingCallback
 from recurrent_agents.run.config import ConfigError, build_config
 from tests.test_curriculum import make_vec
 
@@ -77,9 +77,9 @@ def test_the_stop_is_judged_greedily_after_each_update_not_by_training_returns(
     scores = iter([0.1, 0.1, 0.1, 0.9])
 
     def greedy_scores(cfg, model):
-        def greedy_return() -> float:
+        def greedy_return() -> tuple[float, int]:
             asked.append(model.num_timesteps)
-            return next(scores)
+            return next(scores), 0  # episodes that took no env steps: judged at every update
 
         return greedy_return
 
@@ -103,9 +103,8 @@ def test_the_toolkits_tasks_declare_no_reward_threshold() -> None:
         assert training.return_threshold(build_config([f"--task={task}"])) is None
 
 
-def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() -> None:
-    # With a curriculum the stop is for its last stage; judged from that stage's 2nd rollout.
-    model = RecurrentPPO(
+def small_model() -> RecurrentPPO:
+    return RecurrentPPO(
         "MlpPolicy",
         VecMonitor(make_vec(2)),
         n_steps=8,
@@ -114,12 +113,17 @@ def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() ->
         seed=0,
         policy_kwargs=dict(hidden_size=8),
     )
+
+
+def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() -> None:
+    # With a curriculum the stop is for its last stage; judged from that stage's 2nd rollout.
+    model = small_model()
     measured_at: list[int] = []
     allowed_from = 3 * ROLLOUT
 
-    def greedy_return() -> float:
+    def greedy_return() -> tuple[float, int]:
         measured_at.append(model.num_timesteps)
-        return 1.0
+        return 1.0, 100
 
     callback = TrainingCallback(
         total_timesteps=40 * ROLLOUT,
@@ -131,6 +135,23 @@ def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() ->
     model.learn(40 * ROLLOUT, callback=callback)
     assert measured_at == [allowed_from + ROLLOUT]
     assert callback.stopped_at == allowed_from + ROLLOUT and callback.stopped_by == "return"
+
+
+def test_greedy_return_judgements_play_at_most_their_share_of_the_env_steps() -> None:
+    model = small_model()
+    measured_at: list[int] = []
+    played = round(3 * ROLLOUT * GREEDY_RETURN_SHARE)  # each judgement: 3 rollouts' share
+
+    def greedy_return() -> tuple[float, int]:
+        measured_at.append(model.num_timesteps)
+        return 0.0, played
+
+    callback = TrainingCallback(
+        total_timesteps=12 * ROLLOUT, stop_at_return=0.9, greedy_return=greedy_return
+    )
+    model.learn(12 * ROLLOUT, callback=callback)
+    assert measured_at == [ROLLOUT, 4 * ROLLOUT, 7 * ROLLOUT, 10 * ROLLOUT]
+    assert callback.stopped_at is None
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,12 @@ def nonfinite_parameters(policy: Any) -> list[str]:
     ]
 
 
+#: The most env steps the greedy judgements of ``stop_at_return`` play, as a share of the env
+#: steps trained between them (each plays 100 episodes; after one of E env steps the next comes
+#: E / share env steps later).
+GREEDY_RETURN_SHARE = 0.2
+
+
 class TrainingCallback(BaseCallback):
     """Per update: env steps/s metric, progress bar, and a checkpoint every N env steps.
 
@@ -60,12 +66,13 @@ class TrainingCallback(BaseCallback):
     ``refused_stops`` records each refusal as (env step, training success, greedy success).
 
     With ``stop_at_return`` and ``greedy_return`` (a function returning the current policy's
-    greedy mean return on fresh episodes), training stops once that return reaches
-    ``stop_at_return``, measured like ``greedy_success`` (at the start of each rollout, from the
-    second one the stop is allowed in on). Sampled training episodes are no measure of it: on a
-    task scored by return every exploratory action costs some, so their mean stays below the
-    greedy policy's however well it has learned. ``stopped_by`` says which threshold stopped
-    training ("success" or "return").
+    greedy mean return on fresh episodes and the env steps they took), training stops once that
+    return reaches ``stop_at_return``, measured like ``greedy_success`` (at the start of a
+    rollout, from the second one the stop is allowed in on) but spaced so that these episodes
+    add at most ``GREEDY_RETURN_SHARE`` of the env steps trained. Sampled training episodes are
+    no measure of it: on a task scored by return every exploratory action costs some, so their
+    mean stays below the greedy policy's however well it has learned. ``stopped_by`` says which
+    threshold stopped training ("success" or "return").
     """
 
     def __init__(
@@ -80,11 +87,12 @@ class TrainingCallback(BaseCallback):
         judge_at_entry: bool = False,
         confirm_success: Callable[[], float] | None = None,
         stop_at_return: float | None = None,
-        greedy_return: Callable[[], float] | None = None,
+        greedy_return: Callable[[], tuple[float, int]] | None = None,
     ) -> None:
         super().__init__()
         self.stop_at_return = stop_at_return
         self.greedy_return = greedy_return
+        self._next_return_judgement = 0.0
         self.stopped_by: str | None = None
         self.confirm_success = confirm_success
         self.refused_stops: list[tuple[int, float, float]] = []
@@ -135,26 +143,36 @@ class TrainingCallback(BaseCallback):
         if self.checkpoint_every > 0 and self.save_checkpoint is not None and due:
             self.save_checkpoint(self.model)
             self._last_ckpt = self.num_timesteps
-        judged = {
-            "success": (self.greedy_success, self.stop_at_success),
-            "return": (self.greedy_return, self.stop_at_return),
-        }
-        judged = {k: v for k, v in judged.items() if None not in v}
-        if judged and self._stop_allowed():
-            self._allowed_rollouts += 1
-            updated = self._allowed_rollouts >= 2  # on the episodes it is judged on
-            for measure, (greedy, threshold) in judged.items():
-                if (updated or self.judge_at_entry) and self.stopped_at is None:
-                    self._stop_if_greedy(measure, greedy, threshold)
+        if not self._stop_allowed():
+            return
+        self._allowed_rollouts += 1
+        updated = self._allowed_rollouts >= 2  # on the episodes it is judged on
+        if not (updated or self.judge_at_entry):
+            return
+        if self.greedy_success is not None and self.stop_at_success is not None:
+            self._stop_if_greedy_success()
+        if self.greedy_return is not None and self.stop_at_return is not None:
+            self._stop_if_greedy_return()
 
     def _stop_allowed(self) -> bool:
         return self.stop_allowed is None or self.stop_allowed()
 
-    def _stop_if_greedy(self, measure: str, greedy: Callable[[], float], threshold: float) -> None:
-        score = greedy()
-        self.logger.record(f"train/greedy_{measure}", score)
-        if score >= threshold:
-            self._stop(measure)
+    def _stop_if_greedy_success(self) -> None:
+        success = self.greedy_success()
+        self.logger.record("train/greedy_success", success)
+        if success >= self.stop_at_success:
+            self._stop("success")
+
+    def _stop_if_greedy_return(self) -> None:
+        """Judge the greedy return, at most once per ``1 / GREEDY_RETURN_SHARE`` times the env
+        steps the last judgement played (long episodes of a good policy cost many)."""
+        if self.stopped_at is not None or self.num_timesteps < self._next_return_judgement:
+            return
+        mean_return, steps_played = self.greedy_return()
+        self._next_return_judgement = self.num_timesteps + steps_played / GREEDY_RETURN_SHARE
+        self.logger.record("train/greedy_return", mean_return)
+        if mean_return >= self.stop_at_return:
+            self._stop("return")
 
     def _stop(self, measure: str) -> None:
         self.stopped_at, self.stopped_by = self.num_timesteps, measure

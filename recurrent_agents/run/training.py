@@ -319,11 +319,12 @@ def return_threshold(cfg: TrainConfig) -> float | None:
     return gym.spec(env_id(cfg.task)).reward_threshold
 
 
-def _greedy_return(cfg: TrainConfig, model: Any) -> Callable[[], float]:
+def _greedy_return(cfg: TrainConfig, model: Any) -> Callable[[], tuple[float, int]]:
     """The greedy mean return of ``model`` as it is now, on fresh episodes (new seeds at every
-    call) at the task's own length: what ``stop_at_return`` is compared with."""
+    call) at the task's own length, what ``stop_at_return`` is compared with, and the env steps
+    those episodes took."""
 
-    def greedy_return() -> float:
+    def greedy_return() -> tuple[float, int]:
         result = greedy_evaluation(
             cfg,
             model,
@@ -331,7 +332,7 @@ def _greedy_return(cfg: TrainConfig, model: Any) -> Callable[[], float]:
             seed=cfg.seed + model.num_timesteps,
             n_envs=GREEDY_SUCCESS_EPISODES,
         )
-        return result["mean_return"]
+        return result["mean_return"], round(result["mean_length"] * result["episodes"])
 
     return greedy_return
 
