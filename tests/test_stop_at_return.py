@@ -56,8 +56,9 @@ def test_a_registered_reward_threshold_stops_the_run_once_the_greedy_policy_reac
     assert result.return_threshold == 0.3
     assert result.stopped_at_return is True and result.stopped_at_success is False
     # Judged at the start of each rollout from the second on (after the first update), when
-    # action 0 is already the greedy choice; the second rollout stops after its first step.
-    assert result.env_steps == 16 * 8 + 8 and result.eval_mean_return >= 0.3
+    # action 0 is already the greedy choice; passed twice in a row, the third rollout stops
+    # after its first step.
+    assert result.env_steps == 2 * 16 * 8 + 8 and result.eval_mean_return >= 0.3
     saved = json.loads((tmp_path / "run" / "result.json").read_text())
     assert saved["stopped_at_return"] is True and saved["return_threshold"] == 0.3
 
@@ -74,7 +75,7 @@ def test_the_stop_is_judged_greedily_after_each_update_not_by_training_returns(
     tmp_path, monkeypatch
 ) -> None:
     asked: list[int] = []
-    scores = iter([0.1, 0.1, 0.1, 0.9])
+    scores = iter([0.1, 0.1, 0.9, 0.1, 0.9, 0.9])  # a pass, a miss, then two passes
 
     def greedy_scores(cfg, model):
         def greedy_return() -> tuple[float, int]:
@@ -88,8 +89,8 @@ def test_the_stop_is_judged_greedily_after_each_update_not_by_training_returns(
     # still waits for the greedy policy.
     result = coin_run(tmp_path, "--stop_at_return=0.4")
     rollout = 16 * 8
-    assert asked == [rollout, 2 * rollout, 3 * rollout, 4 * rollout]
-    assert result.stopped_at_return is True and result.env_steps == 4 * rollout + 8
+    assert asked == [k * rollout for k in range(1, 7)]
+    assert result.stopped_at_return is True and result.env_steps == 6 * rollout + 8
 
 
 def test_an_explicit_threshold_above_every_return_never_stops(tmp_path) -> None:
@@ -133,8 +134,8 @@ def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() ->
         greedy_return=greedy_return,
     )
     model.learn(40 * ROLLOUT, callback=callback)
-    assert measured_at == [allowed_from + ROLLOUT]
-    assert callback.stopped_at == allowed_from + ROLLOUT and callback.stopped_by == "return"
+    assert measured_at == [allowed_from + ROLLOUT, allowed_from + 2 * ROLLOUT]
+    assert callback.stopped_at == measured_at[-1] and callback.stopped_by == "return"
 
 
 def test_greedy_return_judgements_play_at_most_their_share_of_the_env_steps() -> None:
@@ -151,6 +152,25 @@ def test_greedy_return_judgements_play_at_most_their_share_of_the_env_steps() ->
     )
     model.learn(12 * ROLLOUT, callback=callback)
     assert measured_at == [ROLLOUT, 4 * ROLLOUT, 7 * ROLLOUT, 10 * ROLLOUT]
+    assert callback.stopped_at is None
+
+
+def test_after_a_pass_the_next_judgement_comes_at_the_next_rollout() -> None:
+    model = small_model()
+    measured_at: list[int] = []
+    scores = iter([0.0, 1.0] + [0.0] * 10)
+    played = round(3 * ROLLOUT * GREEDY_RETURN_SHARE)
+
+    def greedy_return() -> tuple[float, int]:
+        measured_at.append(model.num_timesteps)
+        return next(scores), played
+
+    callback = TrainingCallback(
+        total_timesteps=12 * ROLLOUT, stop_at_return=0.9, greedy_return=greedy_return
+    )
+    model.learn(12 * ROLLOUT, callback=callback)
+    # A miss, a pass 3 rollouts later, its check at once (a miss), then spaced again.
+    assert measured_at == [ROLLOUT, 4 * ROLLOUT, 5 * ROLLOUT, 8 * ROLLOUT, 11 * ROLLOUT]
     assert callback.stopped_at is None
 
 

@@ -36,6 +36,12 @@ def nonfinite_parameters(policy: Any) -> list[str]:
 #: steps trained between them (each plays 100 episodes; after one of E env steps the next comes
 #: E / share env steps later).
 GREEDY_RETURN_SHARE = 0.2
+#: Judgements in a row, each after an update, whose greedy return must reach ``stop_at_return``.
+#: One is a test of 100 episodes repeated at every judgement: a policy that fails one episode
+#: in 40 passes a 0.99 bar with 100 episodes one time in 12, so over a run some judgement
+#: passes by luck (POPGym RepeatFirstEasy, LSTM seed 2: stopped on 100 perfect episodes at
+#: 305k env steps, 0.93-0.96 on 400 others). Two in a row, across an update, rarely do.
+GREEDY_RETURN_PASSES = 2
 
 
 class TrainingCallback(BaseCallback):
@@ -69,7 +75,8 @@ class TrainingCallback(BaseCallback):
     greedy mean return on fresh episodes and the env steps they took), training stops once that
     return reaches ``stop_at_return``, measured like ``greedy_success`` (at the start of a
     rollout, from the second one the stop is allowed in on) but spaced so that these episodes
-    add at most ``GREEDY_RETURN_SHARE`` of the env steps trained. Sampled training episodes are
+    add at most ``GREEDY_RETURN_SHARE`` of the env steps trained, and reached
+    ``GREEDY_RETURN_PASSES`` times in a row. Sampled training episodes are
     no measure of it: on a task scored by return every exploratory action costs some, so their
     mean stays below the greedy policy's however well it has learned. ``stopped_by`` says which
     threshold stopped training ("success" or "return").
@@ -93,6 +100,7 @@ class TrainingCallback(BaseCallback):
         self.stop_at_return = stop_at_return
         self.greedy_return = greedy_return
         self._next_return_judgement = 0.0
+        self._return_passes = 0
         self.stopped_by: str | None = None
         self.confirm_success = confirm_success
         self.refused_stops: list[tuple[int, float, float]] = []
@@ -164,15 +172,20 @@ class TrainingCallback(BaseCallback):
             self._stop("success")
 
     def _stop_if_greedy_return(self) -> None:
-        """Judge the greedy return, at most once per ``1 / GREEDY_RETURN_SHARE`` times the env
-        steps the last judgement played (long episodes of a good policy cost many)."""
+        """Judge the greedy return: stop after ``GREEDY_RETURN_PASSES`` passes in a row, each
+        after an update. After a failed judgement the next comes ``1 / GREEDY_RETURN_SHARE``
+        times its env steps later (long episodes of a good policy cost many); after a pass,
+        at the next rollout."""
         if self.stopped_at is not None or self.num_timesteps < self._next_return_judgement:
             return
         mean_return, steps_played = self.greedy_return()
-        self._next_return_judgement = self.num_timesteps + steps_played / GREEDY_RETURN_SHARE
         self.logger.record("train/greedy_return", mean_return)
-        if mean_return >= self.stop_at_return:
+        passed = mean_return >= self.stop_at_return
+        self._return_passes = self._return_passes + 1 if passed else 0
+        if self._return_passes >= GREEDY_RETURN_PASSES:
             self._stop("return")
+        elif not passed:
+            self._next_return_judgement = self.num_timesteps + steps_played / GREEDY_RETURN_SHARE
 
     def _stop(self, measure: str) -> None:
         self.stopped_at, self.stopped_by = self.num_timesteps, measure
