@@ -325,16 +325,25 @@ def _greedy_return(cfg: TrainConfig, model: Any) -> Callable[[], tuple[float, in
     those episodes took."""
 
     def greedy_return() -> tuple[float, int]:
-        result = greedy_evaluation(
-            cfg,
-            model,
-            n_episodes=GREEDY_SUCCESS_EPISODES,
-            seed=cfg.seed + model.num_timesteps,
-            n_envs=GREEDY_SUCCESS_EPISODES,
-        )
+        result = _fresh_greedy_episodes(cfg, model)
         return result["mean_return"], round(result["mean_length"] * result["episodes"])
 
     return greedy_return
+
+
+def _fresh_greedy_episodes(
+    cfg: TrainConfig, model: Any, memory_length: int | None = None
+) -> dict[str, Any]:
+    """`greedy_evaluation` of ``GREEDY_SUCCESS_EPISODES`` episodes stepped at once, seeded by
+    the env step (fresh episodes at every call)."""
+    return greedy_evaluation(
+        cfg,
+        model,
+        n_episodes=GREEDY_SUCCESS_EPISODES,
+        seed=cfg.seed + model.num_timesteps,
+        memory_length=memory_length,
+        n_envs=GREEDY_SUCCESS_EPISODES,
+    )
 
 
 def _greedy_success(cfg: TrainConfig, model: Any) -> Callable[[int | None], float]:
@@ -342,14 +351,7 @@ def _greedy_success(cfg: TrainConfig, model: Any) -> Callable[[int | None], floa
     every call) at a memory length (None: the task's own)."""
 
     def greedy_success(memory_length: int | None = None) -> float:
-        result = greedy_evaluation(
-            cfg,
-            model,
-            n_episodes=GREEDY_SUCCESS_EPISODES,
-            seed=cfg.seed + model.num_timesteps,
-            memory_length=memory_length,
-            n_envs=GREEDY_SUCCESS_EPISODES,
-        )
+        result = _fresh_greedy_episodes(cfg, model, memory_length)
         return result["success_rate"] or 0.0  # None: the task reports no success
 
     return greedy_success
