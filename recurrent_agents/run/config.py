@@ -233,9 +233,10 @@ class TrainConfig:
     )
     stop_at_return: float | str | None = _f(
         STOP_AT_ENV_THRESHOLD,
-        "stop once the greedy policy's mean return on 100 fresh episodes, measured after each "
-        "update, reaches this: for tasks that report no success ('env': the reward_threshold "
-        "the task's Gymnasium registration declares, if any; None: never)",
+        "stop once the greedy policy's mean return on 100 fresh episodes reaches this twice in "
+        "a row (judged after updates, spaced to add at most a fifth of the env steps trained): "
+        "for tasks that report no success ('env': the reward_threshold the task's Gymnasium "
+        "registration declares, if any; None: never)",
     )
     success_measure: str = _f(
         "training",
