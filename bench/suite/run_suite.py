@@ -6,7 +6,9 @@ on the toolkit's own, for every core and several seeds, at fixed env-step budget
         [--workers 2] [--wandb-mode offline] [--dry-run]
 
 Each cell (task x agent x seed) is an ordinary ``train.py`` run with no option but the task, its
-memory length, the core, the seed and the budget (``train.py sweep``'s ``train_command``), in
+memory length, the core, the seed, the budget and, where the task's env does not say it, when
+the task is solved (POPGym: ``--stop_at_return=0.99``; bsuite, which scores every training
+episode: ``--stop_at_success=None``) (``train.py sweep``'s ``train_command``), in
 ``OUT/runs/CELL``; the ``stock`` agent is sb3-contrib's RecurrentPPO with its defaults
 (``bench/suite/stock.py``), run only where the budget is at most ``--stock-max-steps``. Every run
 is in the W&B group ``--name`` (default: OUT's name), as is the summary run with the table.
