@@ -500,12 +500,13 @@ def _learn(
     run: Any,
     start_steps: int,
     resumed: bool,
+    stop_at_return: float | None,
 ) -> tuple[float, str | None, list[dict[str, Any]]]:
     """Train up to `cfg.total_timesteps` env steps, then close the env.
 
     Returns the training seconds, what stopped training early (``"success"``:
-    `cfg.stop_at_success`, ``"return"``: `cfg.stop_at_return`; None: the budget), and the
-    stops a greedy confirmation refused (`confirm_stop`).
+    `cfg.stop_at_success`, ``"return"``: ``stop_at_return``, `cfg.stop_at_return` resolved;
+    None: the budget), and the stops a greedy confirmation refused (`confirm_stop`).
     On Ctrl-C (or SIGTERM) it saves a checkpoint, finishes the W&B run and re-raises.
     """
     from stable_baselines3.common.callbacks import CallbackList
@@ -523,8 +524,8 @@ def _learn(
         greedy_success=_greedy_success_probe(cfg, model),
         judge_at_entry=cfg.judge_at_entry in ("target", "all"),
         confirm_success=_stop_confirmation(cfg, model),
-        stop_at_return=return_threshold(cfg),
-        greedy_return=_greedy_return(cfg, model),
+        stop_at_return=stop_at_return,
+        greedy_return=_greedy_return(cfg, model) if stop_at_return is not None else None,
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
@@ -777,11 +778,11 @@ def _train(
     save_checkpoint = _CheckpointSaver(
         run_dir / CKPT_DIR, run, wandb_dirs, seconds_before, curriculum, cfg.keep_checkpoints
     )
+    threshold = return_threshold(cfg)
     train_seconds, stopped_by, refused = _learn(
-        cfg, model, curriculum, save_checkpoint, run, start_steps, resumed=state is not None
+        cfg, model, curriculum, save_checkpoint, run, start_steps, state is not None, threshold
     )
 
-    threshold = return_threshold(cfg)
     model_path = run_dir / MODEL_FILE
     checkpoint.save_model_atomic(model, model_path)
     if cfg.checkpoint_every > 0:
