@@ -8,15 +8,12 @@ import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium import spaces
-from stable_baselines3.common.vec_env import VecMonitor
 
-from recurrent_agents import RecurrentPPO
 from recurrent_agents.run import training
 from recurrent_agents.run.callbacks import GREEDY_RETURN_SHARE, TrainingCallback
 from recurrent_agents.run.config import ConfigError, build_config
-from tests.test_curriculum import make_vec
+from tests.test_success_measure import ROLLOUT, small_model
 
-ROLLOUT = 4 * 8  # env steps per rollout of the callback's model (4 envs x 8 steps)
 COIN = "tests.test_stop_at_return:StopTests/Coin-v0"
 
 
@@ -104,21 +101,9 @@ def test_the_toolkits_tasks_declare_no_reward_threshold() -> None:
         assert training.return_threshold(build_config([f"--task={task}"])) is None
 
 
-def small_model() -> RecurrentPPO:
-    return RecurrentPPO(
-        "MlpPolicy",
-        VecMonitor(make_vec(2)),
-        n_steps=8,
-        batch_size=16,
-        n_epochs=1,
-        seed=0,
-        policy_kwargs=dict(hidden_size=8),
-    )
-
-
 def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() -> None:
     # With a curriculum the stop is for its last stage; judged from that stage's 2nd rollout.
-    model = small_model()
+    model = small_model(p_success=1.0)
     measured_at: list[int] = []
     allowed_from = 3 * ROLLOUT
 
@@ -139,7 +124,7 @@ def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() ->
 
 
 def test_greedy_return_judgements_play_at_most_their_share_of_the_env_steps() -> None:
-    model = small_model()
+    model = small_model(p_success=1.0)
     measured_at: list[int] = []
     played = round(3 * ROLLOUT * GREEDY_RETURN_SHARE)  # each judgement: 3 rollouts' share
 
@@ -156,7 +141,7 @@ def test_greedy_return_judgements_play_at_most_their_share_of_the_env_steps() ->
 
 
 def test_after_a_pass_the_next_judgement_comes_at_the_next_rollout() -> None:
-    model = small_model()
+    model = small_model(p_success=1.0)
     measured_at: list[int] = []
     scores = iter([0.0, 1.0] + [0.0] * 10)
     played = round(3 * ROLLOUT * GREEDY_RETURN_SHARE)
