@@ -5,10 +5,15 @@ sequence that starts mid-episode (only possible at the first step of the rollout
 the core state stored at the rollout's start; every other sequence starts an episode and so
 starts from zero. Minibatches are made of whole sequences, padded at the end to the longest
 one, so gradients flow from any step back to the first step of its segment.
+
+With a history of earlier rollouts (``history``), a mid-episode sequence also comes with its
+episode's earlier steps (its :class:`Prefix`), so that the policy can carry the gradient back
+across the rollout boundary to the episode's first step (or as far as the history reaches).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import NamedTuple, TypeAlias
 
@@ -35,6 +40,27 @@ def leading_shape(obs: Observations, n_dims: int) -> tuple[int, ...]:
     return tuple(first.shape[:n_dims])
 
 
+class Prefix(NamedTuple):
+    """The earlier steps of the episodes that some of a minibatch's sequences continue.
+
+    Every prefix of one ``Prefix`` has the same length ``P`` and ends at the rollout's start.
+    ``states`` is where they begin: zeroed where ``episode_starts`` is 1 (the prefix starts
+    the episode), else the core state stored at the start of the oldest rollout kept.
+    ``columns`` are the indices of the continuing sequences in the minibatch.
+    """
+
+    observations: Observations  # [P, g, ...]
+    states: RNNStates
+    episode_starts: th.Tensor  # [g]
+    columns: th.Tensor  # [g]
+
+
+class _PastRollout(NamedTuple):
+    observations: Observations  # [n_steps, n_envs, ...]
+    episode_starts: np.ndarray  # [n_steps, n_envs]
+    initial_states: RNNStates
+
+
 class SequenceBatch(NamedTuple):
     """A minibatch of padded sequences; padded tensors are time-major ``[T, B, ...]``.
 
@@ -42,7 +68,8 @@ class SequenceBatch(NamedTuple):
     order: ``x.reshape(-1)[valid]`` equals ``x[mask]`` without a boolean-mask scan.
     ``targets`` holds, for those steps, the columns of :data:`TARGETS` (advantages already
     normalised with the scale passed to ``get``); ``old_values`` and ``old_log_prob`` are the
-    same rollout values padded like the inputs.
+    same rollout values padded like the inputs. ``prefixes`` hold the earlier steps of the
+    episodes that sequences starting mid-episode continue (empty without a buffer history).
     """
 
     observations: Observations
@@ -54,6 +81,7 @@ class SequenceBatch(NamedTuple):
     mask: th.Tensor
     valid: th.Tensor
     targets: th.Tensor
+    prefixes: tuple[Prefix, ...] = ()
 
 
 #: Columns of ``SequenceBatch.targets``.
@@ -68,6 +96,9 @@ class SequenceRolloutBuffer:
     :param device: torch device of the stored tensors.
     :param gamma: discount factor.
     :param gae_lambda: GAE lambda.
+    :param history: how many earlier rollouts to keep, whose steps of a still running episode
+        become the :class:`Prefix` of its sequence in the next rollout (0: none, the sequence
+        starts from its stored state alone).
     """
 
     def __init__(
@@ -77,6 +108,7 @@ class SequenceRolloutBuffer:
         device: th.device | str = "cpu",
         gamma: float = 0.99,
         gae_lambda: float = 0.95,
+        history: int = 0,
     ) -> None:
         self.n_envs = n_envs
         self.device = th.device(device)
@@ -84,7 +116,16 @@ class SequenceRolloutBuffer:
         self.gae_lambda = gae_lambda
         self.initial_states: RNNStates | None = None
         self._next_n_steps: int | None = None
+        self._history: deque[_PastRollout] = deque(maxlen=0)
+        self.set_history(history)
         self._allocate(n_steps)
+
+    def set_history(self, history: int) -> None:
+        """Keep the last ``history`` rollouts for prefixes from the next :meth:`reset` on (the
+        newest ones already kept stay)."""
+        if not isinstance(history, int) or isinstance(history, bool) or history < 0:
+            raise ValueError(f"history must be a non-negative int, got {history!r}")
+        self._history = deque(list(self._history)[-history:] if history else [], maxlen=history)
 
     def _allocate(self, n_steps: int) -> None:
         self.n_steps = n_steps
@@ -115,6 +156,12 @@ class SequenceRolloutBuffer:
 
     def reset(self, initial_states: RNNStates) -> None:
         """Start a new rollout whose envs begin in ``initial_states`` (copied)."""
+        if self._history.maxlen and self.full and self.observations is not None:
+            self._history.append(
+                _PastRollout(self.observations, self.episode_starts.copy(), self.initial_states)
+            )
+            # add() writes in place: the kept rollout's tensors must not be reused.
+            self.observations = self.actions = None
         if self._next_n_steps is not None:
             self._allocate(self._next_n_steps)
             self._next_n_steps = None
@@ -210,7 +257,33 @@ class SequenceRolloutBuffer:
             "rollout_idx": rollout_idx,
             "lengths": lengths,
             "envs": flat_starts // self.n_steps,
+            "prefixes": self._prefixes(flat_starts),
         }
+
+    def _prefixes(self, flat_starts: np.ndarray) -> dict[int, tuple[Observations, int, int]]:
+        """For each sequence that continues an episode from the kept rollouts: its episode's
+        steps there, the kept rollout whose start state it begins from (its index, counted
+        back from the newest) and 1 if the prefix starts the episode."""
+        if not self._history:
+            return {}
+        prefixes = {}
+        for seq in np.flatnonzero(flat_starts % self.n_steps == 0):
+            env = int(flat_starts[seq] // self.n_steps)
+            if self.episode_starts[0, env]:
+                continue
+            pieces, starts_episode = [], 0
+            for oldest in range(len(self._history)):  # newest first
+                past = self._history[-1 - oldest]
+                episode_starts = np.flatnonzero(past.episode_starts[:, env])
+                first = int(episode_starts[-1]) if len(episode_starts) else 0
+                pieces.append(
+                    map_observations(lambda x, t, e: x[t:, e], past.observations, first, env)
+                )
+                if len(episode_starts):
+                    starts_episode = 1
+                    break
+            prefixes[int(seq)] = (_concat_time(pieces[::-1]), oldest, starts_episode)
+        return prefixes
 
     def sequences(self) -> dict[str, th.Tensor | np.ndarray]:
         """All sequences of the rollout, padded, time-major (built once per rollout)."""
@@ -271,7 +344,62 @@ class SequenceRolloutBuffer:
                 mask=th.as_tensor(mask_np, device=self.device),
                 valid=th.as_tensor(np.flatnonzero(mask_np), device=self.device),
                 targets=targets.index_select(0, rollout_idx),
+                prefixes=self._batch_prefixes(seqs["prefixes"], seqs["envs"], idx_np),
             )
+
+    def _batch_prefixes(
+        self,
+        prefixes: dict[int, tuple[Observations, int, int]],
+        envs: np.ndarray,
+        batch_seqs: np.ndarray,
+    ) -> tuple[Prefix, ...]:
+        """The prefixes of a minibatch's sequences, grouped by length (one core call each)."""
+        groups: dict[int, list[int]] = {}
+        for column, seq in enumerate(batch_seqs):
+            if int(seq) in prefixes:
+                observations = prefixes[int(seq)][0]
+                groups.setdefault(leading_shape(observations, 1)[0], []).append(column)
+        batch = []
+        for columns in groups.values():
+            seqs = [int(batch_seqs[c]) for c in columns]
+            starts = [(self._history[-1 - prefixes[s][1]].initial_states, envs[s]) for s in seqs]
+            batch.append(
+                Prefix(
+                    observations=_stack_columns([prefixes[s][0] for s in seqs]),
+                    states=RNNStates(
+                        _state_columns([(states.pi, env) for states, env in starts]),
+                        _state_columns([(states.vf, env) for states, env in starts]),
+                    ),
+                    episode_starts=th.as_tensor(
+                        [float(prefixes[s][2]) for s in seqs], device=self.device
+                    ),
+                    columns=th.as_tensor(columns, device=self.device),
+                )
+            )
+        return tuple(batch)
+
+
+def _state_columns(columns: list[tuple[tuple[th.Tensor, ...], int]]) -> tuple[th.Tensor, ...]:
+    """One core state of the given env column of each stored state (batch dimension 1)."""
+    n_tensors = len(columns[0][0])
+    return tuple(
+        th.cat([state[k][:, env : env + 1] for state, env in columns], dim=1)
+        for k in range(n_tensors)
+    )
+
+
+def _concat_time(pieces: list[Observations]) -> Observations:
+    """Observations ``[T_i, ...]`` joined along time."""
+    if isinstance(pieces[0], dict):
+        return {key: th.cat([p[key] for p in pieces]) for key in pieces[0]}
+    return th.cat(pieces)
+
+
+def _stack_columns(columns: list[Observations]) -> Observations:
+    """Observations ``[P, ...]`` of equal length stacked into ``[P, g, ...]``."""
+    if isinstance(columns[0], dict):
+        return {key: th.stack([c[key] for c in columns], dim=1) for key in columns[0]}
+    return th.stack(columns, dim=1)
 
 
 def _take(padded: th.Tensor, t_len: int, idx: th.Tensor) -> th.Tensor:

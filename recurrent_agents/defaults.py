@@ -26,6 +26,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "entropy_weighting": "uniform",
     "ent_anneal_fraction": 0.0,
     "start_epsilon": 0.0,
+    "bptt_rollouts": 0,
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,
     "target_kl": 0.02,
@@ -36,6 +37,9 @@ PPO_DEFAULTS: dict[str, Any] = {
 #: ``entropy_weighting`` values: the bonus on every step alike (SB3's), or each step's scaled by
 #: the size of its normalised advantage.
 ENTROPY_WEIGHTINGS = ("uniform", "advantage")
+
+#: ``bptt_rollouts`` value: as many earlier rollouts as the env's episode horizon can span.
+BPTT_HORIZON = "horizon"
 
 #: ``chrono_init`` value: chrono init for the env's episode horizon (resolved by RecurrentPPO).
 CHRONO_HORIZON = "horizon"

@@ -23,7 +23,13 @@ from stable_baselines3.common.torch_layers import (
 from stable_baselines3.common.type_aliases import Schedule
 from torch import nn
 
-from recurrent_agents.buffer import Observations, SequenceBatch, leading_shape, map_observations
+from recurrent_agents.buffer import (
+    Observations,
+    Prefix,
+    SequenceBatch,
+    leading_shape,
+    map_observations,
+)
 from recurrent_agents.cores import RecurrentCore, check_core_sizes, make_core
 
 State = tuple[th.Tensor, ...]
@@ -678,9 +684,38 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     def evaluate_batch(self, batch: SequenceBatch) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
         """Values, log-probs and entropies of a training minibatch's valid steps, flat and in
-        the order of ``batch.targets`` (the PPO update's forward pass)."""
+        the order of ``batch.targets`` (the PPO update's forward pass).
+
+        Sequences with a prefix (their episode's steps in earlier rollouts) start from their
+        stored state as always, but its gradient flows on through the prefix: see
+        :meth:`states_through_prefixes`.
+        """
+        states = self.states_through_prefixes(batch.states, batch.prefixes)
         return self.evaluate_sequences(
-            batch.observations, batch.actions, batch.states, batch.episode_starts, batch.valid
+            batch.observations, batch.actions, states, batch.episode_starts, batch.valid
+        )
+
+    def states_through_prefixes(self, states: RNNStates, prefixes: tuple[Prefix, ...]) -> RNNStates:
+        """``states`` with the columns that ``prefixes`` lead to replaced by
+        ``stored + (reached - reached.detach())``, where ``reached`` is the state the cores reach
+        now over the prefix: the value is the stored state exactly (the rollout's, so the PPO
+        ratio stays exact), the gradient is the one through the episode's earlier steps, as if
+        no rollout boundary cut it."""
+        if not prefixes:
+            return states
+        deltas = RNNStates(
+            tuple(th.zeros_like(s) for s in states.pi), tuple(th.zeros_like(s) for s in states.vf)
+        )
+        no_heads = th.zeros(0, dtype=th.long, device=self.device)
+        for prefix in prefixes:
+            _, _, reached = self._forward_path(
+                prefix.observations, prefix.states, prefix.episode_starts, steps=no_heads
+            )
+            for delta, state in zip(deltas.pi + deltas.vf, reached.pi + reached.vf, strict=True):
+                delta.index_copy_(1, prefix.columns, state - state.detach())
+        return RNNStates(
+            tuple(s + d for s, d in zip(states.pi, deltas.pi, strict=True)),
+            tuple(s + d for s, d in zip(states.vf, deltas.vf, strict=True)),
         )
 
     # --- step API (flat batch of n_envs, one time step), same signatures as sb3-contrib ----

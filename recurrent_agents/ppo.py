@@ -22,6 +22,7 @@ from stable_baselines3.common.vec_env import VecEnv
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import (
+    BPTT_HORIZON,
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
     CRITIC_CORE_BY_CORE,
@@ -95,6 +96,7 @@ def _check_arguments(
     entropy_weighting: str,
     ent_anneal_fraction: float,
     start_epsilon: float,
+    bptt_rollouts: Any,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
@@ -117,6 +119,20 @@ def _check_arguments(
         raise ValueError(f"ent_anneal_fraction must be in [0, 1], got {ent_anneal_fraction!r}")
     if not 0 <= start_epsilon <= 1:
         raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
+    count = isinstance(bptt_rollouts, int) and not isinstance(bptt_rollouts, bool)
+    if bptt_rollouts != BPTT_HORIZON and not (count and bptt_rollouts >= 0):
+        raise ValueError(
+            f"bptt_rollouts must be a non-negative int or {BPTT_HORIZON!r}, got {bptt_rollouts!r}"
+        )
+
+
+def bptt_reach(n_steps: int, horizon: int | None) -> int:
+    """How many earlier rollouts an episode of ``horizon`` steps can reach back into from a
+    rollout of ``n_steps`` (its first step in one rollout, its last in a later one); 1 when the
+    horizon is unknown."""
+    if horizon is None:
+        return 1
+    return math.ceil((horizon - 1) / n_steps)
 
 
 class RecurrentPPO(_ContribRecurrentPPO):
@@ -196,6 +212,14 @@ class RecurrentPPO(_ContribRecurrentPPO):
         cuts every episode it crosses (all of them when the horizon exceeds ``n_steps``). The
         minibatch size stays. False (the default): ``n_steps`` as given; an env that declares no
         horizon keeps it too.
+    :param bptt_rollouts: how many earlier rollouts the gradient of a sequence that continues an
+        episode reaches back into: its episode's steps there are run through the cores again at
+        each minibatch, and the stored state the sequence starts from passes their gradient on
+        while keeping its value (so the PPO ratio stays exact). A rollout boundary then no
+        longer cuts the gradient from a decision back to its cue, whatever the horizon and
+        whether episodes have a fixed length or not, at the cost of running those steps.
+        ``"horizon"``: far enough for the env's episode horizon (one rollout when it declares
+        none; :func:`bptt_reach`). 0 (the default): sb3-contrib's cut at the rollout start.
     :param normalize_value_targets: the critic predicts values in units of the running root mean
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of
@@ -235,6 +259,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         entropy_weighting: str = _D["entropy_weighting"],
         ent_anneal_fraction: float = _D["ent_anneal_fraction"],
         start_epsilon: float = _D["start_epsilon"],
+        bptt_rollouts: int | str = _D["bptt_rollouts"],
         vf_coef: float = _D["vf_coef"],
         max_grad_norm: float = _D["max_grad_norm"],
         use_sde: bool = False,
@@ -260,7 +285,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
             entropy_weighting=entropy_weighting,
             ent_anneal_fraction=ent_anneal_fraction,
             start_epsilon=start_epsilon,
+            bptt_rollouts=bptt_rollouts,
         )
+        self.bptt_rollouts = bptt_rollouts
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
         self.entropy_weighting = entropy_weighting
@@ -335,7 +362,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._last_lstm_states = self.policy.initial_state(self.n_envs)
         self.n_steps = self._aligned(self.n_steps)
         self.rollout_buffer = SequenceRolloutBuffer(
-            self.n_steps, self.n_envs, self.device, gamma=self.gamma, gae_lambda=self.gae_lambda
+            self.n_steps,
+            self.n_envs,
+            self.device,
+            gamma=self.gamma,
+            gae_lambda=self.gae_lambda,
+            history=self._bptt_history(),
         )
         self.clip_range = FloatSchedule(self.clip_range)
         if self.clip_range_vf is not None:
@@ -411,6 +443,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         if env.num_envs != self.n_envs:
             raise ValueError(f"env must have the model's {self.n_envs} envs, got {env.num_envs}")
         super().set_env(env, force_reset=force_reset)
+        self.rollout_buffer.set_history(self._bptt_history())
         if not force_reset:
             return
         self._last_obs = self.env.reset()
@@ -423,6 +456,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 buffer.clear()
         self.episode_returns.clear()
         self._episode_reward_sums = None
+
+    def _bptt_history(self) -> int:
+        """The earlier rollouts the buffer keeps for ``bptt_rollouts``."""
+        if self.bptt_rollouts != BPTT_HORIZON:
+            return int(self.bptt_rollouts)
+        horizon = episode_horizon(self.env) if self.env is not None else None
+        return bptt_reach(self.n_steps, horizon)
 
     def _aligned(self, n_steps: int) -> int:
         """``n_steps``, as whole episodes of the env's horizon with ``align_rollouts``."""
@@ -446,6 +486,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self._next_batch_size = max(1, batch_size * n_steps // self.n_steps)
         self.n_steps = n_steps
         self.rollout_buffer.resize(n_steps)
+        self.rollout_buffer.set_history(self._bptt_history())
 
     def learn(
         self,

@@ -40,7 +40,7 @@ import yaml
 from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
 from envs.wrappers import prev_inputs
-from recurrent_agents.defaults import CHRONO_HORIZON, ENTROPY_WEIGHTINGS
+from recurrent_agents.defaults import BPTT_HORIZON, CHRONO_HORIZON, ENTROPY_WEIGHTINGS
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
@@ -154,6 +154,11 @@ class TrainConfig:
         _PPO["align_rollouts"],
         "round n_steps to a whole number of episode horizons, so that fixed-length episodes lie "
         "whole in one rollout (the decision's gradient then reaches the cue step)",
+    )
+    bptt_rollouts: int | str = _f(
+        _PPO["bptt_rollouts"],
+        "earlier rollouts an episode's gradient reaches back into across rollout boundaries "
+        "(0: cut at the rollout start; 'horizon': as many as the episode horizon spans)",
     )
     batch_size: int = _f(_PPO["batch_size"], "minibatch size in env steps")
     n_epochs: int = _f(_PPO["n_epochs"], "PPO epochs per update")
@@ -750,6 +755,11 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
     if not 0 <= cfg.start_epsilon <= 1:
         raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
+    count = isinstance(cfg.bptt_rollouts, int) and not isinstance(cfg.bptt_rollouts, bool)
+    if cfg.bptt_rollouts != BPTT_HORIZON and not (count and cfg.bptt_rollouts >= 0):
+        raise ConfigError(
+            f"bptt_rollouts must be an int >= 0 or '{BPTT_HORIZON}', got {cfg.bptt_rollouts!r}"
+        )
     if not 0 <= cfg.ent_anneal_fraction <= 1:
         raise ConfigError(
             f"ent_anneal_fraction must be a float in [0, 1], got {cfg.ent_anneal_fraction}"
