@@ -6,6 +6,9 @@ rounds so that load from other processes hits both alike. Prints env-steps/s and
 
     python bench/bench_ppo.py --lengths 5 20 100 --steps 8192 --rounds 3
 
+``--bptt-rollouts horizon`` adds a third model, this RecurrentPPO with that ``bptt_rollouts``
+(the gradient carried back across rollout boundaries), and its ratio to stock.
+
 ``--kernels`` adds, per implementation, the time spent inside the LSTM kernels (self CPU time of
 the oneDNN RNN forward/backward ops, from two extra profiled rollouts + updates) per 1024 env
 steps: the part of the cost that no Python-level change can remove.
@@ -26,7 +29,7 @@ from recurrent_agents import RecurrentPPO
 
 
 def build(kind: str, memory_length: int, args: argparse.Namespace):
-    """A model of ``kind`` ("ours" or "stock") with the shared settings."""
+    """A model of ``kind`` ("ours", "ours_bptt" or "stock") with the shared settings."""
     env = make_sb3_vec_env("TMaze", args.n_envs, seed=0, memory_length=memory_length)
     common = dict(
         n_steps=args.n_steps,
@@ -38,9 +41,10 @@ def build(kind: str, memory_length: int, args: argparse.Namespace):
         seed=0,
         device="cpu",
     )
-    if kind == "ours":
+    if kind.startswith("ours"):
         kwargs = dict(core="lstm", hidden_size=args.hidden_size)
-        return RecurrentPPO("MlpPolicy", env, policy_kwargs=kwargs, **common)
+        bptt = args.bptt_rollouts if kind == "ours_bptt" else 0
+        return RecurrentPPO("MlpPolicy", env, policy_kwargs=kwargs, bptt_rollouts=bptt, **common)
     kwargs = dict(lstm_hidden_size=args.hidden_size)
     return sb3_contrib.RecurrentPPO("MlpLstmPolicy", env, policy_kwargs=kwargs, **common)
 
@@ -76,6 +80,12 @@ def main() -> None:
     parser.add_argument("--n-epochs", type=int, default=4)
     parser.add_argument("--hidden-size", type=int, default=64)
     parser.add_argument(
+        "--bptt-rollouts",
+        type=lambda v: v if v == "horizon" else int(v),
+        default=None,
+        help="also time ours with this bptt_rollouts (an int or 'horizon')",
+    )
+    parser.add_argument(
         "--kernels", action="store_true", help="also report LSTM kernel ms per 1024 env steps"
     )
     args = parser.parse_args()
@@ -85,12 +95,16 @@ def main() -> None:
         f"{args.n_steps}, batch {args.batch_size}, epochs {args.n_epochs}, torch threads 1"
     )
     header = "| memory length | stock sb3-contrib (steps/s) | recurrent_agents (steps/s) | ratio |"
+    kinds = ("stock", "ours")
+    if args.bptt_rollouts is not None:
+        header += f" with bptt_rollouts={args.bptt_rollouts} (steps/s) | ratio |"
+        kinds += ("ours_bptt",)
     if args.kernels:
         header += " stock: ms / 1024 steps (LSTM kernels) | ours: ms / 1024 steps (LSTM kernels) |"
     print(header)
     print("|---" * (header.count("|") - 1) + "|")
     for length in args.lengths:
-        models = {kind: build(kind, length, args) for kind in ("stock", "ours")}
+        models = {kind: build(kind, length, args) for kind in kinds}
         for model in models.values():  # warm-up: first rollout + update
             model.learn(args.n_envs * args.n_steps)
         rates = {kind: [] for kind in models}
@@ -99,6 +113,9 @@ def main() -> None:
                 rates[kind].append(throughput(model, args.steps))
         stock, ours = float(np.median(rates["stock"])), float(np.median(rates["ours"]))
         row = f"| {length} | {stock:,.0f} | {ours:,.0f} | {ours / stock:.1f}x |"
+        if "ours_bptt" in models:
+            bptt = float(np.median(rates["ours_bptt"]))
+            row += f" {bptt:,.0f} | {bptt / stock:.1f}x |"
         if args.kernels:
             for kind, rate in (("stock", stock), ("ours", ours)):
                 # Two rollouts: the profiler keeps every op event in memory.

@@ -204,3 +204,16 @@ def test_bad_bptt_rollouts_are_refused(bad: object) -> None:
     if not isinstance(bad, bool):
         with pytest.raises(ConfigError, match="bptt_rollouts must be an int >= 0 or 'horizon'"):
             build_config([f"--bptt_rollouts={bad}"])
+
+
+def test_a_saved_model_keeps_its_bptt_rollouts(tmp_path) -> None:
+    def delayed_cue():
+        return gym.make(envs.TASKS["DelayedCue"], memory_length=10)
+
+    model = model_on(delayed_cue, n_envs=2, n_steps=4, bptt_rollouts="horizon")
+    model.learn(64)
+    model.save(tmp_path / "model.zip")
+    loaded = RecurrentPPO.load(tmp_path / "model.zip", env=model.env)
+    assert loaded.bptt_rollouts == "horizon"
+    assert loaded.rollout_buffer._history.maxlen == 3
+    loaded.learn(64, reset_num_timesteps=False)
