@@ -7,6 +7,18 @@ for core in lstm gru rnn; do for seed in 0 1 2 3 4; do
     --total_timesteps=2000000 --eval_length_factor=10 --bptt_rollouts=horizon \
     --run_dir runs/bptt_L200/${core}_s${seed}
 done; done
+# DelayedCue at L=200, the LSTM (the defaults' cells: python bench/frontier/horizon.py --recipe
+# defaults --tasks DelayedCue --cores lstm --lengths 5,10,20,50,100,200):
+for seed in 0 1 2 3 4; do
+  python train.py --task=DelayedCue --memory_length=200 --core=lstm --seed=$seed \
+    --total_timesteps=2000000 --eval_length_factor=10 --bptt_rollouts=horizon \
+    --run_dir runs/bptt_dc_L200/lstm_s${seed}
+done
+# The T-maze's trap seeds with the bonus scaled by the advantage instead:
+for seed in 0 3; do
+  python train.py --task=TMaze --memory_length=200 --core=lstm --seed=$seed \
+    --total_timesteps=2000000 --eval_length_factor=10 --entropy_weighting=advantage
+done
 # Suite cells it did not aim at (POPGym Easy, sb3-contrib's CartPole without velocities):
 python bench/suite/run_suite.py --out OUT_BPTT --name suite-bptt --workers 1 --wandb-mode offline \
   --agents lstm,gru,rnn --seeds 0,1,2 \
