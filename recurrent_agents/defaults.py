@@ -53,8 +53,10 @@ GATED_CORE_DEFAULTS: dict[str, Any] = {"chrono_init": CHRONO_HORIZON, "chrono_fr
 
 #: ``chrono_fraction`` of the default for the cores where another share measured better (README,
 #: "Ablation of the defaults"): the GRU with three quarters of its units chrono did as well as
-#: with half or better on every suite task measured (RepeatPreviousEasy 0.99 against 1.00
-#: aside); the LSTM lost its T-maze at L=10 on 2 of 3 seeds with it, so it keeps half.
+#: with half or better on every suite task measured when it was chosen (RepeatPreviousEasy 0.99
+#: against 1.00 aside), but costs RepeatFirstMedium, measured later (-0.23 / 0.22 against
+#: 0.89 / 0.47, seeds 0 and 1); the LSTM lost its T-maze at L=10 on 2 of 3 seeds with it, so it
+#: keeps half.
 CHRONO_FRACTION_BY_CORE: dict[str, float] = {"gru": 0.75}
 
 #: The critic's input (``critic_core``) a core gets when no critic option is given, where it is

@@ -14,6 +14,9 @@ for seed in 0 1 2 3 4; do
     --total_timesteps=2000000 --eval_length_factor=10 --bptt_rollouts=horizon \
     --run_dir runs/bptt_dc_L200/lstm_s${seed}
 done
+# The RNN's DelayedCue at L=100, seed 2:
+python train.py --task=DelayedCue --memory_length=100 --core=rnn --seed=2 --total_timesteps=2000000 \
+  --eval_length_factor=10 --bptt_rollouts=horizon
 # The T-maze's trap seeds with the bonus scaled by the advantage instead:
 for seed in 0 3; do
   python train.py --task=TMaze --memory_length=200 --core=lstm --seed=$seed \
