@@ -41,6 +41,13 @@ ENTROPY_WEIGHTINGS = ("uniform", "advantage")
 #: ``bptt_rollouts`` value: as many earlier rollouts as the env's episode horizon can span.
 BPTT_HORIZON = "horizon"
 
+
+def is_bptt_rollouts(value: Any) -> bool:
+    """Whether ``value`` is a ``bptt_rollouts``: a non-negative int or :data:`BPTT_HORIZON`."""
+    count = isinstance(value, int) and not isinstance(value, bool)
+    return value == BPTT_HORIZON or (count and value >= 0)
+
+
 #: ``chrono_init`` value: chrono init for the env's episode horizon (resolved by RecurrentPPO).
 CHRONO_HORIZON = "horizon"
 

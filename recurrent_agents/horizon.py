@@ -6,6 +6,7 @@ what depends on it (the chrono initialisation's ``T_max``) for environments writ
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 #: Attributes that hold an env's episode horizon, in the order they are looked for: this
@@ -60,3 +61,12 @@ def whole_episode_rollout(n_steps: int, horizon: int | None) -> int:
     if horizon is None:
         return n_steps
     return max(1, round(n_steps / horizon)) * horizon
+
+
+def bptt_reach(n_steps: int, horizon: int | None) -> int:
+    """How many earlier rollouts of ``n_steps`` an episode of ``horizon`` steps can reach back
+    into (its first step in one rollout, its last in a later one); 1 when the horizon is
+    unknown."""
+    if horizon is None:
+        return 1
+    return math.ceil((horizon - 1) / n_steps)

@@ -29,8 +29,9 @@ from recurrent_agents.defaults import (
     ENTROPY_WEIGHTINGS,
     GATED_CORE_DEFAULTS,
     PPO_DEFAULTS,
+    is_bptt_rollouts,
 )
-from recurrent_agents.horizon import episode_horizon, whole_episode_rollout
+from recurrent_agents.horizon import bptt_reach, episode_horizon, whole_episode_rollout
 from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
     RecurrentActorCriticPolicy,
@@ -119,20 +120,10 @@ def _check_arguments(
         raise ValueError(f"ent_anneal_fraction must be in [0, 1], got {ent_anneal_fraction!r}")
     if not 0 <= start_epsilon <= 1:
         raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
-    count = isinstance(bptt_rollouts, int) and not isinstance(bptt_rollouts, bool)
-    if bptt_rollouts != BPTT_HORIZON and not (count and bptt_rollouts >= 0):
+    if not is_bptt_rollouts(bptt_rollouts):
         raise ValueError(
             f"bptt_rollouts must be a non-negative int or {BPTT_HORIZON!r}, got {bptt_rollouts!r}"
         )
-
-
-def bptt_reach(n_steps: int, horizon: int | None) -> int:
-    """How many earlier rollouts an episode of ``horizon`` steps can reach back into from a
-    rollout of ``n_steps`` (its first step in one rollout, its last in a later one); 1 when the
-    horizon is unknown."""
-    if horizon is None:
-        return 1
-    return math.ceil((horizon - 1) / n_steps)
 
 
 class RecurrentPPO(_ContribRecurrentPPO):
@@ -219,7 +210,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         longer cuts the gradient from a decision back to its cue, whatever the horizon and
         whether episodes have a fixed length or not, at the cost of running those steps.
         ``"horizon"``: far enough for the env's episode horizon (one rollout when it declares
-        none; :func:`bptt_reach`). 0 (the default): sb3-contrib's cut at the rollout start.
+        none; :func:`recurrent_agents.horizon.bptt_reach`). 0 (the default): sb3-contrib's cut
+        at the rollout start.
     :param normalize_value_targets: the critic predicts values in units of the running root mean
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of

@@ -14,7 +14,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 import envs
 from recurrent_agents import RecurrentPPO
-from recurrent_agents.ppo import bptt_reach
+from recurrent_agents.horizon import bptt_reach
 from recurrent_agents.run.config import ConfigError, build_config
 from tests.test_ppo_ratio import CueEnv, max_differences
 

@@ -40,7 +40,12 @@ import yaml
 from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
 from envs.wrappers import prev_inputs
-from recurrent_agents.defaults import BPTT_HORIZON, CHRONO_HORIZON, ENTROPY_WEIGHTINGS
+from recurrent_agents.defaults import (
+    BPTT_HORIZON,
+    CHRONO_HORIZON,
+    ENTROPY_WEIGHTINGS,
+    is_bptt_rollouts,
+)
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
 
@@ -755,8 +760,7 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
     if not 0 <= cfg.start_epsilon <= 1:
         raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
-    count = isinstance(cfg.bptt_rollouts, int) and not isinstance(cfg.bptt_rollouts, bool)
-    if cfg.bptt_rollouts != BPTT_HORIZON and not (count and cfg.bptt_rollouts >= 0):
+    if not is_bptt_rollouts(cfg.bptt_rollouts):
         raise ConfigError(
             f"bptt_rollouts must be an int >= 0 or '{BPTT_HORIZON}', got {cfg.bptt_rollouts!r}"
         )
