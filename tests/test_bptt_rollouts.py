@@ -42,15 +42,16 @@ class ClockEnv(gym.Env):
 
 
 def model_on(
-    env_fn, n_envs: int, n_steps: int, bptt_rollouts: int | str, core: str = "lstm"
+    env_fn, n_envs: int, n_steps: int, bptt_rollouts: int | str, **policy_kwargs: object
 ) -> RecurrentPPO:
+    """A small LSTM model (unnormalised observations) unless ``policy_kwargs`` say otherwise."""
     return RecurrentPPO(
         "MlpPolicy",
         DummyVecEnv([env_fn] * n_envs),
         n_steps=n_steps,
         batch_size=8,
         bptt_rollouts=bptt_rollouts,
-        policy_kwargs=dict(core=core, hidden_size=8, normalize_obs=False),
+        policy_kwargs=dict(core="lstm", hidden_size=8, normalize_obs=False) | policy_kwargs,
         seed=0,
     )
 
@@ -113,15 +114,14 @@ def test_without_bptt_rollouts_no_prefix_is_kept() -> None:
 @pytest.mark.parametrize("core", ["lstm", "gru", "rnn"])
 @pytest.mark.parametrize("critic_core", ["separate", "shared", "none"])
 def test_ratio_stays_exact_with_prefixes(core: str, critic_core: str) -> None:
-    env = DummyVecEnv([lambda: CueEnv(5)] * 3)
-    model = RecurrentPPO(
-        "MlpPolicy",
-        env,
-        n_steps=4,
-        batch_size=8,
+    model = model_on(
+        lambda: CueEnv(5),
+        3,
+        4,
         bptt_rollouts=2,
-        policy_kwargs=dict(core=core, hidden_size=8, critic_core=critic_core),
-        seed=0,
+        core=core,
+        critic_core=critic_core,
+        normalize_obs=None,  # the policy's default (standardised)
     )
     collect(model, 3)
     assert any(batch.prefixes for batch in model.rollout_buffer.get(batch_size=8))

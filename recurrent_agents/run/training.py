@@ -780,7 +780,14 @@ def _train(
     )
     threshold = return_threshold(cfg)
     train_seconds, stopped_by, refused = _learn(
-        cfg, model, curriculum, save_checkpoint, run, start_steps, state is not None, threshold
+        cfg,
+        model,
+        curriculum,
+        save_checkpoint,
+        run,
+        start_steps,
+        resumed=state is not None,
+        stop_at_return=threshold,
     )
 
     model_path = run_dir / MODEL_FILE
