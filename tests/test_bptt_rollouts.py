@@ -16,7 +16,7 @@ import envs
 from recurrent_agents import RecurrentPPO
 from recurrent_agents.horizon import bptt_reach
 from recurrent_agents.run.config import ConfigError, build_config
-from tests.test_ppo_ratio import CueEnv, max_differences
+from tests.test_ppo_ratio import CueEnv, DictCueEnv, max_differences
 
 
 class ClockEnv(gym.Env):
@@ -125,6 +125,23 @@ def test_ratio_stays_exact_with_prefixes(core: str, critic_core: str) -> None:
     )
     collect(model, 3)
     assert any(batch.prefixes for batch in model.rollout_buffer.get(batch_size=8))
+    max_lp, max_v, _ = max_differences(model)
+    assert max_lp == 0.0 and max_v == 0.0
+
+
+def test_dict_observations_get_prefixes_and_keep_the_ratio_exact() -> None:
+    model = RecurrentPPO(
+        "MultiInputPolicy",
+        DummyVecEnv([lambda: DictCueEnv(5)] * 3),
+        n_steps=4,
+        batch_size=8,
+        bptt_rollouts=2,
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
+    )
+    collect(model, 3)
+    prefixes = [p for batch in model.rollout_buffer.get(batch_size=8) for p in batch.prefixes]
+    assert prefixes and all(set(p.observations) == {"cue", "clock"} for p in prefixes)
     max_lp, max_v, _ = max_differences(model)
     assert max_lp == 0.0 and max_v == 0.0
 
