@@ -25,6 +25,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "entropy_target": 1.0,
     "entropy_weighting": "uniform",
     "ent_anneal_fraction": 0.0,
+    "log_barrier_coef": 0.0,
     "start_epsilon": 0.0,
     "bptt_rollouts": 0,
     "vf_coef": 0.5,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch as th
 from gymnasium import spaces
 from sb3_contrib.common.recurrent.policies import RecurrentActorCriticPolicy as _ContribPolicy
 from sb3_contrib.common.recurrent.type_aliases import RNNStates
-from stable_baselines3.common.distributions import Distribution
+from stable_baselines3.common.distributions import (
+    BernoulliDistribution,
+    CategoricalDistribution,
+    Distribution,
+    MultiCategoricalDistribution,
+)
 from stable_baselines3.common.policies import ActorCriticPolicy, BasePolicy
 from stable_baselines3.common.preprocessing import is_image_space
 from stable_baselines3.common.running_mean_std import RunningMeanStd
@@ -34,6 +39,18 @@ from recurrent_agents.cores import RecurrentCore, check_core_sizes, make_core
 
 State = tuple[th.Tensor, ...]
 
+
+class BatchEvaluation(NamedTuple):
+    """The policy's outputs on a training minibatch's steps."""
+
+    values: th.Tensor
+    log_prob: th.Tensor
+    #: None for distributions without a closed-form entropy.
+    entropy: th.Tensor | None
+    #: ``mean_a log pi(a | s)``, the log-barrier regulariser's term; None for continuous actions.
+    mean_log_prob: th.Tensor | None
+
+
 # CPU matrix products take a different kernel, with different rounding, for fewer than 4 rows.
 # The forward path pads the envs (or sequences) its cores see and the rows its heads see to at
 # least this many, so rollout steps and training batches round the same way and the PPO ratio is
@@ -44,6 +61,22 @@ _MIN_ROWS = 4
 def _one_step(obs: Observations) -> Observations:
     """Observations ``[B, ...]`` of one step as a sequence ``[1, B, ...]``."""
     return map_observations(lambda x: x.unsqueeze(0), obs)
+
+
+def mean_action_log_prob(distribution: Distribution) -> th.Tensor | None:
+    """``mean_a log pi(a | s)`` per row of an SB3 distribution over a discrete action space
+    (summed over the sub-spaces of MultiDiscrete and MultiBinary, as their log-probs are);
+    None for continuous actions, which have no finite set to average over."""
+    if isinstance(distribution, CategoricalDistribution):
+        return distribution.distribution.logits.mean(-1)
+    if isinstance(distribution, MultiCategoricalDistribution):
+        return sum(d.logits.mean(-1) for d in distribution.distribution)
+    if isinstance(distribution, BernoulliDistribution):
+        logits = distribution.distribution.logits
+        # log p and log(1 - p) of each bit, stably
+        both = -nn.functional.softplus(-logits) - nn.functional.softplus(logits)
+        return (both / 2).sum(-1)
+    return None
 
 
 def _pad_rows(x: th.Tensor, dim: int) -> th.Tensor:
@@ -199,11 +232,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     :param features_to_heads: the actor and critic heads also see the current step's features
         (a skip connection around the core; default True), so what the observation alone
         decides (e.g. "this is the junction") need not pass through the memory.
-    :param entropy_trains_core: the entropy bonus's gradient also reaches the actor's core
-        (default False: it trains the actor head only). Once a task is solved the advantages
-        vanish and the bonus is the one gradient left; through the core, flattening the policy
-        at a decision means erasing what the core remembers for it (the solved T-maze then
-        loses its cue again and again: bench/results/robustness*.md).
+    :param entropy_trains_core: the entropy bonus's gradient (and the log barrier's) also
+        reaches the actor's core (default False: they train the actor head only). Once a task
+        is solved the advantages vanish and the bonus is the one gradient left; through the
+        core, flattening the policy at a decision means erasing what the core remembers for
+        it (the solved T-maze then loses its cue again and again: bench/results/robustness*.md).
     :param action_epsilon: discrete actions only: the policy is ``(1 - eps) * softmax(logits) +
         eps / n_actions``, so no action's probability falls below ``eps / n_actions`` and
         exploration cannot vanish the way an entropy bonus's gradient does once the policy is
@@ -620,19 +653,25 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
 
     def _log_prob_entropy(
         self, head_inputs: th.Tensor, actions: th.Tensor
-    ) -> tuple[th.Tensor, th.Tensor | None]:
-        """Log-probs of ``actions`` and entropies ``[R]`` from actor head inputs ``[R, D]``."""
+    ) -> tuple[th.Tensor, th.Tensor | None, th.Tensor | None]:
+        """Log-probs of ``actions``, entropies and mean log-probs over all actions ``[R]``
+        from actor head inputs ``[R, D]`` (None where the distribution has no such value)."""
         rows = head_inputs.shape[0]
         latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
         if self._discrete:
             log_probs = self._action_log_probs(latent_pi)[:rows]
             log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
-            return log_prob, -(log_probs.exp() * log_probs).sum(-1)
+            return log_prob, -(log_probs.exp() * log_probs).sum(-1), log_probs.mean(-1)
         distribution = self._get_action_dist_from_latent(latent_pi)
         # Flat actions, as SB3's distributions take them (a Box of any shape is a vector).
         log_prob = distribution.log_prob(_pad_rows(actions.reshape(rows, -1), 0))[:rows]
         entropy = distribution.entropy()
-        return log_prob, entropy[:rows] if entropy is not None else None
+        mean_log_prob = mean_action_log_prob(distribution)
+        return (
+            log_prob,
+            entropy[:rows] if entropy is not None else None,
+            mean_log_prob[:rows] if mean_log_prob is not None else None,
+        )
 
     def _actor_distribution(self, head_inputs: th.Tensor) -> Distribution:
         """The action distribution for actor head inputs ``[R, D]``."""
@@ -668,31 +707,48 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         With ``valid`` (flat indices into ``[T * B]`` of the non-padding steps), the heads only
         run on those steps and the results are flat ``[len(valid)]`` tensors in that order.
         """
-        t, n_seq = episode_starts.shape
-        in_pi, in_vf, _ = self._forward_path(obs, states, episode_starts[0], steps=valid)
-        actions = actions.reshape(t * n_seq, *actions.shape[2:])
-        if valid is not None:
-            actions = actions.index_select(0, valid)
-        shape = (len(valid),) if valid is not None else (t, n_seq)
-        log_prob, entropy = self._log_prob_entropy(in_pi, actions)
-        if entropy is not None and not self.entropy_trains_core and th.is_grad_enabled():
-            # the same entropy, its gradient stopped at the core's output
-            _, entropy = self._log_prob_entropy(self._core_detached(in_pi), actions)
-        values = self._critic_head(in_vf).reshape(shape)
-        entropy = entropy.reshape(shape) if entropy is not None else None
-        return values, log_prob.reshape(shape), entropy
+        return self._evaluate(obs, actions, states, episode_starts, valid)[:3]
 
-    def evaluate_batch(self, batch: SequenceBatch) -> tuple[th.Tensor, th.Tensor, th.Tensor | None]:
-        """Values, log-probs and entropies of a training minibatch's valid steps, flat and in
-        the order of ``batch.targets`` (the PPO update's forward pass).
+    def evaluate_batch(self, batch: SequenceBatch) -> BatchEvaluation:
+        """Values, log-probs, entropies and mean log-probs over all actions of a training
+        minibatch's valid steps, flat and in the order of ``batch.targets`` (the PPO update's
+        forward pass).
 
         Sequences with a prefix (their episode's steps in earlier rollouts) start from their
         stored state as always, but its gradient flows on through the prefix: see
         :meth:`states_through_prefixes`.
         """
         states = self.states_through_prefixes(batch.states, batch.prefixes)
-        return self.evaluate_sequences(
+        return self._evaluate(
             batch.observations, batch.actions, states, batch.episode_starts, batch.valid
+        )
+
+    def _evaluate(
+        self,
+        obs: Observations,
+        actions: th.Tensor,
+        states: RNNStates,
+        episode_starts: th.Tensor,
+        valid: th.Tensor | None,
+    ) -> BatchEvaluation:
+        """:meth:`evaluate_sequences` with the mean log-probs over all actions as well."""
+        t, n_seq = episode_starts.shape
+        in_pi, in_vf, _ = self._forward_path(obs, states, episode_starts[0], steps=valid)
+        actions = actions.reshape(t * n_seq, *actions.shape[2:])
+        if valid is not None:
+            actions = actions.index_select(0, valid)
+        shape = (len(valid),) if valid is not None else (t, n_seq)
+        log_prob, entropy, mean_log_prob = self._log_prob_entropy(in_pi, actions)
+        regularised = entropy is not None or mean_log_prob is not None
+        if regularised and not self.entropy_trains_core and th.is_grad_enabled():
+            # the same regularisers, their gradient stopped at the core's output
+            _, entropy, mean_log_prob = self._log_prob_entropy(self._core_detached(in_pi), actions)
+        values = self._critic_head(in_vf).reshape(shape)
+        return BatchEvaluation(
+            values,
+            log_prob.reshape(shape),
+            entropy.reshape(shape) if entropy is not None else None,
+            mean_log_prob.reshape(shape) if mean_log_prob is not None else None,
         )
 
     def states_through_prefixes(self, states: RNNStates, prefixes: tuple[Prefix, ...]) -> RNNStates:

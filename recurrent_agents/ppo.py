@@ -98,6 +98,7 @@ def _check_arguments(
     ent_anneal_fraction: float,
     start_epsilon: float,
     bptt_rollouts: Any,
+    log_barrier_coef: float,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
@@ -120,6 +121,9 @@ def _check_arguments(
         raise ValueError(f"ent_anneal_fraction must be in [0, 1], got {ent_anneal_fraction!r}")
     if not 0 <= start_epsilon <= 1:
         raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
+    number = isinstance(log_barrier_coef, (int, float)) and not isinstance(log_barrier_coef, bool)
+    if not (number and math.isfinite(log_barrier_coef) and log_barrier_coef >= 0):
+        raise ValueError(f"log_barrier_coef must be a finite float >= 0, got {log_barrier_coef!r}")
     if not is_bptt_rollouts(bptt_rollouts):
         raise ValueError(
             f"bptt_rollouts must be a non-negative int or {BPTT_HORIZON!r}, got {bptt_rollouts!r}"
@@ -190,6 +194,15 @@ class RecurrentPPO(_ContribRecurrentPPO):
         last fifth of the budget"). 0 (the default): ``ent_coef`` throughout. The budget is each
         ``learn`` call's, as for SB3's schedules: a loop of short ``learn`` calls anneals in
         each.
+    :param log_barrier_coef: coefficient of the log-barrier regulariser (Agarwal et al. 2021,
+        "On the Theory of Policy Gradient Methods"): ``-coef * mean_a log pi(a | s)`` per step,
+        added to the loss (discrete actions). Its pull on an action towards ``1 / n`` does not
+        vanish as the action's probability does, as the entropy bonus's does: a decision that
+        went deterministic while no action was better on average (a T-maze junction before
+        the cue is remembered, with a critic that predicts the guess's outcome) is pulled back
+        to sampling the other actions, while an action the advantages keep punishing stays
+        rare, at a probability about ``coef / (n * |advantage|)`` (README, "The junction
+        trap"). 0 (the default): off.
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start
@@ -250,6 +263,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         entropy_target: float = _D["entropy_target"],
         entropy_weighting: str = _D["entropy_weighting"],
         ent_anneal_fraction: float = _D["ent_anneal_fraction"],
+        log_barrier_coef: float = _D["log_barrier_coef"],
         start_epsilon: float = _D["start_epsilon"],
         bptt_rollouts: int | str = _D["bptt_rollouts"],
         vf_coef: float = _D["vf_coef"],
@@ -278,8 +292,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
             ent_anneal_fraction=ent_anneal_fraction,
             start_epsilon=start_epsilon,
             bptt_rollouts=bptt_rollouts,
+            log_barrier_coef=log_barrier_coef,
         )
         self.bptt_rollouts = bptt_rollouts
+        self.log_barrier_coef = float(log_barrier_coef)
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
         self.entropy_weighting = entropy_weighting
@@ -346,6 +362,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
             raise ValueError(
                 f"policy must subclass recurrent_agents.RecurrentActorCriticPolicy, "
                 f"got {type(self.policy).__name__}"
+            )
+        if self.log_barrier_coef > 0 and max_policy_entropy(self.action_space) is None:
+            raise ValueError(
+                "log_barrier_coef needs a discrete action space (Discrete, MultiDiscrete, "
+                f"MultiBinary), got {self.action_space}"
             )
         if self.start_epsilon > 0 and not isinstance(self.action_space, spaces.Discrete):
             raise ValueError(
@@ -742,7 +763,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         """PPO loss of one minibatch, its approximate KL divergence from the rollout policy, and
         its statistics (policy, value and entropy losses, clip fraction) as one tensor."""
         # Valid (non-padding) steps only, in the order of batch.targets.
-        values_pred, log_prob, entropy = self.policy.evaluate_batch(batch)
+        values_pred, log_prob, entropy, mean_log_prob = self.policy.evaluate_batch(batch)
         old_values, old_log_prob, advantages, returns = batch.targets.unbind(-1)
         log_ratio = log_prob - old_log_prob
         ratio = th.exp(log_ratio)
@@ -767,6 +788,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
             capped = entropy if self._entropy_cap is None else entropy.clamp(max=self._entropy_cap)
             bonus_loss = -(weight * capped).mean()
         loss = policy_loss + ent_coef * bonus_loss + self.vf_coef * value_loss
+        if self.log_barrier_coef > 0 and mean_log_prob is not None:
+            # Unlike the entropy's, its push on an action does not vanish with the action's
+            # probability (d/dz_a = 1/n - p_a): a decision gone deterministic before the
+            # advantages favour either action is pulled back to sampling the others.
+            loss = loss - self.log_barrier_coef * mean_log_prob.mean()
         with th.no_grad():
             approx_kl = ((ratio - 1) - log_ratio).mean()
             clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()

@@ -204,6 +204,12 @@ class TrainConfig:
         "from ent_coef to 0 (0: ent_coef throughout; what it does to the score after the last "
         "update: README, 'The entropy bonus annealed over the last fifth of the budget')",
     )
+    log_barrier_coef: float = _f(
+        _PPO["log_barrier_coef"],
+        "coefficient of the log-barrier regulariser -mean_a log pi(a|s): pulls every action's "
+        "probability towards 1/n with a force that does not vanish as it does (a decision gone "
+        "deterministic before either action was better samples again; discrete actions; 0: off)",
+    )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
         "probability that an episode's first action is uniformly random, learned from as the "
@@ -758,6 +764,8 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")
     if not 0 < cfg.entropy_target <= 1:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
+    if not (math.isfinite(cfg.log_barrier_coef) and cfg.log_barrier_coef >= 0):
+        raise ConfigError(f"log_barrier_coef must be a float >= 0, got {cfg.log_barrier_coef}")
     if not 0 <= cfg.start_epsilon <= 1:
         raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
     if not is_bptt_rollouts(cfg.bptt_rollouts):
