@@ -26,6 +26,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "entropy_weighting": "uniform",
     "ent_anneal_fraction": 0.0,
     "log_barrier_coef": 0.0,
+    "actor_value_coef": 0.0,
     "start_epsilon": 0.0,
     "bptt_rollouts": 0,
     "vf_coef": 0.5,

@@ -49,6 +49,8 @@ class BatchEvaluation(NamedTuple):
     entropy: th.Tensor | None
     #: ``mean_a log pi(a | s)``, the log-barrier regulariser's term; None for continuous actions.
     mean_log_prob: th.Tensor | None
+    #: The actor's own value estimates (``actor_value_head``); None without that head.
+    actor_values: th.Tensor | None = None
 
 
 # CPU matrix products take a different kernel, with different rounding, for fewer than 4 rows.
@@ -237,6 +239,10 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         is solved the advantages vanish and the bonus is the one gradient left; through the
         core, flattening the policy at a decision means erasing what the core remembers for
         it (the solved T-maze then loses its cue again and again: bench/results/robustness*.md).
+    :param actor_value_head: a value head on the actor's latent (``actor_value_net``), besides
+        the critic's: trained on the same targets by :class:`RecurrentPPO`'s
+        ``actor_value_coef``, it trains the actor's core to carry what predicts the return,
+        while the advantages keep the critic's values.
     :param action_epsilon: discrete actions only: the policy is ``(1 - eps) * softmax(logits) +
         eps / n_actions``, so no action's probability falls below ``eps / n_actions`` and
         exploration cannot vanish the way an entropy bonus's gradient does once the policy is
@@ -288,6 +294,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         chrono_init: int | None = None,
         features_to_heads: bool = True,
         entropy_trains_core: bool = False,
+        actor_value_head: bool = False,
         action_epsilon: float = 0.0,
         normalize_obs: bool | None = None,
         obs_clip: float = 10.0,
@@ -316,6 +323,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             optimizer_kwargs = {"eps": 1e-5, "fused": True}
         self.features_to_heads = features_to_heads
         self.entropy_trains_core = bool(entropy_trains_core)
+        self.actor_value_head = bool(actor_value_head)
         self.action_epsilon = float(action_epsilon)
         self.normalize_obs = bool(normalize_obs)
         self.obs_clip = float(obs_clip)
@@ -356,6 +364,10 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self._discrete = isinstance(action_space, spaces.Discrete)
         self._build_cores(
             core, hidden_size, num_layers, critic_core, forget_bias, chrono_init, core_kwargs
+        )
+        # Built after everything else, so that the other parameters' init draws are unchanged.
+        self.actor_value_net = (
+            RowwiseLinear(self.mlp_extractor.latent_dim_pi, 1) if self.actor_value_head else None
         )
         # The optimizer built by ActorCriticPolicy did not see the cores.
         self.optimizer = self.optimizer_class(
@@ -425,6 +437,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             chrono_init=self.chrono_init,
             features_to_heads=self.features_to_heads,
             entropy_trains_core=self.entropy_trains_core,
+            actor_value_head=self.actor_value_head,
             action_epsilon=self.action_epsilon,
             normalize_obs=self.normalize_obs,
             obs_clip=self.obs_clip,
@@ -596,14 +609,23 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         latent_vf = self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0))
         return self.value_net(latent_vf)[:rows] * self.value_scale
 
+    def _actor_values(self, head_inputs: th.Tensor) -> th.Tensor:
+        """The actor's own value estimates ``[R]`` of actor head inputs ``[R, D]`` (the
+        ``actor_value_head``), in the task's return units."""
+        rows = head_inputs.shape[0]
+        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
+        return self.actor_value_net(latent_pi)[:rows, 0] * self.value_scale
+
     @th.no_grad()
     def set_value_scale(self, scale: float) -> None:
         """Measure values in units of ``scale`` from now on, without changing any value: the
         value head's weights are divided by the factor the scale grows by (PopArt's
         output-preserving rescaling, scale only)."""
         factor = float(self.value_scale) / scale
-        self.value_net.weight.mul_(factor)
-        self.value_net.bias.mul_(factor)
+        for head in (self.value_net, self.actor_value_net):
+            if head is not None:
+                head.weight.mul_(factor)
+                head.bias.mul_(factor)
         self.value_scale.fill_(scale)
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -744,11 +766,15 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             # the same regularisers, their gradient stopped at the core's output
             _, entropy, mean_log_prob = self._log_prob_entropy(self._core_detached(in_pi), actions)
         values = self._critic_head(in_vf).reshape(shape)
+        actor_values = None
+        if self.actor_value_net is not None:
+            actor_values = self._actor_values(in_pi).reshape(shape)
         return BatchEvaluation(
             values,
             log_prob.reshape(shape),
             entropy.reshape(shape) if entropy is not None else None,
             mean_log_prob.reshape(shape) if mean_log_prob is not None else None,
+            actor_values,
         )
 
     def states_through_prefixes(self, states: RNNStates, prefixes: tuple[Prefix, ...]) -> RNNStates:

@@ -99,6 +99,7 @@ def _check_arguments(
     start_epsilon: float,
     bptt_rollouts: Any,
     log_barrier_coef: float,
+    actor_value_coef: float,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
@@ -121,9 +122,13 @@ def _check_arguments(
         raise ValueError(f"ent_anneal_fraction must be in [0, 1], got {ent_anneal_fraction!r}")
     if not 0 <= start_epsilon <= 1:
         raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
-    number = isinstance(log_barrier_coef, (int, float)) and not isinstance(log_barrier_coef, bool)
-    if not (number and math.isfinite(log_barrier_coef) and log_barrier_coef >= 0):
-        raise ValueError(f"log_barrier_coef must be a finite float >= 0, got {log_barrier_coef!r}")
+    for name, coef in (
+        ("log_barrier_coef", log_barrier_coef),
+        ("actor_value_coef", actor_value_coef),
+    ):
+        number = isinstance(coef, (int, float)) and not isinstance(coef, bool)
+        if not (number and math.isfinite(coef) and coef >= 0):
+            raise ValueError(f"{name} must be a finite float >= 0, got {coef!r}")
     if not is_bptt_rollouts(bptt_rollouts):
         raise ValueError(
             f"bptt_rollouts must be a non-negative int or {BPTT_HORIZON!r}, got {bptt_rollouts!r}"
@@ -203,6 +208,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         to sampling the other actions, while an action the advantages keep punishing stays
         rare, at a probability about ``coef / (n * |advantage|)`` (README, "The junction
         trap"). 0 (the default): off.
+    :param actor_value_coef: coefficient of a second value loss, on a value head that reads the
+        actor's latent (the policy's ``actor_value_head``, added when this is above 0), trained
+        on the critic's targets: its gradient trains the actor's core to carry what predicts
+        the return (the cue), as a critic on the actor's core does, while the advantages keep
+        the critic's own values (Phasic Policy Gradient's auxiliary value head, Cobbe et al.
+        2021, trained jointly). 0 (the default): off.
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start
@@ -264,6 +275,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         entropy_weighting: str = _D["entropy_weighting"],
         ent_anneal_fraction: float = _D["ent_anneal_fraction"],
         log_barrier_coef: float = _D["log_barrier_coef"],
+        actor_value_coef: float = _D["actor_value_coef"],
         start_epsilon: float = _D["start_epsilon"],
         bptt_rollouts: int | str = _D["bptt_rollouts"],
         vf_coef: float = _D["vf_coef"],
@@ -293,9 +305,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
             start_epsilon=start_epsilon,
             bptt_rollouts=bptt_rollouts,
             log_barrier_coef=log_barrier_coef,
+            actor_value_coef=actor_value_coef,
         )
         self.bptt_rollouts = bptt_rollouts
         self.log_barrier_coef = float(log_barrier_coef)
+        self.actor_value_coef = float(actor_value_coef)
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
         self.entropy_weighting = entropy_weighting
@@ -415,6 +429,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
           so one sweep command fits every core.
         """
         kwargs = dict(self.policy_kwargs)
+        if self.actor_value_coef > 0:
+            kwargs["actor_value_head"] = True
         if self.critic_core_default is not None and not _gives_critic_option(kwargs):
             kwargs["critic_core"] = self.critic_core_default
         core = kwargs.get("core", "lstm")
@@ -763,7 +779,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         """PPO loss of one minibatch, its approximate KL divergence from the rollout policy, and
         its statistics (policy, value and entropy losses, clip fraction) as one tensor."""
         # Valid (non-padding) steps only, in the order of batch.targets.
-        values_pred, log_prob, entropy, mean_log_prob = self.policy.evaluate_batch(batch)
+        values_pred, log_prob, entropy, mean_log_prob, actor_values = self.policy.evaluate_batch(
+            batch
+        )
         old_values, old_log_prob, advantages, returns = batch.targets.unbind(-1)
         log_ratio = log_prob - old_log_prob
         ratio = th.exp(log_ratio)
@@ -793,6 +811,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
             # probability (d/dz_a = 1/n - p_a): a decision gone deterministic before the
             # advantages favour either action is pulled back to sampling the others.
             loss = loss - self.log_barrier_coef * mean_log_prob.mean()
+        if self.actor_value_coef > 0:
+            # The critic's targets, learned through the actor's core: the advantages still come
+            # from the critic, but the actor's core now carries what predicts the return.
+            actor_value_loss = (((returns - actor_values) / scale) ** 2).mean()
+            loss = loss + self.actor_value_coef * actor_value_loss
         with th.no_grad():
             approx_kl = ((ratio - 1) - log_ratio).mean()
             clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()

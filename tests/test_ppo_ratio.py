@@ -103,7 +103,8 @@ def max_differences(model: RecurrentPPO, batch_size: int = 8) -> tuple[float, fl
             max_lp = max(max_lp, (log_prob[m] - batch.old_log_prob[m]).abs().max().item())
             max_v = max(max_v, (values[m] - batch.old_values[m]).abs().max().item())
             # The PPO update's own forward pass (valid steps only), against its targets.
-            values, log_prob, _, _ = model.policy.evaluate_batch(batch)
+            evaluation = model.policy.evaluate_batch(batch)
+            values, log_prob = evaluation.values, evaluation.log_prob
             old_values, old_log_prob, _, _ = batch.targets.unbind(-1)
             max_lp = max(max_lp, (log_prob - old_log_prob).abs().max().item())
             max_v = max(max_v, (values - old_values).abs().max().item())

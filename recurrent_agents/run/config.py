@@ -210,6 +210,12 @@ class TrainConfig:
         "probability towards 1/n with a force that does not vanish as it does (a decision gone "
         "deterministic before either action was better samples again; discrete actions; 0: off)",
     )
+    actor_value_coef: float = _f(
+        _PPO["actor_value_coef"],
+        "coefficient of a second value loss on a head that reads the actor's core: trains the "
+        "actor's memory on the critic's targets while the advantages keep the critic's values "
+        "(0: off)",
+    )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
         "probability that an episode's first action is uniformly random, learned from as the "
@@ -764,8 +770,10 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")
     if not 0 < cfg.entropy_target <= 1:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
-    if not (math.isfinite(cfg.log_barrier_coef) and cfg.log_barrier_coef >= 0):
-        raise ConfigError(f"log_barrier_coef must be a float >= 0, got {cfg.log_barrier_coef}")
+    for name in ("log_barrier_coef", "actor_value_coef"):
+        value = getattr(cfg, name)
+        if not (math.isfinite(value) and value >= 0):
+            raise ConfigError(f"{name} must be a float >= 0, got {value}")
     if not 0 <= cfg.start_epsilon <= 1:
         raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
     if not is_bptt_rollouts(cfg.bptt_rollouts):
