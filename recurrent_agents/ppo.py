@@ -777,7 +777,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         ent_coef: float,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor]:
         """PPO loss of one minibatch, its approximate KL divergence from the rollout policy, and
-        its statistics (policy, value and entropy losses, clip fraction) as one tensor."""
+        its statistics (policy, value and entropy losses, clip fraction, the actor's value loss) as
+        one tensor."""
         # Valid (non-padding) steps only, in the order of batch.targets.
         values_pred, log_prob, entropy, mean_log_prob, actor_values = self.policy.evaluate_batch(
             batch
@@ -811,6 +812,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             # probability (d/dz_a = 1/n - p_a): a decision gone deterministic before the
             # advantages favour either action is pulled back to sampling the others.
             loss = loss - self.log_barrier_coef * mean_log_prob.mean()
+        actor_value_loss = th.zeros(())
         if self.actor_value_coef > 0:
             # The critic's targets, learned through the actor's core: the advantages still come
             # from the critic, but the actor's core now carries what predicts the return.
@@ -819,7 +821,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         with th.no_grad():
             approx_kl = ((ratio - 1) - log_ratio).mean()
             clip_fraction = ((ratio - 1).abs() > clip_range).float().mean()
-            stats = th.stack([policy_loss, value_loss, entropy_loss, clip_fraction])
+            stats = th.stack(
+                [policy_loss, value_loss, entropy_loss, clip_fraction, actor_value_loss]
+            )
         return loss, approx_kl, stats
 
     def _gradient_step(self, loss: th.Tensor, params: list[th.Tensor]) -> th.Tensor:
@@ -845,7 +849,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
     ) -> None:
         """Log the update's means of the minibatch statistics and the coefficients it used
         (``train/*``)."""
-        pg_loss, value_loss, entropy_loss, clip_fraction = th.stack(stats).mean(0).tolist()
+        means = th.stack(stats).mean(0).tolist()
+        pg_loss, value_loss, entropy_loss, clip_fraction, actor_value_loss = means
         approx_kl = float(np.mean([float(kl) for kl in approx_kl_divs]))
         buffer = self.rollout_buffer
         explained_var = explained_variance(
@@ -854,6 +859,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.logger.record("train/entropy_loss", entropy_loss)
         self.logger.record("train/policy_gradient_loss", pg_loss)
         self.logger.record("train/value_loss", value_loss)
+        if self.actor_value_coef > 0:
+            self.logger.record("train/actor_value_loss", actor_value_loss)
         self.logger.record("train/approx_kl", approx_kl)
         self.logger.record("train/clip_fraction", clip_fraction)
         self.logger.record("train/loss", last_loss.item())
