@@ -732,9 +732,9 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return self._evaluate(obs, actions, states, episode_starts, valid)[:3]
 
     def evaluate_batch(self, batch: SequenceBatch) -> BatchEvaluation:
-        """Values, log-probs, entropies and mean log-probs over all actions of a training
-        minibatch's valid steps, flat and in the order of ``batch.targets`` (the PPO update's
-        forward pass).
+        """Values, log-probs, entropies, mean log-probs over all actions and the actor's own
+        value estimates of a training minibatch's valid steps, flat and in the order of
+        ``batch.targets`` (the PPO update's forward pass).
 
         Sequences with a prefix (their episode's steps in earlier rollouts) start from their
         stored state as always, but its gradient flows on through the prefix: see
@@ -753,7 +753,8 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         episode_starts: th.Tensor,
         valid: th.Tensor | None,
     ) -> BatchEvaluation:
-        """:meth:`evaluate_sequences` with the mean log-probs over all actions as well."""
+        """:meth:`evaluate_sequences` with the mean log-probs over all actions and the actor's
+        own value estimates as well."""
         t, n_seq = episode_starts.shape
         in_pi, in_vf, _ = self._forward_path(obs, states, episode_starts[0], steps=valid)
         actions = actions.reshape(t * n_seq, *actions.shape[2:])

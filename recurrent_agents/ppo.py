@@ -206,8 +206,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         went deterministic while no action was better on average (a T-maze junction before
         the cue is remembered, with a critic that predicts the guess's outcome) is pulled back
         to sampling the other actions, while an action the advantages keep punishing stays
-        rare, at a probability about ``coef / (n * |advantage|)`` (README, "The junction
-        trap"). 0 (the default): off.
+        rare. It pulls on every step alike, so a long stretch of steps that must each be
+        exact (a T-maze corridor) slips more (README, "What RecurrentPPO changes";
+        bench/results/log_barrier/). 0 (the default): off.
     :param actor_value_coef: coefficient of a second value loss, on a value head that reads the
         actor's latent (the policy's ``actor_value_head``, added when this is above 0), trained
         on the critic's targets: its gradient trains the actor's core to carry what predicts
