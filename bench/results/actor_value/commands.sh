@@ -4,11 +4,21 @@
 T="--total_timesteps=2000000 --eval_length_factor=10"
 
 # 1. The T-maze cells the defaults lose to the junction trap (LSTM L=100 seed 1; LSTM L=200 seeds
-#    0 and 3; GRU L=200 seed 4), the defaults plus the option -> tmaze_trap_cells.csv
-for coef in 0.5 0.25 0.1; do   # the trap cells' histories: tmaze_trap_histories.csv
+#    0 and 3; GRU L=200 seed 4), the defaults plus the option -> runs.csv, histories.csv
+for coef in 0.5 0.25 0.1; do
   for cell in "lstm 100 1" "lstm 200 0" "lstm 200 3" "gru 200 4"; do set -- $cell
     python train.py --task=TMaze --memory_length=$2 --core=$1 --seed=$3 --actor_value_coef=$coef \
       --run_dir=OUT/av/tmaze-$1-L$2-s$3-av$coef $T
+  done
+done
+
+# 1b. The LSTM with 0.25 on every seed: the T-maze at L=100 and 200, DelayedCue at L=200
+#    -> runs.csv, histories.csv (one row per run: its config.yaml and result.json; its W&B
+#    history every ~50k env steps)
+for task in "TMaze 100" "TMaze 200" "DelayedCue 200"; do set -- $task
+  for seed in 0 1 2 3 4; do
+    python train.py --task=$1 --memory_length=$2 --core=lstm --seed=$seed --actor_value_coef=0.25 \
+      --run_dir=OUT/av/$1-lstm-L$2-s$seed-av0.25 $T
   done
 done
 
@@ -20,7 +30,7 @@ python bench/suite/ablation.py --out OUT/abl --seeds 0,1,2 --agents lstm,gru --w
   --setting defaults= --setting av01=actor_value_coef=0.1 $G60 $G150
 python bench/suite/ablation.py --out OUT/abl --seeds 0,1,2 --agents lstm,gru --workers 1 \
   --setting av05=actor_value_coef=0.5 $G60
-python bench/suite/ablation.py --out OUT/abl --seeds 0,1,2 --agents gru --workers 1 \
+python bench/suite/ablation.py --out OUT/abl --seeds 0,1,2 --agents lstm,gru --workers 1 \
   --setting av025=actor_value_coef=0.25 $G60
 python bench/suite/ablation.py --out OUT/abl --table-only --seeds 0,1,2 --agents lstm,gru \
   --setting defaults= --setting av05=actor_value_coef=0.5 --setting av025=actor_value_coef=0.25 \
@@ -36,3 +46,7 @@ python bench/suite/run_suite.py --out OUT/rfm_av01 --name rfm-av01 --agents lstm
   --tasks RepeatFirstMedium --set actor_value_coef=0.1 --workers 1 --wandb-mode offline
 python bench/suite/run_suite.py --out OUT/rfm_def --name rfm-defaults --agents lstm --seeds 1 \
   --tasks RepeatFirstMedium --workers 1 --wandb-mode offline
+python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --cores lstm \
+  --ppo actor_value_coef=0.25 --out OUT/robustness_lstm_av025
+python bench/suite/run_suite.py --out OUT/rfm_av025 --name rfm-av025 --agents lstm --seeds 0,1 \
+  --tasks RepeatFirstMedium --set actor_value_coef=0.25 --workers 1 --wandb-mode offline
