@@ -74,10 +74,9 @@ def mean_action_log_prob(distribution: Distribution) -> th.Tensor | None:
     if isinstance(distribution, MultiCategoricalDistribution):
         return sum(d.logits.mean(-1) for d in distribution.distribution)
     if isinstance(distribution, BernoulliDistribution):
-        logits = distribution.distribution.logits
-        # log p and log(1 - p) of each bit, stably
-        both = -nn.functional.softplus(-logits) - nn.functional.softplus(logits)
-        return (both / 2).sum(-1)
+        bits = distribution.distribution
+        ones = th.ones_like(bits.logits)
+        return ((bits.log_prob(ones) + bits.log_prob(1 - ones)) / 2).sum(-1)
     return None
 
 
@@ -512,7 +511,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         Head inputs are ``[T * B, D]`` (time-major), or only the flat indices ``steps`` into it.
 
         Fewer than ``_MIN_ROWS`` columns are padded with zeros for the cores, as are fewer than
-        ``_MIN_ROWS`` head rows in the heads (:meth:`_sample`, :meth:`_log_prob_entropy`,
+        ``_MIN_ROWS`` head rows in the heads (:meth:`_sample`, :meth:`_actor_latent`,
         :meth:`_actor_distribution`, :meth:`_critic_head`), so every path rounds the same way.
         """
         t, n = leading_shape(obs, 2)
@@ -609,11 +608,14 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         latent_vf = self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0))
         return self.value_net(latent_vf)[:rows] * self.value_scale
 
-    def _actor_values(self, head_inputs: th.Tensor) -> th.Tensor:
-        """The actor's own value estimates ``[R]`` of actor head inputs ``[R, D]`` (the
+    def _actor_latent(self, head_inputs: th.Tensor) -> th.Tensor:
+        """The actor's latent of head inputs ``[R, D]``, padded to at least ``_MIN_ROWS`` rows
+        (the input of the action head and of the actor's value head)."""
+        return self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
+
+    def _actor_values(self, latent_pi: th.Tensor, rows: int) -> th.Tensor:
+        """The actor's own value estimates ``[rows]`` from its latent (the
         ``actor_value_head``), in the task's return units."""
-        rows = head_inputs.shape[0]
-        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
         return self.actor_value_net(latent_pi)[:rows, 0] * self.value_scale
 
     @th.no_grad()
@@ -652,7 +654,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         only), with the policy's own log-prob of it.
         """
         rows = head_inputs.shape[0]
-        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
+        latent_pi = self._actor_latent(head_inputs)
         if self._discrete:
             # Direct log-softmax + Gumbel-max sampling: torch.distributions objects cost more
             # than the whole rest of a rollout step for small networks.
@@ -674,12 +676,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return actions[:rows], distribution.log_prob(actions)[:rows]
 
     def _log_prob_entropy(
-        self, head_inputs: th.Tensor, actions: th.Tensor
+        self, latent_pi: th.Tensor, actions: th.Tensor
     ) -> tuple[th.Tensor, th.Tensor | None, th.Tensor | None]:
-        """Log-probs of ``actions``, entropies and mean log-probs over all actions ``[R]``
-        from actor head inputs ``[R, D]`` (None where the distribution has no such value)."""
-        rows = head_inputs.shape[0]
-        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
+        """Log-probs of ``actions`` ``[R, ...]``, entropies and mean log-probs over all actions
+        ``[R]`` from the actor's latent (:meth:`_actor_latent`; None where the distribution
+        has no such value)."""
+        rows = actions.shape[0]
         if self._discrete:
             log_probs = self._action_log_probs(latent_pi)[:rows]
             log_prob = log_probs.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
@@ -698,7 +700,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
     def _actor_distribution(self, head_inputs: th.Tensor) -> Distribution:
         """The action distribution for actor head inputs ``[R, D]``."""
         rows = head_inputs.shape[0]
-        latent_pi = self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
+        latent_pi = self._actor_latent(head_inputs)
         if self._discrete:
             log_probs = self._action_log_probs(latent_pi)[:rows]
             return self.action_dist.proba_distribution(action_logits=log_probs)
@@ -761,15 +763,17 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         if valid is not None:
             actions = actions.index_select(0, valid)
         shape = (len(valid),) if valid is not None else (t, n_seq)
-        log_prob, entropy, mean_log_prob = self._log_prob_entropy(in_pi, actions)
+        latent_pi = self._actor_latent(in_pi)
+        log_prob, entropy, mean_log_prob = self._log_prob_entropy(latent_pi, actions)
         regularised = entropy is not None or mean_log_prob is not None
         if regularised and not self.entropy_trains_core and th.is_grad_enabled():
             # the same regularisers, their gradient stopped at the core's output
-            _, entropy, mean_log_prob = self._log_prob_entropy(self._core_detached(in_pi), actions)
+            detached = self._actor_latent(self._core_detached(in_pi))
+            _, entropy, mean_log_prob = self._log_prob_entropy(detached, actions)
         values = self._critic_head(in_vf).reshape(shape)
         actor_values = None
         if self.actor_value_net is not None:
-            actor_values = self._actor_values(in_pi).reshape(shape)
+            actor_values = self._actor_values(latent_pi, len(actions)).reshape(shape)
         return BatchEvaluation(
             values,
             log_prob.reshape(shape),

@@ -55,7 +55,8 @@ def actor_values_at_the_reward_step(model: RecurrentPPO) -> tuple[np.ndarray, np
     policy = model.policy
     with th.no_grad():
         in_pi, _, _ = policy._forward_path(th.as_tensor(obs), policy.initial_state(64), starts[0])
-        values = policy._actor_values(in_pi.reshape(DELAY * 64, -1)).reshape(DELAY, 64)
+        latent = policy._actor_latent(in_pi.reshape(DELAY * 64, -1))
+        values = policy._actor_values(latent, DELAY * 64).reshape(DELAY, 64)
     return values[-1].numpy(), cues
 
 
@@ -79,9 +80,10 @@ def test_a_new_value_scale_keeps_the_actor_values():
     policy = model_on(0.5).policy
     obs = th.randn(3, 4, 1)
     in_pi, _, _ = policy._forward_path(obs, policy.initial_state(4), th.ones(4))
-    before = policy._actor_values(in_pi.reshape(12, -1)).detach()
+    latent = policy._actor_latent(in_pi.reshape(12, -1)).detach()
+    before = policy._actor_values(latent, 12).detach()
     policy.set_value_scale(7.0)
-    th.testing.assert_close(policy._actor_values(in_pi.reshape(12, -1)).detach(), before)
+    th.testing.assert_close(policy._actor_values(latent, 12).detach(), before)
 
 
 def test_the_setting_survives_save_and_load(tmp_path):

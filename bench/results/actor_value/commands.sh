@@ -1,6 +1,10 @@
 #!/bin/bash
 # The actor's own value head (--actor_value_coef), 2026-12-05, code of commit bb76898 (the option,
 # off by default). OUT: any scratch directory. Two runs at a time on the 2-core machine.
+# Since the commit after f426691 the actor's latent is computed once per minibatch for the
+# action head and the actor's value head (it was computed twice): the same function, but the
+# gradient is summed in another order (about 1e-8 relative), so a rerun can follow another
+# trajectory from the same seed. Runs without the option are bit for bit unchanged.
 T="--total_timesteps=2000000 --eval_length_factor=10"
 
 # 1. The T-maze cells the defaults lose to the junction trap (LSTM L=100 seed 1; LSTM L=200 seeds
