@@ -5,6 +5,7 @@ Configs and sweeps read these dicts; changing a value here changes the algorithm
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 #: PPO hyperparameters that train every built-in core on the memory tasks without collapsing
@@ -48,6 +49,13 @@ def is_bptt_rollouts(value: Any) -> bool:
     """Whether ``value`` is a ``bptt_rollouts``: a non-negative int or :data:`BPTT_HORIZON`."""
     count = isinstance(value, int) and not isinstance(value, bool)
     return value == BPTT_HORIZON or (count and value >= 0)
+
+
+def is_coefficient(value: Any) -> bool:
+    """Whether ``value`` is a loss coefficient (``log_barrier_coef``, ``actor_value_coef``): a
+    finite number >= 0."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return number and math.isfinite(value) and value >= 0
 
 
 #: ``chrono_init`` value: chrono init for the env's episode horizon (resolved by RecurrentPPO).

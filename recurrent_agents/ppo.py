@@ -30,6 +30,7 @@ from recurrent_agents.defaults import (
     GATED_CORE_DEFAULTS,
     PPO_DEFAULTS,
     is_bptt_rollouts,
+    is_coefficient,
 )
 from recurrent_agents.horizon import bptt_reach, episode_horizon, whole_episode_rollout
 from recurrent_agents.policy import (
@@ -126,8 +127,7 @@ def _check_arguments(
         ("log_barrier_coef", log_barrier_coef),
         ("actor_value_coef", actor_value_coef),
     ):
-        number = isinstance(coef, (int, float)) and not isinstance(coef, bool)
-        if not (number and math.isfinite(coef) and coef >= 0):
+        if not is_coefficient(coef):
             raise ValueError(f"{name} must be a finite float >= 0, got {coef!r}")
     if not is_bptt_rollouts(bptt_rollouts):
         raise ValueError(

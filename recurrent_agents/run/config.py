@@ -45,6 +45,7 @@ from recurrent_agents.defaults import (
     CHRONO_HORIZON,
     ENTROPY_WEIGHTINGS,
     is_bptt_rollouts,
+    is_coefficient,
 )
 from recurrent_agents.defaults import PPO_DEFAULTS as _PPO
 from recurrent_agents.run.tracking import WANDB_MODES, WANDB_PROJECT
@@ -772,7 +773,7 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
     for name in ("log_barrier_coef", "actor_value_coef"):
         value = getattr(cfg, name)
-        if not (math.isfinite(value) and value >= 0):
+        if not is_coefficient(value):
             raise ConfigError(f"{name} must be a float >= 0, got {value}")
     if not 0 <= cfg.start_epsilon <= 1:
         raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
