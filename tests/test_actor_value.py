@@ -10,6 +10,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from recurrent_agents import RecurrentPPO
 from recurrent_agents.run.config import ConfigError, build_config
+from tests.test_ppo_ratio import DictCueEnv
 
 DELAY = 4  # steps between the cue and the reward that depends on it
 
@@ -98,3 +99,24 @@ def test_bad_values_are_rejected():
             model_on(bad)
     with pytest.raises(ConfigError, match="actor_value_coef must be a float >= 0"):
         build_config(["--actor_value_coef=-1"])
+
+
+@pytest.mark.parametrize(
+    ("policy", "env_fn"),
+    [("MlpPolicy", lambda: gym.make("Pendulum-v1")), ("MultiInputPolicy", lambda: DictCueEnv(5))],
+    ids=["box_actions", "dict_observations"],
+)
+def test_the_head_trains_on_other_spaces(policy, env_fn):
+    """The head reads the actor's latent, whatever the action or observation space."""
+    model = RecurrentPPO(
+        policy,
+        DummyVecEnv([env_fn] * 2),
+        n_steps=16,
+        batch_size=32,
+        actor_value_coef=0.5,
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
+    )
+    before = model.policy.actor_value_net.weight.detach().clone()
+    model.learn(64)
+    assert not th.equal(model.policy.actor_value_net.weight, before)
