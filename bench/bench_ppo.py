@@ -44,7 +44,15 @@ def build(kind: str, memory_length: int, args: argparse.Namespace):
     if kind.startswith("ours"):
         kwargs = dict(core="lstm", hidden_size=args.hidden_size)
         bptt = args.bptt_rollouts if kind == "ours_bptt" else 0
-        return RecurrentPPO("MlpPolicy", env, policy_kwargs=kwargs, bptt_rollouts=bptt, **common)
+        # Without the LSTM's default actor value head: stock has none, and the work stays equal.
+        return RecurrentPPO(
+            "MlpPolicy",
+            env,
+            policy_kwargs=kwargs,
+            bptt_rollouts=bptt,
+            actor_value_coef=0.0,
+            **common,
+        )
     kwargs = dict(lstm_hidden_size=args.hidden_size)
     return sb3_contrib.RecurrentPPO("MlpLstmPolicy", env, policy_kwargs=kwargs, **common)
 

@@ -134,12 +134,12 @@ def _either(name: str, value: Any, contrib_name: str, contrib_value: Any, defaul
     return default if contrib_value is None else contrib_value
 
 
-def _critic_core(
-    critic_core: str | None,
-    shared_core: bool | None,
-    shared_lstm: bool | None,
-    enable_critic_lstm: bool | None,
-    share_features_extractor: bool,
+def resolve_critic_core(
+    critic_core: str | None = None,
+    shared_core: bool | None = None,
+    shared_lstm: bool | None = None,
+    enable_critic_lstm: bool | None = None,
+    share_features_extractor: bool = True,
 ) -> str:
     """One of :data:`CRITIC_CORES`, from the toolkit's ``critic_core`` or ``shared_core`` or
     sb3-contrib's ``shared_lstm`` / ``enable_critic_lstm`` (with sb3-contrib's meaning)."""
@@ -307,7 +307,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         hidden_size = _either("hidden_size", hidden_size, "lstm_hidden_size", lstm_hidden_size, 64)
         num_layers = _either("num_layers", num_layers, "n_lstm_layers", n_lstm_layers, 1)
         core_kwargs = _either("core_kwargs", core_kwargs, "lstm_kwargs", lstm_kwargs, {})
-        critic_core = _critic_core(
+        critic_core = resolve_critic_core(
             critic_core, shared_core, shared_lstm, enable_critic_lstm, share_features_extractor
         )
         if normalize_obs is None:

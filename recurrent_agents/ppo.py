@@ -22,6 +22,7 @@ from stable_baselines3.common.vec_env import VecEnv
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import (
+    ACTOR_VALUE_COEF_BY_CORE,
     BPTT_HORIZON,
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
@@ -37,6 +38,7 @@ from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
     RecurrentActorCriticPolicy,
     RecurrentMultiInputActorCriticPolicy,
+    resolve_critic_core,
 )
 
 _D = PPO_DEFAULTS
@@ -89,6 +91,20 @@ def _default_critic_core(policy_kwargs: dict[str, Any] | None) -> str | None:
     return default
 
 
+def _default_actor_value_coef(policy_kwargs: dict[str, Any] | None) -> float:
+    """The ``actor_value_coef`` given as None: the core's entry in
+    :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE` when the critic has a core of
+    its own, else 0 (a critic on the actor's core trains it with the value loss already)."""
+    kwargs = policy_kwargs or {}
+    critic_core = _default_critic_core(kwargs) or resolve_critic_core(
+        *(kwargs.get(name) for name in _CRITIC_OPTIONS),
+        share_features_extractor=kwargs.get("share_features_extractor", True),
+    )
+    if critic_core != "separate":
+        return 0.0
+    return ACTOR_VALUE_COEF_BY_CORE.get(kwargs.get("core", "lstm"), 0.0)
+
+
 def _check_arguments(
     n_steps: Any,
     batch_size: Any,
@@ -100,7 +116,7 @@ def _check_arguments(
     start_epsilon: float,
     bptt_rollouts: Any,
     log_barrier_coef: float,
-    actor_value_coef: float,
+    actor_value_coef: float | None,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
@@ -123,12 +139,12 @@ def _check_arguments(
         raise ValueError(f"ent_anneal_fraction must be in [0, 1], got {ent_anneal_fraction!r}")
     if not 0 <= start_epsilon <= 1:
         raise ValueError(f"start_epsilon must be in [0, 1], got {start_epsilon!r}")
-    for name, coef in (
-        ("log_barrier_coef", log_barrier_coef),
-        ("actor_value_coef", actor_value_coef),
-    ):
-        if not is_coefficient(coef):
-            raise ValueError(f"{name} must be a finite float >= 0, got {coef!r}")
+    if not is_coefficient(log_barrier_coef):
+        raise ValueError(f"log_barrier_coef must be a finite float >= 0, got {log_barrier_coef!r}")
+    if actor_value_coef is not None and not is_coefficient(actor_value_coef):
+        raise ValueError(
+            f"actor_value_coef must be a finite float >= 0 or None, got {actor_value_coef!r}"
+        )
     if not is_bptt_rollouts(bptt_rollouts):
         raise ValueError(
             f"bptt_rollouts must be a non-negative int or {BPTT_HORIZON!r}, got {bptt_rollouts!r}"
@@ -167,6 +183,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * given no critic option, the vanilla RNN's critic reads the actor's core
       (``critic_core="shared"``, :data:`recurrent_agents.defaults.CRITIC_CORE_BY_CORE`); every
       other core's critic has its own core, as in sb3-contrib.
+    * given no ``actor_value_coef``, an LSTM whose critic has its own core also trains a value
+      head on its actor's latent (0.25, :data:`recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE`).
 
     Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
     (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a
@@ -214,7 +232,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         on the critic's targets: its gradient trains the actor's core to carry what predicts
         the return (the cue), as a critic on the actor's core does, while the advantages keep
         the critic's own values (Phasic Policy Gradient's auxiliary value head, Cobbe et al.
-        2021, trained jointly). 0 (the default): off.
+        2021, trained jointly). 0: off. None (the default): the core's entry in
+        :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE` when the critic has a core
+        of its own (0.25 for the LSTM), else 0.
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start
@@ -276,7 +296,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         entropy_weighting: str = _D["entropy_weighting"],
         ent_anneal_fraction: float = _D["ent_anneal_fraction"],
         log_barrier_coef: float = _D["log_barrier_coef"],
-        actor_value_coef: float = _D["actor_value_coef"],
+        actor_value_coef: float | None = _D["actor_value_coef"],
         start_epsilon: float = _D["start_epsilon"],
         bptt_rollouts: int | str = _D["bptt_rollouts"],
         vf_coef: float = _D["vf_coef"],
@@ -310,6 +330,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
         )
         self.bptt_rollouts = bptt_rollouts
         self.log_barrier_coef = float(log_barrier_coef)
+        if actor_value_coef is None:
+            # load() builds the model without setup and then applies the file's values: a file
+            # saved before the option existed has none, and was trained without the head.
+            actor_value_coef = _default_actor_value_coef(policy_kwargs) if _init_setup_model else 0
         self.actor_value_coef = float(actor_value_coef)
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)

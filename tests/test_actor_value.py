@@ -94,11 +94,44 @@ def test_the_setting_survives_save_and_load(tmp_path):
 
 
 def test_bad_values_are_rejected():
-    for bad in (-0.5, float("inf"), "1", None):
+    for bad in (-0.5, float("inf"), "1"):
         with pytest.raises(ValueError, match="actor_value_coef must be a finite float >= 0"):
             model_on(bad)
     with pytest.raises(ConfigError, match="actor_value_coef must be a float >= 0"):
         build_config(["--actor_value_coef=-1"])
+
+
+@pytest.mark.parametrize(
+    ("policy_kwargs", "coef"),
+    [
+        ({}, 0.25),  # the LSTM with its own critic
+        ({"critic_core": "separate"}, 0.25),
+        ({"critic_core": "shared"}, 0.0),  # the value loss trains the actor's core already
+        ({"enable_critic_lstm": False}, 0.0),  # sb3-contrib's critic without a core
+        ({"core": "gru"}, 0.0),
+        ({"core": "rnn"}, 0.0),  # its critic reads the actor's core by default
+        ({"core": "rnn", "critic_core": "separate"}, 0.0),
+    ],
+)
+def test_the_default_is_the_cores(policy_kwargs, coef):
+    model = RecurrentPPO(
+        "MlpPolicy", DummyVecEnv([RewardedCue]), n_steps=8, policy_kwargs=policy_kwargs
+    )
+    assert model.actor_value_coef == coef
+    assert (model.policy.actor_value_net is not None) == (coef > 0)
+    assert build_config([]).ppo_kwargs()["actor_value_coef"] is None  # the CLI's is the core's
+
+
+def test_a_model_saved_before_the_option_loads_without_the_head(tmp_path):
+    """A file without ``actor_value_coef`` was trained without the head, whatever its core's
+    default is now."""
+    old = model_on(0.0)
+    old.save(tmp_path / "old.zip", exclude=["actor_value_coef"])
+    loaded = RecurrentPPO.load(tmp_path / "old.zip", env=DummyVecEnv([RewardedCue]))
+    assert loaded.actor_value_coef == 0.0 and loaded.policy.actor_value_net is None
+    for name, tensor in old.policy.state_dict().items():
+        assert th.equal(tensor, loaded.policy.state_dict()[name]), name
+    loaded.learn(256)  # trains as saved
 
 
 @pytest.mark.parametrize(

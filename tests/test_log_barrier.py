@@ -53,6 +53,7 @@ def probabilities_after_training(ent_coef: float, log_barrier_coef: float) -> np
         target_kl=None,
         ent_coef=ent_coef,
         log_barrier_coef=log_barrier_coef,
+        actor_value_coef=0.0,  # the regularisers alone move the action head
         policy_kwargs=dict(hidden_size=8, optimizer_class=th.optim.SGD, optimizer_kwargs={}),
         seed=0,
     )

@@ -211,11 +211,11 @@ class TrainConfig:
         "probability towards 1/n with a force that does not vanish as it does (a decision gone "
         "deterministic before either action was better samples again; discrete actions; 0: off)",
     )
-    actor_value_coef: float = _f(
+    actor_value_coef: float | None = _f(
         _PPO["actor_value_coef"],
         "coefficient of a second value loss on a head that reads the actor's core: trains the "
         "actor's memory on the critic's targets while the advantages keep the critic's values "
-        "(0: off)",
+        "(0: off; default: the core's, 0.25 for the lstm with its own critic, else 0)",
     )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
@@ -771,10 +771,12 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")
     if not 0 < cfg.entropy_target <= 1:
         raise ConfigError(f"entropy_target must be a float in (0, 1], got {cfg.entropy_target}")
-    for name in ("log_barrier_coef", "actor_value_coef"):
-        value = getattr(cfg, name)
-        if not is_coefficient(value):
-            raise ConfigError(f"{name} must be a float >= 0, got {value}")
+    if not is_coefficient(cfg.log_barrier_coef):
+        raise ConfigError(f"log_barrier_coef must be a float >= 0, got {cfg.log_barrier_coef}")
+    if cfg.actor_value_coef is not None and not is_coefficient(cfg.actor_value_coef):
+        raise ConfigError(
+            f"actor_value_coef must be a float >= 0 or None, got {cfg.actor_value_coef}"
+        )
     if not 0 <= cfg.start_epsilon <= 1:
         raise ConfigError(f"start_epsilon must be a float in [0, 1], got {cfg.start_epsilon}")
     if not is_bptt_rollouts(cfg.bptt_rollouts):
