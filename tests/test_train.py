@@ -88,6 +88,7 @@ def test_offline_run_has_config_metrics_summary_and_model(tmp_path):
     config = by_type["run"][0]["run"]["config"]["update"]
     assert config["memory_length"] == 2 and config["core"] == "lstm"
     assert config["total_timesteps"] == 1024
+    assert config["actor_value_coef"] == 0.25  # the lstm's default, resolved from None
     metrics = [r["metric"] for r in by_type["metric"]]
     assert any(m.get("glob_name") == "*" and m.get("step_metric") == "global_step" for m in metrics)
     history = [r["history"]["item"] for r in by_type["history"]]

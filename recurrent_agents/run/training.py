@@ -49,6 +49,7 @@ from recurrent_agents.run.tracking import init_wandb, run_directory
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from recurrent_agents.ppo import RecurrentPPO
     from recurrent_agents.run.curriculum import MemoryCurriculum
 
 #: The policy for Dict observations (images for a CNN beside a vector).
@@ -406,16 +407,18 @@ def _default_tags(cfg: TrainConfig) -> list[str]:
 
 
 def _start_tracking(
-    cfg: TrainConfig, run_dir: Path, state: dict[str, Any] | None
+    cfg: TrainConfig, run_dir: Path, state: dict[str, Any] | None, model: RecurrentPPO
 ) -> tuple[Any, list[str]]:
     """The W&B run (the checkpoint's run when resuming) and every W&B directory of the run."""
     from recurrent_agents.run.wandb_logger import define_step_metric
 
+    # The value the model trains with, where the config leaves it to the core (None).
+    resolved = {"actor_value_coef": model.actor_value_coef}
     run = init_wandb(
         project=cfg.wandb_project,
         group=cfg.wandb_group,
         job_type=cfg.wandb_job_type,
-        config=cfg.to_dict() | {"env_kwargs": cfg.env_kwargs()},
+        config=cfg.to_dict() | {"env_kwargs": cfg.env_kwargs()} | resolved,
         mode=cfg.wandb_mode,
         dir=run_dir,
         tags=cfg.tags or _default_tags(cfg),
@@ -772,7 +775,7 @@ def _train(
 
     start_steps = int(state["num_timesteps"]) if state else 0
     seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
-    run, wandb_dirs = _start_tracking(cfg, run_dir, state)
+    run, wandb_dirs = _start_tracking(cfg, run_dir, state, model)
     logged_until = _logged_until(wandb_dirs, run_directory(run)) if state else -1
     model.set_logger(sb3_logger(run, cfg.verbose, logged_until))
     save_checkpoint = _CheckpointSaver(
