@@ -91,12 +91,15 @@ def _default_critic_core(policy_kwargs: dict[str, Any] | None) -> str | None:
     return default
 
 
-def _default_actor_value_coef(policy_kwargs: dict[str, Any] | None) -> float:
+def _default_actor_value_coef(
+    policy_kwargs: dict[str, Any] | None, critic_core_default: str | None
+) -> float:
     """The ``actor_value_coef`` given as None: the core's entry in
     :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE` when the critic has a core of
-    its own, else 0 (a critic on the actor's core trains it with the value loss already)."""
+    its own (``critic_core_default``, or the critic option given), else 0 (a critic on the
+    actor's core trains it with the value loss already)."""
     kwargs = policy_kwargs or {}
-    critic_core = _default_critic_core(kwargs) or resolve_critic_core(
+    critic_core = critic_core_default or resolve_critic_core(
         *(kwargs.get(name) for name in _CRITIC_OPTIONS),
         share_features_extractor=kwargs.get("share_features_extractor", True),
     )
@@ -330,10 +333,15 @@ class RecurrentPPO(_ContribRecurrentPPO):
         )
         self.bptt_rollouts = bptt_rollouts
         self.log_barrier_coef = float(log_barrier_coef)
+        # Saved with the model, unlike a policy default, so that a model saved before a core's
+        # default changed loads with the critic it has (a file without it predates the per-core
+        # defaults: "separate", as any core gets here without policy_kwargs).
+        self.critic_core_default = _default_critic_core(policy_kwargs)
         if actor_value_coef is None:
             # load() builds the model without setup and then applies the file's values: a file
             # saved before the option existed has none, and was trained without the head.
-            actor_value_coef = _default_actor_value_coef(policy_kwargs) if _init_setup_model else 0
+            default = _default_actor_value_coef(policy_kwargs, self.critic_core_default)
+            actor_value_coef = default if _init_setup_model else 0
         self.actor_value_coef = float(actor_value_coef)
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
@@ -356,10 +364,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._episode_reward_sums: np.ndarray | None = None
         # set_rollout_length's minibatch size, applied when the next rollout starts.
         self._next_batch_size: int | None = None
-        # Saved with the model, unlike a policy default, so that a model saved before a core's
-        # default changed loads with the critic it has (a file without it predates the per-core
-        # defaults: "separate", as any core gets here without policy_kwargs).
-        self.critic_core_default = _default_critic_core(policy_kwargs)
         super().__init__(
             policy,
             env,
