@@ -37,9 +37,10 @@ PPO_DEFAULTS: dict[str, Any] = {
     "normalize_value_targets": True,
 }
 
-#: ``entropy_weighting`` values: the bonus on every step alike (SB3's), or each step's scaled by
-#: the size of its normalised advantage.
-ENTROPY_WEIGHTINGS = ("uniform", "advantage")
+#: ``entropy_weighting`` values: the bonus on every step alike (SB3's); each step's scaled by
+#: the size of its normalised advantage; or every step's scaled down with the advantages when
+#: the advantage floor binds.
+ENTROPY_WEIGHTINGS = ("uniform", "advantage", "floor")
 
 #: ``bptt_rollouts`` value: as many earlier rollouts as the env's episode horizon can span.
 BPTT_HORIZON = "horizon"

@@ -210,7 +210,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         policy gradient on every step: a decision whose outcome is still uncertain keeps its
         actions sampled, while the many steps of a long episode where nothing is at stake (a
         corridor to walk) get almost none, whatever the episode's length (README, "LSTM at
-        memory length 1000 from scratch").
+        memory length 1000 from scratch"). ``"floor"``: ``ent_coef`` on every step,
+        scaled down in each update by the factor by which the advantage floor
+        (``advantage_floor_ratio``) scales that rollout's advantages down, so that the bonus
+        keeps its ratio to the policy gradient when the floor binds. It keeps a long walk
+        from being lost to the bonus, and leaves decisions to go deterministic (README, "At
+        L=1000, with nothing but the defaults").
     :param ent_anneal_fraction: over this last fraction of the training budget
         (``total_timesteps`` of ``learn``) the entropy coefficient falls linearly from
         ``ent_coef`` to 0. Where two actions are worth about the same, the bonus outweighs the
@@ -752,6 +757,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self._update_value_scale()
         adv_mean, adv_std = self._advantage_scale()
         ent_coef = self.entropy_coefficient()
+        if self.entropy_weighting == "floor" and self.normalize_advantage:
+            # The floor scales this rollout's policy gradient down by (raw std / floored std);
+            # the bonus goes down with it, keeping the ratio that plain normalisation gives.
+            ent_coef *= min(1.0, float(self.rollout_buffer.advantages.std()) / adv_std)
         # Per-minibatch statistics stay tensors until the end: one sync instead of five each.
         stats: list[th.Tensor] = []
         grad_norms: list[th.Tensor] = []

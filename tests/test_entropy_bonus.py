@@ -119,3 +119,33 @@ def test_rejects_an_unknown_weighting():
 def test_the_cli_names_the_bad_value_and_the_choices():
     with pytest.raises(ConfigError, match="entropy_weighting must be one of uniform, advantage"):
         build_config(["--entropy_weighting", "decision"])
+
+
+def coefficient_of_one_update(return_std_peak: float, **ppo_kwargs) -> tuple[float, float]:
+    """The entropy coefficient the update of one rollout used, and the ratio of that rollout's
+    advantage std to the std it was normalised by, with the run's peak of return spread set to
+    ``return_std_peak`` (the advantage floor is 0.2 times it)."""
+    env = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=3)
+    model = RecurrentPPO(
+        "MlpPolicy", env, n_steps=16, batch_size=STEPS, n_epochs=1, seed=0, **ppo_kwargs
+    )
+    model.learn(STEPS)
+    model.return_std_peak = return_std_peak
+    raw_std = float(model.rollout_buffer.advantages.std())
+    _, floored_std = model._advantage_scale()
+    model.train()
+    return model.logger.name_to_value["train/ent_coef"], raw_std / floored_std
+
+
+def test_floor_weighting_scales_the_bonus_down_with_the_advantages_where_the_floor_binds():
+    coef, shrink = coefficient_of_one_update(100.0, entropy_weighting="floor", ent_coef=0.02)
+    assert shrink < 0.1  # the floor (20) binds: the advantages' std is far below it
+    assert coef == pytest.approx(0.02 * shrink)
+    coef, shrink = coefficient_of_one_update(100.0, entropy_weighting="uniform", ent_coef=0.02)
+    assert coef == 0.02
+
+
+def test_floor_weighting_leaves_the_bonus_where_the_floor_does_not_bind():
+    coef, shrink = coefficient_of_one_update(0.0, entropy_weighting="floor", ent_coef=0.02)
+    assert shrink == 1.0
+    assert coef == pytest.approx(0.02)

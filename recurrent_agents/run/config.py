@@ -195,9 +195,10 @@ class TrainConfig:
     )
     entropy_weighting: str = _f(
         _PPO["entropy_weighting"],
-        "how the entropy bonus is spread over steps: 'uniform' (every step alike, SB3's) or "
+        "how the entropy bonus is spread over steps: 'uniform' (every step alike, SB3's), "
         "'advantage' (scaled by each step's normalised advantage size: decisions keep exploring, "
-        "steps with nothing at stake do not)",
+        "steps with nothing at stake do not) or 'floor' (every step alike, scaled down with the "
+        "advantages in updates where the advantage floor binds)",
     )
     ent_anneal_fraction: float = _f(
         _PPO["ent_anneal_fraction"],
