@@ -1,8 +1,22 @@
 # The passive T-maze at L=1000 from scratch with nothing but the defaults of 2026-12-05 (the
-# LSTM's actor value head included), 4M env steps, seeds 0 and 1, two runs at a time on 2 cores
-# (commit e1aa9c4's training code). result_seed*.json: the greedy evaluation after the last
-# update (100 episodes); histories.csv: the W&B history every ~50k env steps.
-for seed in 0 1; do
+# LSTM's actor value head included), 4M env steps, two runs at a time on 2 cores.
+# result_seed*.json: the greedy evaluation after the last update (100 episodes); histories.csv:
+# the W&B history every ~51k env steps. Seeds 0 and 1: 25th session, commit e1aa9c4's training
+# code; seeds 2-4: 26th session, commit 44b7f47.
+for seed in 0 1 2 3 4; do
   python train.py --task=TMaze --memory_length=1000 --core=lstm --seed=$seed \
     --total_timesteps=4000000 --eval_length_factor=0 --video=false
 done
+
+# bonus_variants/ (26th session): the same command plus one option; the floor runs on
+# commit 44b7f47 plus the entropy_weighting="floor" patch that the next commit adds.
+python train.py --task=TMaze --memory_length=1000 --core=lstm --seed=1 --total_timesteps=4000000 \
+  --eval_length_factor=0 --video=false --entropy_weighting=floor           # stopped at 2.45M
+python train.py ... --seed=2 --entropy_weighting=floor
+python train.py ... --seed=1 --entropy_weighting=advantage                 # stopped at 2.04M
+python train.py ... --seed=2 --entropy_weighting=advantage
+python train.py ... --seed=3 --entropy_weighting=advantage
+python train.py ... --seed=1 --entropy_target=0.05                         # stopped at 1.90M
+# the policy at the junction of a run's last checkpoint:
+python bench/frontier/results/scratch/decision_probe.py --task TMaze --memory-length 1000 \
+  --model RUN_DIR/checkpoints/model_<env steps>.zip --episodes 16 --out bonus_variants/probe_NAME.csv
