@@ -214,7 +214,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         scaled down in each update by the factor by which the advantage floor
         (``advantage_floor_ratio``) scales that rollout's advantages down, so that the bonus
         keeps its ratio to the policy gradient when the floor binds. It keeps a long walk
-        from being lost to the bonus, and leaves decisions to go deterministic (README, "At
+        from being lost to the bonus, but lets a decision go deterministic (README, "At
         L=1000, with nothing but the defaults").
     :param ent_anneal_fraction: over this last fraction of the training budget
         (``total_timesteps`` of ``learn``) the entropy coefficient falls linearly from
