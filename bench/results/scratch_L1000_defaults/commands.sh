@@ -18,7 +18,7 @@ python train.py ... --seed=2 --entropy_weighting=advantage
 python train.py ... --seed=3 --entropy_weighting=advantage
 python train.py ... --seed=1 --entropy_target=0.05                         # stopped at 1.90M
 python train.py ... --seed=1 --n_envs=32 --align_rollouts=true
-python train.py ... --seed=S --n_envs=32 --align_rollouts=true    # S = 2, 3, 4 (and 0, started at the end)
+python train.py ... --seed=S --n_envs=32 --align_rollouts=true    # S = 2, 3, 4 and 0
 # the policy at the junction of a run's last checkpoint:
 python bench/frontier/results/scratch/decision_probe.py --task TMaze --memory-length 1000 \
   --model RUN_DIR/checkpoints/model_<env steps>.zip --episodes 16 --out bonus_variants/probe_NAME.csv
