@@ -710,8 +710,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # entropy cap is derived again from entropy_target when the model is set up.
         return [*super()._excluded_save_params(), "_episode_reward_sums", "_entropy_cap"]
 
-    def _advantage_scale(self) -> tuple[float, float]:
-        """Mean and (floored) std of the rollout's advantages, for normalisation.
+    def _advantage_scale(self) -> tuple[float, float, float]:
+        """Mean, floored std and raw std of the rollout's advantages; normalisation divides by
+        the floored std.
 
         Once a task is solved the advantages are only critic error, tiny next to the spread of
         episode returns seen while learning; flooring the std at ``advantage_floor_ratio``
@@ -720,13 +721,14 @@ class RecurrentPPO(_ContribRecurrentPPO):
         untrained critic's error would set the peak in the first rollouts.)
         """
         if not self.normalize_advantage:
-            return 0.0, 1.0
+            return 0.0, 1.0, 1.0
         adv = self.rollout_buffer.advantages
         std = float(adv.std())
         self.return_std_peak = max(self.return_std_peak, self._return_std())
         self.logger.record("train/advantage_std", std)
         self.logger.record("train/return_std_peak", self.return_std_peak)
-        return float(adv.mean()), max(std, self.advantage_floor_ratio * self.return_std_peak, 1e-8)
+        floored = max(std, self.advantage_floor_ratio * self.return_std_peak, 1e-8)
+        return float(adv.mean()), floored, std
 
     def _update_value_scale(self) -> None:
         """Fold this rollout's value targets into their running mean square and measure the
@@ -755,12 +757,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         )
         if self.normalize_value_targets:
             self._update_value_scale()
-        adv_mean, adv_std = self._advantage_scale()
+        adv_mean, adv_std, raw_adv_std = self._advantage_scale()
         ent_coef = self.entropy_coefficient()
-        if self.entropy_weighting == "floor" and self.normalize_advantage:
+        if self.entropy_weighting == "floor":
             # The floor scales this rollout's policy gradient down by (raw std / floored std);
             # the bonus goes down with it, keeping the ratio that plain normalisation gives.
-            ent_coef *= min(1.0, float(self.rollout_buffer.advantages.std()) / adv_std)
+            ent_coef *= min(1.0, raw_adv_std / adv_std)
         # Per-minibatch statistics stay tensors until the end: one sync instead of five each.
         stats: list[th.Tensor] = []
         grad_norms: list[th.Tensor] = []

@@ -132,7 +132,7 @@ def coefficient_of_one_update(return_std_peak: float, **ppo_kwargs) -> tuple[flo
     model.learn(STEPS)
     model.return_std_peak = return_std_peak
     raw_std = float(model.rollout_buffer.advantages.std())
-    _, floored_std = model._advantage_scale()
+    _, floored_std, _ = model._advantage_scale()
     model.train()
     return model.logger.name_to_value["train/ent_coef"], raw_std / floored_std
 
