@@ -42,6 +42,16 @@ PPO_DEFAULTS: dict[str, Any] = {
 #: the advantage floor binds.
 ENTROPY_WEIGHTINGS = ("uniform", "advantage", "floor")
 
+#: ``align_rollouts`` value: whole-episode rollouts only where the env's episode horizon exceeds
+#: ``n_steps`` (a rollout of ``n_steps`` would cut every episode); ``n_steps`` as given elsewhere.
+ALIGN_AUTO = "auto"
+
+
+def is_align_rollouts(value: Any) -> bool:
+    """Whether ``value`` is an ``align_rollouts``: True, False or :data:`ALIGN_AUTO`."""
+    return value is True or value is False or value == ALIGN_AUTO
+
+
 #: ``bptt_rollouts`` value: as many earlier rollouts as the env's episode horizon can span.
 BPTT_HORIZON = "horizon"
 

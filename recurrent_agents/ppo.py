@@ -23,6 +23,7 @@ from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
 from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import (
     ACTOR_VALUE_COEF_BY_CORE,
+    ALIGN_AUTO,
     BPTT_HORIZON,
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
@@ -30,6 +31,7 @@ from recurrent_agents.defaults import (
     ENTROPY_WEIGHTINGS,
     GATED_CORE_DEFAULTS,
     PPO_DEFAULTS,
+    is_align_rollouts,
     is_bptt_rollouts,
     is_coefficient,
 )
@@ -117,6 +119,7 @@ def _check_arguments(
     entropy_weighting: str,
     ent_anneal_fraction: float,
     start_epsilon: float,
+    align_rollouts: Any,
     bptt_rollouts: Any,
     log_barrier_coef: float,
     actor_value_coef: float | None,
@@ -138,6 +141,8 @@ def _check_arguments(
             f"entropy_weighting must be one of {', '.join(map(repr, ENTROPY_WEIGHTINGS))}, "
             f"got {entropy_weighting!r}"
         )
+    if not is_align_rollouts(align_rollouts):
+        raise ValueError(f"align_rollouts must be True, False or 'auto', got {align_rollouts!r}")
     if not 0 <= ent_anneal_fraction <= 1:
         raise ValueError(f"ent_anneal_fraction must be in [0, 1], got {ent_anneal_fraction!r}")
     if not 0 <= start_epsilon <= 1:
@@ -254,8 +259,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         so that episodes of a fixed length, which start together, each lie whole in one rollout
         and their decisions' gradients reach their first steps. Without it a rollout boundary
         cuts every episode it crosses (all of them when the horizon exceeds ``n_steps``). The
-        minibatch size stays. False (the default): ``n_steps`` as given; an env that declares no
-        horizon keeps it too.
+        minibatch size stays. ``"auto"``: only where the horizon exceeds ``n_steps`` (the
+        rollout becomes one horizon), ``n_steps`` as given elsewhere. False (the default):
+        ``n_steps`` as given; an env that declares no horizon keeps it too.
     :param bptt_rollouts: how many earlier rollouts the gradient of a sequence that continues an
         episode reaches back into: its episode's steps there are run through the cores again at
         each minibatch, and the stored state the sequence starts from passes their gradient on
@@ -290,7 +296,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         env: GymEnv | str,
         learning_rate: float | Schedule = _D["learning_rate"],
         n_steps: int = _D["n_steps"],
-        align_rollouts: bool = _D["align_rollouts"],
+        align_rollouts: bool | str = _D["align_rollouts"],
         batch_size: int | None = _D["batch_size"],
         n_epochs: int = _D["n_epochs"],
         gamma: float = _D["gamma"],
@@ -332,6 +338,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             entropy_weighting=entropy_weighting,
             ent_anneal_fraction=ent_anneal_fraction,
             start_epsilon=start_epsilon,
+            align_rollouts=align_rollouts,
             bptt_rollouts=bptt_rollouts,
             log_barrier_coef=log_barrier_coef,
             actor_value_coef=actor_value_coef,
@@ -353,7 +360,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.entropy_weighting = entropy_weighting
         self.ent_anneal_fraction = float(ent_anneal_fraction)
         self.start_epsilon = float(start_epsilon)
-        self.align_rollouts = bool(align_rollouts)
+        self.align_rollouts = align_rollouts
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         self.bootstrap_truncated = bool(bootstrap_truncated)
         self.normalize_value_targets = bool(normalize_value_targets)
@@ -528,10 +535,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         return bptt_reach(self.n_steps, horizon)
 
     def _aligned(self, n_steps: int) -> int:
-        """``n_steps``, as whole episodes of the env's horizon with ``align_rollouts``."""
+        """``n_steps``, as whole episodes of the env's horizon where ``align_rollouts`` says."""
         if not self.align_rollouts or self.env is None:
             return n_steps
-        return whole_episode_rollout(n_steps, episode_horizon(self.env))
+        horizon = episode_horizon(self.env)
+        if self.align_rollouts == ALIGN_AUTO and (horizon is None or n_steps >= horizon):
+            return n_steps
+        return whole_episode_rollout(n_steps, horizon)
 
     def set_rollout_length(self, n_steps: int) -> None:
         """Collect ``n_steps`` steps per env from the next rollout on, with the minibatch size

@@ -19,7 +19,7 @@ def delayed_cue(memory_length: int, n_envs: int = 3) -> DummyVecEnv:
     )
 
 
-def model_on(env: DummyVecEnv, n_steps: int, align: bool) -> RecurrentPPO:
+def model_on(env: DummyVecEnv, n_steps: int, align: bool | str) -> RecurrentPPO:
     return RecurrentPPO(
         "MlpPolicy",
         env,
@@ -74,6 +74,31 @@ def test_set_env_realigns_the_rollout_to_the_new_horizon() -> None:
         assert np.all(lengths == 21)
 
 
+@pytest.mark.parametrize("memory_length, expected", [(10, 20), (18, 20), (19, 20), (20, 21)])
+def test_auto_aligns_only_where_an_episode_is_longer_than_the_rollout(
+    memory_length: int, expected: int
+) -> None:
+    """DelayedCue's horizon is L + 1: 20-step rollouts stay as given up to L = 19 and become
+    one whole episode beyond."""
+    model = model_on(delayed_cue(memory_length), n_steps=20, align="auto")
+    assert model.n_steps == expected and model.batch_size == 16
+    if expected > 20:
+        for lengths in sequence_lengths_over_rollouts(model, rollouts=2):
+            assert np.all(lengths == memory_length + 1)
+
+
+def test_auto_follows_set_env_to_a_longer_horizon() -> None:
+    model = model_on(delayed_cue(10), n_steps=20, align="auto")
+    model.set_env(delayed_cue(30))
+    assert model.n_steps == 31
+
+
+@pytest.mark.parametrize("align", ["yes", 1, None, "horizon"])
+def test_align_rollouts_rejects_other_values(align: object) -> None:
+    with pytest.raises(ValueError, match=r"align_rollouts must be True, False or 'auto', got"):
+        model_on(delayed_cue(10), n_steps=20, align=align)
+
+
 class Corridor(gym.Env):
     """Episodes of 7 steps, and no declared horizon (no attribute, no TimeLimit)."""
 
@@ -90,8 +115,9 @@ class Corridor(gym.Env):
         return np.zeros(1, np.float32), 0.0, self.t >= 7, False, {}
 
 
-def test_an_env_without_a_horizon_keeps_n_steps() -> None:
-    model = model_on(DummyVecEnv([Corridor] * 2), n_steps=20, align=True)
+@pytest.mark.parametrize("align", [True, "auto"])
+def test_an_env_without_a_horizon_keeps_n_steps(align: bool | str) -> None:
+    model = model_on(DummyVecEnv([Corridor] * 2), n_steps=20, align=align)
     assert model.n_steps == 20
 
 

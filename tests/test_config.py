@@ -146,6 +146,23 @@ def test_prev_action_reward_parses_and_widens_the_training_env():
         C.build_config(["--prev_action_reward=action"])
 
 
+def test_align_rollouts_reads_a_bool_or_auto_and_reaches_the_model():
+    from recurrent_agents.run.training import make_env, new_model
+
+    assert C.build_config(["--align_rollouts"]).align_rollouts is True
+    assert C.build_config(["--align_rollouts=false"]).align_rollouts is False
+    cfg = C.build_config(["--align_rollouts=auto", "--n_envs=2", "--n_steps=16", "--batch_size=8"])
+    assert cfg.align_rollouts == "auto"
+    for memory_length, n_steps in ((10, 16), (20, 21)):  # T-maze horizon L + 1
+        env = make_env(cfg, seed=0, memory_length=memory_length)
+        try:
+            assert new_model(cfg, env).n_steps == n_steps
+        finally:
+            env.close()
+    with pytest.raises(C.ConfigError, match="align_rollouts must be true, false or 'auto', got"):
+        C.build_config(["--align_rollouts=sometimes"])
+
+
 def test_every_command_line_form_of_an_option():
     cfg = C.build_config(
         [

@@ -44,6 +44,7 @@ from recurrent_agents.defaults import (
     BPTT_HORIZON,
     CHRONO_HORIZON,
     ENTROPY_WEIGHTINGS,
+    is_align_rollouts,
     is_bptt_rollouts,
     is_coefficient,
 )
@@ -156,10 +157,11 @@ class TrainConfig:
     # PPO (defaults: recurrent_agents.defaults)
     learning_rate: float = _f(_PPO["learning_rate"], "Adam learning rate")
     n_steps: int = _f(_PPO["n_steps"], "rollout length per env per update")
-    align_rollouts: bool = _f(
+    align_rollouts: bool | str = _f(
         _PPO["align_rollouts"],
         "round n_steps to a whole number of episode horizons, so that fixed-length episodes lie "
-        "whole in one rollout (the decision's gradient then reaches the cue step)",
+        "whole in one rollout (the decision's gradient then reaches the cue step); 'auto': only "
+        "where the horizon exceeds n_steps",
     )
     bptt_rollouts: int | str = _f(
         _PPO["bptt_rollouts"],
@@ -743,6 +745,10 @@ def _check_numbers(cfg: TrainConfig) -> None:
         raise ConfigError(f"chrono_fraction must be in (0, 1], got {cfg.chrono_fraction}")
     if cfg.chrono_fraction is not None and cfg.chrono_init == CHRONO_OFF:
         raise ConfigError(f"chrono_fraction={cfg.chrono_fraction} needs chrono_init, got 'off'")
+    if not is_align_rollouts(cfg.align_rollouts):
+        raise ConfigError(
+            f"align_rollouts must be true, false or 'auto', got {cfg.align_rollouts!r}"
+        )
     try:
         prev_inputs(cfg.prev_action_reward)
     except ValueError as exc:
