@@ -260,7 +260,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         and their decisions' gradients reach their first steps. Without it a rollout boundary
         cuts every episode it crosses (all of them when the horizon exceeds ``n_steps``). The
         minibatch size stays. ``"auto"``: only where the horizon exceeds ``n_steps`` (the
-        rollout becomes one horizon), ``n_steps`` as given elsewhere. False (the default):
+        rollout becomes one horizon) and episodes last the horizon: once an episode ends before
+        it (CartPole, a MiniGrid room), rollouts go back to ``n_steps`` after the one collected,
+        since whole-episode rollouts are for fixed-length episodes. False (the default):
         ``n_steps`` as given; an env that declares no horizon keeps it too.
     :param bptt_rollouts: how many earlier rollouts the gradient of a sequence that continues an
         episode reaches back into: its episode's steps there are run through the cores again at
@@ -376,6 +378,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._episode_reward_sums: np.ndarray | None = None
         # set_rollout_length's minibatch size, applied when the next rollout starts.
         self._next_batch_size: int | None = None
+        # align_rollouts="auto": the rollout length asked for, each env's steps in its current
+        # episode, and whether an episode has ended before the horizon (no fixed length).
+        self._requested_n_steps = n_steps
+        self._episode_lengths: np.ndarray | None = None
+        self.episodes_end_early = False
         super().__init__(
             policy,
             env,
@@ -526,6 +533,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 buffer.clear()
         self.episode_returns.clear()
         self._episode_reward_sums = None
+        self._episode_lengths = None
+        self.episodes_end_early = False
 
     def _bptt_history(self) -> int:
         """The earlier rollouts the buffer keeps for ``bptt_rollouts``."""
@@ -539,7 +548,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         if not self.align_rollouts or self.env is None:
             return n_steps
         horizon = episode_horizon(self.env)
-        if self.align_rollouts == ALIGN_AUTO and (horizon is None or n_steps >= horizon):
+        if self.align_rollouts == ALIGN_AUTO and (
+            horizon is None or n_steps >= horizon or self.episodes_end_early
+        ):
             return n_steps
         return whole_episode_rollout(n_steps, horizon)
 
@@ -553,6 +564,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         """
         if not isinstance(n_steps, int) or isinstance(n_steps, bool) or n_steps < 1:
             raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+        self._requested_n_steps = n_steps
         n_steps = self._aligned(n_steps)
         batch_size = self._next_batch_size or self.batch_size
         if batch_size is not None:
@@ -622,6 +634,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         states = self._last_lstm_states
         is_box = isinstance(self.action_space, spaces.Box)
         dones = self._last_episode_starts
+        watched_horizon = None  # align_rollouts="auto" watches episodes until one ends early
+        if self.align_rollouts == ALIGN_AUTO and not self.episodes_end_early:
+            watched_horizon = episode_horizon(env)
         for n_steps in range(n_rollout_steps):
             if self.use_sde and self.sde_sample_freq > 0 and n_steps % self.sde_sample_freq == 0:
                 self.policy.reset_noise(env.num_envs)  # a new gSDE noise matrix
@@ -653,6 +668,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 return False
             self._update_info_buffer(infos, dones)
             self._record_episode_returns(rewards, dones)
+            if watched_horizon is not None:
+                self._record_episode_lengths(dones, watched_horizon)
             if dones.any() and self.bootstrap_truncated:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
@@ -671,6 +688,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         rollout_buffer.compute_returns_and_advantage(last_values=last_values, dones=dones)
         callback.update_locals(locals())
         callback.on_rollout_end()
+        if self.episodes_end_early and self.n_steps != self._requested_n_steps:
+            # The rollout just collected keeps its length for its update.
+            self.n_steps = self._requested_n_steps
+            rollout_buffer.resize(self.n_steps)
+            rollout_buffer.set_history(self._bptt_history())
         return True
 
     def _bootstrap_truncated(
@@ -707,6 +729,15 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self.episode_returns.append(float(self._episode_reward_sums[i]))
             self._episode_reward_sums[i] = 0.0
 
+    def _record_episode_lengths(self, dones: np.ndarray, horizon: int) -> None:
+        """Count each env's steps in its episode; note an episode that ends before ``horizon``."""
+        if self._episode_lengths is None or len(self._episode_lengths) != len(dones):
+            self._episode_lengths = np.zeros(len(dones), dtype=np.int64)
+        self._episode_lengths += 1
+        if np.any(self._episode_lengths[dones] < horizon):
+            self.episodes_end_early = True
+        self._episode_lengths[dones] = 0
+
     def _return_std(self) -> float:
         """Spread of the task's returns, in the units of the rewards the algorithm receives:
         std of the last episodes' returns, or of this rollout's value targets before two
@@ -718,7 +749,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
     def _excluded_save_params(self) -> list[str]:
         # A loaded model's envs start new episodes: the running sums start from zero. The
         # entropy cap is derived again from entropy_target when the model is set up.
-        return [*super()._excluded_save_params(), "_episode_reward_sums", "_entropy_cap"]
+        return [
+            *super()._excluded_save_params(),
+            "_episode_reward_sums",
+            "_episode_lengths",
+            "_entropy_cap",
+        ]
 
     def _advantage_scale(self) -> tuple[float, float, float]:
         """Mean, floored std and raw std of the rollout's advantages; normalisation divides by

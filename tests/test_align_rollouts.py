@@ -93,6 +93,43 @@ def test_auto_follows_set_env_to_a_longer_horizon() -> None:
     assert model.n_steps == 31
 
 
+class ShortEpisodes(gym.Env):
+    """Declares a 30-step horizon; its episodes end after 7 steps (a pole that falls)."""
+
+    observation_space = gym.spaces.Box(0.0, 1.0, (1,), np.float32)
+    action_space = gym.spaces.Discrete(2)
+    episode_horizon = 30
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.t = 0
+        return np.zeros(1, np.float32), {}
+
+    def step(self, action):
+        self.t += 1
+        return np.zeros(1, np.float32), 0.0, self.t >= 7, False, {}
+
+
+def test_auto_goes_back_to_n_steps_once_an_episode_ends_before_the_horizon() -> None:
+    model = model_on(DummyVecEnv([ShortEpisodes] * 2), n_steps=20, align="auto")
+    assert model.n_steps == 30 and not model.episodes_end_early  # nothing seen yet
+    rollout_sizes = []
+    _, callback = model._setup_learn(1_000, callback=None)
+    for _ in range(3):
+        model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+        rollout_sizes.append(model.rollout_buffer.pos)
+    assert model.episodes_end_early
+    assert rollout_sizes == [30, 20, 20]  # the first, collected whole, is trained on as it is
+    assert model.n_steps == 20 and model.batch_size == 16
+
+
+def test_auto_keeps_whole_episodes_while_episodes_last_the_horizon() -> None:
+    model = model_on(delayed_cue(20), n_steps=20, align="auto")
+    for lengths in sequence_lengths_over_rollouts(model, rollouts=3):
+        assert np.all(lengths == 21)
+    assert model.n_steps == 21 and not model.episodes_end_early
+
+
 @pytest.mark.parametrize("align", ["yes", 1, None, "horizon"])
 def test_align_rollouts_rejects_other_values(align: object) -> None:
     with pytest.raises(ValueError, match=r"align_rollouts must be True, False or 'auto', got"):
