@@ -22,3 +22,11 @@ python train.py ... --seed=S --n_envs=32 --align_rollouts=true    # S = 2, 3, 4 
 # the policy at the junction of a run's last checkpoint:
 python bench/frontier/results/scratch/decision_probe.py --task TMaze --memory-length 1000 \
   --model RUN_DIR/checkpoints/model_<env steps>.zip --episodes 16 --out bonus_variants/probe_NAME.csv
+
+# rollout_variants/ (27th session, commits ff75a79-4da3c68): whole-episode rollouts with the default 8 envs
+for seed in 0 1 2 3 4; do
+  python train.py --task=TMaze --memory_length=1000 --core=lstm --seed=$seed \
+    --total_timesteps=4000000 --eval_length_factor=0 --video=false --align_rollouts=true
+done
+python train.py ... --seed=1 --n_steps=4004 --align_rollouts=true
+python train.py ... --seed=4 --n_steps=4004 --align_rollouts=true   # stopped at 2.8M
