@@ -13,7 +13,7 @@ from typing import Any
 PPO_DEFAULTS: dict[str, Any] = {
     "learning_rate": 5e-4,
     "n_steps": 256,
-    "align_rollouts": False,
+    "align_rollouts": "auto",
     "batch_size": 512,
     "n_epochs": 8,
     "gamma": 0.99,

@@ -50,6 +50,7 @@ def model_on(
         DummyVecEnv([env_fn] * n_envs),
         n_steps=n_steps,
         batch_size=8,
+        align_rollouts=False,  # rollouts that cut episodes: what bptt_rollouts reaches across
         bptt_rollouts=bptt_rollouts,
         policy_kwargs=dict(core="lstm", hidden_size=8, normalize_obs=False) | policy_kwargs,
         seed=0,

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = [
     "--n_envs=4",
     "--n_steps=32",
+    "--align_rollouts=false",  # 32-step rollouts as given (auto would make them one horizon)
     "--batch_size=64",
     "--hidden_size=16",
     "--total_timesteps=256",
