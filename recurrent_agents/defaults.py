@@ -42,8 +42,9 @@ PPO_DEFAULTS: dict[str, Any] = {
 #: the advantage floor binds.
 ENTROPY_WEIGHTINGS = ("uniform", "advantage", "floor")
 
-#: ``align_rollouts`` value: whole-episode rollouts only where the env's episode horizon exceeds
-#: ``n_steps`` (a rollout of ``n_steps`` would cut every episode); ``n_steps`` as given elsewhere.
+#: ``align_rollouts`` value (the default): whole-episode rollouts only where the env's episode
+#: horizon exceeds ``n_steps`` (a rollout of ``n_steps`` would cut every episode) and its episodes
+#: last the horizon (none has ended before it); ``n_steps`` as given elsewhere.
 ALIGN_AUTO = "auto"
 
 

@@ -264,8 +264,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         it (CartPole, a MiniGrid room), rollouts go back to ``n_steps`` after the one collected,
         since whole-episode rollouts are for fixed-length episodes (the default: from scratch
         at L=1000 the T-maze's junction was never tried with 256-step rollouts on 3 of 5 seeds;
-        README, "Recurrent PPO"). False: ``n_steps`` as given. An env that declares no horizon
-        keeps it with either.
+        README, "What RecurrentPPO changes"). False: ``n_steps`` as given. An env that
+        declares no horizon keeps it with either.
     :param bptt_rollouts: how many earlier rollouts the gradient of a sequence that continues an
         episode reaches back into: its episode's steps there are run through the cores again at
         each minibatch, and the stored state the sequence starts from passes their gradient on

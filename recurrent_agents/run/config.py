@@ -161,7 +161,7 @@ class TrainConfig:
         _PPO["align_rollouts"],
         "round n_steps to a whole number of episode horizons, so that fixed-length episodes lie "
         "whole in one rollout (the decision's gradient then reaches the cue step); 'auto': only "
-        "where the horizon exceeds n_steps",
+        "where the horizon exceeds n_steps and episodes last the horizon",
     )
     bptt_rollouts: int | str = _f(
         _PPO["bptt_rollouts"],
