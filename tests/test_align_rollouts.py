@@ -93,12 +93,11 @@ def test_auto_follows_set_env_to_a_longer_horizon() -> None:
     assert model.n_steps == 31
 
 
-class ShortEpisodes(gym.Env):
-    """Declares a 30-step horizon; its episodes end after 7 steps (a pole that falls)."""
+class Corridor(gym.Env):
+    """Episodes of 7 steps, and no declared horizon (no attribute, no TimeLimit)."""
 
     observation_space = gym.spaces.Box(0.0, 1.0, (1,), np.float32)
     action_space = gym.spaces.Discrete(2)
-    episode_horizon = 30
 
     def reset(self, *, seed=None, options=None):
         super().reset(seed=seed)
@@ -108,6 +107,12 @@ class ShortEpisodes(gym.Env):
     def step(self, action):
         self.t += 1
         return np.zeros(1, np.float32), 0.0, self.t >= 7, False, {}
+
+
+class ShortEpisodes(Corridor):
+    """Declares a 30-step horizon; its episodes end after 7 steps (a pole that falls)."""
+
+    episode_horizon = 30
 
 
 def test_auto_goes_back_to_n_steps_once_an_episode_ends_before_the_horizon() -> None:
@@ -134,22 +139,6 @@ def test_auto_keeps_whole_episodes_while_episodes_last_the_horizon() -> None:
 def test_align_rollouts_rejects_other_values(align: object) -> None:
     with pytest.raises(ValueError, match=r"align_rollouts must be True, False or 'auto', got"):
         model_on(delayed_cue(10), n_steps=20, align=align)
-
-
-class Corridor(gym.Env):
-    """Episodes of 7 steps, and no declared horizon (no attribute, no TimeLimit)."""
-
-    observation_space = gym.spaces.Box(0.0, 1.0, (1,), np.float32)
-    action_space = gym.spaces.Discrete(2)
-
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        self.t = 0
-        return np.zeros(1, np.float32), {}
-
-    def step(self, action):
-        self.t += 1
-        return np.zeros(1, np.float32), 0.0, self.t >= 7, False, {}
 
 
 @pytest.mark.parametrize("align", [True, "auto"])
