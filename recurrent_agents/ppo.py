@@ -691,11 +691,16 @@ class RecurrentPPO(_ContribRecurrentPPO):
         callback.update_locals(locals())
         callback.on_rollout_end()
         if self.episodes_end_early and self.n_steps != self._requested_n_steps:
-            # The rollout just collected keeps its length for its update.
-            self.n_steps = self._requested_n_steps
-            rollout_buffer.resize(self.n_steps)
-            rollout_buffer.set_history(self._bptt_history())
+            self._end_whole_episode_rollouts()
         return True
+
+    def _end_whole_episode_rollouts(self) -> None:
+        """Go back to the ``n_steps`` asked for from the next rollout on (``align_rollouts="auto"``
+        once an episode ended before the horizon); the rollout just collected keeps its length
+        for its update."""
+        self.n_steps = self._requested_n_steps
+        self.rollout_buffer.resize(self.n_steps)
+        self.rollout_buffer.set_history(self._bptt_history())
 
     def _bootstrap_truncated(
         self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict], states: RNNStates
