@@ -18,3 +18,11 @@ python bench/suite/run_suite.py --out OUT/defaults-rfm-rnn --tasks RepeatFirstMe
 # the first four rollouts' sizes with align_rollouts=auto (when each task goes back to 256):
 python bench/suite/results/ablation/align_auto/rollout_sizes.py \
   MiniGrid-MemoryS11,CartPoleNoVel,PositionOnlyCartPoleMedium,RepeatFirstMedium,MiniGrid-MemoryS7,AutoencodeMedium
+# The Medium tasks auto changes, at stock sb3-contrib's 100k env steps, every core, seeds 0-2, on
+# the defaults of 2026-12-06 (28th session, commit 27cea0f; one cell at a time beside another job):
+python bench/suite/run_suite.py --out OUT/med100k --name suite-medium-100k-auto --agents lstm,rnn,gru \
+  --seeds 0,1,2 --tasks RepeatFirstMedium,PositionOnlyCartPoleMedium --budget 100000 --workers 1 \
+  --wandb-mode offline
+# medium_100k.csv: those cells ("auto"), with the cells of before and stock's from
+# ../../actor_value_default/medium_100k.csv (the LSTM with its head), ../../medium_100k/suite.csv
+# and ../../medium_100k/more_seeds/suite.csv (the GRU, the RNN with its critic on its core, stock)
