@@ -30,3 +30,9 @@ for seed in 0 1 2 3 4; do
 done
 python train.py ... --seed=1 --n_steps=4004 --align_rollouts=true
 python train.py ... --seed=4 --n_steps=4004 --align_rollouts=true   # stopped at 2.8M
+
+# rollout_variants/L10000.csv (28th session): each 1001-step-rollout model at 10x its length
+for seed in 0 1 2 3 4; do
+  python train.py evaluate RUN_DIR_OF_SEED --memory-length 10000 --episodes 100 --out seed_L10000.csv
+done
+# delayedcue/ (28th session): DelayedCue at L=1000 with the defaults; its own commands.sh

@@ -1,0 +1,11 @@
+# The LSTM's from-scratch cells at L=500 on the defaults of 2026-12-06 (whole-episode rollouts
+# where episodes outlast a rollout, align_rollouts="auto": one 501-step rollout per env here),
+# commit 27cea0f: every cell is train.py with the task, length, core and seed and nothing else,
+# at most 2M env steps, 5 seeds, each model also evaluated at 10x its length (L=5000). Two runs
+# at a time on 2 cores (28th session). The cells of L=5-200 are those of ../defaults-av025/,
+# whose rollouts auto leaves as they were (horizons of 256 or less), so they were not run again.
+python bench/frontier/horizon.py --recipe defaults --cores lstm --tasks TMaze --lengths 500 \
+    --workers 2 --tag auto
+python bench/frontier/horizon.py --recipe defaults --cores lstm --tasks DelayedCue --lengths 500 \
+    --workers 2 --tag auto
+# the tables: the same commands with --report-only
