@@ -13,8 +13,8 @@ python bench/frontier/horizon.py --recipe defaults --cores lstm --tasks DelayedC
 # before; horizons of 201 are untouched by auto, so these are the defaults' cells as they were),
 # into the same sweeps, so delayedcue/ reports all three cores. The GRU's seed 3 was stopped
 # once at 954k env steps and resumed from its checkpoint (train_seconds counts the resumed part
-# only), and so was the RNN's seed 0 at 1.51M (to run two cells at a time). The RNN's seeds 3 and 4 were not run (time): seeds 1 and 2 at chance already put its
-# horizon below 200.
+# only), and so was the RNN's seed 0 at 1.51M (to run two cells at a time). The RNN's seeds 3 and 4 ran
+# last, by the same sweep command with --cores rnn --workers 2.
 python bench/frontier/horizon.py --recipe defaults --cores gru,rnn --tasks DelayedCue --lengths 200 \
     --workers 2 --tag auto
 python bench/frontier/horizon.py --recipe defaults --cores lstm,gru,rnn --tasks DelayedCue \
