@@ -571,6 +571,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         batch_size = self._next_batch_size or self.batch_size
         if batch_size is not None:
             self._next_batch_size = max(1, batch_size * n_steps // self.n_steps)
+        self._resize_rollouts(n_steps)
+
+    def _resize_rollouts(self, n_steps: int) -> None:
+        """Collect ``n_steps`` steps per env from the next rollout on (the buffer resizes at its
+        next reset, so a rollout already collected keeps its length for its update)."""
         self.n_steps = n_steps
         self.rollout_buffer.resize(n_steps)
         self.rollout_buffer.set_history(self._bptt_history())
@@ -634,7 +639,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self.policy.reset_noise(env.num_envs)
         callback.on_rollout_start()
         states = self._last_lstm_states
-        is_box = isinstance(self.action_space, spaces.Box)
         dones = self._last_episode_starts
         watched_horizon = None  # align_rollouts="auto" watches episodes until one ends early
         if self.align_rollouts == ALIGN_AUTO and not self.episodes_end_early:
@@ -655,13 +659,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 actions, values, log_probs, states = self.policy(
                     obs_tensor, states, starts, explore=explore
                 )
-            clipped_actions = actions.cpu().numpy()
-            if is_box and self.policy.squash_output:  # actions in [-1, 1] (SB3's on-policy)
-                clipped_actions = self.policy.unscale_action(clipped_actions)
-            elif is_box:
-                clipped_actions = np.clip(
-                    clipped_actions, self.action_space.low, self.action_space.high
-                )
+            clipped_actions = self._env_actions(actions)
             new_obs, rewards, dones, infos = env.step(clipped_actions)
             self.num_timesteps += env.num_envs
 
@@ -691,16 +689,19 @@ class RecurrentPPO(_ContribRecurrentPPO):
         callback.update_locals(locals())
         callback.on_rollout_end()
         if self.episodes_end_early and self.n_steps != self._requested_n_steps:
-            self._end_whole_episode_rollouts()
+            # align_rollouts="auto" ends whole-episode rollouts once an episode ended early.
+            self._resize_rollouts(self._requested_n_steps)
         return True
 
-    def _end_whole_episode_rollouts(self) -> None:
-        """Go back to the ``n_steps`` asked for from the next rollout on (``align_rollouts="auto"``
-        once an episode ended before the horizon); the rollout just collected keeps its length
-        for its update."""
-        self.n_steps = self._requested_n_steps
-        self.rollout_buffer.resize(self.n_steps)
-        self.rollout_buffer.set_history(self._bptt_history())
+    def _env_actions(self, actions: th.Tensor) -> np.ndarray:
+        """The policy's actions as the env takes them: Box actions unscaled from [-1, 1] when
+        the policy squashes them, else clipped to the action space (SB3's on-policy rule)."""
+        env_actions = actions.cpu().numpy()
+        if not isinstance(self.action_space, spaces.Box):
+            return env_actions
+        if self.policy.squash_output:
+            return self.policy.unscale_action(env_actions)
+        return np.clip(env_actions, self.action_space.low, self.action_space.high)
 
     def _bootstrap_truncated(
         self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict], states: RNNStates

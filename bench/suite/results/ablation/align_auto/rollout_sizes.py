@@ -11,10 +11,26 @@ import sys
 import warnings
 from pathlib import Path
 
+from stable_baselines3.common.callbacks import BaseCallback
+
 from recurrent_agents.run.config import TrainConfig
 from recurrent_agents.run.training import make_env, new_model
 
 ROLLOUTS = 4
+
+
+class RolloutSizes(BaseCallback):
+    """Records each rollout's steps per env; stops training after ``ROLLOUTS`` of them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+
+    def _on_rollout_end(self) -> None:
+        self.sizes.append(self.model.rollout_buffer.pos)
+
+    def _on_step(self) -> bool:
+        return len(self.sizes) < ROLLOUTS
 
 
 def main(names: list[str]) -> None:
@@ -30,13 +46,10 @@ def main(names: list[str]) -> None:
         env = make_env(cfg, 0, task.memory_length)
         model = new_model(cfg, env)
         first = model.n_steps
-        _, callback = model._setup_learn(10**6, callback=None)
-        sizes = []
-        for _ in range(ROLLOUTS):
-            model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
-            sizes.append(model.rollout_buffer.pos)
+        sizes = RolloutSizes()
+        model.learn(10**6, callback=sizes)
         print(
-            f"{task.name}: n_steps {first} at the start, rollouts {sizes}, "
+            f"{task.name}: n_steps {first} at the start, rollouts {sizes.sizes}, "
             f"an episode ended before the horizon: {model.episodes_end_early}"
         )
         env.close()
