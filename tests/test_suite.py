@@ -158,6 +158,21 @@ def test_suite_lists_every_task_of_the_issue() -> None:
     assert all(t.budget >= NUM_EPISODES * (t.memory_length + 1) for t in bsuite)
 
 
+def test_held_out_games_run_only_when_asked_and_as_popgym_cells(tmp_path, capsys) -> None:
+    default = {t.name for t in run_suite.suite_tasks()}
+    held_out = [t for t in run_suite.suite_tasks(held_out=True) if t.name not in default]
+    assert [t.name for t in held_out] == [f"{g}Easy" for g in run_suite.HELD_OUT_POPGYM]
+    assert not default & {"CountRecallEasy", "HigherLowerEasy"}
+    argv = ["--out", str(tmp_path / "suite"), "--tasks", "CountRecallEasy", "--seeds", "0"]
+    assert run_suite.main([*argv, "--dry-run"]) == 2  # unknown without --held-out
+    assert "unknown suite tasks CountRecallEasy" in capsys.readouterr().err
+    assert run_suite.main([*argv, "--held-out", "--budget", "1000", "--dry-run"]) == 0
+    commands = capsys.readouterr().out.splitlines()[1:]
+    assert len(commands) == 4  # three cores and stock
+    assert all("--task=popgym:popgym-CountRecallEasy-v0" in c for c in commands)
+    assert sum(f"--stop_at_return={run_suite.POPGYM_SOLVED}" in c for c in commands) == 3
+
+
 def test_popgym_cells_stop_at_popgyms_solved_return_and_no_other_cell_does(
     tmp_path, capsys
 ) -> None:

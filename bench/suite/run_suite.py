@@ -70,6 +70,19 @@ POPGYM_BUDGET, OWN_BUDGET, MINIGRID_BUDGET, CARTPOLE_BUDGET = (
 #: reaches a bar, the policy is one whose true score may lie just below it (the 100 episodes
 #: that judged it are a noisy measure), and it is scored on 100 other episodes.
 POPGYM_SOLVED = 0.99
+#: POPGym's other games, which no issue names (``--held-out``): a check that the defaults were
+#: not fitted to the suite's tasks. Easy level; their returns are on POPGym's -1 .. 1 scale too.
+HELD_OUT_POPGYM = (
+    "CountRecall",
+    "HigherLower",
+    "Concentration",
+    "MultiarmedBandit",
+    "MineSweeper",
+    "Battleship",
+    "VelocityOnlyCartpole",
+    "PositionOnlyPendulum",
+    "NoisyPositionOnlyPendulum",
+)
 
 
 @dataclass(frozen=True)
@@ -108,10 +121,13 @@ def bsuite_budget(memory_length: int) -> int:
     return (NUM_EPISODES + TrainConfig.n_envs) * (memory_length + 1)
 
 
-def suite_tasks(quick: bool = False, budget: int | None = None) -> list[SuiteTask]:
+def suite_tasks(
+    quick: bool = False, budget: int | None = None, held_out: bool = False
+) -> list[SuiteTask]:
     """Every task of the suite with its budget; ``quick``: 20k env steps each and bsuite's first
     three lengths (still at bsuite's episode budget), for smoke runs; ``budget``: that many env
-    steps for every task but bsuite (whose budget is its episodes)."""
+    steps for every task but bsuite (whose budget is its episodes); ``held_out``: also POPGym's
+    games no issue names (:data:`HELD_OUT_POPGYM`, Easy)."""
     popgym = [
         f"{game}{level}"
         for level in ("Easy", "Medium")
@@ -133,6 +149,18 @@ def suite_tasks(quick: bool = False, budget: int | None = None) -> list[SuiteTas
         )
         for room in ("MemoryS7", "MemoryS11")
     ]
+    if held_out:
+        tasks += [
+            SuiteTask(
+                f"{g}Easy",
+                "POPGym held out",
+                f"popgym:popgym-{g}Easy-v0",
+                None,
+                POPGYM_BUDGET,
+                POPGYM_SOLVED,
+            )
+            for g in HELD_OUT_POPGYM
+        ]
     cartpole = f"{SUITE_ENVS}:suite/CartPoleNoVel-v0"
     tasks.append(SuiteTask("CartPoleNoVel", "sb3-contrib", cartpole, None, CARTPOLE_BUDGET))
     for name, task, source in (
@@ -408,6 +436,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="smoke budgets: 20k steps, bsuite L=1-3")
     p.add_argument("--budget", type=int, help="env steps of every task but bsuite (smoke runs)")
     p.add_argument(
+        "--held-out",
+        action="store_true",
+        help="also POPGym's games no issue names (Easy), a check against fitting to the suite",
+    )
+    p.add_argument(
         "--stock-max-steps", type=int, default=300_000, help="stock only up to this budget"
     )
     p.add_argument(
@@ -438,7 +471,7 @@ def suite_cells(args: argparse.Namespace) -> tuple[list[Cell], list[str]]:
         key = setting.split("=", 1)[0]
         if "=" not in setting or key not in FIELDS:
             raise ValueError(f"--set takes KEY=VALUE with a train.py option KEY, got {setting!r}")
-    tasks = select_tasks(suite_tasks(args.quick, args.budget), args.tasks)
+    tasks = select_tasks(suite_tasks(args.quick, args.budget, args.held_out), args.tasks)
     seeds = parse_int_list("seeds", args.seeds, 0)
     cells = [
         Cell(task, agent, seed)
@@ -464,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.list:
-        for task in suite_tasks(args.quick, args.budget):
+        for task in suite_tasks(args.quick, args.budget, args.held_out):
             print(f"{task.name:32} {task.source:12} {task.budget:>10,}  {task.task}")
         return 0
     todo = [c for c in cells if not RunResult.is_finished(out / "runs" / c.name)]
