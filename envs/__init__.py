@@ -7,9 +7,11 @@
 
 Task metadata: every env has ``episode_horizon`` (the longest an episode can last for its
 parameters), ``envs.accepted_kwargs(task)`` lists the options ``gym.make`` passes on to a task's
-env (``envs.kwarg_defaults(task)`` their defaults), and ``envs.observes_prev_action_reward(env)``
-tells whether an env is so wrapped. ``envs.env_id(task)`` resolves a task name: a short name, any
-registered Gymnasium id, or ``module:ID`` (imports ``module`` first, as ``gym.make`` does).
+env (``envs.kwarg_defaults(task)`` their defaults), ``envs.observes_prev_action_reward(env)``
+tells whether an env is so wrapped and ``envs.needs_prev_action(env)`` whether an env declares
+that its observations need the previous action (POPGym's ``obs_requires_prev_action``).
+``envs.env_id(task)`` resolves a task name: a short name, any registered Gymnasium id, or
+``module:ID`` (imports ``module`` first, as ``gym.make`` does).
 
 Only numpy and gymnasium are imported here (the SB3 adapter lives in ``envs.sb3``).
 """
@@ -27,7 +29,13 @@ from envs.delayed_cue import DelayedCueEnv
 from envs.delayed_cue_vec import DelayedCueVecEnv
 from envs.tmaze import TMazeEnv
 from envs.tmaze_vec import TMazeVecEnv
-from envs.wrappers import PrevActionReward, PrevActionRewardVec, observes_prev_action_reward
+from envs.wrappers import (
+    PrevActionReward,
+    PrevActionRewardVec,
+    needs_prev_action,
+    observe_previous,
+    observes_prev_action_reward,
+)
 
 __all__ = [
     "TASKS",
@@ -40,6 +48,8 @@ __all__ = [
     "accepted_kwargs",
     "env_id",
     "kwarg_defaults",
+    "needs_prev_action",
+    "observe_previous",
     "observes_prev_action_reward",
 ]
 

@@ -210,8 +210,10 @@ def make_sb3_vec_env(
     autoreset, each copy's observations adapted for SB3 by ``envs.adapt.adapt_observations``
     (``keep_images``: images big enough for a CNN stay images, in a ``Dict`` observation).
     With ``seed=s``, copy ``i`` is seeded with ``s + i`` at the first ``reset()``.
-    With ``prev_action_reward``, observations also hold the previous action (one-hot) and reward
-    (``envs.PrevActionRewardVec``); with ``prev_action_reward="reward"`` the reward alone.
+    With ``prev_action_reward``, observations also hold the previous action and reward
+    (``envs.PrevActionRewardVec``); with ``prev_action_reward="reward"`` the reward alone; with
+    ``"auto"`` the reward, and the action where the env declares that it needs it
+    (``envs.needs_prev_action``).
     """
     spec = gym.spec(env_id(task))
     n_envs = check_positive_int("n_envs", n_envs)
@@ -233,7 +235,7 @@ def make_sb3_vec_env(
             wrappers=[partial(adapt_observations, keep_images=keep_images)],
             **env_kwargs,
         )
-    reward, action = prev_inputs(prev_action_reward)
+    reward, action = prev_inputs(prev_action_reward, venv)
     if reward:
         venv = PrevActionRewardVec(venv, action=action)
     vec_env: VecEnv = SB3VecEnv(venv)

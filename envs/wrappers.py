@@ -1,10 +1,11 @@
 """Observe the previous action and reward too (Ni et al. 2022, "Recurrent model-free RL can be a
 strong baseline for many POMDPs"; Duan et al. 2016, RL^2), or the previous reward alone.
 
-The observation becomes ``concat(obs (flattened, float32), one_hot(previous action), [previous
-reward])``, with zeros for the action part and reward after a reset; with ``action=False`` it is
-``concat(obs, [previous reward])``. Works for any env with a ``Box`` observation space (and a
-``Discrete`` action space, for the one-hot action):
+The observation becomes ``concat(obs (flattened, float32), previous action, [previous reward])``,
+with zeros for the action part and reward after a reset; with ``action=False`` it is
+``concat(obs, [previous reward])``. The action is one-hot for a ``Discrete`` action space, one
+one-hot per component for ``MultiDiscrete``, and its values (flattened) for ``Box``. Works for
+any env with a ``Box`` observation space:
 
 >>> import gymnasium as gym, envs
 >>> env = envs.PrevActionReward(gym.make("memory/TMaze-v0", memory_length=10))
@@ -14,7 +15,10 @@ reward])``, with zeros for the action part and reward after a reset; with ``acti
 The reward alone tells a critic what the observation may hide (a slip that put the agent behind
 a pace, a wrong guess) without feeding the core the policy's own random actions, which are noise
 wherever actions do not matter (README, "The previous reward observed, and a run that stops
-once solved").
+once solved"). Where the observation is the outcome of the last action but not the action (a
+bandit's payout, the card a flip turned over), the action is needed to learn at all; such an env
+says so (POPGym's ``obs_requires_prev_action``, :func:`needs_prev_action`) and ``"auto"``, the
+default of ``train.py``, observes the action there.
 """
 
 from __future__ import annotations
@@ -28,64 +32,126 @@ from gymnasium.vector.utils import batch_space
 
 #: ``prev_action_reward`` value (``train.py``, ``envs.sb3.make_sb3_vec_env``): the reward alone.
 REWARD_ONLY = "reward"
+#: ``prev_action_reward`` value (``train.py``'s default): the reward, and the action too where
+#: the env declares that its observations need it (:func:`needs_prev_action`).
+AUTO = "auto"
 #: ``prev_action_reward`` values by their command-line spelling (benchmark scripts' choices).
 PREV_ACTION_REWARD_VALUES: dict[str, bool | str] = {
     "true": True,
     "false": False,
     REWARD_ONLY: REWARD_ONLY,
+    AUTO: AUTO,
 }
 
 
-def prev_inputs(prev_action_reward: bool | str) -> tuple[bool, bool]:
+def needs_prev_action(env: Any) -> bool:
+    """Whether ``env`` (a Gymnasium env or vector env, wrapped or not; for a ``SyncVectorEnv``
+    its first copy) declares that its observations need the previous action to learn the optimal
+    policy: POPGym's ``obs_requires_prev_action`` attribute (its bandit, Concentration,
+    Battleship, MineSweeper and mazes observe an action's outcome, not the action)."""
+    base = getattr(env, "unwrapped", env)
+    copies = getattr(base, "envs", None)
+    if copies:
+        base = getattr(copies[0], "unwrapped", copies[0])
+    return bool(getattr(base, "obs_requires_prev_action", False))
+
+
+def prev_inputs(prev_action_reward: bool | str, env: Any = None) -> tuple[bool, bool]:
     """(observe the previous reward, observe the previous action) for a ``prev_action_reward``
-    value: True (both), ``"reward"`` (the reward alone) or False (neither); else a ValueError."""
+    value: True (both), ``"reward"`` (the reward alone), ``"auto"`` (the reward, and the action
+    where ``env`` declares it needs it; with no ``env``, the reward alone) or False (neither);
+    else a ValueError."""
     if prev_action_reward is True or prev_action_reward is False:
         return prev_action_reward, prev_action_reward
     if prev_action_reward == REWARD_ONLY:
         return True, False
+    if prev_action_reward == AUTO:
+        return True, env is not None and needs_prev_action(env)
     raise ValueError(
-        f"prev_action_reward must be true, false or {REWARD_ONLY!r}, got {prev_action_reward!r}"
+        f"prev_action_reward must be true, false, {REWARD_ONLY!r} or {AUTO!r}, "
+        f"got {prev_action_reward!r}"
     )
 
 
 def observe_previous(env: gym.Env, prev_action_reward: bool | str) -> gym.Env:
     """``env`` wrapped in ``PrevActionReward`` as ``prev_action_reward`` (``prev_inputs``) says,
     or ``env`` itself for False."""
-    reward, action = prev_inputs(prev_action_reward)
+    reward, action = prev_inputs(prev_action_reward, env)
     return PrevActionReward(env, action=action) if reward else env
+
+
+class _ActionCode:
+    """How an action is written into the observation: one-hot (``Discrete``), one one-hot per
+    component (``MultiDiscrete``) or its values, flattened (``Box``)."""
+
+    def __init__(self, name: str, space: gym.Space) -> None:
+        if isinstance(space, gym.spaces.Discrete):
+            self.sizes = np.array([space.n], dtype=np.int64)
+            self.starts = np.array([space.start], dtype=np.int64)
+        elif isinstance(space, gym.spaces.MultiDiscrete):
+            self.sizes = np.asarray(space.nvec, dtype=np.int64).reshape(-1)
+            self.starts = np.asarray(space.start, dtype=np.int64).reshape(-1)
+        elif isinstance(space, gym.spaces.Box):
+            self.sizes = None
+            self.width = int(np.prod(space.shape))
+            self.low = _finite(space.low.reshape(-1))
+            self.high = _finite(space.high.reshape(-1))
+            return
+        else:
+            raise ValueError(
+                f"{name} needs a Discrete, MultiDiscrete or Box action space, got {space!r}"
+            )
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
+        self.width = int(self.sizes.sum())
+        self.low = np.zeros(self.width, np.float32)
+        self.high = np.ones(self.width, np.float32)
+
+    def encode(self, actions: Any, count: int) -> np.ndarray:
+        """``count`` actions (a batch, or one action with ``count=1``) as rows of the code."""
+        if self.sizes is None:
+            return np.asarray(actions, dtype=np.float32).reshape(count, self.width)
+        taken = np.asarray(actions).reshape(count, len(self.sizes)).astype(np.int64)
+        code = np.zeros((count, self.width), dtype=np.float32)
+        rows = np.repeat(np.arange(count), len(self.sizes))
+        code[rows, (self.offsets + taken - self.starts).reshape(-1)] = 1.0
+        return code
+
+
+def _finite(bound: np.ndarray) -> np.ndarray:
+    # Finite bounds (float32's range): Gymnasium's checker warns about infinite ones.
+    big = np.finfo(np.float32).max
+    return np.clip(bound.astype(np.float32), -big, big)
 
 
 def _checked_spaces(
     name: str, obs_space: gym.Space, action_space: gym.Space, action: bool
-) -> tuple[gym.spaces.Box, int, int]:
-    """(new observation space, number of one-hot action entries (0 without ``action``), first
-    action) or a one-line ValueError. The reward alone takes any action space."""
+) -> tuple[gym.spaces.Box, _ActionCode | None]:
+    """(new observation space, the action's code (None without ``action``)) or a one-line
+    ValueError. The reward alone takes any action space."""
     if not isinstance(obs_space, gym.spaces.Box):
         raise ValueError(f"{name} needs a Box observation space, got {obs_space!r}")
-    if not action:
-        return _widened(obs_space, 0), 0, 0
-    if not isinstance(action_space, gym.spaces.Discrete):
-        raise ValueError(f"{name} needs a Discrete action space, got {action_space!r}")
-    n = int(action_space.n)
-    return _widened(obs_space, n), n, int(action_space.start)
+    code = _ActionCode(name, action_space) if action else None
+    return _widened(obs_space, code), code
 
 
-def _widened(obs_space: gym.spaces.Box, n: int) -> gym.spaces.Box:
-    """``obs_space`` flattened, with ``n`` one-hot entries and the reward appended."""
-    # Finite reward bounds (float32's range): Gymnasium's checker warns about infinite ones.
+def _widened(obs_space: gym.spaces.Box, code: _ActionCode | None) -> gym.spaces.Box:
+    """``obs_space`` flattened, with the action's code (if any) and the reward appended."""
     big = np.finfo(np.float32).max
+    no_action = np.zeros(0, np.float32)
     low = np.concatenate(
-        [obs_space.low.reshape(-1).astype(np.float32), np.zeros(n, np.float32), [-big]]
+        [obs_space.low.reshape(-1).astype(np.float32), no_action if code is None else code.low]
+        + [[-big]]
     )
     high = np.concatenate(
-        [obs_space.high.reshape(-1).astype(np.float32), np.ones(n, np.float32), [big]]
+        [obs_space.high.reshape(-1).astype(np.float32), no_action if code is None else code.high]
+        + [[big]]
     )
     return gym.spaces.Box(low.astype(np.float32), high.astype(np.float32), dtype=np.float32)
 
 
 class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
-    """A single env whose observation also holds the previous action (one-hot; not with
-    ``action=False``) and reward.
+    """A single env whose observation also holds the previous action (not with ``action=False``)
+    and reward.
 
     After ``reset()`` both are zero; after ``step(a)`` they are ``a`` and the reward of that step.
     """
@@ -93,15 +159,16 @@ class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
     def __init__(self, env: gym.Env, action: bool = True) -> None:
         gym.utils.RecordConstructorArgs.__init__(self, action=action)
         gym.Wrapper.__init__(self, env)
-        self.observation_space, self._n, self._start = _checked_spaces(
+        self.observation_space, self._code = _checked_spaces(
             "PrevActionReward", env.observation_space, env.action_space, action
         )
+        self._width = 0 if self._code is None else self._code.width
 
     def _observe(self, obs: Any, action: Any, reward: float) -> np.ndarray:
-        extra = np.zeros(self._n + 1, dtype=np.float32)
+        extra = np.zeros(self._width + 1, dtype=np.float32)
         if action is not None:
-            if self._n:
-                extra[int(action) - self._start] = 1.0
+            if self._code is not None:
+                extra[:-1] = self._code.encode(action, 1)[0]
             extra[-1] = reward
         return np.concatenate([np.asarray(obs, dtype=np.float32).reshape(-1), extra])
 
@@ -113,7 +180,7 @@ class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
         return self._observe(obs, None, 0.0), info
 
     def step(self, action: Any) -> tuple[np.ndarray, Any, bool, bool, dict[str, Any]]:
-        """Step the env and append ``action`` (one-hot, if observed) and the step's reward."""
+        """Step the env and append ``action`` (its code, if observed) and the step's reward."""
         obs, reward, terminated, truncated, info = self.env.step(action)
         return self._observe(obs, action, float(reward)), reward, terminated, truncated, info
 
@@ -135,13 +202,13 @@ class PrevActionRewardVec(VectorWrapper):
             raise ValueError(
                 f"PrevActionRewardVec needs autoreset_mode AutoresetMode.SAME_STEP, got {mode!r}"
             )
-        space, self._n, self._start = _checked_spaces(
+        space, self._code = _checked_spaces(
             "PrevActionRewardVec", env.single_observation_space, env.single_action_space, action
         )
         self.single_observation_space = space
         self.observation_space = batch_space(space, env.num_envs)
-        self._rows = np.arange(env.num_envs)
-        self._extra = np.zeros((env.num_envs, self._n + 1), dtype=np.float32)
+        self._width = 0 if self._code is None else self._code.width
+        self._extra = np.zeros((env.num_envs, self._width + 1), dtype=np.float32)
 
     def _flat(self, obs: np.ndarray) -> np.ndarray:
         return np.asarray(obs, dtype=np.float32).reshape(self.num_envs, -1)
@@ -162,13 +229,12 @@ class PrevActionRewardVec(VectorWrapper):
     def step(
         self, actions: Any
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-        """Step the env; append each copy's action (one-hot, if observed) and reward (zeros after
-        an end)."""
+        """Step the env; append each copy's action (its code, if observed) and reward (zeros
+        after an end)."""
         obs, rewards, terminated, truncated, infos = self.env.step(actions)
-        extra = np.zeros((self.num_envs, self._n + 1), dtype=np.float32)
-        if self._n:
-            taken = np.asarray(actions).reshape(-1).astype(np.int64) - self._start
-            extra[self._rows, taken] = 1.0
+        extra = np.zeros((self.num_envs, self._width + 1), dtype=np.float32)
+        if self._code is not None:
+            extra[:, :-1] = self._code.encode(actions, self.num_envs)
         extra[:, -1] = rewards
         mask = infos.get("_final_obs") if infos else None
         if mask is not None and np.any(mask):
@@ -191,8 +257,8 @@ class PrevActionRewardVec(VectorWrapper):
 
 def observes_prev_action_reward(env: Any) -> bool:
     """Whether ``env`` is or wraps a ``PrevActionReward`` / ``PrevActionRewardVec`` (its
-    observations end with the previous reward, after the previous action one-hot unless the
-    wrapper observes the reward alone).
+    observations end with the previous reward, after the previous action unless the wrapper
+    observes the reward alone).
 
     Follows Gymnasium wrappers (single and vector: ``.env``) and SB3 vector-env wrappers and
     adapters (``.venv``, e.g. ``VecMonitor`` around ``envs.sb3.SB3VecEnv``).

@@ -126,7 +126,8 @@ def test_subcommands_dispatch_to_sweep_and_analysis_modules(monkeypatch):
 def test_prev_action_reward_parses_and_widens_the_training_env():
     from recurrent_agents.run.training import make_env
 
-    assert C.build_config([]).prev_action_reward == "reward"  # the default: the reward alone
+    # the default: the reward, and the action only where the env declares it needs it
+    assert C.build_config([]).prev_action_reward == "auto"
     cfg = C.build_config(["--prev_action_reward=true", "--n_envs=2", "--memory_length=2"])
     assert cfg.prev_action_reward is True
     env = make_env(cfg, seed=0)
@@ -142,7 +143,15 @@ def test_prev_action_reward_parses_and_widens_the_training_env():
         assert env.observation_space.shape == (3 + 1,)  # TMaze obs + reward
     finally:
         env.close()
-    with pytest.raises(C.ConfigError, match="prev_action_reward must be true, false or 'reward'"):
+    cfg = C.build_config(["--n_envs=2", "--memory_length=2"])
+    env = make_env(cfg, seed=0)
+    try:
+        assert env.observation_space.shape == (3 + 1,)  # the T-maze declares nothing
+    finally:
+        env.close()
+    with pytest.raises(
+        C.ConfigError, match="must be true, false, 'reward' or 'auto', got 'action'"
+    ):
         C.build_config(["--prev_action_reward=action"])
 
 

@@ -1,4 +1,5 @@
-"""PrevActionReward / PrevActionRewardVec: the previous action (one-hot) and reward in the obs."""
+"""PrevActionReward / PrevActionRewardVec: the previous action and reward in the obs; the
+"auto" choice that observes the action where the env declares it needs it."""
 
 import warnings
 
@@ -115,13 +116,15 @@ def test_bad_spaces_and_autoreset_mode_are_rejected():
                 box, lambda o: {"o": o}, gym.spaces.Dict({"o": box.observation_space})
             )
         )
-    multi = gym.wrappers.TransformAction(box, lambda a: int(a[0]), gym.spaces.MultiDiscrete([4]))
-    with pytest.raises(ValueError, match=r"needs a Discrete action space, got MultiDiscrete"):
+    multi = gym.wrappers.TransformAction(box, lambda a: int(a[0]), gym.spaces.MultiBinary(4))
+    with pytest.raises(
+        ValueError, match=r"needs a Discrete, MultiDiscrete or Box action space, got Multi"
+    ):
         envs.PrevActionReward(multi)
     reward_only = envs.PrevActionReward(multi, action=False)  # any action space
     assert reward_only.observation_space.shape == (3 + 1,)
     reward_only.reset(seed=0)
-    obs, reward, *_ = reward_only.step(np.array([2]))
+    obs, reward, *_ = reward_only.step(np.array([1, 0, 0, 0]))
     assert obs[-1] == reward
     sync = gym.make_vec("memory/TMaze-v0", num_envs=2, vectorization_mode="sync")
     assert sync.metadata["autoreset_mode"] is AutoresetMode.NEXT_STEP
@@ -154,7 +157,94 @@ def test_make_sb3_vec_env_with_prev_action_reward(vectorization_mode):
             else:
                 assert obs[i, 3 + actions[i]] == 1 and obs[i, -1] == rewards[i]
     assert episodes > 0
-    with pytest.raises(ValueError, match="prev_action_reward must be true, false or 'reward', got"):
+    with pytest.raises(
+        ValueError, match="prev_action_reward must be true, false, 'reward' or 'auto', got 'yes'"
+    ):
         make_sb3_vec_env("TMaze", n_envs=2, prev_action_reward="yes")
     reward_only = make_sb3_vec_env("TMaze", n_envs=2, prev_action_reward="reward")
     assert reward_only.observation_space.shape == (3 + 1,)
+
+
+class _PayoutEnv(gym.Env):
+    """A two-armed bandit observing only the last payout, which (like POPGym's bandit) declares
+    that its observations need the previous action; its actions are ``MultiDiscrete`` or ``Box``
+    to exercise every action code."""
+
+    obs_requires_prev_action = True
+
+    def __init__(self, action_space: gym.Space | None = None) -> None:
+        self.observation_space = gym.spaces.Box(0.0, 1.0, (1,), np.float32)
+        self.action_space = action_space or gym.spaces.MultiDiscrete([2, 3])
+        self._t = 0
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self._t = 0
+        return np.zeros(1, np.float32), {}
+
+    def step(self, action):
+        self._t += 1
+        payout = float(self.np_random.random() < 0.5)
+        return np.array([payout], np.float32), payout, False, self._t >= 5, {}
+
+
+def test_multidiscrete_and_box_actions_are_observed_one_hot_per_component_and_as_values():
+    env = envs.PrevActionReward(_PayoutEnv(gym.spaces.MultiDiscrete([2, 3], start=[0, 1])))
+    assert env.observation_space.shape == (1 + 2 + 3 + 1,)
+    obs, _ = env.reset(seed=0)
+    assert (obs[1:] == 0).all()
+    obs, reward, *_ = env.step(np.array([1, 2]))  # second of 2, second of 3 (start 1)
+    np.testing.assert_array_equal(obs[1:], [0, 1, 0, 1, 0, reward])
+    box = gym.spaces.Box(-2.0, 2.0, (2,), np.float32)
+    env = envs.PrevActionReward(_PayoutEnv(box))
+    assert env.observation_space.shape == (1 + 2 + 1,)
+    np.testing.assert_array_equal(env.observation_space.low[1:3], [-2, -2])
+    env.reset(seed=0)
+    obs, reward, *_ = env.step(np.array([0.5, -1.5], np.float32))
+    np.testing.assert_array_equal(obs[1:], [0.5, -1.5, reward])
+
+
+@pytest.mark.parametrize("space", [gym.spaces.MultiDiscrete([2, 3]), gym.spaces.Box(-1, 1, (2,))])
+def test_vec_wrapper_codes_actions_as_the_single_wrapper_does(space):
+    n = 3
+    venv = envs.PrevActionRewardVec(
+        gym.vector.SyncVectorEnv(
+            [lambda: _PayoutEnv(space)] * n, autoreset_mode=AutoresetMode.SAME_STEP
+        )
+    )
+    singles = [envs.PrevActionReward(_PayoutEnv(space)) for _ in range(n)]
+    assert venv.single_observation_space == singles[0].observation_space
+    obs, _ = venv.reset(seed=4)
+    np.testing.assert_array_equal(
+        obs, np.stack([e.reset(seed=4 + i)[0] for i, e in enumerate(singles)])
+    )
+    for _ in range(7):
+        actions = np.stack([space.sample() for _ in range(n)])
+        obs, *_ = venv.step(actions)
+        for i, env in enumerate(singles):
+            s_obs, _, term, trunc, _ = env.step(actions[i])
+            if term or trunc:
+                s_obs, _ = env.reset()
+            np.testing.assert_array_equal(obs[i], s_obs)
+
+
+def test_auto_observes_the_action_only_where_the_env_declares_it_needs_it():
+    assert envs.needs_prev_action(gym.wrappers.TimeLimit(_PayoutEnv(), 9))
+    assert not envs.needs_prev_action(gym.make("memory/TMaze-v0"))
+    sync = gym.vector.SyncVectorEnv([_PayoutEnv] * 2)
+    assert envs.needs_prev_action(sync)
+    assert not envs.needs_prev_action(gym.make_vec("memory/TMaze-v0", num_envs=2))
+    if "test/Payout-v0" not in gym.registry:
+        gym.register("test/Payout-v0", entry_point=_PayoutEnv)
+    shapes = {
+        value: make_sb3_vec_env(
+            "test/Payout-v0", 2, prev_action_reward=value
+        ).observation_space.shape
+        for value in ("reward", "auto", True)
+    }
+    assert shapes == {"reward": (1 + 1,), "auto": (1 + 5 + 1,), True: (1 + 5 + 1,)}
+    tmaze = {
+        value: make_sb3_vec_env("TMaze", 2, prev_action_reward=value).observation_space.shape
+        for value in ("reward", "auto")
+    }
+    assert tmaze == {"reward": (3 + 1,), "auto": (3 + 1,)}  # declares nothing: the reward alone

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from recurrent_agents.run.config import ConfigError, build_config
@@ -128,12 +129,31 @@ def test_curriculum_and_prev_action_reward_need_what_the_env_has(tmp_path, user_
         ConfigError, match="curriculum needs a task whose env has an episode_horizon"
     ):
         run_training(cfg)
-    cfg = build_config(
-        ["--task=popgym:popgym-BattleshipEasy-v0", "--prev_action_reward", *TINY]
-        + [f"--run_dir={tmp_path / 'run2'}", "--wandb_mode=disabled"]
-    )
-    with pytest.raises(ConfigError, match="needs a Discrete action space, got MultiDiscrete"):
-        run_training(cfg)
+    with pytest.raises(ConfigError, match="must be true, false, 'reward' or 'auto', got 'invalid'"):
+        build_config(["--task=popgym:popgym-BattleshipEasy-v0", "--prev_action_reward=invalid"])
+
+
+def test_the_default_observes_the_previous_action_where_the_env_declares_it_needs_it():
+    from recurrent_agents.run.training import make_env
+
+    # Battleship observes hit or miss, not where it fired: it declares obs_requires_prev_action.
+    # Its MultiDiscrete([8, 8]) action is observed one-hot per component, then the reward.
+    sizes = {}
+    for value in ("reward", "auto"):  # the last one's observations are checked
+        cfg = build_config(
+            ["--task=popgym:popgym-BattleshipEasy-v0", f"--prev_action_reward={value}", *TINY]
+        )
+        env = make_env(cfg, seed=0)
+        try:
+            sizes[value] = env.observation_space.shape[0]
+            obs = env.reset()
+            env.step_async(np.array([[3, 5]] * cfg.n_envs))
+            obs, rewards, _, _ = env.step_wait()
+        finally:
+            env.close()
+    assert sizes["auto"] == sizes["reward"] + 8 + 8
+    np.testing.assert_array_equal(np.flatnonzero(obs[0, -17:-1]), [3, 8 + 5])
+    assert obs[0, -1] == np.float32(rewards[0])
 
 
 def test_format_result_shows_the_return_without_a_success_rate():

@@ -101,9 +101,11 @@ class TrainConfig:
         {}, "other keyword arguments of the task's env, a JSON object, e.g. '{\"k\": 8}'"
     )
     prev_action_reward: bool | str = _f(
-        "reward",
+        "auto",
         "observe the previous reward ('reward': a slip or wrong guess the observation hides), "
-        "the previous action (one-hot) and reward (true; Ni et al. 2022) or neither (false)",
+        "the previous action and reward (true; Ni et al. 2022), neither (false), or the reward "
+        "and, where the env declares its observations need it (POPGym's "
+        "obs_requires_prev_action), the action ('auto')",
     )
     # agent
     core: str = _f("lstm", "recurrent core (recurrent_agents.available_cores())")
