@@ -3,9 +3,9 @@ strong baseline for many POMDPs"; Duan et al. 2016, RL^2), or the previous rewar
 
 The observation becomes ``concat(obs (flattened, float32), previous action, [previous reward])``,
 with zeros for the action part and reward after a reset; with ``action=False`` it is
-``concat(obs, [previous reward])``. The action is one-hot for a ``Discrete`` action space, one
-one-hot per component for ``MultiDiscrete``, and its values (flattened) for ``Box``. Works for
-any env with a ``Box`` observation space:
+``concat(obs, [previous reward])``. The action is coded by Gymnasium's ``spaces.flatten``:
+one-hot for a ``Discrete`` action space, one one-hot per component for ``MultiDiscrete``, its
+values for ``Box``. Works for any env with a ``Box`` observation space:
 
 >>> import gymnasium as gym, envs
 >>> env = envs.PrevActionReward(gym.make("memory/TMaze-v0", memory_length=10))
@@ -80,73 +80,43 @@ def observe_previous(env: gym.Env, prev_action_reward: bool | str) -> gym.Env:
     return PrevActionReward(env, action=action) if reward else env
 
 
-class _ActionCode:
-    """How an action is written into the observation: one-hot (``Discrete``), one one-hot per
-    component (``MultiDiscrete``) or its values, flattened (``Box``)."""
-
-    def __init__(self, name: str, space: gym.Space) -> None:
-        if isinstance(space, gym.spaces.Discrete):
-            self.sizes = np.array([space.n], dtype=np.int64)
-            self.starts = np.array([space.start], dtype=np.int64)
-        elif isinstance(space, gym.spaces.MultiDiscrete):
-            self.sizes = np.asarray(space.nvec, dtype=np.int64).reshape(-1)
-            self.starts = np.asarray(space.start, dtype=np.int64).reshape(-1)
-        elif isinstance(space, gym.spaces.Box):
-            self.sizes = None
-            self.width = int(np.prod(space.shape))
-            self.low = _finite(space.low.reshape(-1))
-            self.high = _finite(space.high.reshape(-1))
-            return
-        else:
-            raise ValueError(
-                f"{name} needs a Discrete, MultiDiscrete or Box action space, got {space!r}"
-            )
-        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
-        self.width = int(self.sizes.sum())
-        self.low = np.zeros(self.width, np.float32)
-        self.high = np.ones(self.width, np.float32)
-
-    def encode(self, actions: Any, count: int) -> np.ndarray:
-        """``count`` actions (a batch, or one action with ``count=1``) as rows of the code."""
-        if self.sizes is None:
-            return np.asarray(actions, dtype=np.float32).reshape(count, self.width)
-        taken = np.asarray(actions).reshape(count, len(self.sizes)).astype(np.int64)
-        code = np.zeros((count, self.width), dtype=np.float32)
-        rows = np.repeat(np.arange(count), len(self.sizes))
-        code[rows, (self.offsets + taken - self.starts).reshape(-1)] = 1.0
-        return code
-
-
-def _finite(bound: np.ndarray) -> np.ndarray:
-    # Finite bounds (float32's range): Gymnasium's checker warns about infinite ones.
-    big = np.finfo(np.float32).max
-    return np.clip(bound.astype(np.float32), -big, big)
+#: Action spaces whose actions can be observed, coded as Gymnasium's ``spaces.flatten`` codes
+#: them: one-hot (``Discrete``), one one-hot per component (``MultiDiscrete``), values (``Box``).
+_OBSERVABLE_ACTIONS = (gym.spaces.Discrete, gym.spaces.MultiDiscrete, gym.spaces.Box)
 
 
 def _checked_spaces(
     name: str, obs_space: gym.Space, action_space: gym.Space, action: bool
-) -> tuple[gym.spaces.Box, _ActionCode | None]:
-    """(new observation space, the action's code (None without ``action``)) or a one-line
+) -> tuple[gym.spaces.Box, int]:
+    """(new observation space, width of the action's code (0 without ``action``)) or a one-line
     ValueError. The reward alone takes any action space."""
     if not isinstance(obs_space, gym.spaces.Box):
         raise ValueError(f"{name} needs a Box observation space, got {obs_space!r}")
-    code = _ActionCode(name, action_space) if action else None
-    return _widened(obs_space, code), code
-
-
-def _widened(obs_space: gym.spaces.Box, code: _ActionCode | None) -> gym.spaces.Box:
-    """``obs_space`` flattened, with the action's code (if any) and the reward appended."""
+    # Finite bounds (float32's range): Gymnasium's checker warns about infinite ones.
     big = np.finfo(np.float32).max
-    no_action = np.zeros(0, np.float32)
-    low = np.concatenate(
-        [obs_space.low.reshape(-1).astype(np.float32), no_action if code is None else code.low]
-        + [[-big]]
-    )
-    high = np.concatenate(
-        [obs_space.high.reshape(-1).astype(np.float32), no_action if code is None else code.high]
-        + [[big]]
-    )
-    return gym.spaces.Box(low.astype(np.float32), high.astype(np.float32), dtype=np.float32)
+    code_low = code_high = np.zeros(0, np.float32)
+    if action:
+        if not isinstance(action_space, _OBSERVABLE_ACTIONS):
+            raise ValueError(
+                f"{name} needs a Discrete, MultiDiscrete or Box action space, got {action_space!r}"
+            )
+        code = gym.spaces.flatten_space(action_space)
+        code_low, code_high = np.clip(code.low, -big, big), np.clip(code.high, -big, big)
+    low = np.concatenate([obs_space.low.reshape(-1), code_low, [-big]]).astype(np.float32)
+    high = np.concatenate([obs_space.high.reshape(-1), code_high, [big]]).astype(np.float32)
+    return gym.spaces.Box(low, high, dtype=np.float32), code_low.size
+
+
+def _batched_actions(space: gym.Space, n: int) -> gym.Space:
+    """``n`` actions of ``space`` as one space whose ``spaces.flatten`` is their ``n`` codes,
+    one after the other (``batch_space`` would make a ``Box`` of ``MultiDiscrete`` actions,
+    which ``flatten`` does not one-hot)."""
+    if isinstance(space, gym.spaces.Discrete):
+        return gym.spaces.MultiDiscrete(np.full(n, space.n), start=np.full(n, space.start))
+    if isinstance(space, gym.spaces.MultiDiscrete):
+        nvec, start = space.nvec.reshape(1, -1), space.start.reshape(1, -1)
+        return gym.spaces.MultiDiscrete(np.repeat(nvec, n, 0), start=np.repeat(start, n, 0))
+    return batch_space(space, n)
 
 
 class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
@@ -159,16 +129,15 @@ class PrevActionReward(gym.Wrapper, gym.utils.RecordConstructorArgs):
     def __init__(self, env: gym.Env, action: bool = True) -> None:
         gym.utils.RecordConstructorArgs.__init__(self, action=action)
         gym.Wrapper.__init__(self, env)
-        self.observation_space, self._code = _checked_spaces(
+        self.observation_space, self._width = _checked_spaces(
             "PrevActionReward", env.observation_space, env.action_space, action
         )
-        self._width = 0 if self._code is None else self._code.width
 
     def _observe(self, obs: Any, action: Any, reward: float) -> np.ndarray:
         extra = np.zeros(self._width + 1, dtype=np.float32)
         if action is not None:
-            if self._code is not None:
-                extra[:-1] = self._code.encode(action, 1)[0]
+            if self._width:
+                extra[:-1] = gym.spaces.flatten(self.env.action_space, action)
             extra[-1] = reward
         return np.concatenate([np.asarray(obs, dtype=np.float32).reshape(-1), extra])
 
@@ -202,12 +171,12 @@ class PrevActionRewardVec(VectorWrapper):
             raise ValueError(
                 f"PrevActionRewardVec needs autoreset_mode AutoresetMode.SAME_STEP, got {mode!r}"
             )
-        space, self._code = _checked_spaces(
+        space, self._width = _checked_spaces(
             "PrevActionRewardVec", env.single_observation_space, env.single_action_space, action
         )
+        self._actions = _batched_actions(env.single_action_space, env.num_envs)
         self.single_observation_space = space
         self.observation_space = batch_space(space, env.num_envs)
-        self._width = 0 if self._code is None else self._code.width
         self._extra = np.zeros((env.num_envs, self._width + 1), dtype=np.float32)
 
     def _flat(self, obs: np.ndarray) -> np.ndarray:
@@ -233,8 +202,9 @@ class PrevActionRewardVec(VectorWrapper):
         after an end)."""
         obs, rewards, terminated, truncated, infos = self.env.step(actions)
         extra = np.zeros((self.num_envs, self._width + 1), dtype=np.float32)
-        if self._code is not None:
-            extra[:, :-1] = self._code.encode(actions, self.num_envs)
+        if self._width:
+            taken = np.asarray(actions).reshape(self._actions.shape)
+            extra[:, :-1] = gym.spaces.flatten(self._actions, taken).reshape(self.num_envs, -1)
         extra[:, -1] = rewards
         mask = infos.get("_final_obs") if infos else None
         if mask is not None and np.any(mask):
