@@ -40,7 +40,7 @@ from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper  # noqa: E402
 from envs.sb3 import make_sb3_vec_env  # noqa: E402
 from envs.tmaze import MOVES  # noqa: E402
 from recurrent_agents.run.config import ConfigError, TrainConfig, build_config  # noqa: E402
-from recurrent_agents.run.evaluation import greedy_episodes  # noqa: E402
+from recurrent_agents.run.evaluation import play_episodes  # noqa: E402
 from recurrent_agents.run.training import evaluate_run, make_env, new_model  # noqa: E402
 
 LEFT = MOVES.index((-1, 0))
@@ -119,7 +119,7 @@ def forced_left_success(model, cfg: TrainConfig, episodes: int = 100) -> float: 
     """Greedy success rate when every episode's first action is the step back to the cue."""
     env = FirstActionLeft(_probe_env(cfg, episodes, seed=20_000), p=1.0, seed=0)
     try:
-        successes, _, _ = greedy_episodes(model, env, np.ones(episodes, dtype=int))
+        successes, _, _ = play_episodes(model, env, np.ones(episodes, dtype=int))
     finally:
         env.close()
     return float(np.mean([bool(s) for s in successes]))

@@ -80,3 +80,12 @@ def test_keep_checkpoints_is_checked_and_may_change_on_resume() -> None:
     with pytest.raises(ConfigError, match="keep_checkpoints must be an int >= 0, got -1"):
         build_config(["--keep_checkpoints=-1"])
     assert build_config([]).keep_checkpoints == 2 and "keep_checkpoints" in RESUME_SAFE
+
+
+def test_sampled_play_of_the_final_model_repeats(run_dir, capsys) -> None:
+    # The short run's policy is still near uniform: sampled play is seeded by the eval seed.
+    lines = []
+    for _ in range(2):
+        assert checkpoints.main([str(run_dir), "--sampled", "--episodes=8"]) == 0
+        lines.append(capsys.readouterr().out)
+    assert lines[0] == lines[1] and "model.zip" in lines[0]

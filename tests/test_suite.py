@@ -202,11 +202,15 @@ def test_dry_run_cells_are_default_train_runs(tmp_path, capsys) -> None:
     assert options == {
         "--task", "--memory_length", "--core", "--seed", "--run_dir", "--wandb_group",
         "--torch_threads", "--progress", "--total_timesteps", "--video", "--env_options",
-        "--stop_at_success",
+        "--stop_at_success", "--eval_sampled",
     }  # fmt: skip
     bsuite = [c for c in train if "bsuite" in c]  # bsuite scores all its training episodes
     assert bsuite and all("--stop_at_success=None" in c for c in bsuite)
     assert not any("--stop_at_success" in c for c in train if c not in bsuite)
+    # Every cell but bsuite's (scored on its training episodes) is also played with sampled
+    # actions, stock's too.
+    assert all("--eval_sampled=true" in c for c in commands if "bsuite" not in c)
+    assert not any("--eval_sampled" in c for c in bsuite)
     assert sum("stock.py" in c for c in commands) == 4
     # A finished cell is not run again.
     cell = run_suite.Cell(run_suite.suite_tasks(quick=True)[-3], "lstm", 0)
@@ -216,9 +220,12 @@ def test_dry_run_cells_are_default_train_runs(tmp_path, capsys) -> None:
     assert "1 finished, 15 to run" in capsys.readouterr().out
 
 
-def _finished(out, cell: run_suite.Cell, success: float | None, mean_return: float) -> None:
+def _finished(
+    out, cell: run_suite.Cell, success: float | None, mean_return: float, **sampled: float
+) -> None:
     run_dir = out / "runs" / cell.name
     RunResult(
+        **sampled,
         task=cell.task.task,
         memory_length=cell.task.memory_length,
         core=cell.agent,
@@ -325,3 +332,22 @@ def test_a_stock_run_leaves_a_run_directory_another_run_holds_alone(tmp_path, ca
         holder.release()
     assert "is in use by another run" in capsys.readouterr().err
     assert sorted(p.name for p in run_dir.iterdir()) == [".run.lock"]
+
+
+def test_the_table_shows_the_sampled_policy_beside_the_greedy_one(tmp_path) -> None:
+    # A near-uniform policy's greedy play can score below random while its samples do not: the
+    # suite writes both, the sampled in a second table and its own CSV column.
+    tasks = {t.name: t for t in run_suite.suite_tasks(quick=True)}
+    cells = [run_suite.Cell(tasks["RepeatPreviousEasy"], "lstm", s) for s in (0, 1)]
+    cells += [run_suite.Cell(tasks["TMaze-L10"], "lstm", 0)]
+    _finished(tmp_path, cells[0], None, -0.7, sampled_eval_mean_return=-0.1)
+    _finished(tmp_path, cells[1], None, -0.5, sampled_eval_mean_return=0.3)
+    _finished(tmp_path, cells[2], 1.0, 1.0)  # evaluated greedily only
+    run_suite.write_table(cells, ["lstm"], tmp_path, "h")
+    rows = {(r["task"], r["seed"]): r for r in csv.DictReader((tmp_path / "suite.csv").open())}
+    assert rows["RepeatPreviousEasy", "0"]["sampled_score"] == "-0.1"
+    assert rows["TMaze-L10", "0"]["sampled_score"] == ""
+    greedy, sampled = (tmp_path / "suite.md").read_text().split("actions sampled from them")
+    assert "| RepeatPreviousEasy | POPGym | 20,000 | return | -0.6 (-0.7, -0.5) |" in greedy
+    assert "| RepeatPreviousEasy | POPGym | 20,000 | return | 0.1 (-0.1, 0.3) |" in sampled
+    assert "TMaze-L10" in greedy and "TMaze-L10" not in sampled

@@ -78,3 +78,50 @@ def test_longer_evaluation_measures_the_trained_model_at_a_multiple_of_its_lengt
     assert 0.0 < fields["long_eval_mean_return"] < 0.8
     cfg = build_config(["--memory_length=4", "--eval_episodes=8"])
     assert "long_eval_memory_length" not in evaluate_run(cfg, ShortMemoryModel())
+
+
+class SamplingModel(CueMemoryModel):
+    """The oracle when greedy; with sampled actions it turns at random (torch's generator, as
+    a policy's distribution samples)."""
+
+    def predict(self, obs, state=None, episode_start=None, deterministic=False):
+        import torch as th
+
+        action, cue = super().predict(obs, state, episode_start, deterministic=True)
+        if not deterministic:
+            turn = np.where(th.rand(len(obs)).numpy() < 0.5, 1, 3)
+            action = np.where(obs[:, 1] > 0.5, turn, action)
+        return action, cue
+
+
+def test_sampled_evaluation_plays_the_policys_samples_reproducibly():
+    import torch as th
+
+    from recurrent_agents.run.config import build_config
+    from recurrent_agents.run.records import RunResult
+    from recurrent_agents.run.training import evaluate_run, format_result
+
+    cfg = build_config(["--memory_length=4", "--eval_episodes=64", "--eval_sampled=true"])
+    th.manual_seed(123)
+    before = th.random.get_rng_state()
+    fields = evaluate_run(cfg, SamplingModel())
+    assert fields["eval_success_rate"] == 1.0
+    assert 0.2 < fields["sampled_eval_success_rate"] < 0.8  # random turns: chance
+    # Seeded for the evaluation alone: the same episodes again, the caller's stream untouched.
+    assert th.equal(th.random.get_rng_state(), before)
+    assert evaluate_run(cfg, SamplingModel()) == fields
+    line = format_result(
+        RunResult(
+            core="lstm",
+            task="TMaze",
+            memory_length=4,
+            seed=0,
+            env_steps=1,
+            env_steps_per_sec=1.0,
+            train_seconds=1.0,
+            **fields,
+        )
+    )
+    assert f"(sampled actions: {fields['sampled_eval_success_rate']:.1%})" in line
+    cfg = build_config(["--memory_length=4", "--eval_episodes=8"])
+    assert "sampled_eval_success_rate" not in evaluate_run(cfg, SamplingModel())

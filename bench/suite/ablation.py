@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> list[dict[str, object]]:
                 f"--budget={budget}",
                 f"--workers={args.workers}",
                 f"--wandb-mode={args.wandb_mode}",
+                *(["--held-out"] if args.held_out else []),
                 *(f"--set={o}" for o in options),
             ]
             if not args.table_only:
@@ -122,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seeds", default="0")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--wandb-mode", default="disabled")
+    p.add_argument("--held-out", action="store_true", help="POPGym's held-out games may be tasks")
     p.add_argument(
         "--table-only", action="store_true", help="run nothing: tabulate the finished cells"
     )

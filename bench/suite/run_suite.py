@@ -217,6 +217,8 @@ def cell_command(
         extra.append("--stop_at_success=None")
     if cell.task.solved_return is not None and cell.agent != STOCK:
         extra.append(f"--stop_at_return={cell.task.solved_return}")
+    if cell.task.task != BSUITE_TASK:
+        extra.append("--eval_sampled=true")
     if cell.agent == STOCK:
         length = cell.task.memory_length
         cmd = [python_executable(), str(STOCK_SCRIPT), f"--task={cell.task.task}"]
@@ -261,6 +263,9 @@ def cell_row(cell: Cell, out: Path) -> dict[str, object] | None:
         "metric": "success" if success else "return",
         "score": result.eval_success_rate if success else result.eval_mean_return,
         "eval_mean_return": result.eval_mean_return,
+        "sampled_score": (
+            result.sampled_eval_success_rate if success else result.sampled_eval_mean_return
+        ),
         "train_seconds": result.train_seconds_total,
         "env_steps_per_sec": result.env_steps_per_sec,
         "bsuite_train_accuracy": None,
@@ -280,9 +285,11 @@ def _fmt(value: object) -> str:
     return "-" if value is None else f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def summary_rows(rows: Sequence[dict[str, object]], agents: Sequence[str]) -> list[dict]:
+def summary_rows(
+    rows: Sequence[dict[str, object]], agents: Sequence[str], score: str = "score"
+) -> list[dict]:
     """One row per task (bsuite: one row for its score over the lengths run) with, per agent,
-    the mean over seeds and the per-seed values."""
+    the mean over seeds and the per-seed values of the rows' ``score`` column."""
     by_task: dict[str, dict[str, list[dict]]] = {}
     for row in rows:
         key = "bsuite memory_len" if row["source"] == "bsuite" else str(row["task"])
@@ -303,7 +310,7 @@ def summary_rows(rows: Sequence[dict[str, object]], agents: Sequence[str]) -> li
                     for s in seeds
                 ]
             else:
-                values = [r["score"] for r in sorted(mine, key=lambda r: r["seed"])]
+                values = [r[score] for r in sorted(mine, key=lambda r: r["seed"])]
             values = [v for v in values if v is not None]
             entry[agent] = sum(values) / len(values) if values else None
             entry[f"{agent}_seeds"] = values
@@ -324,8 +331,29 @@ def markdown(table: Sequence[dict], agents: Sequence[str], header: str) -> str:
     lines = [
         header,
         "",
-        "| task | source | budget (env steps) | metric | " + " | ".join(agents) + " |",
+        *_markdown_rows(table, agents),
     ]
+    return "\n".join(lines) + "\n"
+
+
+def sampled_markdown(rows: Sequence[dict[str, object]], agents: Sequence[str]) -> str:
+    """The cells evaluated with sampled actions too (``--eval_sampled``), as a second table
+    laid out like the first; empty when none was."""
+    sampled = [r for r in rows if r.get("sampled_score") is not None and r["source"] != "bsuite"]
+    if not sampled:
+        return ""
+    lines = [
+        "",
+        "The same policies with actions sampled from them, as they acted in training (greedy "
+        "play of a policy still near uniform can score far below its samples):",
+        "",
+        *_markdown_rows(summary_rows(sampled, agents, "sampled_score"), agents),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_rows(table: Sequence[dict], agents: Sequence[str]) -> list[str]:
+    lines = ["| task | source | budget (env steps) | metric | " + " | ".join(agents) + " |"]
     lines.append("|" + "---|" * (4 + len(agents)))
     for entry in table:
         cells = []
@@ -340,7 +368,7 @@ def markdown(table: Sequence[dict], agents: Sequence[str], header: str) -> str:
             + " | ".join(cells)
             + " |"
         )
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def plot(table: Sequence[dict], agents: Sequence[str], path: Path) -> None:
@@ -396,7 +424,7 @@ def write_table(
         writer.writeheader()
         writer.writerows(rows)
     table = summary_rows(rows, agents)
-    (out / "suite.md").write_text(markdown(table, agents, header))
+    (out / "suite.md").write_text(markdown(table, agents, header) + sampled_markdown(rows, agents))
     plot(table, agents, out / "suite.png")
     return table, agents
 

@@ -30,11 +30,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run_dir", required=True)
     p.add_argument("--n_envs", type=int, help="parallel envs (default: train.py's)")
     p.add_argument("--eval_episodes", type=int, default=100)
+    p.add_argument(
+        "--eval_sampled",
+        type=_true_or_false,
+        default=False,
+        help="also evaluate with sampled actions (true/false)",
+    )
     p.add_argument("--env_options", type=json.loads, default={})
     p.add_argument("--wandb_group")
     p.add_argument("--wandb_project", default=None)
     p.add_argument("--wandb_mode", default=None)
     return p
+
+
+def _true_or_false(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise argparse.ArgumentTypeError(f"must be true or false, got {text!r}")
+    return text.lower() == "true"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +102,11 @@ def _train_and_evaluate(args: argparse.Namespace) -> int:
     seconds = time.monotonic() - start
     env.close()
     ev = evaluate(model, args.task, env_kwargs, args.eval_episodes, args.seed, n_envs=n_envs)
+    sampled: dict = {}
+    if args.eval_sampled:
+        sampled = evaluate(
+            model, args.task, env_kwargs, args.eval_episodes, args.seed, n_envs, deterministic=False
+        )
     result = RunResult(
         task=args.task,
         memory_length=args.memory_length,
@@ -100,6 +117,8 @@ def _train_and_evaluate(args: argparse.Namespace) -> int:
         eval_mean_return=ev["mean_return"],
         eval_mean_length=ev["mean_length"],
         eval_episodes=ev["episodes"],
+        sampled_eval_success_rate=sampled.get("success_rate"),
+        sampled_eval_mean_return=sampled.get("mean_return"),
         train_seconds=seconds,
         train_seconds_total=seconds,
         env_steps_per_sec=model.num_timesteps / seconds,
@@ -107,6 +126,10 @@ def _train_and_evaluate(args: argparse.Namespace) -> int:
         config=config,
     )
     run.summary.update({f"eval/{k}": v for k, v in ev.items()})
+    if sampled:
+        run.summary.update(
+            {f"eval_sampled/{k}": sampled[k] for k in ("success_rate", "mean_return")}
+        )
     run.finish()
     result.write(args.run_dir)
     print(f"{STOCK_CORE}: greedy success {ev['success_rate']}, mean return {ev['mean_return']:.3g}")

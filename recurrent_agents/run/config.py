@@ -294,6 +294,11 @@ class TrainConfig:
         "also evaluate the trained policy greedily at this multiple of memory_length, without "
         "further training: does the memory hold longer than trained for? (0: skip)",
     )
+    eval_sampled: bool = _f(
+        False,
+        "also evaluate with actions sampled from the policy, as it acted in training: greedy play "
+        "of a policy still near uniform can score below random while its samples score above",
+    )
     checkpoint_every: int = _f(50_000, "env steps between checkpoints (0: none)")
     keep_checkpoints: int = _f(
         2,
@@ -928,6 +933,7 @@ RESUME_SAFE = (
     "keep_checkpoints",
     "eval_episodes",
     "eval_length_factor",
+    "eval_sampled",
     "video",
     "video_episodes",
     "progress",

@@ -1,4 +1,5 @@
-"""Greedy evaluation of a trained recurrent policy on fresh episodes, and an evaluation video.
+"""Evaluation of a trained recurrent policy on fresh episodes (greedy, or with sampled actions),
+and an evaluation video.
 
 Both build the env the model was trained on: the task's env with its observations adapted for
 SB3 (``envs.adapt``; ``keep_images`` as in training).
@@ -23,8 +24,10 @@ def evaluate(
     n_envs: int = 8,
     prev_action_reward: bool | str = False,
     keep_images: bool = False,
+    deterministic: bool = True,
 ) -> dict[str, float | None]:
-    """Run `n_episodes` greedy (deterministic) episodes with `model.predict`.
+    """Run `n_episodes` greedy (deterministic) episodes with `model.predict`, or with actions
+    sampled from the policy (``deterministic=False``, the policy as it acted in training).
 
     Each of the `min(n_envs, n_episodes)` envs runs a fixed quota of episodes, so episodes that
     end sooner are not over-represented. A model trained with `prev_action_reward` must be
@@ -53,7 +56,16 @@ def evaluate(
         **env_kwargs,
     )
     try:
-        successes, ep_returns, ep_lengths = greedy_episodes(model, env, quota)
+        if deterministic:
+            successes, ep_returns, ep_lengths = play_episodes(model, env, quota)
+        else:
+            import torch as th
+
+            # Sampled actions draw from torch's generator: seed it for these episodes alone, so
+            # the evaluation repeats and the caller's random stream is left as it was.
+            with th.random.fork_rng():
+                th.manual_seed(seed + EVAL_SEED_OFFSET)
+                successes, ep_returns, ep_lengths = play_episodes(model, env, quota, False)
     finally:
         env.close()
     reported = any(success is not None for success in successes)
@@ -65,11 +77,12 @@ def evaluate(
     }
 
 
-def greedy_episodes(
-    model: Any, env: Any, quota: np.ndarray
+def play_episodes(
+    model: Any, env: Any, quota: np.ndarray, deterministic: bool = True
 ) -> tuple[list[bool | None], list[float], list[int]]:
-    """Step ``env`` (an SB3 VecEnv) greedily until env ``i`` has ended ``quota[i]`` episodes;
-    each episode's final ``is_success`` (None if not reported), return and length."""
+    """Step ``env`` (an SB3 VecEnv) greedily (or sampling, ``deterministic=False``) until env
+    ``i`` has ended ``quota[i]`` episodes; each episode's final ``is_success`` (None if not
+    reported), return and length."""
     n = env.num_envs
     obs, state, episode_start = env.reset(), None, np.ones(n, dtype=bool)
     returns, lengths = np.zeros(n), np.zeros(n, dtype=int)
@@ -77,7 +90,7 @@ def greedy_episodes(
     successes, ep_returns, ep_lengths = [], [], []
     while (done_count < quota).any():
         action, state = model.predict(
-            obs, state=state, episode_start=episode_start, deterministic=True
+            obs, state=state, episode_start=episode_start, deterministic=deterministic
         )
         obs, rewards, dones, infos = env.step(action)
         returns += rewards

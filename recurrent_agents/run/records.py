@@ -106,6 +106,10 @@ class RunResult:
     long_eval_memory_length: int | None = field(default=None, metadata={"omit_none": True})
     long_eval_success_rate: float | None = field(default=None, metadata={"omit_none": True})
     long_eval_mean_return: float | None = field(default=None, metadata={"omit_none": True})
+    #: The same evaluation with actions sampled from the policy (``eval_sampled``; None: not
+    #: run): what the policy does as it acted in training.
+    sampled_eval_success_rate: float | None = field(default=None, metadata={"omit_none": True})
+    sampled_eval_mean_return: float | None = field(default=None, metadata={"omit_none": True})
     #: Training-success stops this session did not take because the greedy policy fell short
     #: (``confirm_stop``): each one's env step, training success and greedy success.
     refused_stops: list[dict[str, Any]] | None = field(default=None, metadata={"omit_none": True})

@@ -335,9 +335,9 @@ def _greedy_return(cfg: TrainConfig, model: Any) -> Callable[[], tuple[float, in
 def _fresh_greedy_episodes(
     cfg: TrainConfig, model: Any, memory_length: int | None = None
 ) -> dict[str, Any]:
-    """`greedy_evaluation` of ``GREEDY_SUCCESS_EPISODES`` episodes stepped at once, seeded by
+    """`evaluate_as_trained` of ``GREEDY_SUCCESS_EPISODES`` episodes stepped at once, seeded by
     the env step (fresh episodes at every call)."""
-    return greedy_evaluation(
+    return evaluate_as_trained(
         cfg,
         model,
         n_episodes=GREEDY_SUCCESS_EPISODES,
@@ -594,10 +594,12 @@ def _last_finite_checkpoint(model: Any, save_checkpoint: _CheckpointSaver) -> st
 def evaluate_run(cfg: TrainConfig, model: Any) -> dict[str, Any]:
     """The result's greedy-evaluation fields; none when `cfg.eval_episodes` is 0. With
     `cfg.eval_length_factor`, also the ``long_eval_*`` fields: the same evaluation at that
-    multiple of the memory length (the model as trained, nothing relearned)."""
+    multiple of the memory length (the model as trained, nothing relearned); with
+    `cfg.eval_sampled`, the ``sampled_eval_*`` fields: the same episodes' count played with
+    actions sampled from the policy."""
     if cfg.eval_episodes <= 0:
         return {}
-    ev = greedy_evaluation(cfg, model)
+    ev = evaluate_as_trained(cfg, model)
     fields = {
         "eval_success_rate": ev["success_rate"],
         "eval_mean_return": ev["mean_return"],
@@ -606,26 +608,34 @@ def evaluate_run(cfg: TrainConfig, model: Any) -> dict[str, Any]:
     }
     if cfg.eval_length_factor and cfg.memory_length is not None:
         long_length = cfg.eval_length_factor * cfg.memory_length
-        long_ev = greedy_evaluation(cfg, model, memory_length=long_length)
+        long_ev = evaluate_as_trained(cfg, model, memory_length=long_length)
         fields |= {
             "long_eval_memory_length": long_length,
             "long_eval_success_rate": long_ev["success_rate"],
             "long_eval_mean_return": long_ev["mean_return"],
         }
+    if cfg.eval_sampled:
+        sampled_ev = evaluate_as_trained(cfg, model, deterministic=False)
+        fields |= {
+            "sampled_eval_success_rate": sampled_ev["success_rate"],
+            "sampled_eval_mean_return": sampled_ev["mean_return"],
+        }
     return fields
 
 
-def greedy_evaluation(
+def evaluate_as_trained(
     cfg: TrainConfig,
     model: Any,
     n_episodes: int | None = None,
     seed: int | None = None,
     memory_length: int | None = None,
     n_envs: int | None = None,
+    deterministic: bool = True,
 ) -> dict[str, Any]:
     """`evaluation.evaluate` of the model on the run's task, as it was trained (task options,
-    observed previous action/reward, images kept or not); each argument left None is the
-    run's (``eval_episodes``, ``seed``, ``memory_length``, ``n_envs``)."""
+    observed previous action/reward, images kept or not), greedy unless ``deterministic`` is
+    False; each argument left None is the run's (``eval_episodes``, ``seed``,
+    ``memory_length``, ``n_envs``)."""
     from recurrent_agents.run.evaluation import evaluate
 
     env_kwargs = cfg.env_kwargs()
@@ -640,6 +650,7 @@ def greedy_evaluation(
         n_envs=cfg.n_envs if n_envs is None else n_envs,
         prev_action_reward=cfg.prev_action_reward,
         keep_images=_keeps_images(),
+        deterministic=deterministic,
     )
 
 
@@ -661,6 +672,9 @@ def _summary(result: RunResult) -> dict[str, Any]:
         summary["eval_long/memory_length"] = result.long_eval_memory_length
         summary["eval_long/success_rate"] = result.long_eval_success_rate
         summary["eval_long/mean_return"] = result.long_eval_mean_return
+    if result.sampled_eval_mean_return is not None:
+        summary["eval_sampled/success_rate"] = result.sampled_eval_success_rate
+        summary["eval_sampled/mean_return"] = result.sampled_eval_mean_return
     return summary
 
 
@@ -831,7 +845,8 @@ def _train(
 
 def format_result(result: RunResult) -> str:
     """One line for the terminal at the end of a run: the greedy success rate, or the greedy
-    mean return for a task without a notion of success."""
+    mean return for a task without a notion of success (and the same with sampled actions,
+    when evaluated so)."""
     sr, mean_return = result.eval_success_rate, result.eval_mean_return
     if sr is not None:
         score = f"greedy success {sr:.1%}"
@@ -839,6 +854,12 @@ def format_result(result: RunResult) -> str:
         score = f"greedy mean return {mean_return:.3g}"
     else:
         score = "greedy success n/a"
+    if result.sampled_eval_mean_return is not None:
+        sampled = result.sampled_eval_success_rate
+        sampled_score = (
+            f"{sampled:.1%}" if sampled is not None else f"{result.sampled_eval_mean_return:.3g}"
+        )
+        score += f" (sampled actions: {sampled_score})"
     length = "" if result.memory_length is None else f" L={result.memory_length}"
     return (
         f"{result.core} on {result.task}{length}: "

@@ -1,5 +1,6 @@
 """``python train.py evaluate RUN_DIR``: the greedy evaluation of a finished run's model, or of
-each of its checkpoints, on fresh episodes of the task it was trained on.
+each of its checkpoints, on fresh episodes of the task it was trained on (``--sampled``: with
+actions sampled from the policy, as it acted in training).
 
 With ``--checkpoints`` (and a run trained with ``--keep_checkpoints=0 --checkpoint_every=N``)
 it shows what the policy scored after every N env steps, e.g. whether the last update lost
@@ -52,17 +53,25 @@ def models_to_evaluate(run_dir: Path, checkpoints: bool) -> list[Path]:
 
 
 def evaluate_model(
-    cfg: Any, path: Path, episodes: int, seed: int, memory_length: int | None
+    cfg: Any,
+    path: Path,
+    episodes: int,
+    seed: int,
+    memory_length: int | None,
+    deterministic: bool = True,
 ) -> dict[str, Any]:
-    """One row of the table: the model at ``path`` played greedily for ``episodes`` episodes."""
+    """One row of the table: the model at ``path`` played greedily (or with sampled actions,
+    ``deterministic=False``) for ``episodes`` episodes."""
     from recurrent_agents import RecurrentPPO
-    from recurrent_agents.run.training import greedy_evaluation
+    from recurrent_agents.run.training import evaluate_as_trained
 
     try:
         model = RecurrentPPO.load(path, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's input
         raise EvaluateError(f"cannot load model {path}: {' '.join(str(exc).split())}") from None
-    result = greedy_evaluation(cfg, model, episodes, seed, memory_length)
+    result = evaluate_as_trained(
+        cfg, model, episodes, seed, memory_length, deterministic=deterministic
+    )
     return {"model": str(path), "env_steps": int(model.num_timesteps), **result}
 
 
@@ -84,6 +93,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=None, help="default: the run's (its final eval's)")
     p.add_argument(
         "--memory-length", "--memory_length", type=int, default=None, help="default: the run's"
+    )
+    p.add_argument(
+        "--sampled",
+        action="store_true",
+        help="actions sampled from the policy, as in training (default: greedy)",
     )
     p.add_argument("--out", type=Path, default=None, help="also write the table to this CSV")
     args = p.parse_args(argv)
@@ -108,7 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed = cfg.seed if args.seed is None else args.seed
         rows = []
         for path in models:
-            rows.append(evaluate_model(cfg, path, episodes, seed, args.memory_length))
+            rows.append(
+                evaluate_model(cfg, path, episodes, seed, args.memory_length, not args.sampled)
+            )
             print(_format_row(rows[-1]), flush=True)
     except EvaluateError as exc:
         print(f"train.py evaluate: error: {exc}", file=sys.stderr)
