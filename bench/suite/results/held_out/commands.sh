@@ -42,3 +42,5 @@ python bench/suite/run_suite.py --out $OUT/pend_400k $P --agents lstm --budget 4
 # Note: defaults/'s seed-0 cells of CountRecall and HigherLower ran before the default became
 # prev_action_reward=auto (their config.yaml says reward); those games declare no need for the
 # previous action, so auto gives them the same observations.
+# Sampled play of every core model above (2026-12-06, 30th session): sampled.csv
+for d in $OUT/held_out/runs/*-{lstm,gru,rnn}-s*; do python train.py evaluate $d --sampled; done
