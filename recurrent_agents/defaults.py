@@ -33,9 +33,17 @@ PPO_DEFAULTS: dict[str, Any] = {
     "vf_coef": 0.5,
     "max_grad_norm": 0.5,
     "target_kl": 0.02,
+    "desired_kl": None,
     "bootstrap_truncated": False,
     "normalize_value_targets": True,
 }
+
+#: ``desired_kl``: the learning rate is multiplied by ``LR_ADAPT_STEP`` after an update whose KL
+#: was below half of ``desired_kl``, divided by it above twice ``desired_kl``, and kept within
+#: ``LR_ADAPT_RANGE`` times ``learning_rate`` (the step and the bands of rsl_rl's adaptive
+#: schedule, applied once per update rather than per minibatch).
+LR_ADAPT_STEP = 1.5
+LR_ADAPT_RANGE = (0.25, 4.0)
 
 #: ``entropy_weighting`` values: the bonus on every step alike (SB3's); each step's scaled by
 #: the size of its normalised advantage; or every step's scaled down with the advantages when

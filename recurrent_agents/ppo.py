@@ -16,7 +16,12 @@ from sb3_contrib.common.recurrent.type_aliases import RNNStates
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.policies import BasePolicy
 from stable_baselines3.common.type_aliases import GymEnv, MaybeCallback, Schedule
-from stable_baselines3.common.utils import FloatSchedule, explained_variance, obs_as_tensor
+from stable_baselines3.common.utils import (
+    FloatSchedule,
+    explained_variance,
+    obs_as_tensor,
+    update_learning_rate,
+)
 from stable_baselines3.common.vec_env import VecEnv
 
 from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
@@ -30,6 +35,8 @@ from recurrent_agents.defaults import (
     CRITIC_CORE_BY_CORE,
     ENTROPY_WEIGHTINGS,
     GATED_CORE_DEFAULTS,
+    LR_ADAPT_RANGE,
+    LR_ADAPT_STEP,
     PPO_DEFAULTS,
     is_align_rollouts,
     is_bptt_rollouts,
@@ -123,6 +130,7 @@ def _check_arguments(
     bptt_rollouts: Any,
     log_barrier_coef: float,
     actor_value_coef: float | None,
+    desired_kl: float | None = None,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
@@ -153,6 +161,8 @@ def _check_arguments(
         raise ValueError(
             f"actor_value_coef must be a finite float >= 0 or None, got {actor_value_coef!r}"
         )
+    if desired_kl is not None and not (is_coefficient(desired_kl) and desired_kl > 0):
+        raise ValueError(f"desired_kl must be a finite float > 0 or None, got {desired_kl!r}")
     if not is_bptt_rollouts(bptt_rollouts):
         raise ValueError(
             f"bptt_rollouts must be a non-negative int or {BPTT_HORIZON!r}, got {bptt_rollouts!r}"
@@ -279,6 +289,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of
         the task's rewards. Values reported in the rollout stay in the task's units.
+    :param desired_kl: adapt the learning rate between updates toward this KL per update
+        (``lr_factor``: x1.5 after an update whose KL was below half of it, /1.5 above twice
+        it, within 1/4 to 4 times ``learning_rate``; the schedule of rsl_rl's PPO, per update).
+        How far one update moves the policy differs between tasks (a dense control task's
+        updates moved it 3x less than a memory task's); None (the default) keeps the rate fixed.
     :param torch_threads: torch's intra-op threads inside ``learn()`` and ``predict()`` (the
         previous count is restored after); None leaves torch's setting alone. The policy's ops
         are small, so more threads cost more in synchronisation than they gain (see the README).
@@ -322,6 +337,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         use_sde: bool = False,
         sde_sample_freq: int = -1,
         target_kl: float | None = _D["target_kl"],
+        desired_kl: float | None = _D["desired_kl"],
         bootstrap_truncated: bool = _D["bootstrap_truncated"],
         normalize_value_targets: bool = _D["normalize_value_targets"],
         stats_window_size: int = 100,
@@ -346,7 +362,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
             bptt_rollouts=bptt_rollouts,
             log_barrier_coef=log_barrier_coef,
             actor_value_coef=actor_value_coef,
+            desired_kl=desired_kl,
         )
+        self.desired_kl = desired_kl
+        # learning_rate's multiplier under desired_kl (saved with the model: a resumed run
+        # goes on at the rate it had reached).
+        self.lr_factor = 1.0
         self.bptt_rollouts = bptt_rollouts
         self.log_barrier_coef = float(log_barrier_coef)
         # Saved with the model, unlike a policy default, so that a model saved before a core's
@@ -803,6 +824,10 @@ class RecurrentPPO(_ContribRecurrentPPO):
         """PPO update on whole-sequence minibatches of the current rollout."""
         self.policy.set_training_mode(True)
         self._update_learning_rate(self.policy.optimizer)
+        if self.desired_kl is not None:
+            learning_rate = self.lr_schedule(self._current_progress_remaining) * self.lr_factor
+            update_learning_rate(self.policy.optimizer, learning_rate)
+            self.logger.record("train/learning_rate", learning_rate)
         clip_range = self.clip_range(self._current_progress_remaining)
         clip_range_vf = (
             self.clip_range_vf(self._current_progress_remaining)
@@ -854,6 +879,18 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._record_update(
             stats, approx_kl_divs, grad_norms, loss, adv_std, clip_range, clip_range_vf, ent_coef
         )
+        if self.desired_kl is not None:
+            self._adapt_learning_rate(float(np.mean([float(kl) for kl in approx_kl_divs])))
+
+    def _adapt_learning_rate(self, update_kl: float) -> None:
+        """The next update's ``lr_factor`` from this one's KL (its last epoch's mean over
+        minibatches, the policy it ended with against the rollout's): a task whose updates
+        barely move the policy gets a larger step, one whose updates overshoot a smaller one."""
+        if update_kl > 2 * self.desired_kl:
+            self.lr_factor /= LR_ADAPT_STEP
+        elif update_kl < self.desired_kl / 2:
+            self.lr_factor *= LR_ADAPT_STEP
+        self.lr_factor = min(max(self.lr_factor, LR_ADAPT_RANGE[0]), LR_ADAPT_RANGE[1])
 
     def entropy_coefficient(self) -> float:
         """This update's entropy coefficient: ``ent_coef``, falling linearly to 0 over the last

@@ -235,6 +235,12 @@ class TrainConfig:
     target_kl: float | None = _f(
         _PPO["target_kl"], "stop an update's epochs early above this KL (None: never)"
     )
+    desired_kl: float | None = _f(
+        _PPO["desired_kl"],
+        "adapt the learning rate between updates toward this KL per update: x1.5 after one "
+        "below half of it, /1.5 above twice it, within 1/4 to 4 times learning_rate "
+        "(None: fixed)",
+    )
     curriculum: list[int] = _f(
         [],
         "memory lengths to train on before memory_length, shortest first, advancing on success",
@@ -803,7 +809,7 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
         )
     if cfg.advantage_floor_ratio < 0:
         raise ConfigError(f"advantage_floor_ratio must be >= 0, got {cfg.advantage_floor_ratio}")
-    for name in ("max_grad_norm", "target_kl", "clip_range_vf"):
+    for name in ("max_grad_norm", "target_kl", "desired_kl", "clip_range_vf"):
         value = getattr(cfg, name)
         if value is not None and value <= 0:
             optional = "" if name == "max_grad_norm" else " or None"
