@@ -44,3 +44,8 @@ python bench/suite/run_suite.py --out $OUT/pend_400k $P --agents lstm --budget 4
 # previous action, so auto gives them the same observations.
 # Sampled play of every core model above (2026-12-06, 30th session): sampled.csv
 for d in $OUT/held_out/runs/*-{lstm,gru,rnn}-s*; do python train.py evaluate $d --sampled; done
+# seed 2 for the six other games (30th session; these cells also played with sampled actions,
+# --eval_sampled, the suite's default since then)
+python bench/suite/run_suite.py --out $OUT/held_out --held-out \
+    --tasks CountRecallEasy,HigherLowerEasy,MultiarmedBanditEasy,MineSweeperEasy,BattleshipEasy,VelocityOnlyCartpoleEasy \
+    --agents lstm,gru,rnn --seeds 2 --budget 100000 --workers 1 --wandb-mode offline
