@@ -293,7 +293,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         (``lr_factor``: x1.5 after an update whose KL was below half of it, /1.5 above twice
         it, within 1/4 to 4 times ``learning_rate``; the schedule of rsl_rl's PPO, per update).
         How far one update moves the policy differs between tasks (a dense control task's
-        updates moved it 3x less than a memory task's); None (the default) keeps the rate fixed.
+        updates moved it up to 4x less than a memory task's); None (the default): a fixed rate.
     :param torch_threads: torch's intra-op threads inside ``learn()`` and ``predict()`` (the
         previous count is restored after); None leaves torch's setting alone. The policy's ops
         are small, so more threads cost more in synchronisation than they gain (see the README).
