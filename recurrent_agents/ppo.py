@@ -824,10 +824,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
         """PPO update on whole-sequence minibatches of the current rollout."""
         self.policy.set_training_mode(True)
         self._update_learning_rate(self.policy.optimizer)
-        if self.desired_kl is not None:
-            learning_rate = self.lr_schedule(self._current_progress_remaining) * self.lr_factor
-            update_learning_rate(self.policy.optimizer, learning_rate)
-            self.logger.record("train/learning_rate", learning_rate)
         clip_range = self.clip_range(self._current_progress_remaining)
         clip_range_vf = (
             self.clip_range_vf(self._current_progress_remaining)
@@ -881,6 +877,16 @@ class RecurrentPPO(_ContribRecurrentPPO):
         )
         if self.desired_kl is not None:
             self._adapt_learning_rate(float(np.mean([float(kl) for kl in approx_kl_divs])))
+
+    def _update_learning_rate(
+        self, optimizers: list[th.optim.Optimizer] | th.optim.Optimizer
+    ) -> None:
+        """SB3's: the schedule's rate for this update, times ``lr_factor`` (1 unless
+        ``desired_kl`` adapts it)."""
+        learning_rate = self.lr_schedule(self._current_progress_remaining) * self.lr_factor
+        self.logger.record("train/learning_rate", learning_rate)
+        for optimizer in optimizers if isinstance(optimizers, list) else [optimizers]:
+            update_learning_rate(optimizer, learning_rate)
 
     def _adapt_learning_rate(self, update_kl: float) -> None:
         """The next update's ``lr_factor`` from this one's KL (its last epoch's mean over

@@ -44,9 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _true_or_false(text: str) -> bool:
-    if text.lower() not in ("true", "false"):
-        raise argparse.ArgumentTypeError(f"must be true or false, got {text!r}")
-    return text.lower() == "true"
+    """A boolean option read as train.py reads one."""
+    from recurrent_agents.run.config import parse_value
+
+    try:
+        return parse_value(text, bool)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
