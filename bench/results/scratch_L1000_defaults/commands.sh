@@ -36,3 +36,10 @@ for seed in 0 1 2 3 4; do
   python train.py evaluate RUN_DIR_OF_SEED --memory-length 10000 --episodes 100 --out seed_L10000.csv
 done
 # delayedcue/ (28th session): DelayedCue at L=1000 with the defaults; its own commands.sh
+
+# frontier/ (31st session): the L=1000 cells of the defaults of 2026-12-06 as a frontier report
+# (regime "scratch", IQM with rliable's intervals): the T-maze's rollout_variants/result_e8n1001_s*.json
+# and delayedcue/result_seed*.json, each copied to DIR/<task>/s<seed>/result.json, then
+for task in tmaze delayedcue; do
+  python train.py report --sweep-dir DIR/$task --out-dir frontier/$task --wandb-mode disabled
+done
