@@ -38,6 +38,7 @@ from recurrent_agents.defaults import (
     LR_ADAPT_RANGE,
     LR_ADAPT_STEP,
     PPO_DEFAULTS,
+    default_learning_rate,
     is_align_rollouts,
     is_bptt_rollouts,
     is_coefficient,
@@ -115,6 +116,25 @@ def _default_actor_value_coef(
     if critic_core != "separate":
         return 0.0
     return ACTOR_VALUE_COEF_BY_CORE.get(kwargs.get("core", "lstm"), 0.0)
+
+
+def _core_defaults(
+    policy_kwargs: dict[str, Any] | None,
+    critic_core_default: str | None,
+    actor_value_coef: float | None,
+    learning_rate: float | Schedule | None,
+    loading: bool,
+) -> tuple[float, float | Schedule]:
+    """``actor_value_coef`` and ``learning_rate`` with the ones given as None resolved for the
+    policy's core (:mod:`recurrent_agents.defaults`)."""
+    if actor_value_coef is None:
+        # load() builds the model without setup and then applies the file's values: a file
+        # saved before the option existed has none, and was trained without the head.
+        default = _default_actor_value_coef(policy_kwargs, critic_core_default)
+        actor_value_coef = 0 if loading else default
+    if learning_rate is None:
+        learning_rate = default_learning_rate((policy_kwargs or {}).get("core", "lstm"))
+    return float(actor_value_coef), learning_rate
 
 
 def _check_arguments(
@@ -201,8 +221,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * given no critic option, the vanilla RNN's critic reads the actor's core
       (``critic_core="shared"``, :data:`recurrent_agents.defaults.CRITIC_CORE_BY_CORE`); every
       other core's critic has its own core, as in sb3-contrib.
-    * given no ``actor_value_coef``, an LSTM whose critic has its own core also trains a value
-      head on its actor's latent (0.25, :data:`recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE`).
+    * given no ``actor_value_coef``, a gated core (LSTM, GRU) whose critic has its own core also
+      trains a value head on its actor's latent (0.25,
+      :data:`recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE`).
+    * given no ``learning_rate``, the GRU trains at 1e-3 and every other core at 5e-4
+      (:data:`recurrent_agents.defaults.LEARNING_RATE_BY_CORE`).
 
     Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
     (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a
@@ -257,7 +280,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         the critic's own values (Phasic Policy Gradient's auxiliary value head, Cobbe et al.
         2021, trained jointly). 0: off. None (the default): the core's entry in
         :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE` when the critic has a core
-        of its own (0.25 for the LSTM), else 0.
+        of its own (0.25 for the LSTM and the GRU), else 0.
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start
@@ -289,6 +312,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         square of the value targets, and its loss is measured in those units, so that neither
         its gradient nor (through the shared gradient clip) the actor's depends on the scale of
         the task's rewards. Values reported in the rollout stay in the task's units.
+    :param learning_rate: Adam's step size, or a schedule of the progress remaining. None (the
+        default): the core's (:func:`recurrent_agents.defaults.default_learning_rate`).
     :param desired_kl: adapt the learning rate between updates toward this KL per update
         (``lr_factor``: x1.5 after an update whose KL was below half of it, /1.5 above twice
         it, within 1/4 to 4 times ``learning_rate``; the schedule of rsl_rl's PPO, per update).
@@ -313,7 +338,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self,
         policy: str | type[RecurrentActorCriticPolicy],
         env: GymEnv | str,
-        learning_rate: float | Schedule = _D["learning_rate"],
+        learning_rate: float | Schedule | None = _D["learning_rate"],
         n_steps: int = _D["n_steps"],
         align_rollouts: bool | str = _D["align_rollouts"],
         batch_size: int | None = _D["batch_size"],
@@ -374,12 +399,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # default changed loads with the critic it has (a file without it predates the per-core
         # defaults: "separate", as any core gets here without policy_kwargs).
         self.critic_core_default = _default_critic_core(policy_kwargs)
-        if actor_value_coef is None:
-            # load() builds the model without setup and then applies the file's values: a file
-            # saved before the option existed has none, and was trained without the head.
-            default = _default_actor_value_coef(policy_kwargs, self.critic_core_default)
-            actor_value_coef = default if _init_setup_model else 0
-        self.actor_value_coef = float(actor_value_coef)
+        self.actor_value_coef, learning_rate = _core_defaults(
+            policy_kwargs,
+            self.critic_core_default,
+            actor_value_coef,
+            learning_rate,
+            loading=not _init_setup_model,
+        )
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
         self.entropy_weighting = entropy_weighting

@@ -108,7 +108,8 @@ def test_bad_values_are_rejected():
         ({"critic_core": "separate"}, 0.25),
         ({"critic_core": "shared"}, 0.0),  # the value loss trains the actor's core already
         ({"enable_critic_lstm": False}, 0.0),  # sb3-contrib's critic without a core
-        ({"core": "gru"}, 0.0),
+        ({"core": "gru"}, 0.25),
+        ({"core": "gru", "critic_core": "shared"}, 0.0),
         ({"core": "rnn"}, 0.0),  # its critic reads the actor's core by default
         ({"core": "rnn", "critic_core": "separate"}, 0.0),
     ],

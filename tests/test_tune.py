@@ -12,6 +12,7 @@ import optuna
 import pytest
 import yaml
 
+from recurrent_agents.defaults import default_learning_rate
 from recurrent_agents.run.config import build_config, ppo_defaults
 from recurrent_agents.study import tune
 
@@ -76,9 +77,9 @@ def test_every_core_gets_the_same_budget_the_defaults_first_and_a_config(
     studies = _studies(out)
     assert sorted(studies) == ["gru", "lstm"]
     defaults = ppo_defaults()
-    for study in studies.values():
+    for core, study in studies.items():
         assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4
-        assert study.trials[0].params["learning_rate"] == defaults["learning_rate"]
+        assert study.trials[0].params["learning_rate"] == default_learning_rate(core)
         assert study.trials[0].params["n_steps"] == defaults["n_steps"]
     calls = (out / "calls.txt").read_text().splitlines()
     assert len(calls) == 2 * 4 * 2  # cores x trials x seeds

@@ -157,7 +157,10 @@ class TrainConfig:
         "off for images and Dict observations)",
     )
     # PPO (defaults: recurrent_agents.defaults)
-    learning_rate: float = _f(_PPO["learning_rate"], "Adam learning rate")
+    learning_rate: float | None = _f(
+        _PPO["learning_rate"],
+        "Adam learning rate (default: the core's, 1e-3 for gru, 5e-4 for the others)",
+    )
     n_steps: int = _f(_PPO["n_steps"], "rollout length per env per update")
     align_rollouts: bool | str = _f(
         _PPO["align_rollouts"],
@@ -220,7 +223,7 @@ class TrainConfig:
         _PPO["actor_value_coef"],
         "coefficient of a second value loss on a head that reads the actor's core: trains the "
         "actor's memory on the critic's targets while the advantages keep the critic's values "
-        "(0: off; default: the core's, 0.25 for the lstm with its own critic, else 0)",
+        "(0: off; default: the core's, 0.25 for the lstm and gru with their own critic, else 0)",
     )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
@@ -786,6 +789,8 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
     """The PPO coefficients' ranges."""
     for name in ("learning_rate", "gamma", "gae_lambda", "clip_range", "ent_coef", "vf_coef"):
         value = getattr(cfg, name)
+        if value is None and name == "learning_rate":
+            continue  # the core's default
         if value < 0 or (name in ("gamma", "gae_lambda") and value > 1):
             allowed = "in [0, 1]" if name in ("gamma", "gae_lambda") else ">= 0"
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")

@@ -412,8 +412,8 @@ def _start_tracking(
     """The W&B run (the checkpoint's run when resuming) and every W&B directory of the run."""
     from recurrent_agents.run.wandb_logger import define_step_metric
 
-    # The value the model trains with, where the config leaves it to the core (None).
-    resolved = {"actor_value_coef": model.actor_value_coef}
+    # The values the model trains with, where the config leaves them to the core (None).
+    resolved = {"actor_value_coef": model.actor_value_coef, "learning_rate": model.learning_rate}
     run = init_wandb(
         project=cfg.wandb_project,
         group=cfg.wandb_group,

@@ -141,15 +141,19 @@ def load_space(path: str | None) -> dict[str, Any]:
     return parse_space(spec)
 
 
-def default_params(space: dict[str, Any], extra: Sequence[str]) -> dict[str, Any]:
-    """The options of ``space`` as ``train.py`` resolves them without them (defaults and the
-    overrides after ``--``), where the space can hold that value."""
+def default_params(space: dict[str, Any], extra: Sequence[str], core: str) -> dict[str, Any]:
+    """The options of ``space`` as ``train.py`` resolves them for ``core`` without them
+    (defaults, the core's own and the overrides after ``--``), where the space can hold that
+    value."""
+    from recurrent_agents.defaults import default_learning_rate
     from recurrent_agents.run.config import build_config
 
-    cfg = build_config(list(extra))
+    cfg = build_config([*extra, f"--core={core}"])
     params = {}
     for name, dist in space.items():
         value = getattr(cfg, name)
+        if name == "learning_rate" and value is None:
+            value = default_learning_rate(core)
         choices = getattr(dist, "choices", None)
         if choices is not None:
             inside = value in choices
@@ -261,7 +265,7 @@ def _study(tuning: Tuning, core: str) -> Any:
         load_if_exists=True,
     )
     if not study.trials:
-        study.enqueue_trial(default_params(tuning.space, tuning.extra))
+        study.enqueue_trial(default_params(tuning.space, tuning.extra, core))
     _retry_interrupted(study)
     return study
 
