@@ -1,0 +1,46 @@
+# The GRU at twice the learning rate (1e-3) with the actor's value head (0.25), checked on every
+# task before it became the GRU's default (32nd session, 2026-12-06; the code of commit d33d65b,
+# where both are options; two runs at a time on 2 cores). On the code since, both are the GRU's
+# defaults: drop the two options to rerun these cells, add `--learning_rate=5e-4
+# --actor_value_coef=0` for the GRU of before.
+A="--learning_rate=1e-3 --actor_value_coef=0.25"
+S="--set learning_rate=0.001 --set actor_value_coef=0.25"
+
+# scratch_cells.csv: from-scratch cells, 5 seeds (greedy after the last update; a run stops once
+# solved). frontier/: the same cells as a frontier report (regime scratch; train.py report)
+python bench/frontier/horizon.py --recipe defaults --tasks TMaze,DelayedCue --cores gru --lengths 100,200 \
+  --seeds 0,1,2,3,4 --tag lr1e3av --eval-length-factor 0 -- $A
+python bench/frontier/horizon.py --recipe defaults --tasks TMaze,DelayedCue --cores gru --lengths 500 \
+  --seeds 0,1,2,3,4 --tag lr1e3av --eval-length-factor 0 --max-steps 3000000 -- $A
+# ^ stopped at the session's end: the T-maze's seeds 0-2 finished (scratch_cells.csv), DelayedCue's
+#   seed 0 was stopped at 180k env steps (0.79 training success), seeds 3-4 / 1-4 not run
+# frontier/{tmaze,delayedcue}/: train.py report --sweep-dir DIR --out-dir frontier/TASK, DIR holding
+#   each finished cell's result.json
+
+# robustness.*: the robustness grid, the GRU's 9 cells
+python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --cores gru \
+  --ppo learning_rate=0.001 actor_value_coef=0.25 --out robustness
+
+# suite/: the memory suite's cells for the GRU (each file's own command is in its .md)
+python bench/suite/run_suite.py --out easy --tasks RepeatPreviousEasy,RepeatFirstEasy,PositionOnlyCartPoleEasy \
+  --agents gru --seeds 0,1,2 $S
+python bench/suite/run_suite.py --out cp --tasks CartPoleNoVel --agents gru --seeds 0,1,2,3,4 $S
+python bench/suite/run_suite.py --out cp60k --budget 60000 --tasks CartPoleNoVel --agents gru --seeds 0,1,2,3,4 $S
+python bench/suite/run_suite.py --out minigrid --tasks MiniGrid-MemoryS7,MiniGrid-MemoryS11 --agents gru --seeds 0 $S
+python bench/suite/run_suite.py --out tk --tasks TruncatedTMaze-L10,TruncatedTMaze-L30,TruncatedTMaze-L100,TMaze-L10,TMaze-L30,DelayedCue-L10,DelayedCue-L30 \
+  --agents gru --seeds 0 $S
+python bench/suite/run_suite.py --out bsuite --tasks bsuite --agents gru --seeds 0 $S
+python bench/suite/run_suite.py --out rfm --tasks RepeatFirstMedium --agents gru --seeds 0 $S
+M="--tasks RepeatFirstMedium,RepeatPreviousMedium,AutoencodeMedium,PositionOnlyCartPoleMedium,NoisyPositionOnlyCartPoleMedium --budget 100000 --agents gru --seeds 0"
+python bench/suite/run_suite.py --out medium_100k $M $S
+python bench/suite/run_suite.py --out medium_100k_defaults $M   # the GRU of before, same code
+P="--tasks PositionOnlyCartPoleMedium --budget 100000 --agents gru --seeds 1,2"
+python bench/suite/run_suite.py --out pocpm_s12 $P $S
+python bench/suite/run_suite.py --out pocpm_s12_defaults $P   # the GRU of before, same code
+python bench/suite/run_suite.py --out pocpm_1m --tasks PositionOnlyCartPoleMedium --agents gru --seeds 0 $S
+H="CountRecallEasy,HigherLowerEasy,ConcentrationEasy,MultiarmedBanditEasy,MineSweeperEasy,BattleshipEasy,VelocityOnlyCartpoleEasy,PositionOnlyPendulumEasy,NoisyPositionOnlyPendulumEasy"
+python bench/suite/run_suite.py --out held_out --held-out --tasks $H --agents gru --seeds 0 --budget 100000 $S
+python bench/suite/run_suite.py --out held_out_s12 --held-out --tasks MultiarmedBanditEasy,PositionOnlyPendulumEasy,NoisyPositionOnlyPendulumEasy \
+  --agents gru --seeds 1,2 --budget 100000 $S
+# tmaze_L200_gru_seed2_history.csv: that run's W&B history (offline run files)
+# RepeatPreviousEasy at 60k with both: ../learning_rate/suite/rpe60k_lr1e3_av025.*
