@@ -41,9 +41,12 @@ from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
 from envs.wrappers import prev_inputs
 from recurrent_agents.defaults import (
+    ACTOR_VALUE_COEF_BY_CORE,
     BPTT_HORIZON,
     CHRONO_HORIZON,
     ENTROPY_WEIGHTINGS,
+    LEARNING_RATE,
+    LEARNING_RATE_BY_CORE,
     is_align_rollouts,
     is_bptt_rollouts,
     is_coefficient,
@@ -71,6 +74,12 @@ Precedence: defaults < --config YAML (configs/*.yaml) < command line."""
 
 class ConfigError(ValueError):
     """Bad user input in a config file or on the command line (one-line message)."""
+
+
+def _by_core(values: dict[str, Any], others: Any) -> str:
+    """A per-core default as help text, e.g. ``0.001 for gru, 0.0005 for the others``."""
+    listed = ", ".join(f"{value} for {core}" for core, value in values.items())
+    return f"{listed}, {others} for the others"
 
 
 def _f(default: Any, help: str) -> Any:
@@ -159,7 +168,8 @@ class TrainConfig:
     # PPO (defaults: recurrent_agents.defaults)
     learning_rate: float | None = _f(
         _PPO["learning_rate"],
-        "Adam learning rate (default: the core's, 1e-3 for gru, 5e-4 for the others)",
+        "Adam learning rate (default: the core's, "
+        f"{_by_core(LEARNING_RATE_BY_CORE, LEARNING_RATE)})",
     )
     n_steps: int = _f(_PPO["n_steps"], "rollout length per env per update")
     align_rollouts: bool | str = _f(
@@ -223,7 +233,7 @@ class TrainConfig:
         _PPO["actor_value_coef"],
         "coefficient of a second value loss on a head that reads the actor's core: trains the "
         "actor's memory on the critic's targets while the advantages keep the critic's values "
-        "(0: off; default: the core's, 0.25 for the lstm and gru with their own critic, else 0)",
+        f"(0: off; default with a critic of its own: {_by_core(ACTOR_VALUE_COEF_BY_CORE, 0)})",
     )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
@@ -789,8 +799,8 @@ def _check_ppo_numbers(cfg: TrainConfig) -> None:
     """The PPO coefficients' ranges."""
     for name in ("learning_rate", "gamma", "gae_lambda", "clip_range", "ent_coef", "vf_coef"):
         value = getattr(cfg, name)
-        if value is None and name == "learning_rate":
-            continue  # the core's default
+        if value is None:
+            continue  # learning_rate left to the core
         if value < 0 or (name in ("gamma", "gae_lambda") and value > 1):
             allowed = "in [0, 1]" if name in ("gamma", "gae_lambda") else ">= 0"
             raise ConfigError(f"{name} must be a float {allowed}, got {value}")
