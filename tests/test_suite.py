@@ -1,8 +1,10 @@
-"""The memory benchmark suite: bsuite's memory_len adapter, the suite's own envs, the runner."""
+"""The memory benchmark suite: bsuite's memory_len and memory_size adapters, the suite's own
+envs, the runner."""
 
 from __future__ import annotations
 
 import csv
+import json
 import shlex
 
 import dm_env
@@ -18,7 +20,9 @@ from envs import accepted_kwargs  # noqa: E402
 from envs.bsuite import (  # noqa: E402
     ENV_ID,
     MEMORY_LENGTHS,
+    NUM_BITS,
     NUM_EPISODES,
+    SIZE_ENV_ID,
     DmEnvAdapter,
     bsuite_score,
     learning_curve,
@@ -70,6 +74,34 @@ def test_memory_len_is_registered_with_its_options_and_bsuite_sweep() -> None:
         gym.make(ENV_ID, memory_length=0)
 
 
+@pytest.mark.parametrize("num_bits", [1, 7, 40])
+def test_memory_size_recalls_the_queried_bit_after_bsuites_two_steps(num_bits: int) -> None:
+    env = gym.make(SIZE_ENV_ID, num_bits=num_bits)
+    assert env.observation_space.shape == (1, num_bits + 2)
+    assert env.unwrapped.episode_horizon == 3 and env.unwrapped.num_bits == num_bits
+    for seed in range(8):
+        first, _ = env.reset(seed=seed)
+        bits = first[0, 2:]
+        assert set(np.unique(bits)) <= {-1.0, 1.0}  # every bit shown on the first step
+        _, reward, *_ = env.step(0)
+        query, reward, terminated, *_ = env.step(0)
+        assert not terminated and reward == 0.0 and not query[0, 2:].any()  # bits gone
+        answer = int(bits[int(query[0, 1])] > 0)  # the index of the bit asked for
+        for action, success in ((answer, True), (1 - answer, False)):
+            env.reset(seed=seed)
+            env.step(0), env.step(0)
+            _, reward, terminated, truncated, info = env.step(action)
+            assert terminated and not truncated
+            assert info["is_success"] is success and reward == (1.0 if success else -1.0)
+
+
+def test_memory_size_is_registered_with_bsuites_sweep_and_checks_num_bits() -> None:
+    assert accepted_kwargs(f"envs.bsuite:{SIZE_ENV_ID}") == ("num_bits", "episode_log")
+    assert len(NUM_BITS) == 17 and NUM_BITS[:3] == (1, 2, 3) and NUM_BITS[-1] == 40
+    with pytest.raises(ValueError, match="num_bits"):
+        gym.make(SIZE_ENV_ID, num_bits=0)
+
+
 class _TwoStepsThenTruncate(dm_env.Environment):
     """A dm_env whose episodes end after two steps with a truncation (discount 1)."""
 
@@ -113,6 +145,12 @@ def test_episode_log_and_bsuite_score(tmp_path) -> None:
     assert bsuite_score([learned]) == 1.0
     assert bsuite_score([not_learned]) == 0.0
     assert bsuite_score([learned, not_learned]) == 0.5
+    # memory_size is scored by bsuite's same analysis, over its settings of num_bits.
+    by_bits = [learning_curve(n, [1.0] * c + [-1.0] * 9000, "num_bits") for n, c in ((5, 9000),)]
+    by_bits.append(learning_curve(40, [1.0] * 5000 + [-1.0] * 5000, "num_bits"))
+    assert bsuite_score(by_bits, "num_bits") == 0.5
+    with pytest.raises(ValueError, match="group_col must be one of memory_length, num_bits"):
+        learning_curve(5, [1.0], "bits")
 
 
 @pytest.mark.parametrize("memory_length", [1, 10])
@@ -161,7 +199,9 @@ def test_suite_lists_every_task_of_the_issue() -> None:
 def test_held_out_games_run_only_when_asked_and_as_popgym_cells(tmp_path, capsys) -> None:
     default = {t.name for t in run_suite.suite_tasks()}
     held_out = [t for t in run_suite.suite_tasks(held_out=True) if t.name not in default]
-    assert [t.name for t in held_out] == [f"{g}Easy" for g in run_suite.HELD_OUT_POPGYM]
+    assert [t.name for t in held_out] == [f"{g}Easy" for g in run_suite.HELD_OUT_POPGYM] + [
+        f"bsuite-size-B{n}" for n in NUM_BITS
+    ]
     assert not default & {"CountRecallEasy", "HigherLowerEasy"}
     argv = ["--out", str(tmp_path / "suite"), "--tasks", "CountRecallEasy", "--seeds", "0"]
     assert run_suite.main([*argv, "--dry-run"]) == 2  # unknown without --held-out
@@ -171,6 +211,22 @@ def test_held_out_games_run_only_when_asked_and_as_popgym_cells(tmp_path, capsys
     assert len(commands) == 4  # three cores and stock
     assert all("--task=popgym:popgym-CountRecallEasy-v0" in c for c in commands)
     assert sum(f"--stop_at_return={run_suite.POPGYM_SOLVED}" in c for c in commands) == 3
+
+
+def test_memory_size_cells_are_bsuite_cells_at_each_num_bits(tmp_path, capsys) -> None:
+    size = [t for t in run_suite.suite_tasks(held_out=True) if t.family == "bsuite-size"]
+    assert [dict(t.options)["num_bits"] for t in size] == list(NUM_BITS)
+    assert all(t.budget >= NUM_EPISODES * 3 and t.memory_length is None for t in size)
+    argv = ["--out", str(tmp_path), "--held-out", "--tasks", "bsuite-size-B12", "--seeds", "0"]
+    assert run_suite.main([*argv, "--dry-run"]) == 0
+    commands = capsys.readouterr().out.splitlines()[1:]
+    assert len(commands) == 4  # three cores and stock: 30k env steps
+    for command in commands:
+        args = dict(a.split("=", 1) for a in shlex.split(command)[2:])
+        options = json.loads(args["--env_options"])
+        assert options == {"num_bits": 12, "episode_log": f"{args['--run_dir']}/episodes.txt"}
+        assert "--memory_length" not in args and "--eval_sampled" not in args
+        assert (args.get("--stop_at_success") == "None") == ("train.py" in command)
 
 
 def test_popgym_cells_stop_at_popgyms_solved_return_and_no_other_cell_does(
@@ -264,6 +320,22 @@ def test_table_writer(tmp_path) -> None:
     markdown = (tmp_path / "suite.md").read_text()
     bsuite_row = "| bsuite memory_len | bsuite | 10k episodes / length | bsuite score (lengths run "
     assert bsuite_row + "of 23: lstm 2, rnn 2) | 1 (1, 1) | 0 (0, 0) |" in markdown
+    # memory_size gets a row of its own, scored over its bit counts.
+    size = [
+        t for t in run_suite.suite_tasks(quick=True, held_out=True) if t.family == "bsuite-size"
+    ]
+    size_cells = [run_suite.Cell(t, agent, 0) for t in size for agent in ("lstm", "rnn")]
+    for cell in size_cells:
+        _finished(tmp_path, cell, 1.0, mean_return=1.0)
+    table, _ = run_suite.write_table(cells + size_cells, ["lstm", "rnn"], tmp_path, "h")
+    size_entry = {entry["task"]: entry for entry in table}["bsuite memory_size"]
+    assert size_entry["lstm"] == 1.0 and size_entry["rnn"] == 0.0
+    assert size_entry["metric"] == "bsuite score (bit counts run of 17: lstm 2, rnn 2)"
+    rows = list(csv.DictReader((tmp_path / "suite.csv").open()))
+    assert {r["env_options"] for r in rows if r["task"].startswith("bsuite-size")} == {
+        '{"num_bits": 1}',
+        '{"num_bits": 2}',
+    }
     assert (tmp_path / "suite.png").stat().st_size > 0
 
 

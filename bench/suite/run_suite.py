@@ -19,7 +19,9 @@ continue from their last checkpoint. At the end ``OUT/suite.csv`` (one row per c
 bsuite's memory_len is scored by bsuite: each of its lengths (``envs.bsuite.MEMORY_LENGTHS``) is
 trained for its ``NUM_EPISODES`` episodes, the training episodes' outcomes are logged by the env
 (``episode_log``) and ``envs.bsuite.bsuite_score`` (bsuite's ``analysis.score``) gives the
-fraction of the lengths learned.
+fraction of the lengths learned. bsuite's other memory experiment, memory_size (how many bits
+a memory holds for 2 steps: ``num_bits`` of ``envs.bsuite.NUM_BITS``), runs with ``--held-out``
+and is scored the same way, by bsuite's analysis over its 17 settings.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import shlex
 import sys
 import time
@@ -50,12 +53,16 @@ from recurrent_agents.study.sweep import (  # noqa: E402
 
 SUITE_ENVS = "bench.suite.suite_envs"
 BSUITE_TASK = "envs.bsuite:bsuite/MemoryLen-v0"
+BSUITE_SIZE_TASK = "envs.bsuite:bsuite/MemorySize-v0"
+#: The suite's bsuite experiments: env id -> the name of its row in the table.
+BSUITE_EXPERIMENTS = {BSUITE_TASK: "bsuite memory_len", BSUITE_SIZE_TASK: "bsuite memory_size"}
 STOCK = "stock"
 ALL_AGENTS = "lstm,gru,rnn,stock"
 STOCK_SCRIPT = Path(__file__).resolve().parent / "stock.py"
 EPISODE_LOG = "episodes.txt"
 QUICK_BUDGET = 20_000
 QUICK_BSUITE_LENGTHS = (1, 2, 3)
+QUICK_BSUITE_BITS = (1, 2)
 #: Budgets of the issue ("What it must show"): POPGym within 1M, the toolkit's own tasks without
 #: a curriculum within 2M, sb3-contrib's CartPole test at its 50k; MiniGrid (not given) 1M.
 POPGYM_BUDGET, OWN_BUDGET, MINIGRID_BUDGET, CARTPOLE_BUDGET = (
@@ -97,6 +104,14 @@ class SuiteTask:
     #: The mean return at which the task counts as solved, for a task that reports no success
     #: and whose registration declares none (``train.py --stop_at_return``); None: none.
     solved_return: float | None = None
+    #: Other keyword arguments of the task's env (``train.py --env_options``), as pairs.
+    options: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def family(self) -> str:
+        """The name without its setting, which selects every setting: ``bsuite`` for
+        ``bsuite-L3``, ``bsuite-size`` for ``bsuite-size-B5``, ``TMaze`` for ``TMaze-L10``."""
+        return re.sub(r"-[LB]\d+$", "", self.name)
 
 
 @dataclass(frozen=True)
@@ -114,8 +129,9 @@ class Cell:
 
 
 def bsuite_budget(memory_length: int) -> int:
-    """Env steps for bsuite's episode budget at ``memory_length``: ``NUM_EPISODES`` episodes of
-    ``memory_length + 1`` steps, plus one episode per env (those cut off when training stops)."""
+    """Env steps for bsuite's episode budget on a chain of ``memory_length``: ``NUM_EPISODES``
+    episodes of ``memory_length + 1`` steps, plus one episode per env (those cut off when
+    training stops)."""
     from envs.bsuite import NUM_EPISODES
 
     return (NUM_EPISODES + TrainConfig.n_envs) * (memory_length + 1)
@@ -127,7 +143,7 @@ def suite_tasks(
     """Every task of the suite with its budget; ``quick``: 20k env steps each and bsuite's first
     three lengths (still at bsuite's episode budget), for smoke runs; ``budget``: that many env
     steps for every task but bsuite (whose budget is its episodes); ``held_out``: also POPGym's
-    games no issue names (:data:`HELD_OUT_POPGYM`, Easy)."""
+    games no issue names (:data:`HELD_OUT_POPGYM`, Easy) and bsuite's memory_size."""
     popgym = [
         f"{game}{level}"
         for level in ("Easy", "Medium")
@@ -176,6 +192,21 @@ def suite_tasks(
         SuiteTask(f"bsuite-L{n}", "bsuite", BSUITE_TASK, n, bsuite_budget(n))
         for n in (QUICK_BSUITE_LENGTHS if quick else _bsuite_lengths())
     ]
+    if held_out:
+        from envs.bsuite import NUM_BITS, SIZE_MEMORY_LENGTH
+
+        size_budget = bsuite_budget(SIZE_MEMORY_LENGTH)
+        tasks += [
+            SuiteTask(
+                f"bsuite-size-B{n}",
+                "bsuite",
+                BSUITE_SIZE_TASK,
+                None,
+                size_budget,
+                options=(("num_bits", n),),
+            )
+            for n in (QUICK_BSUITE_BITS if quick else NUM_BITS)
+        ]
     return tasks
 
 
@@ -186,13 +217,14 @@ def _bsuite_lengths() -> tuple[int, ...]:
 
 
 def select_tasks(tasks: Sequence[SuiteTask], names: str | None) -> list[SuiteTask]:
-    """The tasks named in ``names`` (comma-separated; a name without ``-L`` selects every
-    length, ``bsuite`` every bsuite length); all when None."""
+    """The tasks named in ``names`` (comma-separated; a name without its setting selects every
+    setting: ``TMaze`` every length, ``bsuite`` every memory_len length, ``bsuite-size`` every
+    memory_size bit count); all when None."""
     if names is None:
         return list(tasks)
     wanted = parse_names("tasks", names)
-    chosen = [t for t in tasks if t.name in wanted or t.name.split("-L")[0] in wanted]
-    unknown = [w for w in wanted if not any(w in (t.name, t.name.split("-L")[0]) for t in tasks)]
+    chosen = [t for t in tasks if t.name in wanted or t.family in wanted]
+    unknown = [w for w in wanted if not any(w in (t.name, t.family) for t in tasks)]
     if unknown:
         raise ValueError(f"unknown suite tasks {', '.join(unknown)}; see --list")
     return chosen
@@ -210,14 +242,18 @@ def cell_command(
     ablation ``settings``, ``KEY=VALUE`` each), or the stock run."""
     run_dir = out / "runs" / cell.name
     extra = [f"--total_timesteps={cell.task.budget}"]
-    if cell.task.task == BSUITE_TASK:
-        extra.append(f"--env_options={json.dumps({'episode_log': str(run_dir / EPISODE_LOG)})}")
-    if cell.task.task == BSUITE_TASK and cell.agent != STOCK:
-        # bsuite scores a length by its first NUM_EPISODES training episodes: all of them run.
+    bsuite = cell.task.task in BSUITE_EXPERIMENTS
+    options = dict(cell.task.options)
+    if bsuite:
+        options["episode_log"] = str(run_dir / EPISODE_LOG)
+    if options:
+        extra.append(f"--env_options={json.dumps(options)}")
+    if bsuite and cell.agent != STOCK:
+        # bsuite scores a setting by its first NUM_EPISODES training episodes: all of them run.
         extra.append("--stop_at_success=None")
     if cell.task.solved_return is not None and cell.agent != STOCK:
         extra.append(f"--stop_at_return={cell.task.solved_return}")
-    if cell.task.task != BSUITE_TASK:
+    if not bsuite:
         extra.append("--eval_sampled=true")
     if cell.agent == STOCK:
         length = cell.task.memory_length
@@ -256,6 +292,7 @@ def cell_row(cell: Cell, out: Path) -> dict[str, object] | None:
         "source": cell.task.source,
         "env_id": cell.task.task,
         "memory_length": cell.task.memory_length,
+        "env_options": json.dumps(dict(cell.task.options)) if cell.task.options else None,
         "agent": cell.agent,
         "seed": cell.seed,
         "budget": cell.task.budget,
@@ -271,13 +308,15 @@ def cell_row(cell: Cell, out: Path) -> dict[str, object] | None:
         "bsuite_train_accuracy": None,
         "bsuite_learned": None,
     }
-    if cell.task.task == BSUITE_TASK:
-        from envs.bsuite import bsuite_score, learning_curve, read_episode_log
+    if cell.task.task in BSUITE_EXPERIMENTS:
+        from envs.bsuite import SETTING_COLUMNS, bsuite_score, learning_curve, read_episode_log
 
+        column = SETTING_COLUMNS[cell.task.task.split(":", 1)[1]]
+        setting = {"memory_length": cell.task.memory_length, **dict(cell.task.options)}[column]
         rewards = read_episode_log(run_dir / EPISODE_LOG)
-        curve = learning_curve(cell.task.memory_length, rewards)
+        curve = learning_curve(setting, rewards, column)
         row["bsuite_train_accuracy"] = float(curve.total_perfect.iloc[-1] / len(curve))
-        row["bsuite_learned"] = bool(bsuite_score([curve]))
+        row["bsuite_learned"] = bool(bsuite_score([curve], column))
     return row
 
 
@@ -288,11 +327,11 @@ def _fmt(value: object) -> str:
 def summary_rows(
     rows: Sequence[dict[str, object]], agents: Sequence[str], score: str = "score"
 ) -> list[dict]:
-    """One row per task (bsuite: one row for its score over the lengths run) with, per agent,
-    the mean over seeds and the per-seed values of the rows' ``score`` column."""
+    """One row per task (a bsuite experiment: one row for its score over the settings run) with,
+    per agent, the mean over seeds and the per-seed values of the rows' ``score`` column."""
     by_task: dict[str, dict[str, list[dict]]] = {}
     for row in rows:
-        key = "bsuite memory_len" if row["source"] == "bsuite" else str(row["task"])
+        key = BSUITE_EXPERIMENTS.get(str(row["env_id"]), str(row["task"]))
         by_task.setdefault(key, {}).setdefault(str(row["agent"]), []).append(row)
     table = []
     for key, per_agent in by_task.items():
@@ -301,8 +340,8 @@ def summary_rows(
         entry["metric"] = first["metric"]
         for agent in agents:
             mine = per_agent.get(agent, [])
-            if key == "bsuite memory_len":
-                # bsuite's score over the lengths this seed finished (its analysis does the same)
+            if key in BSUITE_EXPERIMENTS.values():
+                # bsuite's score over the settings this seed finished (its analysis does the same)
                 seeds = sorted({r["seed"] for r in mine})
                 values = [
                     sum(bool(r["bsuite_learned"]) for r in mine if r["seed"] == s)
@@ -314,14 +353,13 @@ def summary_rows(
             values = [v for v in values if v is not None]
             entry[agent] = sum(values) / len(values) if values else None
             entry[f"{agent}_seeds"] = values
-        if key == "bsuite memory_len":
+        if key in BSUITE_EXPERIMENTS.values():
             counts = ", ".join(
-                f"{a} {len({r['memory_length'] for r in per_agent[a]})}"
-                for a in agents
-                if a in per_agent
+                f"{a} {len({r['task'] for r in per_agent[a]})}" for a in agents if a in per_agent
             )
-            entry["metric"] = f"bsuite score (lengths run of 23: {counts})"
-            entry["budget"] = "10k episodes / length"
+            of, setting = ("23", "length") if key.endswith("len") else ("17", "bit count")
+            entry["metric"] = f"bsuite score ({setting}s run of {of}: {counts})"
+            entry["budget"] = f"10k episodes / {setting}"
         table.append(entry)
     return table
 
