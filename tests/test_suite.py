@@ -229,6 +229,26 @@ def test_memory_size_cells_are_bsuite_cells_at_each_num_bits(tmp_path, capsys) -
         assert (args.get("--stop_at_success") == "None") == ("train.py" in command)
 
 
+def test_an_interrupted_bsuite_cell_starts_over_with_a_fresh_episode_log(tmp_path) -> None:
+    # bsuite scores every training episode from the first: a cell resumed from a checkpoint
+    # would log the episodes after it twice, so an unfinished bsuite cell starts over.
+    tasks = {t.name: t for t in run_suite.suite_tasks(quick=True)}
+    bsuite, maze = (run_suite.Cell(tasks[n], "lstm", 0) for n in ("bsuite-L2", "TMaze-L10"))
+    for cell in (bsuite, maze):
+        run_dir = tmp_path / "runs" / cell.name
+        run_dir.mkdir(parents=True)
+        (run_dir / "config.yaml").write_text("seed: 0\n")
+        (run_dir / run_suite.EPISODE_LOG).write_text("1\n-1\n")
+    bsuite_cmd = run_suite.cell_command(bsuite, tmp_path, "g", None, None)
+    assert "--overwrite=true" in bsuite_cmd and "--checkpoint_every=0" in bsuite_cmd
+    assert not any(a.startswith("--resume") for a in bsuite_cmd)
+    assert "--resume=true" in run_suite.cell_command(maze, tmp_path, "g", None, None)
+    for cell in (bsuite, maze):
+        run_suite.restart_bsuite_cell(cell, tmp_path)
+    assert not (tmp_path / "runs" / bsuite.name / run_suite.EPISODE_LOG).exists()
+    assert (tmp_path / "runs" / maze.name / run_suite.EPISODE_LOG).exists()  # not bsuite's
+
+
 def test_popgym_cells_stop_at_popgyms_solved_return_and_no_other_cell_does(
     tmp_path, capsys
 ) -> None:
@@ -258,7 +278,7 @@ def test_dry_run_cells_are_default_train_runs(tmp_path, capsys) -> None:
     assert options == {
         "--task", "--memory_length", "--core", "--seed", "--run_dir", "--wandb_group",
         "--torch_threads", "--progress", "--total_timesteps", "--video", "--env_options",
-        "--stop_at_success", "--eval_sampled",
+        "--stop_at_success", "--eval_sampled", "--checkpoint_every",
     }  # fmt: skip
     bsuite = [c for c in train if "bsuite" in c]  # bsuite scores all its training episodes
     assert bsuite and all("--stop_at_success=None" in c for c in bsuite)

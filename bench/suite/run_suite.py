@@ -249,8 +249,9 @@ def cell_command(
     if options:
         extra.append(f"--env_options={json.dumps(options)}")
     if bsuite and cell.agent != STOCK:
-        # bsuite scores a setting by its first NUM_EPISODES training episodes: all of them run.
-        extra.append("--stop_at_success=None")
+        # bsuite scores a setting by its first NUM_EPISODES training episodes: all of them run,
+        # in one go (see ``restart_bsuite_cell``), so no checkpoint is kept.
+        extra += ["--stop_at_success=None", "--checkpoint_every=0"]
     if cell.task.solved_return is not None and cell.agent != STOCK:
         extra.append(f"--stop_at_return={cell.task.solved_return}")
     if not bsuite:
@@ -271,11 +272,20 @@ def cell_command(
         point,
         run_dir,
         group=group,
-        extra=[*extra, "--video=false", *(f"--{s}" for s in settings)],
+        extra=[*extra, "--video=false", *(f"--{s}" for s in settings)]
+        + (["--overwrite=true"] if bsuite and run_dir.exists() else []),
         wandb_mode=wandb_mode,
         wandb_project=wandb_project,
-        resume=run_dir.exists(),
+        resume=run_dir.exists() and not bsuite,
     )
+
+
+def restart_bsuite_cell(cell: Cell, out: Path) -> None:
+    """Before an unfinished bsuite cell runs again, remove the episode log its interrupted run
+    left: bsuite scores every training episode from the first, and the cell starts over
+    (``--overwrite``), so the log must start over with it rather than count episodes twice."""
+    if cell.task.task in BSUITE_EXPERIMENTS:
+        (out / "runs" / cell.name / EPISODE_LOG).unlink(missing_ok=True)
 
 
 def cell_row(cell: Cell, out: Path) -> dict[str, object] | None:
@@ -584,6 +594,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for job in jobs:
             print(shlex.join(job.cmd))
         return 0
+    for cell in todo:
+        restart_bsuite_cell(cell, out)
     start, done = time.monotonic(), []
 
     def report(outcome: Outcome) -> None:
