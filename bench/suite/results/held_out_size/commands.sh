@@ -36,3 +36,9 @@ python bench/suite/results/held_out_size/accuracy.py $OUT/suite.csv
 #     --features_to_heads=false --prev_action_reward=false --chrono_init=off --core_init=pytorch
 #     --normalize_value_targets=false --actor_value_coef=0 (every stock choice this code has)
 #   back_<option>: fullstock with that one option back at the defaults' value
+
+# movement/: stock's gradient steps per env step on three tasks the defaults were chosen on, where
+# more movement per env step helped or hurt before (held_out/movement/), every core, seed 0
+G="--group 60000:CartPoleNoVel --group 150000:RepeatFirstEasy --group 100000:PositionOnlyPendulumEasy"
+python bench/suite/ablation.py --out ABL --held-out --seeds 0 --workers 1 --wandb-mode offline $G \
+    --setting b128e10=batch_size=128,n_epochs=10 --setting defaults=
