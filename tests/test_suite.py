@@ -243,6 +243,16 @@ def test_an_interrupted_bsuite_cell_starts_over_with_a_fresh_episode_log(tmp_pat
     assert "--overwrite=true" in bsuite_cmd and "--checkpoint_every=0" in bsuite_cmd
     assert not any(a.startswith("--resume") for a in bsuite_cmd)
     assert "--resume=true" in run_suite.cell_command(maze, tmp_path, "g", None, None)
+    # A cell another suite is running keeps its log (that run holds the run directory).
+    from recurrent_agents.run.rundir import RunDirLock
+
+    holder = RunDirLock(tmp_path / "runs" / bsuite.name)
+    holder.acquire()
+    try:
+        run_suite.restart_bsuite_cell(bsuite, tmp_path)
+        assert (tmp_path / "runs" / bsuite.name / run_suite.EPISODE_LOG).exists()
+    finally:
+        holder.release()
     for cell in (bsuite, maze):
         run_suite.restart_bsuite_cell(cell, tmp_path)
     assert not (tmp_path / "runs" / bsuite.name / run_suite.EPISODE_LOG).exists()

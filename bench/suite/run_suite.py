@@ -283,9 +283,24 @@ def cell_command(
 def restart_bsuite_cell(cell: Cell, out: Path) -> None:
     """Before an unfinished bsuite cell runs again, remove the episode log its interrupted run
     left: bsuite scores every training episode from the first, and the cell starts over
-    (``--overwrite``), so the log must start over with it rather than count episodes twice."""
-    if cell.task.task in BSUITE_EXPERIMENTS:
-        (out / "runs" / cell.name / EPISODE_LOG).unlink(missing_ok=True)
+    (``--overwrite``), so the log must start over with it rather than count episodes twice.
+    A cell that another suite's run holds (its run directory's lock) keeps its log: this run
+    of it will refuse to start."""
+    from recurrent_agents.run.config import ConfigError
+    from recurrent_agents.run.rundir import RunDirLock
+
+    run_dir = out / "runs" / cell.name
+    if cell.task.task not in BSUITE_EXPERIMENTS or not run_dir.exists():
+        return
+    lock = RunDirLock(run_dir)
+    try:
+        lock.acquire(create=False)
+    except ConfigError:
+        return
+    try:
+        (run_dir / EPISODE_LOG).unlink(missing_ok=True)
+    finally:
+        lock.release()
 
 
 def cell_row(cell: Cell, out: Path) -> dict[str, object] | None:

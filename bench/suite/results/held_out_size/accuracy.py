@@ -25,7 +25,8 @@ def main() -> None:
     for row in csv.DictReader(source.open()):
         if row["task"].startswith("bsuite-size-B"):
             bits = int(row["task"].rsplit("B", 1)[1])
-            per[(row["agent"], bits)].append((int(row["seed"]), float(row["bsuite_train_accuracy"])))
+            accuracy = float(row["bsuite_train_accuracy"])
+            per[(row["agent"], bits)].append((int(row["seed"]), accuracy))
     agents = sorted({a for a, _ in per}, key=["lstm", "gru", "rnn", "stock"].index)
     bits = sorted({b for _, b in per})
     with (HERE / "accuracy.csv").open("w", newline="") as f:
