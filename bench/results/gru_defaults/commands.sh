@@ -14,6 +14,11 @@ python bench/frontier/horizon.py --recipe defaults --tasks TMaze,DelayedCue --co
   --seeds 0,1,2,3,4 --tag lr1e3av --eval-length-factor 0 --max-steps 3000000 -- $A
 # ^ stopped at the session's end: the T-maze's seeds 0-2 finished (scratch_cells.csv), DelayedCue's
 #   seed 0 was stopped at 180k env steps (0.79 training success), seeds 3-4 / 1-4 not run
+# 33rd session (2026-12-06): the same command resumed, one task at a time with --workers 1 and
+#   --sweeps-dir / --results-dir of the 32nd: the T-maze's seed 3 finished (seed 4 stopped at 761k
+#   env steps, 0.45 training success), DelayedCue's seeds 0 (resumed from its 180k checkpoint)
+#   and 1 finished (seed 2 stopped at its start); train_seconds in scratch_cells.csv is the
+#   total over sessions
 # frontier/{tmaze,delayedcue}/: train.py report --sweep-dir DIR --out-dir frontier/TASK, DIR holding
 #   each finished cell's result.json
 
