@@ -83,6 +83,11 @@ def max_policy_entropy(action_space: spaces.Space) -> float | None:
     return None
 
 
+def _policy_core(policy_kwargs: dict[str, Any] | None) -> str:
+    """The core ``policy_kwargs`` choose (the policy's default, the LSTM, when none)."""
+    return (policy_kwargs or {}).get("core", "lstm")
+
+
 def _gives_critic_option(policy_kwargs: dict[str, Any]) -> bool:
     """Whether ``policy_kwargs`` choose what the critic reads, under any of its names."""
     return any(policy_kwargs.get(name) is not None for name in _CRITIC_OPTIONS)
@@ -95,7 +100,7 @@ def _default_critic_core(policy_kwargs: dict[str, Any] | None) -> str | None:
     kwargs = policy_kwargs or {}
     if _gives_critic_option(kwargs):
         return None
-    default = CRITIC_CORE_BY_CORE.get(kwargs.get("core", "lstm"), "separate")
+    default = CRITIC_CORE_BY_CORE.get(_policy_core(kwargs), "separate")
     if default.startswith("shared") and not kwargs.get("share_features_extractor", True):
         return "separate"  # a shared core needs the shared features extractor
     return default
@@ -115,25 +120,24 @@ def _default_actor_value_coef(
     )
     if critic_core != "separate":
         return 0.0
-    return ACTOR_VALUE_COEF_BY_CORE.get(kwargs.get("core", "lstm"), 0.0)
+    return ACTOR_VALUE_COEF_BY_CORE.get(_policy_core(kwargs), 0.0)
 
 
-def _core_defaults(
+def resolve_core_defaults(
     policy_kwargs: dict[str, Any] | None,
-    critic_core_default: str | None,
     actor_value_coef: float | None,
     learning_rate: float | Schedule | None,
-    loading: bool,
+    loading: bool = False,
 ) -> tuple[float, float | Schedule]:
-    """``actor_value_coef`` and ``learning_rate`` with the ones given as None resolved for the
-    policy's core (:mod:`recurrent_agents.defaults`)."""
+    """``actor_value_coef`` and ``learning_rate`` as :class:`RecurrentPPO` trains with them: the
+    ones given as None resolved for the policy's core (:mod:`recurrent_agents.defaults`).
+    ``loading``: for :meth:`RecurrentPPO.load`, where a file saved before ``actor_value_coef``
+    existed has none and was trained without the head."""
     if actor_value_coef is None:
-        # load() builds the model without setup and then applies the file's values: a file
-        # saved before the option existed has none, and was trained without the head.
-        default = _default_actor_value_coef(policy_kwargs, critic_core_default)
+        default = _default_actor_value_coef(policy_kwargs, _default_critic_core(policy_kwargs))
         actor_value_coef = 0 if loading else default
     if learning_rate is None:
-        learning_rate = default_learning_rate((policy_kwargs or {}).get("core", "lstm"))
+        learning_rate = default_learning_rate(_policy_core(policy_kwargs))
     return float(actor_value_coef), learning_rate
 
 
@@ -399,12 +403,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # default changed loads with the critic it has (a file without it predates the per-core
         # defaults: "separate", as any core gets here without policy_kwargs).
         self.critic_core_default = _default_critic_core(policy_kwargs)
-        self.actor_value_coef, learning_rate = _core_defaults(
-            policy_kwargs,
-            self.critic_core_default,
-            actor_value_coef,
-            learning_rate,
-            loading=not _init_setup_model,
+        # load() builds the model without setup and then applies the file's values.
+        self.actor_value_coef, learning_rate = resolve_core_defaults(
+            policy_kwargs, actor_value_coef, learning_rate, loading=not _init_setup_model
         )
         self.torch_threads = torch_threads
         self.entropy_target = float(entropy_target)
@@ -530,7 +531,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             kwargs["actor_value_head"] = True
         if self.critic_core_default is not None and not _gives_critic_option(kwargs):
             kwargs["critic_core"] = self.critic_core_default
-        core = kwargs.get("core", "lstm")
+        core = _policy_core(kwargs)
         core_kwargs = dict(kwargs.get("core_kwargs") or {})
         registered = core in available_cores()
         if registered:
