@@ -105,6 +105,23 @@ def test_every_core_gets_the_same_budget_the_defaults_first_and_a_config(
     assert len((out / "calls.txt").read_text().splitlines()) == len(calls)
 
 
+def test_the_default_trial_holds_what_each_core_trains_with() -> None:
+    # Options the config leaves to the core (None) enter the first trial as RecurrentPPO
+    # resolves them: the core's learning rate and actor value head (none for the RNN, whose
+    # critic reads its actor's core).
+    space = tune.parse_space(
+        {"learning_rate": {"log": [1e-4, 3e-3]}, "actor_value_coef": {"uniform": [0.0, 1.0]}}
+    )
+    by_core = {core: tune.default_params(space, [], core) for core in ("lstm", "gru", "rnn")}
+    assert by_core == {
+        "lstm": {"learning_rate": 5e-4, "actor_value_coef": 0.25},
+        "gru": {"learning_rate": 1e-3, "actor_value_coef": 0.25},
+        "rnn": {"learning_rate": 5e-4, "actor_value_coef": 0.0},
+    }
+    given = tune.default_params(space, ["--actor_value_coef=0.5"], "gru")
+    assert given["actor_value_coef"] == 0.5
+
+
 def test_an_interrupted_trial_is_tried_again_and_not_counted(
     tmp_path: Path, fake_train: Path
 ) -> None:

@@ -145,15 +145,18 @@ def default_params(space: dict[str, Any], extra: Sequence[str], core: str) -> di
     """The options of ``space`` as ``train.py`` resolves them for ``core`` without them
     (defaults, the core's own and the overrides after ``--``), where the space can hold that
     value."""
-    from recurrent_agents.defaults import default_learning_rate
+    from recurrent_agents.ppo import resolve_core_defaults
     from recurrent_agents.run.config import build_config
 
     cfg = build_config([*extra, f"--core={core}"])
+    # What the config leaves to the core (None), as RecurrentPPO resolves it.
+    actor_value_coef, learning_rate = resolve_core_defaults(
+        cfg.policy_kwargs(), cfg.actor_value_coef, cfg.learning_rate
+    )
+    resolved = {"actor_value_coef": actor_value_coef, "learning_rate": learning_rate}
     params = {}
     for name, dist in space.items():
-        value = getattr(cfg, name)
-        if name == "learning_rate" and value is None:
-            value = default_learning_rate(core)
+        value = resolved.get(name, getattr(cfg, name))
         choices = getattr(dist, "choices", None)
         if choices is not None:
             inside = value in choices
