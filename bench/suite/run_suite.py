@@ -188,13 +188,17 @@ def suite_tasks(
     if quick or budget is not None:
         steps = budget or QUICK_BUDGET
         tasks = [dataclasses.replace(t, budget=steps) for t in tasks]
-    tasks += [
-        SuiteTask(f"bsuite-L{n}", "bsuite", BSUITE_TASK, n, bsuite_budget(n))
-        for n in (QUICK_BSUITE_LENGTHS if quick else _bsuite_lengths())
-    ]
-    if held_out:
-        from envs.bsuite import NUM_BITS, SIZE_MEMORY_LENGTH
+    return tasks + bsuite_tasks(quick, held_out)
 
+
+def bsuite_tasks(quick: bool = False, held_out: bool = False) -> list[SuiteTask]:
+    """bsuite's cells, each at bsuite's episode budget: memory_len at its 23 lengths and, with
+    ``held_out``, memory_size at its 17 bit counts; ``quick``: the first few of each."""
+    from envs.bsuite import MEMORY_LENGTHS, NUM_BITS, SIZE_MEMORY_LENGTH
+
+    lengths = QUICK_BSUITE_LENGTHS if quick else MEMORY_LENGTHS
+    tasks = [SuiteTask(f"bsuite-L{n}", "bsuite", BSUITE_TASK, n, bsuite_budget(n)) for n in lengths]
+    if held_out:
         size_budget = bsuite_budget(SIZE_MEMORY_LENGTH)
         tasks += [
             SuiteTask(
@@ -208,12 +212,6 @@ def suite_tasks(
             for n in (QUICK_BSUITE_BITS if quick else NUM_BITS)
         ]
     return tasks
-
-
-def _bsuite_lengths() -> tuple[int, ...]:
-    from envs.bsuite import MEMORY_LENGTHS
-
-    return MEMORY_LENGTHS
 
 
 def select_tasks(tasks: Sequence[SuiteTask], names: str | None) -> list[SuiteTask]:
