@@ -19,6 +19,10 @@ python bench/frontier/horizon.py --recipe defaults --tasks TMaze,DelayedCue --co
 #   env steps, 0.45 training success), DelayedCue's seeds 0 (resumed from its 180k checkpoint)
 #   and 1 finished (seed 2 stopped at its start); train_seconds in scratch_cells.csv is the
 #   total over sessions
+# 34th session (2026-12-06): DelayedCue's seeds 2-4, the same command with --seeds 2,3,4 (a new
+#   machine: the 33rd's sweep directory was gone), seed 4 stopped at 313k and resumed: 5 of 5
+#   solved (scratch_cells.csv). frontier/delayedcue/ was not rebuilt: it holds seeds 0-1 (their
+#   result files are not on this machine); scratch_cells.csv is the record of all five
 # frontier/{tmaze,delayedcue}/: train.py report --sweep-dir DIR --out-dir frontier/TASK, DIR holding
 #   each finished cell's result.json
 
