@@ -13,6 +13,7 @@ from typing import Any
 PPO_DEFAULTS: dict[str, Any] = {
     "learning_rate": None,
     "n_steps": 256,
+    "min_updates": 0,
     "align_rollouts": "auto",
     "batch_size": 512,
     "n_epochs": 8,
@@ -68,6 +69,20 @@ LR_ADAPT_RANGE = (0.25, 4.0)
 #: the size of its normalised advantage; or every step's scaled down with the advantages when
 #: the advantage floor binds.
 ENTROPY_WEIGHTINGS = ("uniform", "advantage", "floor")
+
+#: The shortest rollout (steps per env) ``min_updates`` shortens a rollout to.
+MIN_ROLLOUT_STEPS = 32
+
+
+def rollout_for_budget(n_steps: int, n_envs: int, total_timesteps: int, min_updates: int) -> int:
+    """Steps per env per rollout for a run of ``total_timesteps`` env steps on ``n_envs`` envs:
+    ``n_steps``, shortened where it would split the budget into fewer than ``min_updates``
+    updates (never below :data:`MIN_ROLLOUT_STEPS`; ``min_updates=0``: ``n_steps``)."""
+    if min_updates <= 0:
+        return n_steps
+    fitting = max(MIN_ROLLOUT_STEPS, total_timesteps // (min_updates * n_envs))
+    return min(n_steps, fitting)
+
 
 #: ``align_rollouts`` value (the default): whole-episode rollouts only where the env's episode
 #: horizon exceeds ``n_steps`` (a rollout of ``n_steps`` would cut every episode) and its episodes

@@ -42,6 +42,7 @@ from recurrent_agents.defaults import (
     is_align_rollouts,
     is_bptt_rollouts,
     is_coefficient,
+    rollout_for_budget,
 )
 from recurrent_agents.horizon import bptt_reach, episode_horizon, whole_episode_rollout
 from recurrent_agents.policy import (
@@ -143,6 +144,7 @@ def resolve_core_defaults(
 
 def _check_arguments(
     n_steps: Any,
+    min_updates: Any,
     batch_size: Any,
     advantage_floor_ratio: float,
     torch_threads: Any,
@@ -159,6 +161,8 @@ def _check_arguments(
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
         raise ValueError(f"n_steps must be a positive int, got {n_steps!r}")
+    if not isinstance(min_updates, int) or isinstance(min_updates, bool) or min_updates < 0:
+        raise ValueError(f"min_updates must be an int >= 0, got {min_updates!r}")
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
     if not 0 <= advantage_floor_ratio <= 1:
@@ -291,6 +295,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         of an episode, that leaves the rest of the episode on-policy, and whose learning signal
         does not vanish with the action's probability (README, "The active T-maze"). 0 (the
         default): off.
+    :param min_updates: the fewest PPO updates ``learn(total_timesteps)`` splits its env steps
+        into: where rollouts of ``n_steps`` would make fewer, each rollout is shortened to
+        ``total_timesteps // (min_updates * n_envs)`` steps per env (at least
+        :data:`~recurrent_agents.defaults.MIN_ROLLOUT_STEPS`; ``set_rollout_length``, so the
+        minibatch shrinks alike and ``align_rollouts`` still applies). Each update moves the
+        policy a bounded step (the clip range, ``target_kl``), so a short run of a few long
+        rollouts cannot move it far. 0: ``n_steps`` whatever the budget.
     :param align_rollouts: round ``n_steps`` to the nearest whole number of the env's episode
         horizon (:func:`recurrent_agents.horizon.whole_episode_rollout`; again on ``set_env``),
         so that episodes of a fixed length, which start together, each lie whole in one rollout
@@ -344,6 +355,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         env: GymEnv | str,
         learning_rate: float | Schedule | None = _D["learning_rate"],
         n_steps: int = _D["n_steps"],
+        min_updates: int = _D["min_updates"],
         align_rollouts: bool | str = _D["align_rollouts"],
         batch_size: int | None = _D["batch_size"],
         n_epochs: int = _D["n_epochs"],
@@ -380,6 +392,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
     ) -> None:
         _check_arguments(
             n_steps=n_steps,
+            min_updates=min_updates,
             batch_size=batch_size,
             advantage_floor_ratio=advantage_floor_ratio,
             torch_threads=torch_threads,
@@ -413,6 +426,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.ent_anneal_fraction = float(ent_anneal_fraction)
         self.start_epsilon = float(start_epsilon)
         self.align_rollouts = align_rollouts
+        # A saved model that predates min_updates keeps its rollouts (load() applies the
+        # file's value over this one).
+        self.min_updates = min_updates if _init_setup_model else 0
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         self.bootstrap_truncated = bool(bootstrap_truncated)
         self.normalize_value_targets = bool(normalize_value_targets)
@@ -637,7 +653,15 @@ class RecurrentPPO(_ContribRecurrentPPO):
         reset_num_timesteps: bool = True,
         progress_bar: bool = False,
     ) -> RecurrentPPO:
-        """sb3-contrib's ``learn``, with ``torch_threads`` torch threads (restored after)."""
+        """sb3-contrib's ``learn``, with ``torch_threads`` torch threads (restored after), and
+        rollouts shortened to make ``min_updates`` updates of the run's env steps (counted from
+        0 with ``reset_num_timesteps``, else from ``num_timesteps``)."""
+        run_steps = total_timesteps + (0 if reset_num_timesteps else self.num_timesteps)
+        n_steps = rollout_for_budget(
+            self._requested_n_steps, self.n_envs, run_steps, self.min_updates
+        )
+        if n_steps < self._requested_n_steps:
+            self.set_rollout_length(n_steps)
         with self._torch_threads():
             return super().learn(
                 total_timesteps,

@@ -172,6 +172,11 @@ class TrainConfig:
         f"{_by_core(LEARNING_RATE_BY_CORE, LEARNING_RATE)})",
     )
     n_steps: int = _f(_PPO["n_steps"], "rollout length per env per update")
+    min_updates: int = _f(
+        _PPO["min_updates"],
+        "fewest PPO updates the run's env steps are split into: rollouts are shortened (to at "
+        "least 32 steps per env) where n_steps would make fewer (0: n_steps whatever the budget)",
+    )
     align_rollouts: bool | str = _f(
         _PPO["align_rollouts"],
         "round n_steps to a whole number of episode horizons, so that fixed-length episodes lie "
@@ -744,7 +749,7 @@ def _check_numbers(cfg: TrainConfig) -> None:
         if value is not None and value < 1:  # memory_length is None for tasks without one
             raise ConfigError(f"{name} must be a positive int, got {value}")
     non_negative = ("eval_episodes", "eval_length_factor", "checkpoint_every", "torch_threads")
-    non_negative += ("keep_checkpoints",)
+    non_negative += ("keep_checkpoints", "min_updates")
     for name in (*non_negative, "video_episodes", "seed"):
         if getattr(cfg, name) < 0:
             raise ConfigError(f"{name} must be an int >= 0, got {getattr(cfg, name)}")
