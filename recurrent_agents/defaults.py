@@ -74,13 +74,16 @@ ENTROPY_WEIGHTINGS = ("uniform", "advantage", "floor")
 MIN_ROLLOUT_STEPS = 32
 
 
-def rollout_for_budget(n_steps: int, n_envs: int, total_timesteps: int, min_updates: int) -> int:
+def rollout_for_budget(
+    n_steps: int, n_envs: int, total_timesteps: int, min_updates: int, horizon: int | None = None
+) -> int:
     """Steps per env per rollout for a run of ``total_timesteps`` env steps on ``n_envs`` envs:
     ``n_steps``, shortened where it would split the budget into fewer than ``min_updates``
-    updates (never below :data:`MIN_ROLLOUT_STEPS`; ``min_updates=0``: ``n_steps``)."""
+    updates, but never below the env's episode ``horizon`` (a shorter rollout cuts every
+    episode) nor :data:`MIN_ROLLOUT_STEPS`. ``min_updates=0``: ``n_steps``."""
     if min_updates <= 0:
         return n_steps
-    fitting = max(MIN_ROLLOUT_STEPS, total_timesteps // (min_updates * n_envs))
+    fitting = max(MIN_ROLLOUT_STEPS, horizon or 0, total_timesteps // (min_updates * n_envs))
     return min(n_steps, fitting)
 
 

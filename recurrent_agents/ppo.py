@@ -297,9 +297,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         default): off.
     :param min_updates: the fewest PPO updates ``learn(total_timesteps)`` splits its env steps
         into: where rollouts of ``n_steps`` would make fewer, each rollout is shortened to
-        ``total_timesteps // (min_updates * n_envs)`` steps per env (at least
-        :data:`~recurrent_agents.defaults.MIN_ROLLOUT_STEPS`; ``set_rollout_length``, so the
-        minibatch shrinks alike and ``align_rollouts`` still applies). Each update moves the
+        ``total_timesteps // (min_updates * n_envs)`` steps per env, but never below the env's
+        episode horizon (a shorter rollout cuts every episode; on CartPole without velocities
+        at 50k env steps, 97-step rollouts of its 500-step episodes passed the 450 bar on 6 of
+        15 seeds x cores against 13) nor :data:`~recurrent_agents.defaults.MIN_ROLLOUT_STEPS`
+        (``set_rollout_length``, so the minibatch shrinks alike and ``align_rollouts`` still
+        applies). Each update moves the
         policy a bounded step (the clip range, ``target_kl``), so a short run of a few long
         rollouts cannot move it far. 0: ``n_steps`` whatever the budget.
     :param align_rollouts: round ``n_steps`` to the nearest whole number of the env's episode
@@ -644,6 +647,17 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.rollout_buffer.resize(n_steps)
         self.rollout_buffer.set_history(self._bptt_history())
 
+    def rollout_length_for(self, total_timesteps: int, reset_num_timesteps: bool = True) -> int:
+        """Steps per env per rollout that ``learn(total_timesteps, reset_num_timesteps=...)``
+        collects: ``n_steps``, shortened to make ``min_updates`` updates of the run's env steps
+        (counted from 0 with ``reset_num_timesteps``, else from ``num_timesteps``; never below
+        the env's episode horizon, :func:`recurrent_agents.defaults.rollout_for_budget`)."""
+        run_steps = total_timesteps + (0 if reset_num_timesteps else self.num_timesteps)
+        horizon = episode_horizon(self.env) if self.env is not None else None
+        return rollout_for_budget(
+            self._requested_n_steps, self.n_envs, run_steps, self.min_updates, horizon
+        )
+
     def learn(
         self,
         total_timesteps: int,
@@ -654,12 +668,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         progress_bar: bool = False,
     ) -> RecurrentPPO:
         """sb3-contrib's ``learn``, with ``torch_threads`` torch threads (restored after), and
-        rollouts shortened to make ``min_updates`` updates of the run's env steps (counted from
-        0 with ``reset_num_timesteps``, else from ``num_timesteps``)."""
-        run_steps = total_timesteps + (0 if reset_num_timesteps else self.num_timesteps)
-        n_steps = rollout_for_budget(
-            self._requested_n_steps, self.n_envs, run_steps, self.min_updates
-        )
+        rollouts of :meth:`rollout_length_for` ``total_timesteps``."""
+        n_steps = self.rollout_length_for(total_timesteps, reset_num_timesteps)
         if n_steps < self._requested_n_steps:
             self.set_rollout_length(n_steps)
         with self._torch_threads():

@@ -9,6 +9,7 @@ import pytest
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
 from recurrent_agents.defaults import MIN_ROLLOUT_STEPS, rollout_for_budget
+from recurrent_agents.horizon import episode_horizon
 
 
 class Recording(RecurrentPPO):
@@ -36,6 +37,21 @@ def test_rollout_for_budget() -> None:
     assert rollout_for_budget(256, 8, 30_024, 0) == 256  # off
     assert rollout_for_budget(256, 8, 1_000, 64) == MIN_ROLLOUT_STEPS
     assert rollout_for_budget(16, 8, 1_000, 64) == 16  # never lengthened
+    # Never below the episode horizon: CartPole's 500 steps keep n_steps, a pendulum's 200 stay.
+    assert rollout_for_budget(256, 8, 50_000, 64, horizon=500) == 256
+    assert rollout_for_budget(256, 8, 100_000, 64, horizon=200) == 200
+    assert rollout_for_budget(256, 8, 30_024, 64, horizon=3) == 58
+
+
+def test_learn_uses_the_rollout_length_it_reports() -> None:
+    model = recording_model(min_updates=8)
+    assert model.rollout_length_for(512) == 32
+    assert model.rollout_length_for(512, reset_num_timesteps=False) == 32  # none trained yet
+    horizon = episode_horizon(model.env)
+    long_episodes = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=60)
+    model.set_env(long_episodes)
+    assert episode_horizon(long_episodes) > 32 > horizon
+    assert model.rollout_length_for(512) == episode_horizon(long_episodes)
 
 
 def test_a_short_run_is_split_into_min_updates_updates() -> None:

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from recurrent_agents.defaults import rollout_for_budget
 from recurrent_agents.run import checkpoint, rundir
 from recurrent_agents.run.config import (
     RESUME_SAFE,
@@ -532,7 +531,7 @@ def _learn(
         greedy_return=_greedy_return(cfg, model) if stop_at_return is not None else None,
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
-    n_steps = rollout_for_budget(cfg.n_steps, cfg.n_envs, cfg.total_timesteps, cfg.min_updates)
+    n_steps = model.rollout_length_for(cfg.total_timesteps)
     if n_steps < cfg.n_steps and not resumed:
         _note(
             f"rollouts of {n_steps} steps per env instead of n_steps={cfg.n_steps}, so that "
