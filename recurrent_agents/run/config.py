@@ -174,8 +174,9 @@ class TrainConfig:
     n_steps: int = _f(_PPO["n_steps"], "rollout length per env per update")
     min_updates: int = _f(
         _PPO["min_updates"],
-        "fewest PPO updates the run's env steps are split into: rollouts are shortened (to at "
-        "least 32 steps per env) where n_steps would make fewer (0: n_steps whatever the budget)",
+        "fewest PPO updates the run's env steps are split into: rollouts are shortened where "
+        "n_steps would make fewer, never below the env's episode horizon nor 32 steps per env "
+        "(0: n_steps whatever the budget)",
     )
     align_rollouts: bool | str = _f(
         _PPO["align_rollouts"],
