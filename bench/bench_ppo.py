@@ -44,13 +44,15 @@ def build(kind: str, memory_length: int, args: argparse.Namespace):
     if kind.startswith("ours"):
         kwargs = dict(core="lstm", hidden_size=args.hidden_size)
         bptt = args.bptt_rollouts if kind == "ours_bptt" else 0
-        # Without the LSTM's default actor value head: stock has none, and the work stays equal.
+        # Without the LSTM's default actor value head: stock has none, and the work stays equal;
+        # rollouts of n_steps whatever learn()'s budget, as stock's (min_updates=0).
         return RecurrentPPO(
             "MlpPolicy",
             env,
             policy_kwargs=kwargs,
             bptt_rollouts=bptt,
             actor_value_coef=0.0,
+            min_updates=0,
             **common,
         )
     kwargs = dict(lstm_hidden_size=args.hidden_size)

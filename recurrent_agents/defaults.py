@@ -13,7 +13,7 @@ from typing import Any
 PPO_DEFAULTS: dict[str, Any] = {
     "learning_rate": None,
     "n_steps": 256,
-    "min_updates": 0,
+    "min_updates": 64,  # README, "Enough updates in a short run"
     "align_rollouts": "auto",
     "batch_size": 512,
     "n_epochs": 8,

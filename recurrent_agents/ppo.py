@@ -234,6 +234,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
       :data:`recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE`).
     * given no ``learning_rate``, the GRU trains at 1e-3 and every other core at 5e-4
       (:data:`recurrent_agents.defaults.LEARNING_RATE_BY_CORE`).
+    * a short run is split into at least ``min_updates`` (64) updates: ``learn()`` shortens the
+      rollouts (and minibatches) of a budget that ``n_steps`` would split into fewer, never
+      below the env's episode horizon (:meth:`rollout_length_for`).
 
     Policies: ``"MlpLstmPolicy"`` / ``"MlpPolicy"``, ``"CnnLstmPolicy"`` / ``"CnnPolicy"``
     (images), ``"MultiInputLstmPolicy"`` / ``"MultiInputPolicy"`` (Dict observations), or a
@@ -300,7 +303,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         ``total_timesteps // (min_updates * n_envs)`` steps per env, but never below the env's
         episode horizon (a shorter rollout cuts every episode; on CartPole without velocities
         at 50k env steps, 97-step rollouts of its 500-step episodes passed the 450 bar on 6 of
-        15 seeds x cores against 13) nor :data:`~recurrent_agents.defaults.MIN_ROLLOUT_STEPS`
+        15 seeds x cores against 12) nor :data:`~recurrent_agents.defaults.MIN_ROLLOUT_STEPS`
         (``set_rollout_length``, so the minibatch shrinks alike and ``align_rollouts`` still
         applies). Each update moves the
         policy a bounded step (the clip range, ``target_kl``), so a short run of a few long

@@ -110,3 +110,12 @@ def test_train_py_names_a_bad_min_updates(tmp_path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].endswith("min_updates must be an int >= 0, got -2")
     assert not run_dir.exists()
+
+
+def test_the_default_changes_short_runs_only() -> None:
+    env = make_sb3_vec_env("TMaze", 8, seed=0, memory_length=10)
+    model = RecurrentPPO("MlpPolicy", env, policy_kwargs=dict(hidden_size=8))
+    assert model.min_updates == 64 and model.n_steps == 256
+    assert model.rollout_length_for(30_024) == 58
+    assert model.rollout_length_for(64 * 256 * 8) == 256  # the robustness grid's budget
+    assert model.rollout_length_for(2_000_000) == 256

@@ -25,6 +25,7 @@ def rollout_of_a_fixed_policy(start_epsilon: float) -> tuple[np.ndarray, np.ndar
         batch_size=512,
         n_epochs=1,
         learning_rate=0.0,
+        min_updates=0,  # one rollout of 64 steps
         start_epsilon=start_epsilon,
         policy_kwargs=dict(hidden_size=8),
         seed=0,
