@@ -1,5 +1,5 @@
 # min_updates (README, "Enough updates in a short run"), 2026-12-06 (34th session), measured on
-# the code of commit c6db672, where it was an option (default 0; the cells of `defaults` ran
+# the code of commit 5978c57, where it was an option (default 0; the cells of `defaults` ran
 # without the option); 64 is the default since, so the commands below name min_updates=0 for
 # the defaults before. Every cell is train.py with the suite's options; greedy after the last
 # update. Run from the repository root; each command resumes.
@@ -34,9 +34,9 @@ python bench/suite/ablation.py --out $ABL/abl --held-out $S --agents lstm,gru,rn
 #   the digit; CountRecall, the one game where the RNN was below stock over 3 seeds, 2 more:
 python bench/suite/ablation.py --out $ABL/abl --held-out --setting mu64=min_updates=64 \
     --agents lstm,gru,rnn --seeds 1,2 --group 100000:CountRecallEasy --workers 1 --wandb-mode offline
-# mu64cut: the first version, without the horizon floor (commit 25b5851), on CartPole at 50k;
+# mu64cut: the first version, without the horizon floor (commit 3f97977), on CartPole at 50k;
 # with the floor CartPole keeps n_steps (its horizon is 500), so `mu64` there is `defaults`
-git checkout 25b5851 -- recurrent_agents  # the rule without the floor; restore after
+git checkout 3f97977 -- recurrent_agents  # the rule without the floor; restore after
 python bench/suite/ablation.py --out $ABL/abl --setting defaults=min_updates=0 --setting mu64cut=min_updates=64 \
     --group 50000:CartPoleNoVel --agents lstm,gru,rnn --seeds 0,1,2,3,4 --workers 1 --wandb-mode offline
 git checkout HEAD -- recurrent_agents
