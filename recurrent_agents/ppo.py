@@ -305,9 +305,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         at 50k env steps, 97-step rollouts of its 500-step episodes passed the 450 bar on 6 of
         15 seeds x cores against 12) nor :data:`~recurrent_agents.defaults.MIN_ROLLOUT_STEPS`
         (``set_rollout_length``, so the minibatch shrinks alike and ``align_rollouts`` still
-        applies). Each update moves the
-        policy a bounded step (the clip range, ``target_kl``), so a short run of a few long
-        rollouts cannot move it far. 0: ``n_steps`` whatever the budget.
+        applies). Each update moves the policy a bounded step (the clip range, ``target_kl``),
+        so a short run of a few long rollouts cannot move it far. 0: ``n_steps`` whatever the
+        budget; with 64 (the default) only runs shorter than 64 rollouts of ``n_steps`` change.
     :param align_rollouts: round ``n_steps`` to the nearest whole number of the env's episode
         horizon (:func:`recurrent_agents.horizon.whole_episode_rollout`; again on ``set_env``),
         so that episodes of a fixed length, which start together, each lie whole in one rollout

@@ -47,6 +47,7 @@ from recurrent_agents.defaults import (
     ENTROPY_WEIGHTINGS,
     LEARNING_RATE,
     LEARNING_RATE_BY_CORE,
+    MIN_ROLLOUT_STEPS,
     is_align_rollouts,
     is_bptt_rollouts,
     is_coefficient,
@@ -175,8 +176,8 @@ class TrainConfig:
     min_updates: int = _f(
         _PPO["min_updates"],
         "fewest PPO updates the run's env steps are split into: rollouts are shortened where "
-        "n_steps would make fewer, never below the env's episode horizon nor 32 steps per env "
-        "(0: n_steps whatever the budget)",
+        "n_steps would make fewer, never below the env's episode horizon nor "
+        f"{MIN_ROLLOUT_STEPS} steps per env (0: n_steps whatever the budget)",
     )
     align_rollouts: bool | str = _f(
         _PPO["align_rollouts"],
