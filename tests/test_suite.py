@@ -419,6 +419,21 @@ def test_ablation_table_has_a_column_per_setting(tmp_path) -> None:
     }
 
 
+def test_the_ablation_table_holds_cells_of_every_invocation(tmp_path) -> None:
+    # A suite's suite.csv holds its last invocation's seeds; the ablation table reads the cells.
+    from bench.suite import ablation
+
+    task = {t.name: t for t in run_suite.suite_tasks(budget=1000)}["TMaze-L10"]
+    suite_out = tmp_path / "defaults" / "1000"
+    for seed in (0, 1):
+        cell = run_suite.Cell(task, "lstm", seed)
+        _finished(suite_out, cell, 1.0 - seed, mean_return=0)
+        run_suite.write_table([cell], ["lstm"], suite_out, "h")  # one invocation per seed
+    argv = ["--out", str(tmp_path), "--table-only", "--seeds", "0,1", "--agents", "lstm"]
+    assert ablation.main([*argv, "--setting", "defaults=", "--group", "1000:TMaze-L10"]) == 0
+    assert "| TMaze-L10 | lstm | 0.50 (1.00, 0.00) |" in (tmp_path / "ablation.md").read_text()
+
+
 def test_a_stock_run_leaves_a_run_directory_another_run_holds_alone(tmp_path, capsys) -> None:
     # Two suites on one OUT must not train one stock cell twice into the same files.
     from bench.suite import stock

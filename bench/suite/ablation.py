@@ -9,7 +9,8 @@
 Each setting (``NAME=KEY=VALUE,KEY=VALUE``; empty: the defaults) runs every task group
 (``BUDGET:TASKS``) through ``run_suite.py`` into ``OUT/NAME/BUDGET``, so rerunning resumes and
 a setting added later reuses what already ran (``--table-only`` runs nothing and
-tabulates the cells that finished). ``OUT/ablation.csv`` has one row per cell
+tabulates the cells that finished: every finished cell of the named tasks, agents and seeds,
+whichever invocation ran it). ``OUT/ablation.csv`` has one row per cell
 (setting, task, agent, seed, score) and ``OUT/ablation.md`` one row per task x agent with a
 column per setting (mean over seeds, seeds in brackets); ``OUT/ablation.png`` draws the means.
 """
@@ -65,9 +66,12 @@ def run(args: argparse.Namespace) -> list[dict[str, object]]:
             if not args.table_only:
                 print(f"== {name} ({', '.join(options) or 'defaults'}) budget {budget}: {tasks}")
                 run_suite.main(argv)
-            table = suite_out / "suite.csv"
-            if table.exists():
-                for row in csv.DictReader(table.open()):
+            # Every finished cell this invocation names, also those an earlier one ran (the
+            # suite's own suite.csv holds its last invocation's seeds only).
+            cells, _ = run_suite.suite_cells(run_suite.build_parser().parse_args(argv))
+            for cell in cells:
+                row = run_suite.cell_row(cell, suite_out.resolve())
+                if row is not None:
                     rows.append({"setting": name, "options": " ".join(options), **row})
     return rows
 

@@ -40,14 +40,7 @@ git checkout 3f97977 -- recurrent_agents  # the rule without the floor; restore 
 python bench/suite/ablation.py --out $ABL/abl --setting defaults=min_updates=0 --setting mu64cut=min_updates=64 \
     --group 50000:CartPoleNoVel --agents lstm,gru,rnn --seeds 0,1,2,3,4 --workers 1 --wandb-mode offline
 git checkout HEAD -- recurrent_agents
-# the table of every cell above. A setting's OUT/<setting>/<budget>/suite.csv holds the seeds
-# (and, without --held-out, the tasks) of its last invocation, so each was first written again
-# with every finished cell (nothing runs), e.g.
-python bench/suite/run_suite.py --out $ABL/abl/defaults/100000 --name ablation-defaults-100000 \
-    --budget 100000 --held-out --tasks PositionOnlyPendulumEasy --agents lstm --seeds 0,1 \
-    --set min_updates=0 --workers 1 --wandb-mode disabled
-# (and the same for mu64/100000 with --tasks CountRecallEasy --seeds 0,1,2, defaults/50000 and
-# mu64cut/50000 with --tasks CartPoleNoVel --seeds 0,1,2,3,4, both 60000 with --seeds 0,1), then
+# the table of every cell above (every finished cell of the named tasks, agents and seeds):
 python bench/suite/ablation.py --out $ABL/abl --held-out --table-only \
     --setting defaults=min_updates=0 --setting mu64=min_updates=64 --setting mu64cut=min_updates=64 \
     --group 50000:CartPoleNoVel --group 60000:RepeatPreviousEasy \
