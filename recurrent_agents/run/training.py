@@ -374,9 +374,22 @@ def _build_agent(
             _note(f"--resume: no checkpoint in {ckpt_dir}; starting a new run")
         state, stage = None, 0
         model = new_model(cfg, make_env(cfg, seed=cfg.seed, memory_length=stages[0]))
+        _note_short_run(cfg, model)
     seconds_before = float(state.get("train_seconds_total", 0.0)) if state else 0.0
     curriculum = _build_curriculum(cfg, model, stages, stage, state, seconds_before)
     return model, curriculum, state
+
+
+def _note_short_run(cfg: TrainConfig, model: Any) -> None:
+    """Say so when the run's budget shortens the rollouts (``min_updates``)."""
+    n_steps = model.rollout_length_for(cfg.total_timesteps)
+    if n_steps < cfg.n_steps:
+        updates = [cfg.total_timesteps // (n * cfg.n_envs) for n in (n_steps, cfg.n_steps)]
+        _note(
+            f"rollouts of {n_steps} steps per env instead of n_steps={cfg.n_steps}: "
+            f"{cfg.total_timesteps:,} env steps make about {updates[0]} updates instead of "
+            f"{updates[1]} (min_updates={cfg.min_updates})"
+        )
 
 
 def _claim_run_dir(
@@ -531,13 +544,6 @@ def _learn(
         greedy_return=_greedy_return(cfg, model) if stop_at_return is not None else None,
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
-    n_steps = model.rollout_length_for(cfg.total_timesteps)
-    if n_steps < cfg.n_steps and not resumed:
-        _note(
-            f"rollouts of {n_steps} steps per env instead of n_steps={cfg.n_steps}, so that "
-            f"{cfg.total_timesteps:,} env steps make at least {cfg.min_updates} updates "
-            "(min_updates)"
-        )
     started = time.perf_counter()
     remaining = cfg.total_timesteps - start_steps
     try:
