@@ -45,3 +45,9 @@ python bench/suite/ablation.py --out $ABL/abl --held-out --table-only \
     --setting defaults=min_updates=0 --setting mu64=min_updates=64 --setting mu64cut=min_updates=64 \
     --group 50000:CartPoleNoVel --group 60000:RepeatPreviousEasy \
     --group 100000:$T,PositionOnlyPendulumEasy,$M --agents lstm,gru,rnn --seeds 0,1,2,3,4
+
+# unnamed/: two memory tasks of other kinds at 100k, seed 0, on the code with the default (64):
+# a truncating T-maze (the deadline a time limit) and MiniGrid's MemoryS7 (Dict/image
+# observations, episodes that end early); `before` is min_updates=0
+python bench/suite/ablation.py --out $ABL/unnamed --setting defaults= --setting before=min_updates=0 \
+    --group 100000:TruncatedTMaze-L10,MiniGrid-MemoryS7 --agents lstm,gru,rnn --seeds 0 --workers 2
