@@ -98,6 +98,17 @@ def is_align_rollouts(value: Any) -> bool:
     return value is True or value is False or value == ALIGN_AUTO
 
 
+#: ``bootstrap_truncated`` value: bootstrap a time-limit truncation from V(final observation)
+#: only where that observation lies in the range the critic was trained on (the policy's
+#: observation normaliser would not clip it); else the truncation ends the return as a terminal.
+BOOTSTRAP_IN_RANGE = "auto"
+
+
+def is_bootstrap_truncated(value: Any) -> bool:
+    """Whether ``value`` is a ``bootstrap_truncated``: True, False or :data:`BOOTSTRAP_IN_RANGE`."""
+    return value is True or value is False or value == BOOTSTRAP_IN_RANGE
+
+
 #: ``bptt_rollouts`` value: as many earlier rollouts as the env's episode horizon can span.
 BPTT_HORIZON = "horizon"
 

@@ -24,11 +24,12 @@ from stable_baselines3.common.utils import (
 )
 from stable_baselines3.common.vec_env import VecEnv
 
-from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer
+from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer, map_observations
 from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import (
     ACTOR_VALUE_COEF_BY_CORE,
     ALIGN_AUTO,
+    BOOTSTRAP_IN_RANGE,
     BPTT_HORIZON,
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
@@ -40,6 +41,7 @@ from recurrent_agents.defaults import (
     PPO_DEFAULTS,
     default_learning_rate,
     is_align_rollouts,
+    is_bootstrap_truncated,
     is_bptt_rollouts,
     is_coefficient,
     rollout_for_budget,
@@ -157,6 +159,7 @@ def _check_arguments(
     log_barrier_coef: float,
     actor_value_coef: float | None,
     desired_kl: float | None = None,
+    bootstrap_truncated: Any = False,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
@@ -194,6 +197,11 @@ def _check_arguments(
     if not is_bptt_rollouts(bptt_rollouts):
         raise ValueError(
             f"bptt_rollouts must be a non-negative int or {BPTT_HORIZON!r}, got {bptt_rollouts!r}"
+        )
+    if not is_bootstrap_truncated(bootstrap_truncated):
+        raise ValueError(
+            f"bootstrap_truncated must be True, False or {BOOTSTRAP_IN_RANGE!r}, "
+            f"got {bootstrap_truncated!r}"
         )
 
 
@@ -245,9 +253,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
     :param bootstrap_truncated: at a time-limit truncation, add ``gamma * V(final observation)``
-        to the last reward (SB3's treatment, as if the task went on). Default False: every
-        episode end ends the return, since the final observation is never a training input and
-        its value can be any extrapolation (README, "What RecurrentPPO changes").
+        to the last reward (SB3's treatment, as if the task went on). False: every episode end
+        ends the return, since the final observation is never a training input and its value
+        can be any extrapolation (README, "What RecurrentPPO changes"). ``"auto"``: bootstrap
+        only where the final observation lies in the range of the observations trained on
+        (the ``normalize_obs`` standardisation would clip none of its entries; never without
+        that standardisation), so the critic's value there is no extrapolation.
     :param entropy_target: the entropy bonus acts on a step only while the policy's entropy
         there is below this fraction of the action space's maximum (``log n`` for ``n``
         actions): it keeps a decision from going deterministic without pulling one that still
@@ -385,7 +396,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         sde_sample_freq: int = -1,
         target_kl: float | None = _D["target_kl"],
         desired_kl: float | None = _D["desired_kl"],
-        bootstrap_truncated: bool = _D["bootstrap_truncated"],
+        bootstrap_truncated: bool | str = _D["bootstrap_truncated"],
         normalize_value_targets: bool = _D["normalize_value_targets"],
         stats_window_size: int = 100,
         tensorboard_log: str | None = None,
@@ -411,6 +422,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             log_barrier_coef=log_barrier_coef,
             actor_value_coef=actor_value_coef,
             desired_kl=desired_kl,
+            bootstrap_truncated=bootstrap_truncated,
         )
         self.desired_kl = desired_kl
         # learning_rate's multiplier under desired_kl (saved with the model: a resumed run
@@ -436,7 +448,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # file's value over this one).
         self.min_updates = min_updates if _init_setup_model else 0
         self.advantage_floor_ratio = float(advantage_floor_ratio)
-        self.bootstrap_truncated = bool(bootstrap_truncated)
+        self.bootstrap_truncated = bootstrap_truncated
         self.normalize_value_targets = bool(normalize_value_targets)
         # Running mean of the squared value targets (None before the first update).
         self.value_target_mean_square: float | None = None
@@ -755,7 +767,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self._record_episode_returns(rewards, dones)
             if watched_horizon is not None:
                 self._record_episode_lengths(dones, watched_horizon)
-            if dones.any() and self.bootstrap_truncated:
+            if dones.any() and self.bootstrap_truncated is not False:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
                 obs_tensor, actions, rewards, self._last_episode_starts, values, log_probs
@@ -791,8 +803,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
     def _bootstrap_truncated(
         self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict], states: RNNStates
     ) -> None:
-        """Add gamma * V(terminal obs) to rewards of time-limit truncations (SB3 issue #633;
-        ``bootstrap_truncated=True`` only)."""
+        """Add gamma * V(terminal obs) to rewards of time-limit truncations (SB3 issue #633);
+        with ``bootstrap_truncated="auto"`` only where the terminal obs lies in the range the
+        critic was trained on (the policy's ``in_seen_range``)."""
         idx = [
             i
             for i in np.flatnonzero(dones)
@@ -807,6 +820,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         else:
             terminal_batch = np.stack(terminal)
         terminal_obs = obs_as_tensor(terminal_batch, self.device)
+        if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
+            seen = self.policy.in_seen_range(terminal_obs).cpu().numpy()
+            idx = [i for i, keep in zip(idx, seen, strict=True) if keep]
+            if not idx:
+                return
+            terminal_obs = map_observations(lambda x: x[th.as_tensor(seen)], terminal_obs)
         with th.no_grad():
             vf_state = tuple(s[:, idx] for s in states.vf)
             starts = th.zeros(len(idx), device=self.device)

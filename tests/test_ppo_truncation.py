@@ -3,6 +3,7 @@
 import gymnasium as gym
 import numpy as np
 import pytest
+import torch as th
 from gymnasium import spaces
 from stable_baselines3.common.vec_env import DummyVecEnv
 
@@ -68,3 +69,62 @@ def test_bootstrap_truncated_is_saved(tmp_path):
     model = RecurrentPPO("MlpLstmPolicy", env, n_steps=6, bootstrap_truncated=False)
     model.save(tmp_path / "model.zip")
     assert RecurrentPPO.load(tmp_path / "model.zip").bootstrap_truncated is False
+
+
+class EndsOnAFlag(EndsAfterThree):
+    """EndsAfterThree whose final observation shows a flag (1) that no other step shows (0)."""
+
+    def __init__(self, truncate: bool, flag: float) -> None:
+        super().__init__(truncate)
+        self.flag = flag
+
+    def step(self, action):
+        obs, reward, terminated, truncated, info = super().step(action)
+        if terminated or truncated:
+            obs = np.array([obs[0], self.flag], np.float32)
+        return obs, reward, terminated, truncated, info
+
+
+def auto_rollouts(flag: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rewards of a first rollout and of a second one, after the observation statistics have
+    seen the first rollout's observations, with bootstrap_truncated='auto'."""
+    env = DummyVecEnv([lambda: EndsOnAFlag(True, flag)] * 2)
+    model = RecurrentPPO(
+        "MlpLstmPolicy",
+        env,
+        n_steps=6,
+        batch_size=12,
+        bootstrap_truncated="auto",
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
+    )
+    _, callback = model._setup_learn(10_000, callback=None)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    first = model.rollout_buffer.rewards.copy()
+    model.policy.update_obs_stats(th.as_tensor(model.rollout_buffer.observations))
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    return first, model.rollout_buffer.rewards.copy()
+
+
+def test_auto_bootstraps_a_final_observation_in_the_trained_range():
+    first, second = auto_rollouts(flag=1.0)  # the flag every other step shows too
+    assert np.all(first == 1.0), first  # no statistics yet: nothing known of the range
+    assert np.all(second[[0, 1, 3, 4]] == 1.0)
+    assert np.all(second[[2, 5]] != 1.0), second  # 1 + gamma * V(final obs)
+
+
+def test_auto_ends_the_return_at_a_final_observation_never_trained_on():
+    _, second = auto_rollouts(flag=0.0)  # an entry no training observation had
+    assert np.all(second == 1.0), second
+
+
+def test_auto_never_bootstraps_without_observation_statistics():
+    env = DummyVecEnv([lambda: EndsAfterThree(True)])
+    policy = RecurrentPPO("MlpLstmPolicy", env, policy_kwargs=dict(normalize_obs=False)).policy
+    assert not policy.in_seen_range(th.zeros(3, 2)).any()
+
+
+def test_bootstrap_truncated_rejects_other_values():
+    env = DummyVecEnv([lambda: EndsAfterThree(True)])
+    with pytest.raises(ValueError, match="bootstrap_truncated must be True, False or 'auto'"):
+        RecurrentPPO("MlpLstmPolicy", env, bootstrap_truncated="sometimes")

@@ -49,6 +49,7 @@ from recurrent_agents.defaults import (
     LEARNING_RATE_BY_CORE,
     MIN_ROLLOUT_STEPS,
     is_align_rollouts,
+    is_bootstrap_truncated,
     is_bptt_rollouts,
     is_coefficient,
 )
@@ -202,10 +203,12 @@ class TrainConfig:
         _PPO["advantage_floor_ratio"],
         "advantage normalisation floor, as a fraction of the run's peak advantage std",
     )
-    bootstrap_truncated: bool = _f(
+    bootstrap_truncated: bool | str = _f(
         _PPO["bootstrap_truncated"],
-        "at a time-limit truncation, bootstrap from V(final observation) as SB3 does "
-        "(default false: a truncation ends the return as a terminal does)",
+        "at a time-limit truncation, bootstrap from V(final observation) as SB3 does (true), "
+        "end the return there as a terminal does (false), or bootstrap only where the final "
+        "observation lies in the range the critic was trained on ('auto': the observation "
+        "normaliser would clip none of its entries)",
     )
     normalize_value_targets: bool = _f(
         _PPO["normalize_value_targets"],
@@ -781,6 +784,10 @@ def _check_numbers(cfg: TrainConfig) -> None:
     if not is_align_rollouts(cfg.align_rollouts):
         raise ConfigError(
             f"align_rollouts must be true, false or 'auto', got {cfg.align_rollouts!r}"
+        )
+    if not is_bootstrap_truncated(cfg.bootstrap_truncated):
+        raise ConfigError(
+            f"bootstrap_truncated must be true, false or 'auto', got {cfg.bootstrap_truncated!r}"
         )
     try:
         prev_inputs(cfg.prev_action_reward)
