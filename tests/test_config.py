@@ -172,6 +172,23 @@ def test_align_rollouts_reads_a_bool_or_auto_and_reaches_the_model():
         C.build_config(["--align_rollouts=sometimes"])
 
 
+def test_bootstrap_truncated_reads_a_bool_or_auto_and_reaches_the_model():
+    from recurrent_agents.run.training import make_env, new_model
+
+    assert C.build_config(["--bootstrap_truncated=true"]).bootstrap_truncated is True
+    assert C.build_config([]).bootstrap_truncated is False
+    cfg = C.build_config(
+        ["--bootstrap_truncated=auto", "--n_envs=2", "--n_steps=16", "--batch_size=8"]
+    )
+    env = make_env(cfg, seed=0, memory_length=10)
+    try:
+        assert new_model(cfg, env).bootstrap_truncated == "auto"
+    finally:
+        env.close()
+    with pytest.raises(C.ConfigError, match="bootstrap_truncated must be true, false or 'auto'"):
+        C.build_config(["--bootstrap_truncated=sometimes"])
+
+
 def test_every_command_line_form_of_an_option():
     cfg = C.build_config(
         [
