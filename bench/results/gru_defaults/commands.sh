@@ -53,3 +53,7 @@ python bench/suite/run_suite.py --out held_out_s12 --held-out --tasks Multiarmed
   --agents gru --seeds 1,2 --budget 100000 $S
 # tmaze_L200_gru_seed2_history.csv: that run's W&B history (offline run files)
 # RepeatPreviousEasy at 60k with both: ../learning_rate/suite/rpe60k_lr1e3_av025.*
+# 35th session (2026-12-07): the T-maze's seed 4 at L=500 run again from scratch (the 33rd's
+#   checkpoint was gone), the same command with --tasks TMaze --seeds 4 --workers 1 (stopped at
+#   1.30M env steps and resumed with the same command): solved at 1.37M (scratch_cells.csv, its
+#   train_seconds the total of both runs). The T-maze at L=500: 5 of 5
