@@ -472,14 +472,14 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return BasePolicy.extract_features(self, obs, features_extractor or self.features_extractor)
 
     @th.no_grad()
-    def in_seen_range(self, obs: th.Tensor) -> th.Tensor:
+    def in_seen_range(self, obs: Observations) -> th.Tensor:
         """Per row of ``obs[N, *obs_shape]``: whether it lies in the range of the observations
         the networks were trained on, i.e. the ``normalize_obs`` standardisation would clip none
-        of its entries. False for every row without that standardisation (nothing is known of
-        the range) or before it has seen any observation."""
-        rows = obs.shape[0]
+        of its entries. False for every row without that standardisation (images, Dict
+        observations: nothing is known of the range) or before it has seen any observation."""
+        (rows,) = leading_shape(obs, 1)
         if not self.normalize_obs or self.obs_count.item() == 0:
-            return th.zeros(rows, dtype=th.bool, device=obs.device)
+            return th.zeros(rows, dtype=th.bool, device=self.device)
         z = (obs.float() - self.obs_mean) / th.sqrt(self.obs_var + 1e-8)
         return (z.abs() <= self.obs_clip).reshape(rows, -1).all(dim=1)
 

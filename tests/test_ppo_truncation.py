@@ -128,3 +128,29 @@ def test_bootstrap_truncated_rejects_other_values():
     env = DummyVecEnv([lambda: EndsAfterThree(True)])
     with pytest.raises(ValueError, match="bootstrap_truncated must be True, False or 'auto'"):
         RecurrentPPO("MlpLstmPolicy", env, bootstrap_truncated="sometimes")
+
+
+class DictEndsAfterThree(EndsAfterThree):
+    """EndsAfterThree with its observation as the one entry of a Dict."""
+
+    def __init__(self) -> None:
+        super().__init__(truncate=True)
+        self.observation_space = spaces.Dict({"x": spaces.Box(-1.0, 1.0, (2,), np.float32)})
+
+    def reset(self, *, seed=None, options=None):
+        obs, info = super().reset(seed=seed, options=options)
+        return {"x": obs}, info
+
+    def step(self, action):
+        obs, *rest = super().step(action)
+        return {"x": obs}, *rest
+
+
+def test_auto_ends_the_return_for_dict_observations_it_cannot_range():
+    env = DummyVecEnv([DictEndsAfterThree] * 2)
+    model = RecurrentPPO(
+        "MultiInputLstmPolicy", env, n_steps=6, batch_size=12, bootstrap_truncated="auto", seed=0
+    )
+    _, callback = model._setup_learn(10_000, callback=None)
+    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+    assert np.all(model.rollout_buffer.rewards == 1.0)
