@@ -37,6 +37,13 @@ python train.py --task=BakkerTMaze --memory_length=10 --core=lstm --seed=0 --tot
 PYTHONPATH=bench/suite/results/bootstrap_auto python train.py --task=tenv:tpend-v0 --core=lstm --seed=S \
   --total_timesteps=100000 --stop_at_return=0.99 --eval_sampled=true   # S = 0, 1
 
+# train_runs.csv, two screens on CartPoleNoVel at 50k that did not move its last update (the
+# defaults' cells: cartpole_novel in compare.csv); the entropy_target screen was stopped early
+python train.py --task=bench.suite.suite_envs:suite/CartPoleNoVel-v0 --core=CORE --seed=S \
+  --total_timesteps=50000 --advantage_floor_ratio=0     # lstm 0, gru 4, rnn 0
+python train.py --task=bench.suite.suite_envs:suite/CartPoleNoVel-v0 --core=CORE --seed=S \
+  --total_timesteps=50000 --entropy_target=0.5          # seeds 0-1 (lstm 0-2)
+
 # cartpole_updates/: CartPoleNoVel at 50k, seeds 0-4, a checkpoint after every update, each
 # evaluated greedily on 20 episodes; cartpole_updates.csv summarises them (cartpole_updates.py)
 python train.py --task=bench.suite.suite_envs:suite/CartPoleNoVel-v0 --core=CORE --seed=S \
