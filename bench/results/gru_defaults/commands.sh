@@ -57,3 +57,8 @@ python bench/suite/run_suite.py --out held_out_s12 --held-out --tasks Multiarmed
 #   checkpoint was gone), the same command with --tasks TMaze --seeds 4 --workers 1 (stopped at
 #   1.30M env steps and resumed with the same command): solved at 1.37M (scratch_cells.csv, its
 #   train_seconds the total of both runs). The T-maze at L=500: 5 of 5
+# 35th session: DelayedCue's seeds 0 and 1 at L=500 run again (--tasks DelayedCue --seeds 0,1),
+#   for a report of all five: seed 1, from scratch, solved at 452,912 env steps, the 33rd
+#   session's number to the step; seed 0 was stopped at 160k and resumed (a resumed run takes
+#   another path: 376,760 against 460,928). The report was not rebuilt (its L=100 and 200 cells'
+#   result files are not on this machine either); scratch_cells.csv keeps the 33rd session's rows
