@@ -467,9 +467,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """SB3's feature extraction, after the ``normalize_obs`` standardisation (if on), so that
         every path to the features (rollout, training, SB3 helpers, diagnostics) sees it."""
         if self.normalize_obs:
-            obs = (obs.float() - self.obs_mean) / th.sqrt(self.obs_var + 1e-8)
-            obs = obs.clamp(-self.obs_clip, self.obs_clip)
+            obs = self._standardised(obs).clamp(-self.obs_clip, self.obs_clip)
         return BasePolicy.extract_features(self, obs, features_extractor or self.features_extractor)
+
+    def _standardised(self, obs: th.Tensor) -> th.Tensor:
+        """``obs`` in units of the running standard deviation from the running mean."""
+        return (obs.float() - self.obs_mean) / th.sqrt(self.obs_var + 1e-8)
 
     @th.no_grad()
     def in_seen_range(self, obs: Observations) -> th.Tensor:
@@ -480,8 +483,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         (rows,) = leading_shape(obs, 1)
         if not self.normalize_obs or self.obs_count.item() == 0:
             return th.zeros(rows, dtype=th.bool, device=self.device)
-        z = (obs.float() - self.obs_mean) / th.sqrt(self.obs_var + 1e-8)
-        return (z.abs() <= self.obs_clip).reshape(rows, -1).all(dim=1)
+        return (self._standardised(obs).abs() <= self.obs_clip).reshape(rows, -1).all(dim=1)
 
     @th.no_grad()
     def update_obs_stats(self, obs: th.Tensor) -> None:

@@ -821,11 +821,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
             terminal_batch = np.stack(terminal)
         terminal_obs = obs_as_tensor(terminal_batch, self.device)
         if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
-            seen = self.policy.in_seen_range(terminal_obs).cpu().numpy()
-            idx = [i for i, keep in zip(idx, seen, strict=True) if keep]
+            seen = self.policy.in_seen_range(terminal_obs)
+            idx = [i for i, keep in zip(idx, seen.tolist(), strict=True) if keep]
             if not idx:
                 return
-            terminal_obs = map_observations(lambda x: x[th.as_tensor(seen)], terminal_obs)
+            terminal_obs = map_observations(lambda x: x[seen], terminal_obs)
         with th.no_grad():
             vf_state = tuple(s[:, idx] for s in states.vf)
             starts = th.zeros(len(idx), device=self.device)
