@@ -70,6 +70,8 @@ class SequenceBatch(NamedTuple):
     normalised with the scale passed to ``get``); ``old_values`` and ``old_log_prob`` are the
     same rollout values padded like the inputs. ``prefixes`` hold the earlier steps of the
     episodes that sequences starting mid-episode continue (empty without a buffer history).
+    ``time_discount`` holds, for the valid steps, the discount left to the episode's time limit
+    (None when ``get`` was given no limit).
     """
 
     observations: Observations
@@ -82,6 +84,15 @@ class SequenceBatch(NamedTuple):
     valid: th.Tensor
     targets: th.Tensor
     prefixes: tuple[Prefix, ...] = ()
+    time_discount: th.Tensor | None = None
+
+
+def discount_to_limit(episode_steps: th.Tensor, time_limit: int, gamma: float) -> th.Tensor:
+    """``gamma ** (time_limit - t)`` for observations ``t`` steps into their episode: the share
+    of a constant reward's discounted return that a time limit ending the return there cuts
+    off (1 at or past the limit)."""
+    steps_left = (time_limit - episode_steps).clamp(min=0)
+    return th.pow(th.as_tensor(gamma, dtype=th.float32), steps_left.to(th.float32))
 
 
 #: Columns of ``SequenceBatch.targets``.
@@ -137,6 +148,8 @@ class SequenceRolloutBuffer:
         self.episode_starts = np.zeros(shape, dtype=np.float32)
         self.values = th.zeros(shape, device=self.device)
         self.log_probs = th.zeros(shape, device=self.device)
+        # How far into its episode each observation is (the time-aware critic's input).
+        self.episode_steps = th.zeros(shape, device=self.device)
         self.advantages = np.zeros(shape, dtype=np.float32)
         self.returns = np.zeros(shape, dtype=np.float32)
         self.pos = 0
@@ -180,8 +193,10 @@ class SequenceRolloutBuffer:
         episode_starts: np.ndarray,
         values: th.Tensor,
         log_probs: th.Tensor,
+        episode_steps: np.ndarray | None = None,
     ) -> None:
-        """Store one step for all envs (``obs`` and ``actions`` as the policy saw/produced)."""
+        """Store one step for all envs (``obs`` and ``actions`` as the policy saw/produced;
+        ``episode_steps``: the steps each env's episode had taken before ``obs``, default 0)."""
         if self.observations is None:
             self.observations = map_observations(self._zeros_like_step, obs)
             self.actions = self._zeros_like_step(actions)
@@ -195,6 +210,8 @@ class SequenceRolloutBuffer:
         self.episode_starts[self.pos] = episode_starts
         self.values[self.pos] = values.reshape(-1)
         self.log_probs[self.pos] = log_probs.reshape(-1)
+        if episode_steps is not None:
+            self.episode_steps[self.pos] = th.as_tensor(episode_steps, device=self.device)
         self.pos += 1
 
     def _zeros_like_step(self, x: th.Tensor) -> th.Tensor:
@@ -298,12 +315,14 @@ class SequenceRolloutBuffer:
         batch_size: int | None = None,
         shuffle: bool = True,
         advantage_scale: tuple[float, float] = (0.0, 1.0),
+        time_limit: int | None = None,
     ) -> Iterator[SequenceBatch]:
         """Yield minibatches of whole sequences holding about ``batch_size`` valid steps each.
 
         The number of minibatches is ``round(n_steps * n_envs / batch_size)``; shuffled
         sequences are assigned to them by their cumulative length, so no sequence is cut.
-        ``advantage_scale`` (mean, std) normalises the advantages in ``targets``.
+        ``advantage_scale`` (mean, std) normalises the advantages in ``targets``. With a
+        ``time_limit``, each batch holds its steps' :func:`discount_to_limit`.
         """
         seqs = self.sequences()
         lengths = seqs["lengths"]
@@ -316,6 +335,10 @@ class SequenceRolloutBuffer:
         adv_mean, adv_std = advantage_scale
         targets = seqs["targets"].clone()
         targets[:, TARGETS.index("advantages")].sub_(adv_mean).div_(adv_std)
+        time_discount = None
+        if time_limit is not None:
+            steps = self.episode_steps.reshape(-1)
+            time_discount = discount_to_limit(steps, time_limit, self.gamma).to(self.device)
         for b in range(n_batches):
             idx_np = order[batch_of == b]
             if len(idx_np) == 0:
@@ -345,6 +368,9 @@ class SequenceRolloutBuffer:
                 valid=th.as_tensor(np.flatnonzero(mask_np), device=self.device),
                 targets=targets.index_select(0, rollout_idx),
                 prefixes=self._batch_prefixes(seqs["prefixes"], seqs["envs"], idx_np),
+                time_discount=(
+                    None if time_discount is None else time_discount.index_select(0, rollout_idx)
+                ),
             )
 
     def _batch_prefixes(

@@ -36,6 +36,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "target_kl": 0.02,
     "desired_kl": None,
     "bootstrap_truncated": False,
+    "time_aware_critic": False,
     "normalize_value_targets": True,
 }
 

@@ -102,6 +102,16 @@ class RowwiseLinear(nn.Linear):
         return (x.unsqueeze(-2) * self.weight).sum(-1) + self.bias
 
 
+def _zero_linear(in_features: int) -> RowwiseLinear:
+    """A ``RowwiseLinear(in_features, 1)`` of zeros, built without drawing from torch's RNG
+    (so adding it leaves every other parameter's init and a seeded run's samples unchanged)."""
+    layer = nn.utils.skip_init(RowwiseLinear, in_features, 1)
+    with th.no_grad():
+        layer.weight.zero_()
+        layer.bias.zero_()
+    return layer
+
+
 def _pad_state(state: State | None) -> State | None:
     """A core state (tensors ``[layers, B, H]``) padded with zeros along ``B``; None stays."""
     return None if state is None else tuple(_pad_rows(s, 1) for s in state)
@@ -242,6 +252,13 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         the critic's: trained on the same targets by :class:`RecurrentPPO`'s
         ``actor_value_coef``, it trains the actor's core to carry what predicts the return,
         while the advantages keep the critic's values.
+    :param time_aware_critic: the value heads take the discount left to the episode's time
+        limit, ``d = gamma ** (time_limit - t)``, as a value ``v(s) - u(s) * d`` (Pardo et al.
+        2018): a state ``time_limit - t`` steps before a truncation that ends the return is
+        worth about ``1 - d`` of the same state with no limit near, which the observation does
+        not show. ``u`` (``value_time_net``, ``actor_value_time_net``) starts at zero, and
+        without ``d`` (None: no time limit known) the values are the plain heads' exactly.
+        The actor never sees the time (default False; :class:`RecurrentPPO` decides).
     :param action_epsilon: discrete actions only: the policy is ``(1 - eps) * softmax(logits) +
         eps / n_actions``, so no action's probability falls below ``eps / n_actions`` and
         exploration cannot vanish the way an entropy bonus's gradient does once the policy is
@@ -294,6 +311,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         features_to_heads: bool = True,
         entropy_trains_core: bool = False,
         actor_value_head: bool = False,
+        time_aware_critic: bool = False,
         action_epsilon: float = 0.0,
         normalize_obs: bool | None = None,
         obs_clip: float = 10.0,
@@ -323,6 +341,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self.features_to_heads = features_to_heads
         self.entropy_trains_core = bool(entropy_trains_core)
         self.actor_value_head = bool(actor_value_head)
+        self.time_aware_critic = bool(time_aware_critic)
         self.action_epsilon = float(action_epsilon)
         self.normalize_obs = bool(normalize_obs)
         self.obs_clip = float(obs_clip)
@@ -368,6 +387,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         self.actor_value_net = (
             RowwiseLinear(self.mlp_extractor.latent_dim_pi, 1) if self.actor_value_head else None
         )
+        self.value_time_net = self.actor_value_time_net = None
+        if self.time_aware_critic:
+            self.value_time_net = _zero_linear(self.mlp_extractor.latent_dim_vf)
+            if self.actor_value_head:
+                self.actor_value_time_net = _zero_linear(self.mlp_extractor.latent_dim_pi)
         # The optimizer built by ActorCriticPolicy did not see the cores.
         self.optimizer = self.optimizer_class(
             self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs
@@ -437,6 +461,7 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             features_to_heads=self.features_to_heads,
             entropy_trains_core=self.entropy_trains_core,
             actor_value_head=self.actor_value_head,
+            time_aware_critic=self.time_aware_critic,
             action_epsilon=self.action_epsilon,
             normalize_obs=self.normalize_obs,
             obs_clip=self.obs_clip,
@@ -616,21 +641,45 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         )
         return self._head_inputs(core_out.detach(), features)
 
-    def _critic_head(self, head_inputs: th.Tensor) -> th.Tensor:
-        """Values ``[R, 1]`` of critic head inputs ``[R, D]``, in the task's return units."""
+    def _critic_head(
+        self, head_inputs: th.Tensor, time_discount: th.Tensor | None = None
+    ) -> th.Tensor:
+        """Values ``[R, 1]`` of critic head inputs ``[R, D]``, in the task's return units
+        (with ``time_aware_critic``, given the discount left to the time limit ``[R]``)."""
         rows = head_inputs.shape[0]
         latent_vf = self.mlp_extractor.forward_critic(_pad_rows(head_inputs, 0))
-        return self.value_net(latent_vf)[:rows] * self.value_scale
+        values = self._time_limited(self.value_net, self.value_time_net, latent_vf, time_discount)
+        return values[:rows] * self.value_scale
 
     def _actor_latent(self, head_inputs: th.Tensor) -> th.Tensor:
         """The actor's latent of head inputs ``[R, D]``, padded to at least ``_MIN_ROWS`` rows
         (the input of the action head and of the actor's value head)."""
         return self.mlp_extractor.forward_actor(_pad_rows(head_inputs, 0))
 
-    def _actor_values(self, latent_pi: th.Tensor, rows: int) -> th.Tensor:
+    def _actor_values(
+        self, latent_pi: th.Tensor, rows: int, time_discount: th.Tensor | None = None
+    ) -> th.Tensor:
         """The actor's own value estimates ``[rows]`` from its latent (the
         ``actor_value_head``), in the task's return units."""
-        return self.actor_value_net(latent_pi)[:rows, 0] * self.value_scale
+        values = self._time_limited(
+            self.actor_value_net, self.actor_value_time_net, latent_pi, time_discount
+        )
+        return values[:rows, 0] * self.value_scale
+
+    @staticmethod
+    def _time_limited(
+        value_net: nn.Module,
+        time_net: nn.Module | None,
+        latent: th.Tensor,
+        time_discount: th.Tensor | None,
+    ) -> th.Tensor:
+        """``value_net(latent) - time_net(latent) * time_discount`` ``[R, 1]`` (``R`` >= the
+        discount's rows; padding rows get no time term); the plain head without a discount."""
+        values = value_net(latent)
+        if time_net is None or time_discount is None:
+            return values
+        discount = _pad_rows(time_discount.reshape(-1, 1).to(values.dtype), 0)
+        return values - time_net(latent) * discount
 
     @th.no_grad()
     def set_value_scale(self, scale: float) -> None:
@@ -638,7 +687,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         value head's weights are divided by the factor the scale grows by (PopArt's
         output-preserving rescaling, scale only)."""
         factor = float(self.value_scale) / scale
-        for head in (self.value_net, self.actor_value_net):
+        for head in (
+            self.value_net,
+            self.actor_value_net,
+            self.value_time_net,
+            self.actor_value_time_net,
+        ):
             if head is not None:
                 head.weight.mul_(factor)
                 head.bias.mul_(factor)
@@ -758,7 +812,12 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         """
         states = self.states_through_prefixes(batch.states, batch.prefixes)
         return self._evaluate(
-            batch.observations, batch.actions, states, batch.episode_starts, batch.valid
+            batch.observations,
+            batch.actions,
+            states,
+            batch.episode_starts,
+            batch.valid,
+            batch.time_discount,
         )
 
     def _evaluate(
@@ -768,9 +827,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         states: RNNStates,
         episode_starts: th.Tensor,
         valid: th.Tensor | None,
+        time_discount: th.Tensor | None = None,
     ) -> BatchEvaluation:
         """:meth:`evaluate_sequences` with the mean log-probs over all actions and the actor's
-        own value estimates as well."""
+        own value estimates as well (``time_discount``: per valid step, see
+        ``time_aware_critic``)."""
         t, n_seq = episode_starts.shape
         in_pi, in_vf, _ = self._forward_path(obs, states, episode_starts[0], steps=valid)
         actions = actions.reshape(t * n_seq, *actions.shape[2:])
@@ -784,10 +845,11 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
             # the same regularisers, their gradient stopped at the core's output
             detached = self._actor_latent(self._core_detached(in_pi))
             _, entropy, mean_log_prob = self._log_prob_entropy(detached, actions)
-        values = self._critic_head(in_vf).reshape(shape)
+        values = self._critic_head(in_vf, time_discount).reshape(shape)
         actor_values = None
         if self.actor_value_net is not None:
-            actor_values = self._actor_values(latent_pi, len(actions)).reshape(shape)
+            actor_values = self._actor_values(latent_pi, len(actions), time_discount)
+            actor_values = actor_values.reshape(shape)
         return BatchEvaluation(
             values,
             log_prob.reshape(shape),
@@ -828,12 +890,14 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         episode_starts: th.Tensor,
         deterministic: bool = False,
         explore: th.Tensor | None = None,
+        time_discount: th.Tensor | None = None,
     ) -> tuple[th.Tensor, th.Tensor, th.Tensor, RNNStates]:
         """One step for a batch of envs: actions, values, log-probs, new states. Envs where the
-        bool mask ``explore`` is set act uniformly at random (discrete actions)."""
+        bool mask ``explore`` is set act uniformly at random (discrete actions);
+        ``time_discount`` ``[n_envs]`` is the critic's time input (``time_aware_critic``)."""
         in_pi, in_vf, states = self._forward_path(_one_step(obs), lstm_states, episode_starts)
         actions, log_prob = self._sample(in_pi, deterministic, explore)
-        values = self._critic_head(in_vf)
+        values = self._critic_head(in_vf, time_discount)
         return actions.reshape((-1, *self.action_space.shape)), values, log_prob, states
 
     def get_distribution(
@@ -846,13 +910,18 @@ class RecurrentActorCriticPolicy(_ContribPolicy):
         return self._actor_distribution(in_pi), states.pi
 
     def predict_values(
-        self, obs: Observations, lstm_states: State, episode_starts: th.Tensor
+        self,
+        obs: Observations,
+        lstm_states: State,
+        episode_starts: th.Tensor,
+        time_discount: th.Tensor | None = None,
     ) -> th.Tensor:
-        """Values for one step of a batch of envs, given the critic core's state."""
+        """Values for one step of a batch of envs, given the critic core's state (and the
+        critic's time input ``[n_envs]`` with ``time_aware_critic``)."""
         _, in_vf, _ = self._forward_path(
             _one_step(obs), RNNStates(None, lstm_states), episode_starts
         )
-        return self._critic_head(in_vf)
+        return self._critic_head(in_vf, time_discount)
 
     def evaluate_actions(
         self,

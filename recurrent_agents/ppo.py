@@ -24,7 +24,12 @@ from stable_baselines3.common.utils import (
 )
 from stable_baselines3.common.vec_env import VecEnv
 
-from recurrent_agents.buffer import SequenceBatch, SequenceRolloutBuffer, map_observations
+from recurrent_agents.buffer import (
+    SequenceBatch,
+    SequenceRolloutBuffer,
+    discount_to_limit,
+    map_observations,
+)
 from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_takes
 from recurrent_agents.defaults import (
     ACTOR_VALUE_COEF_BY_CORE,
@@ -160,6 +165,7 @@ def _check_arguments(
     actor_value_coef: float | None,
     desired_kl: float | None = None,
     bootstrap_truncated: Any = False,
+    time_aware_critic: Any = False,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
@@ -203,6 +209,8 @@ def _check_arguments(
             f"bootstrap_truncated must be True, False or {BOOTSTRAP_IN_RANGE!r}, "
             f"got {bootstrap_truncated!r}"
         )
+    if not isinstance(time_aware_critic, bool):
+        raise ValueError(f"time_aware_critic must be True or False, got {time_aware_critic!r}")
 
 
 class RecurrentPPO(_ContribRecurrentPPO):
@@ -259,6 +267,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         only where the final observation lies in the range of the observations trained on
         (the ``normalize_obs`` standardisation would clip none of its entries; never without
         that standardisation), so the critic's value there is no extrapolation.
+    :param time_aware_critic: where truncations end the return (``bootstrap_truncated=False``),
+        the value heads also get the discount left to the task's time limit,
+        ``gamma ** (time_limit - t)`` (the policy's ``time_aware_critic``): without it a
+        state's value falls over the episode's last ``~1 / (1 - gamma)`` steps by an amount the
+        observation does not show, noise in every advantage there. The time limit is learnt
+        (``time_limit``: the longest episode a truncation has ended); before the first
+        truncation, and on tasks that never truncate, training is exactly that without it.
     :param entropy_target: the entropy bonus acts on a step only while the policy's entropy
         there is below this fraction of the action space's maximum (``log n`` for ``n``
         actions): it keeps a decision from going deterministic without pulling one that still
@@ -397,6 +412,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         target_kl: float | None = _D["target_kl"],
         desired_kl: float | None = _D["desired_kl"],
         bootstrap_truncated: bool | str = _D["bootstrap_truncated"],
+        time_aware_critic: bool = _D["time_aware_critic"],
         normalize_value_targets: bool = _D["normalize_value_targets"],
         stats_window_size: int = 100,
         tensorboard_log: str | None = None,
@@ -423,6 +439,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             actor_value_coef=actor_value_coef,
             desired_kl=desired_kl,
             bootstrap_truncated=bootstrap_truncated,
+            time_aware_critic=time_aware_critic,
         )
         self.desired_kl = desired_kl
         # learning_rate's multiplier under desired_kl (saved with the model: a resumed run
@@ -449,6 +466,13 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.min_updates = min_updates if _init_setup_model else 0
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         self.bootstrap_truncated = bootstrap_truncated
+        # A saved model that predates the option has no time heads (load() applies the file's
+        # value over this one).
+        self.time_aware_critic = bool(time_aware_critic) if _init_setup_model else False
+        # The longest episode a truncation has ended so far (saved: the task's time limit),
+        # and each env's steps in its current episode.
+        self.time_limit: int | None = None
+        self._episode_steps: np.ndarray | None = None
         self.normalize_value_targets = bool(normalize_value_targets)
         # Running mean of the squared value targets (None before the first update).
         self.value_target_mean_square: float | None = None
@@ -563,6 +587,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         kwargs = dict(self.policy_kwargs)
         if self.actor_value_coef > 0:
             kwargs["actor_value_head"] = True
+        if self._time_critic:
+            kwargs["time_aware_critic"] = True
         if self.critic_core_default is not None and not _gives_critic_option(kwargs):
             kwargs["critic_core"] = self.critic_core_default
         core = _policy_core(kwargs)
@@ -737,6 +763,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         callback.on_rollout_start()
         states = self._last_lstm_states
         dones = self._last_episode_starts
+        episode_steps = self._steps_into_episodes(env.num_envs)
         watched_horizon = None  # align_rollouts="auto" watches episodes until one ends early
         if self.align_rollouts == ALIGN_AUTO and not self.episodes_end_early:
             watched_horizon = episode_horizon(env)
@@ -754,7 +781,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 if self.start_epsilon > 0:
                     explore = (starts > 0) & (th.rand_like(starts) < self.start_epsilon)
                 actions, values, log_probs, states = self.policy(
-                    obs_tensor, states, starts, explore=explore
+                    obs_tensor,
+                    states,
+                    starts,
+                    explore=explore,
+                    time_discount=self._time_discount(episode_steps),
                 )
             clipped_actions = self._env_actions(actions)
             new_obs, rewards, dones, infos = env.step(clipped_actions)
@@ -770,8 +801,15 @@ class RecurrentPPO(_ContribRecurrentPPO):
             if dones.any() and self.bootstrap_truncated is not False:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
-                obs_tensor, actions, rewards, self._last_episode_starts, values, log_probs
+                obs_tensor,
+                actions,
+                rewards,
+                self._last_episode_starts,
+                values,
+                log_probs,
+                episode_steps,
             )
+            self._count_episode_steps(dones, infos)
             self._last_obs = new_obs
             self._last_episode_starts = dones
             self._last_lstm_states = states
@@ -781,6 +819,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 obs_as_tensor(self._last_obs, self.device),
                 states.vf,
                 th.as_tensor(dones, dtype=th.float32, device=self.device),
+                self._time_discount(episode_steps),
             )
         rollout_buffer.compute_returns_and_advantage(last_values=last_values, dones=dones)
         callback.update_locals(locals())
@@ -789,6 +828,37 @@ class RecurrentPPO(_ContribRecurrentPPO):
             # align_rollouts="auto" ends whole-episode rollouts once an episode ended early.
             self._resize_rollouts(self._requested_n_steps)
         return True
+
+    @property
+    def _time_critic(self) -> bool:
+        """Whether the value heads see the time left: only where truncations end the return
+        (a bootstrapped truncation is no end, and the time left there means nothing)."""
+        return self.time_aware_critic and self.bootstrap_truncated is False
+
+    def _steps_into_episodes(self, n_envs: int) -> np.ndarray:
+        """Each env's steps in its current episode (kept in place across rollouts; 0 where an
+        episode starts, e.g. after an env reset)."""
+        if self._episode_steps is None or len(self._episode_steps) != n_envs:
+            self._episode_steps = np.zeros(n_envs, dtype=np.int64)
+        self._episode_steps[np.asarray(self._last_episode_starts, dtype=bool)] = 0
+        return self._episode_steps
+
+    def _count_episode_steps(self, dones: np.ndarray, infos: list[dict]) -> None:
+        """Advance each env's step count, learn the time limit from the episodes a
+        truncation ends, and start the count again where an episode ended."""
+        self._episode_steps += 1
+        for i in np.flatnonzero(dones):
+            if infos[i].get("TimeLimit.truncated", False):
+                self.time_limit = max(self.time_limit or 0, int(self._episode_steps[i]))
+        self._episode_steps[dones] = 0
+
+    def _time_discount(self, episode_steps: np.ndarray) -> th.Tensor | None:
+        """The value heads' time input for envs ``episode_steps`` into their episodes (None:
+        no time-aware critic, or no time limit seen yet)."""
+        if not self._time_critic or self.time_limit is None:
+            return None
+        steps = th.as_tensor(episode_steps, device=self.device)
+        return discount_to_limit(steps, self.time_limit, self.gamma)
 
     def _env_actions(self, actions: th.Tensor) -> np.ndarray:
         """The policy's actions as the env takes them: Box actions unscaled from [-1, 1] when
@@ -865,6 +935,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             *super()._excluded_save_params(),
             "_episode_reward_sums",
             "_episode_lengths",
+            "_episode_steps",
             "_entropy_cap",
         ]
 
@@ -929,7 +1000,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         params = list(self.policy.parameters())
         for epoch in range(self.n_epochs):
             approx_kl_divs = []
-            batches = self.rollout_buffer.get(self.batch_size, advantage_scale=(adv_mean, adv_std))
+            batches = self.rollout_buffer.get(
+                self.batch_size,
+                advantage_scale=(adv_mean, adv_std),
+                time_limit=self.time_limit if self._time_critic else None,
+            )
             for batch in batches:
                 loss, approx_kl, batch_stats = self._minibatch_loss(
                     batch, clip_range, clip_range_vf, ent_coef

@@ -210,6 +210,12 @@ class TrainConfig:
         "observation lies in the range the critic was trained on ('auto': the observation "
         "normaliser would clip none of its entries)",
     )
+    time_aware_critic: bool = _f(
+        _PPO["time_aware_critic"],
+        "where a time-limit truncation ends the return (bootstrap_truncated=false), the value "
+        "heads see the discount left to the time limit learnt from the truncations (never the "
+        "actor)",
+    )
     normalize_value_targets: bool = _f(
         _PPO["normalize_value_targets"],
         "the critic predicts and learns values in units of the value targets' running RMS",
