@@ -6,9 +6,15 @@ in brackets), next to this file.
 
 The auto cells are the suite tables in ``auto/``; a cell's defaults come from the first table
 below that has it (reruns on the same code in ``defaults/``, then the committed cells of
-earlier sessions on the code these defaults still are).
+earlier sessions on the code these defaults still are). Another setting's cells, against the
+defaults and ``auto`` (``--cells DIR --label NAME --out DIR``), e.g. the time-aware critic's:
+
+    R=bench/suite/results/time_aware_critic
+    python bench/suite/results/bootstrap_auto/compare.py --label time_aware_critic \
+        --cells $R/cells --out $R
 """
 
+import argparse
 import csv
 from collections import defaultdict
 from pathlib import Path
@@ -52,51 +58,62 @@ def first_of(sources) -> dict[tuple, dict]:
 
 
 def main() -> None:
-    auto = {}
-    for path in sorted((HERE / "auto").glob("*.csv")):
-        auto.update(cells(path, None))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", type=Path, default=HERE / "auto", help="the setting's tables")
+    parser.add_argument("--label", default="auto", help="the setting's column name")
+    parser.add_argument("--out", type=Path, default=HERE, help="where compare.* go")
+    args = parser.parse_args()
+    setting = {}
+    for path in sorted(args.cells.glob("*.csv")):
+        setting.update(cells(path, None))
     defaults, stock = first_of(DEFAULT_SOURCES), first_of(STOCK_SOURCES)
+    auto = (
+        {} if args.label == "auto" else first_of((p, None) for p in (HERE / "auto").glob("*.csv"))
+    )
     rows = []
-    for key in sorted(auto):
+    for key in sorted(setting):
         task, budget, agent, seed = key
         base = defaults.get(key)
-        rows.append(
-            {
-                "task": task,
-                "budget": budget,
-                "agent": agent,
-                "seed": seed,
-                "metric": auto[key]["metric"],
-                "defaults": float(base["score"]) if base else "",
-                "auto": float(auto[key]["score"]),
-                "env_steps_defaults": base["env_steps"] if base else "",
-                "env_steps_auto": auto[key]["env_steps"],
-                "stock_seed0": stock[(task, budget, "stock", 0)]["score"]
-                if (task, budget, "stock", 0) in stock
-                else "",
-            }
-        )
-    with (HERE / "compare.csv").open("w", newline="") as f:
+        row = {
+            "task": task,
+            "budget": budget,
+            "agent": agent,
+            "seed": seed,
+            "metric": setting[key]["metric"],
+            "defaults": float(base["score"]) if base else "",
+            args.label: float(setting[key]["score"]),
+            "env_steps_defaults": base["env_steps"] if base else "",
+            f"env_steps_{args.label}": setting[key]["env_steps"],
+            "stock_seed0": stock[(task, budget, "stock", 0)]["score"]
+            if (task, budget, "stock", 0) in stock
+            else "",
+        }
+        if args.label != "auto":
+            row["auto"] = float(auto[key]["score"]) if key in auto else ""
+        rows.append(row)
+    with (args.out / "compare.csv").open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    (HERE / "compare.md").write_text(markdown(rows))
+    (args.out / "compare.md").write_text(markdown(rows, args.label))
 
 
-def markdown(rows: list[dict]) -> str:
+def markdown(rows: list[dict], label: str) -> str:
     grouped: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         grouped[(row["task"], row["budget"], row["agent"])].append(row)
+    auto = "" if label == "auto" else " auto (seeds) |"
     lines = [
-        "| task | budget | agent | defaults (seeds) | auto (seeds) | stock (seed 0) "
-        "| env steps, defaults / auto (tasks that stop once solved) |",
-        "|---|---|---|---|---|---|---|",
+        f"| task | budget | agent | defaults (seeds) | {label} (seeds) |{auto} stock (seed 0) "
+        f"| env steps, defaults / {label} (tasks that stop once solved) |",
+        "|---|---|---|---|---|---|---|" + ("" if label == "auto" else "---|"),
     ]
     for (task, budget, agent), group in grouped.items():
         stock = group[0]["stock_seed0"]
+        auto = "" if label == "auto" else f" {_seeds(group, 'auto')} |"
         lines.append(
             f"| {task} | {budget:,} | {agent} | {_seeds(group, 'defaults')} | "
-            f"{_seeds(group, 'auto')} | {_fmt(stock)} | {_steps(group)} |"
+            f"{_seeds(group, label)} |{auto} {_fmt(stock)} | {_steps(group, label)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -109,10 +126,10 @@ def _seeds(group: list[dict], column: str) -> str:
     return text if len(values) == 1 else f"{_fmt(sum(values) / len(values))} ({text})"
 
 
-def _steps(group: list[dict]) -> str:
+def _steps(group: list[dict], label: str) -> str:
     if group[0]["metric"] != "success":
         return ""
-    pairs = (f"{_k(r['env_steps_defaults'])} / {_k(r['env_steps_auto'])}" for r in group)
+    pairs = (f"{_k(r['env_steps_defaults'])} / {_k(r[f'env_steps_{label}'])}" for r in group)
     return ", ".join(pairs)
 
 
