@@ -11,6 +11,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 from recurrent_agents import RecurrentPPO
 from recurrent_agents.buffer import discount_to_limit
 from recurrent_agents.run import config as C
+from recurrent_agents.run import training
 from recurrent_agents.run.training import make_env, new_model
 
 
@@ -146,3 +147,27 @@ def test_the_option_reaches_the_model_from_the_command_line():
         env.close()
     with pytest.raises(C.ConfigError, match="time_aware_critic"):
         C.build_config(["--time_aware_critic=maybe"])
+
+
+def short_run(tmp_path, task: str, *options: str):
+    args = [f"--task={task}", "--memory_length=2", "--hidden_size=8", "--n_steps=16"]
+    args += ["--batch_size=64", "--n_epochs=1", "--total_timesteps=512", "--eval_episodes=4"]
+    args += ["--video=false", "--checkpoint_every=0", "--wandb_mode=disabled"]
+    args += [f"--run_dir={tmp_path / task}", *options]
+    return training.run_training(C.build_config(args))
+
+
+@pytest.mark.parametrize(
+    "task, options, noted",
+    [
+        ("BakkerTMaze", (), True),  # its episodes are truncated at 4 (L + 1) steps
+        ("BakkerTMaze", ("--bootstrap_truncated=auto",), False),
+        ("TMaze", (), False),  # never truncates
+    ],
+)
+def test_a_run_says_when_a_time_limit_ended_the_return(tmp_path, capsys, task, options, noted):
+    short_run(tmp_path, task, *options)
+    err = capsys.readouterr().err
+    assert ("episodes ended by a time-limit truncation" in err) is noted, err
+    if noted:
+        assert "--bootstrap_truncated=auto" in err

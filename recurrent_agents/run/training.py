@@ -392,6 +392,20 @@ def _note_short_run(cfg: TrainConfig, model: Any) -> None:
         )
 
 
+def _note_time_limit(model: Any) -> None:
+    """Say so when a time limit ended episodes and the return ended with them (the default):
+    right where the limit is the task's deadline, a slower task where it only cuts an endless
+    one short."""
+    if model.bootstrap_truncated is False and model.time_limit is not None:
+        _note(
+            f"episodes ended by a time-limit truncation (at up to {model.time_limit} steps) and "
+            "the return ended there as at a terminal (bootstrap_truncated=false): right if the "
+            "limit is the task's deadline; if it only cuts an endless task short (a pendulum, "
+            "a balancing task), --bootstrap_truncated=auto learns it faster (README: 'The time "
+            "limit of a continuing task')"
+        )
+
+
 def _claim_run_dir(
     cfg: TrainConfig, run_dir: Path, lock: rundir.RunDirLock
 ) -> tuple[Any, MemoryCurriculum | None, dict[str, Any] | None]:
@@ -820,6 +834,7 @@ def _train(
         stop_at_return=threshold,
     )
 
+    _note_time_limit(model)
     model_path = run_dir / MODEL_FILE
     checkpoint.save_model_atomic(model, model_path)
     if cfg.checkpoint_every > 0:
