@@ -62,3 +62,13 @@ python bench/suite/run_suite.py --out held_out_s12 --held-out --tasks Multiarmed
 #   session's number to the step; seed 0 was stopped at 160k and resumed (a resumed run takes
 #   another path: 376,760 against 460,928). The report was not rebuilt (its L=100 and 200 cells'
 #   result files are not on this machine either); scratch_cells.csv keeps the 33rd session's rows
+
+# 36th session (2026-12-07): DelayedCue at L=1000 from scratch (scratch_cells.csv's L=1000 rows)
+python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gru --lengths 1000 \
+  --seeds 0 --tag lr1e3av --eval-length-factor 0 --max-steps 3000000 -- $A
+#   seed 0: training success (sampled) held 0.75-0.89 from ~0.4M env steps, below the 0.95 that
+#   starts the stop; its checkpoint at 840,840 played 16 greedy episodes at 1.00 (sampled: 0.75),
+#   so the run was stopped by hand and ended at its newest checkpoint (880,880) for train.py's
+#   final evaluation, 100 greedy episodes (stopped_at_success False: ended by hand):
+python train.py --task=DelayedCue --memory_length=1000 --core=gru --seed=0 --run_dir=RUN \
+  --total_timesteps=880880 --eval_length_factor=0 $A --resume true
