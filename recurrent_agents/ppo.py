@@ -269,9 +269,11 @@ class RecurrentPPO(_ContribRecurrentPPO):
         that standardisation), so the critic's value there is no extrapolation.
     :param time_aware_critic: where truncations end the return (``bootstrap_truncated=False``),
         the value heads also get the discount left to the task's time limit,
-        ``gamma ** (time_limit - t)`` (the policy's ``time_aware_critic``): without it a
-        state's value falls over the episode's last ``~1 / (1 - gamma)`` steps by an amount the
-        observation does not show, noise in every advantage there. The time limit is learnt
+        ``gamma ** (time_limit - t)`` (the policy's ``time_aware_critic``), so that a critic
+        that cannot count an episode's steps itself (one without memory, the vanilla RNN's
+        shared core) fits how values fall over the last ``~1 / (1 - gamma)`` steps before the
+        limit, which the observation does not show. What the policy is trained on does not
+        change (README, "A critic that knows the time left"). The time limit is learnt
         (``time_limit``: the longest episode a truncation has ended); before the first
         truncation, and on tasks that never truncate, training is exactly that without it.
     :param entropy_target: the entropy bonus acts on a step only while the policy's entropy
