@@ -118,6 +118,18 @@ def test_cost_without_timing_and_in_millions() -> None:
     assert "| 5 | - / - |" in md and "| 9 | 1.2M / 3.4 min |" in md
 
 
+def test_a_resumed_run_costs_the_seconds_of_all_its_sessions() -> None:
+    base = {"task": "TMaze", "core": "lstm", "eval_success_rate": 1.0, "memory_length": 9}
+    (cell,) = frontier.build_cells(
+        results_of(
+            {**base, "seed": 0, "train_seconds": 0.0, "train_seconds_total": 600.0},  # ended
+            {**base, "seed": 1, "train_seconds": 120.0, "train_seconds_total": 300.0},  # resumed
+            {**base, "seed": 2, "train_seconds": 180.0},  # a result written before the total
+        )
+    )
+    assert cell.train_seconds_mean == pytest.approx(360.0)
+
+
 def test_threshold_changes_horizon(tmp_path: Path) -> None:
     write_sweep(tmp_path)
     cells = frontier.build_cells(frontier.load_results(tmp_path))

@@ -397,8 +397,10 @@ def build_cells(results: Iterable[RunResult]) -> list[FrontierCell]:
         _add_long_evaluation(cell, r)
         if r.env_steps is not None:
             cell.env_steps_by_seed[seed] = int(r.env_steps)
-        if r.train_seconds is not None:
-            cell.seconds_by_seed[seed] = float(r.train_seconds)
+        # A resumed run's train_seconds are its last session's; the total counts them all.
+        seconds = r.train_seconds if r.train_seconds_total is None else r.train_seconds_total
+        if seconds is not None:
+            cell.seconds_by_seed[seed] = float(seconds)
     return sorted(cells.values(), key=lambda c: (c.task, c.core, c.memory_length or 0))
 
 
