@@ -72,3 +72,12 @@ python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gr
 #   final evaluation, 100 greedy episodes (stopped_at_success False: ended by hand):
 python train.py --task=DelayedCue --memory_length=1000 --core=gru --seed=0 --run_dir=RUN \
   --total_timesteps=880880 --eval_length_factor=0 $A --resume true
+# DelayedCue at L=100 and 200 run again (the 32nd session's result files were lost with its
+#   machine; seeded runs reproduce: 55.3k and 110.0k mean env steps, as then):
+python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gru --lengths 100,200 \
+  --seeds 0,1,2,3,4 --tag lr1e3av --eval-length-factor 0 -- $A
+# frontier/delayedcue/ rebuilt from every seed's result.json: L=100, 200 (above), 500 (seeds 2-4 of
+#   the 34th session, 0 and 1 of the 35th: seed 0 there is the run stopped at 160k and resumed,
+#   solved at 376,760 env steps where scratch_cells.csv has the 33rd session's 460,928) and 1000
+#   (the 36th session's seeds), each run's result.json copied into one directory DIR:
+python train.py report --sweep-dir DIR --out-dir bench/results/gru_defaults/frontier/delayedcue
