@@ -13,6 +13,21 @@ python bench/suite/run_suite.py --out pocp_medium --tasks PositionOnlyCartPoleMe
 python bench/suite/run_suite.py --out noisy_pendulum --held-out --tasks NoisyPositionOnlyPendulumEasy \
   --agents lstm,gru,rnn --seeds 0 --budget 100000 $W $S
 
+# cells/rnn_*: the vanilla RNN on every other suite task whose episodes can end by truncation
+# (../bootstrap_auto/which_truncate.txt), to see whether the option should be the RNN's default
+python bench/suite/run_suite.py --out pocp_medium --tasks PositionOnlyCartPoleMedium --agents rnn \
+  --seeds 0,1,2 --budget 100000 $W $S
+python bench/suite/run_suite.py --out truncated_tmaze --tasks TruncatedTMaze-L10,TruncatedTMaze-L30 \
+  --agents rnn --seeds 0,1,2 $W $S
+python bench/suite/run_suite.py --out cartpole_novel --tasks CartPoleNoVel --agents rnn --seeds 0,1,2,3,4 $W $S
+python bench/suite/run_suite.py --out cartpole_medium_easy \
+  --tasks NoisyPositionOnlyCartPoleMedium,PositionOnlyCartPoleEasy --agents rnn --seeds 0 --budget 100000 $W $S
+python bench/suite/run_suite.py --out games --held-out --tasks \
+  MultiarmedBanditEasy,ConcentrationEasy,MineSweeperEasy,BattleshipEasy,VelocityOnlyCartpoleEasy \
+  --agents rnn --seeds 0 --budget 100000 $W $S
+python bench/suite/run_suite.py --out minigrid_s7 --tasks MiniGrid-MemoryS7 --agents rnn --seeds 0 --budget 100000 $W $S
+python bench/suite/run_suite.py --out truncated_tmaze_L100 --tasks TruncatedTMaze-L100 --agents rnn --seeds 0 $W $S
+
 # compare.md / compare.csv: every cell against the defaults, auto and stock
 R=bench/suite/results/time_aware_critic
 python bench/suite/results/bootstrap_auto/compare.py --label time_aware_critic --cells $R/cells --out $R
