@@ -65,7 +65,7 @@ python bench/suite/run_suite.py --out held_out_s12 --held-out --tasks Multiarmed
 
 # 36th session (2026-12-07): DelayedCue at L=1000 from scratch (scratch_cells.csv's L=1000 rows)
 python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gru --lengths 1000 \
-  --seeds 0 --tag lr1e3av --eval-length-factor 0 --max-steps 3000000 -- $A
+  --seeds 0 --tag lr1e3av --eval-length-factor 0 --max-steps 3000000 -- $A    # then --seeds 1, 2 (stopped on their own)
 #   seed 0: training success (sampled) held 0.75-0.89 from ~0.4M env steps, below the 0.95 that
 #   starts the stop; its checkpoint at 840,840 played 16 greedy episodes at 1.00 (sampled: 0.75),
 #   so the run was stopped by hand and ended at its newest checkpoint (880,880) for train.py's
