@@ -65,13 +65,16 @@ python bench/suite/run_suite.py --out held_out_s12 --held-out --tasks Multiarmed
 
 # 36th session (2026-12-07): DelayedCue at L=1000 from scratch (scratch_cells.csv's L=1000 rows)
 python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gru --lengths 1000 \
-  --seeds 0 --tag lr1e3av --eval-length-factor 0 --max-steps 3000000 -- $A    # then --seeds 1, 2 (stopped on their own)
+  --seeds 0 --tag lr1e3av --eval-length-factor 0 --max-steps 3000000 -- $A    # then --seeds 1, then 2
 #   seed 0: training success (sampled) held 0.75-0.89 from ~0.4M env steps, below the 0.95 that
 #   starts the stop; its checkpoint at 840,840 played 16 greedy episodes at 1.00 (sampled: 0.75),
 #   so the run was stopped by hand and ended at its newest checkpoint (880,880) for train.py's
 #   final evaluation, 100 greedy episodes (stopped_at_success False: ended by hand):
 python train.py --task=DelayedCue --memory_length=1000 --core=gru --seed=0 --run_dir=RUN \
   --total_timesteps=880880 --eval_length_factor=0 $A --resume true
+#   seed 1 stopped on its own (480,488). seed 2 as seed 0: sampled success 0.72-0.87 from ~0.7M, its
+#   checkpoint at 840,840 16 greedy episodes at 1.00 (sampled 0.75), ended at its newest
+#   checkpoint, 896,896 (--seed=2 --total_timesteps=896896, the same command otherwise)
 # DelayedCue at L=100 and 200 run again (the 32nd session's result files were lost with its
 #   machine; seeded runs reproduce: 55.3k and 110.0k mean env steps, as then):
 python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gru --lengths 100,200 \
