@@ -488,10 +488,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._episode_reward_sums: np.ndarray | None = None
         # set_rollout_length's minibatch size, applied when the next rollout starts.
         self._next_batch_size: int | None = None
-        # align_rollouts="auto": the rollout length asked for, each env's steps in its current
-        # episode, and whether an episode has ended before the horizon (no fixed length).
+        # align_rollouts="auto": the rollout length asked for, and whether an episode has
+        # ended before the horizon (no fixed length).
         self._requested_n_steps = n_steps
-        self._episode_lengths: np.ndarray | None = None
         self.episodes_end_early = False
         super().__init__(
             policy,
@@ -645,7 +644,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 buffer.clear()
         self.episode_returns.clear()
         self._episode_reward_sums = None
-        self._episode_lengths = None
         self.episodes_end_early = False
 
     def _bptt_history(self) -> int:
@@ -798,8 +796,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 return False
             self._update_info_buffer(infos, dones)
             self._record_episode_returns(rewards, dones)
-            if watched_horizon is not None:
-                self._record_episode_lengths(dones, watched_horizon)
             if dones.any() and self.bootstrap_truncated is not False:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
@@ -809,9 +805,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 self._last_episode_starts,
                 values,
                 log_probs,
-                episode_steps,
+                episode_steps if self._time_critic else None,
             )
-            self._count_episode_steps(dones, infos)
+            self._count_episode_steps(dones, infos, watched_horizon)
             self._last_obs = new_obs
             self._last_episode_starts = dones
             self._last_lstm_states = states
@@ -845,14 +841,20 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self._episode_steps[np.asarray(self._last_episode_starts, dtype=bool)] = 0
         return self._episode_steps
 
-    def _count_episode_steps(self, dones: np.ndarray, infos: list[dict]) -> None:
-        """Advance each env's step count, learn the time limit from the episodes a
-        truncation ends, and start the count again where an episode ended."""
+    def _count_episode_steps(
+        self, dones: np.ndarray, infos: list[dict], watched_horizon: int | None
+    ) -> None:
+        """Advance each env's step count; where an episode ended, learn the time limit from a
+        truncation, note an episode shorter than ``watched_horizon`` (``align_rollouts="auto"``)
+        and start the count again."""
         self._episode_steps += 1
-        for i in np.flatnonzero(dones):
+        ended = np.flatnonzero(dones)
+        if watched_horizon is not None and np.any(self._episode_steps[ended] < watched_horizon):
+            self.episodes_end_early = True
+        for i in ended:
             if infos[i].get("TimeLimit.truncated", False):
                 self.time_limit = max(self.time_limit or 0, int(self._episode_steps[i]))
-        self._episode_steps[dones] = 0
+        self._episode_steps[ended] = 0
 
     def _time_discount(self, episode_steps: np.ndarray) -> th.Tensor | None:
         """The value heads' time input for envs ``episode_steps`` into their episodes (None:
@@ -913,15 +915,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self.episode_returns.append(float(self._episode_reward_sums[i]))
             self._episode_reward_sums[i] = 0.0
 
-    def _record_episode_lengths(self, dones: np.ndarray, horizon: int) -> None:
-        """Count each env's steps in its episode; note an episode that ends before ``horizon``."""
-        if self._episode_lengths is None or len(self._episode_lengths) != len(dones):
-            self._episode_lengths = np.zeros(len(dones), dtype=np.int64)
-        self._episode_lengths += 1
-        if np.any(self._episode_lengths[dones] < horizon):
-            self.episodes_end_early = True
-        self._episode_lengths[dones] = 0
-
     def _return_std(self) -> float:
         """Spread of the task's returns, in the units of the rewards the algorithm receives:
         std of the last episodes' returns, or of this rollout's value targets before two
@@ -936,7 +929,6 @@ class RecurrentPPO(_ContribRecurrentPPO):
         return [
             *super()._excluded_save_params(),
             "_episode_reward_sums",
-            "_episode_lengths",
             "_episode_steps",
             "_entropy_cap",
         ]
