@@ -1,0 +1,22 @@
+# The named suite targets run again on one commit (7152226, 2026-12-07), every core with
+# its defaults, one output directory per budget; two runs at a time on 2 cores. OUT is any
+# directory (each suite.md names OUT/<group>).
+W="--workers 1 --wandb-mode offline --agents lstm,gru,rnn --seeds 0,1,2"
+
+# RepeatPreviousEasy at stock's 60k (stock sb3-contrib: 0.70)
+python bench/suite/run_suite.py --out OUT/rpe60k --name targets-rpe60k --tasks RepeatPreviousEasy --budget 60000 $W
+# sb3-contrib's CartPole without velocities, its 50k env steps, 5 seeds (passes at 450)
+python bench/suite/run_suite.py --out OUT/cartpole_novel --name targets-cartpole-novel --tasks CartPoleNoVel \
+  --workers 1 --wandb-mode offline --agents lstm,gru,rnn --seeds 0,1,2,3,4
+# POPGym's Easy targets at the 1M (each cell stops once solved, --stop_at_return=0.99)
+python bench/suite/run_suite.py --out OUT/easy --name targets-easy \
+  --tasks RepeatPreviousEasy,RepeatFirstEasy,PositionOnlyCartPoleEasy $W
+# the passive T-maze whose deadline is a truncation, L = 10, 30, 100 (2M at most, stops once solved)
+python bench/suite/run_suite.py --out OUT/truncated_tmaze --name targets-truncated-tmaze \
+  --tasks TruncatedTMaze-L10,TruncatedTMaze-L30,TruncatedTMaze-L100 $W
+# the two Medium tasks the cores and stock were compared on at stock's 100k
+python bench/suite/run_suite.py --out OUT/medium100k --name targets-medium100k \
+  --tasks PositionOnlyCartPoleMedium,RepeatFirstMedium --budget 100000 $W
+# stock sb3-contrib on PositionOnlyCartPoleMedium at 100k, seeds 1 and 2 (seed 0: medium_100k/)
+python bench/suite/run_suite.py --out OUT/stock_pocpm --agents stock --seeds 1,2 \
+  --tasks PositionOnlyCartPoleMedium --budget 100000 --workers 1 --wandb-mode offline
