@@ -75,6 +75,15 @@ python train.py --task=DelayedCue --memory_length=1000 --core=gru --seed=0 --run
 #   seed 1 stopped on its own (480,488). seed 2 as seed 0: sampled success 0.72-0.87 from ~0.7M, its
 #   checkpoint at 840,840 16 greedy episodes at 1.00 (sampled 0.75), ended at its newest
 #   checkpoint, 896,896 (--seed=2 --total_timesteps=896896, the same command otherwise)
+# 37th session (2026-12-07): seeds 3 and 4, the same command with --seeds 3, then 4. Seed 3
+#   stopped on its own (600,608). Seed 4 was first ended by hand at 840,840 as seeds 0 and 2
+#   were (its sampled success at 0.6-0.7), and its greedy policy there was at chance (0.47 on
+#   100 episodes) where its checkpoint at 784,784 had been at 1.00; so it was resumed to its
+#   3M budget and stopped on its own at 1,345,352 (greedy 1.00 on 100 episodes):
+python train.py --task=DelayedCue --memory_length=1000 --core=gru --seed=4 --run_dir=RUN \
+  --total_timesteps=3000000 --eval_length_factor=0 $A --resume true
+#   dc1000_checkpoints.csv: each run's two kept checkpoints, greedy on 100 episodes
+#   (recurrent_agents.run.evaluation.evaluate, deterministic=True)
 # DelayedCue at L=100 and 200 run again (the 32nd session's result files were lost with its
 #   machine; seeded runs reproduce: 55.3k and 110.0k mean env steps, as then):
 python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gru --lengths 100,200 \
