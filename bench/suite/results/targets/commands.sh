@@ -20,3 +20,18 @@ python bench/suite/run_suite.py --out OUT/medium100k --name targets-medium100k \
 # stock sb3-contrib on PositionOnlyCartPoleMedium at 100k, seeds 1 and 2 (seed 0: medium_100k/)
 python bench/suite/run_suite.py --out OUT/stock_pocpm --agents stock --seeds 1,2 \
   --tasks PositionOnlyCartPoleMedium --budget 100000 --workers 1 --wandb-mode offline
+
+# PositionOnlyCartPoleMedium at 100k, seeds 3 and 4 for the cores, 3 and 4 for stock
+python bench/suite/run_suite.py --out OUT/medium100k --name targets-medium100k \
+  --tasks PositionOnlyCartPoleMedium --budget 100000 --workers 1 --wandb-mode offline --agents lstm,gru,rnn --seeds 3,4
+python bench/suite/run_suite.py --out OUT/stock_pocpm --agents stock --seeds 3,4 \
+  --tasks PositionOnlyCartPoleMedium --budget 100000 --workers 1 --wandb-mode offline
+# the tables over every finished cell (no training): pocp_medium_5seeds/ and stock_pocpm/
+python bench/suite/run_suite.py --out OUT/medium100k --name targets-medium100k --tasks PositionOnlyCartPoleMedium \
+  --budget 100000 --workers 1 --wandb-mode disabled --agents lstm,gru,rnn --seeds 0,1,2,3,4
+python bench/suite/run_suite.py --out OUT/stock_pocpm --agents stock --seeds 1,2,3,4 \
+  --tasks PositionOnlyCartPoleMedium --budget 100000 --workers 1 --wandb-mode disabled
+# pocp_medium_5seeds/gru_*: the GRU's two defaults one at a time (learning rate 1e-3, value head 0.25)
+W="--workers 1 --wandb-mode offline --agents gru --seeds 0,1,2,3,4 --tasks PositionOnlyCartPoleMedium --budget 100000"
+python bench/suite/run_suite.py --out OUT/gru_lr1e3_nohead $W --set actor_value_coef=0
+python bench/suite/run_suite.py --out OUT/gru_lr5e4_head $W --set learning_rate=0.0005
