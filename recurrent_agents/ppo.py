@@ -163,9 +163,9 @@ def _check_arguments(
     bptt_rollouts: Any,
     log_barrier_coef: float,
     actor_value_coef: float | None,
-    desired_kl: float | None = None,
-    bootstrap_truncated: Any = False,
-    time_aware_critic: Any = False,
+    desired_kl: float | None,
+    bootstrap_truncated: Any,
+    time_aware_critic: Any,
 ) -> None:
     """Raise ValueError naming the first of RecurrentPPO's own arguments out of its range."""
     if not isinstance(n_steps, int) or n_steps < 1:
