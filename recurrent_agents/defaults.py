@@ -101,8 +101,19 @@ def is_align_rollouts(value: Any) -> bool:
 
 #: ``bootstrap_truncated`` value: bootstrap a time-limit truncation from V(final observation)
 #: only where that observation lies in the range the critic was trained on (the policy's
-#: observation normaliser would not clip it); else the truncation ends the return as a terminal.
+#: observation normaliser would not clip it), and only until the time limit shows itself the
+#: task's deadline (:data:`DEADLINE_EVIDENCE`); else the truncation ends the return as a terminal.
 BOOTSTRAP_IN_RANGE = "auto"
+
+#: With ``bootstrap_truncated="auto"``, a task's time limit is its deadline once this many
+#: truncations have paid a reward outside the range of the rewards of the steps that go on, by
+#: more than ``DEADLINE_MARGIN`` of that range's width (a T-maze's payoff for the arm the agent
+#: is in when time runs out; a penalty for running out of time). A continuing task cut short (a
+#: pendulum, a balancing task) pays at its limit what it pays on any step. More than one such
+#: truncation, and a margin, so that a new best reward of a continuous task that happens to
+#: fall on a truncating step does not end its returns for the rest of the run.
+DEADLINE_EVIDENCE = 8
+DEADLINE_MARGIN = 0.1
 
 
 def is_bootstrap_truncated(value: Any) -> bool:

@@ -39,6 +39,8 @@ from recurrent_agents.defaults import (
     CHRONO_FRACTION_BY_CORE,
     CHRONO_HORIZON,
     CRITIC_CORE_BY_CORE,
+    DEADLINE_EVIDENCE,
+    DEADLINE_MARGIN,
     ENTROPY_WEIGHTINGS,
     GATED_CORE_DEFAULTS,
     LR_ADAPT_RANGE,
@@ -211,6 +213,11 @@ def _check_arguments(
         )
     if not isinstance(time_aware_critic, bool):
         raise ValueError(f"time_aware_critic must be True or False, got {time_aware_critic!r}")
+    if time_aware_critic and bootstrap_truncated is not False:
+        raise ValueError(
+            f"time_aware_critic=True needs bootstrap_truncated=False, got {bootstrap_truncated!r} "
+            "(the time left means nothing at a bootstrapped truncation)"
+        )
 
 
 class RecurrentPPO(_ContribRecurrentPPO):
@@ -260,15 +267,18 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
-    :param bootstrap_truncated: at a time-limit truncation, add ``gamma * V(final observation)``
-        to the last reward (SB3's treatment, as if the task went on). False: every episode end
-        ends the return, since the final observation is never a training input and its value
-        can be any extrapolation (README, "What RecurrentPPO changes"). ``"auto"``: bootstrap
-        only where the final observation lies in the range of the observations trained on
-        (the ``normalize_obs`` standardisation would clip none of its entries; never without
-        that standardisation), so the critic's value there is no extrapolation.
-    :param time_aware_critic: where truncations end the return (``bootstrap_truncated=False``),
-        the value heads also get the discount left to the task's time limit,
+    :param bootstrap_truncated: True: at a time-limit truncation, add
+        ``gamma * V(final observation)`` to the last reward (SB3's treatment, as if the task went
+        on). False: every episode end ends the return, since the final observation is never a
+        training input and its value can be any extrapolation (README, "What RecurrentPPO
+        changes"). ``"auto"``: bootstrap only where the final observation lies in the range
+        of the observations trained on (the ``normalize_obs`` standardisation would clip none
+        of its entries; never without that standardisation), so the critic's value there is no
+        extrapolation, and only until the time limit shows itself the task's deadline
+        (:attr:`time_limit_is_deadline`: its truncations pay rewards that no step going on
+        pays, as a T-maze's arm at its deadline), after which truncations end the return.
+    :param time_aware_critic: with ``bootstrap_truncated=False`` (needed), where truncations
+        end the return, the value heads also get the discount left to the task's time limit,
         ``gamma ** (time_limit - t)`` (the policy's ``time_aware_critic``), so that a critic
         that cannot count an episode's steps itself (one without memory, the vanilla RNN's
         shared core) fits how values fall over the last ``~1 / (1 - gamma)`` steps before the
@@ -475,6 +485,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # and each env's steps in its current episode.
         self.time_limit: int | None = None
         self._episode_steps: np.ndarray | None = None
+        # bootstrap_truncated="auto" (saved, so a resumed run keeps its verdict): the range of
+        # the rewards of steps that did not end an episode, and how many truncations paid a
+        # reward outside it.
+        self.ongoing_reward_range: tuple[float, float] | None = None
+        self.deadline_payoffs = 0
+        self._truncation_rewards: list[float] = []
         self.normalize_value_targets = bool(normalize_value_targets)
         # Running mean of the squared value targets (None before the first update).
         self.value_target_mean_square: float | None = None
@@ -796,7 +812,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 return False
             self._update_info_buffer(infos, dones)
             self._record_episode_returns(rewards, dones)
-            if dones.any() and self.bootstrap_truncated is not False:
+            if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
+                self._watch_deadline(rewards, dones, infos)
+            if dones.any() and self._bootstraps_truncations:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
                 obs_tensor,
@@ -820,12 +838,60 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 self._time_discount(episode_steps),
             )
         rollout_buffer.compute_returns_and_advantage(last_values=last_values, dones=dones)
+        if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
+            self._count_deadline_payoffs()
+            self.logger.record("rollout/deadline_payoffs", self.deadline_payoffs)
         callback.update_locals(locals())
         callback.on_rollout_end()
         if self.episodes_end_early and self.n_steps != self._requested_n_steps:
             # align_rollouts="auto" ends whole-episode rollouts once an episode ended early.
             self._resize_rollouts(self._requested_n_steps)
         return True
+
+    @property
+    def time_limit_is_deadline(self) -> bool:
+        """Whether the task's time limit has paid rewards that no step going on pays, on at
+        least :data:`DEADLINE_EVIDENCE` truncations (watched with ``bootstrap_truncated="auto"``):
+        the reward is then for where the agent is when time runs out (a T-maze's arm at its
+        deadline), part of the task rather than a cut of an endless one."""
+        return self.deadline_payoffs >= DEADLINE_EVIDENCE
+
+    @property
+    def _bootstraps_truncations(self) -> bool:
+        """Whether a truncation can be bootstrapped: on request, or with ``"auto"`` until the
+        time limit shows itself a deadline."""
+        if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
+            return not self.time_limit_is_deadline
+        return self.bootstrap_truncated is True
+
+    def _watch_deadline(self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict]) -> None:
+        """Widen the range of the rewards of the steps that go on by this step's, and keep the
+        rewards of this step's truncations for :meth:`_count_deadline_payoffs`."""
+        going_on = rewards[~dones]
+        if going_on.size:
+            low, high = float(going_on.min()), float(going_on.max())
+            if self.ongoing_reward_range is not None:
+                low = min(low, self.ongoing_reward_range[0])
+                high = max(high, self.ongoing_reward_range[1])
+            self.ongoing_reward_range = (low, high)
+        for i in np.flatnonzero(dones):
+            if infos[i].get("TimeLimit.truncated", False):
+                self._truncation_rewards.append(float(rewards[i]))
+
+    def _count_deadline_payoffs(self) -> None:
+        """Count the rollout's truncations whose reward lies outside the range of the rewards of
+        every step that went on so far, by more than :data:`DEADLINE_MARGIN` of its width;
+        judged once the rollout has widened that range, so that a first episode's steps alone do
+        not set it. Bootstrapping such a truncation would price the agent's place at the limit
+        at the critic's guess of going on, where the task pays for that place (README, "A time
+        limit that pays is a deadline")."""
+        truncation_rewards, self._truncation_rewards = self._truncation_rewards, []
+        if not truncation_rewards or self.ongoing_reward_range is None:
+            return
+        low, high = self.ongoing_reward_range
+        margin = DEADLINE_MARGIN * (high - low) + 1e-6
+        paid = np.asarray(truncation_rewards)
+        self.deadline_payoffs += int(np.sum((paid < low - margin) | (paid > high + margin)))
 
     @property
     def _time_critic(self) -> bool:
@@ -930,6 +996,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             *super()._excluded_save_params(),
             "_episode_reward_sums",
             "_episode_steps",
+            "_truncation_rewards",
             "_entropy_cap",
         ]
 

@@ -8,6 +8,7 @@ from gymnasium import spaces
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 from recurrent_agents import RecurrentPPO
+from recurrent_agents.run import training
 
 
 class EndsAfterThree(gym.Env):
@@ -154,3 +155,75 @@ def test_auto_ends_the_return_for_dict_observations_it_cannot_range():
     _, callback = model._setup_learn(10_000, callback=None)
     model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
     assert np.all(model.rollout_buffer.rewards == 1.0)
+
+
+class PaysAtTheLimit(EndsAfterThree):
+    """EndsAfterThree (truncated) whose truncating step pays ``payoff``; every other step pays 1."""
+
+    def __init__(self, payoff: float) -> None:
+        super().__init__(truncate=True)
+        self.payoff = payoff
+
+    def step(self, action):
+        obs, reward, terminated, truncated, info = super().step(action)
+        return obs, self.payoff if truncated else reward, terminated, truncated, info
+
+
+def auto_model_after(rollouts: int, payoff: float) -> RecurrentPPO:
+    """An ``"auto"`` model after ``rollouts`` rollouts on PaysAtTheLimit (2 envs, 4 truncations
+    a rollout), the observation statistics updated after each."""
+    env = DummyVecEnv([lambda: PaysAtTheLimit(payoff)] * 2)
+    model = RecurrentPPO(
+        "MlpLstmPolicy",
+        env,
+        n_steps=6,
+        batch_size=12,
+        bootstrap_truncated="auto",
+        policy_kwargs=dict(hidden_size=8),
+        seed=0,
+    )
+    _, callback = model._setup_learn(10_000, callback=None)
+    for _ in range(rollouts):
+        model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+        model.policy.update_obs_stats(th.as_tensor(model.rollout_buffer.observations))
+    return model
+
+
+def test_auto_ends_the_return_once_the_time_limit_pays_what_no_other_step_does():
+    model = auto_model_after(rollouts=3, payoff=5.0)
+    assert model.deadline_payoffs == 12 and model.time_limit_is_deadline
+    assert model.ongoing_reward_range == (1.0, 1.0)
+    rewards = model.rollout_buffer.rewards
+    assert np.all(rewards[[2, 5]] == 5.0), rewards  # the payoff as paid, no gamma * V added
+
+
+def test_auto_counts_a_timeout_penalty_as_a_deadline_too():
+    assert auto_model_after(rollouts=2, payoff=-1.0).time_limit_is_deadline
+
+
+def test_auto_keeps_bootstrapping_a_limit_that_pays_as_every_step_does():
+    model = auto_model_after(rollouts=3, payoff=1.0)
+    assert model.deadline_payoffs == 0 and not model.time_limit_is_deadline
+    rewards = model.rollout_buffer.rewards
+    assert np.all(rewards[[2, 5]] != 1.0), rewards  # 1 + gamma * V(final obs)
+
+
+def test_auto_needs_more_than_one_payoff_to_call_the_limit_a_deadline():
+    model = auto_model_after(rollouts=1, payoff=5.0)
+    assert model.deadline_payoffs == 4 and not model.time_limit_is_deadline
+
+
+def test_the_deadline_verdict_is_saved(tmp_path):
+    model = auto_model_after(rollouts=3, payoff=5.0)
+    model.save(tmp_path / "model.zip")
+    loaded = RecurrentPPO.load(tmp_path / "model.zip")
+    assert loaded.deadline_payoffs == 12 and loaded.time_limit_is_deadline
+
+
+def test_a_run_says_when_it_took_the_time_limit_for_a_deadline(capsys):
+    training._note_time_limit(auto_model_after(rollouts=2, payoff=5.0))
+    err = capsys.readouterr().err
+    assert "taken for the task's deadline" in err and "on 8 truncations" in err, err
+    assert "--bootstrap_truncated=true" in err
+    training._note_time_limit(auto_model_after(rollouts=2, payoff=1.0))
+    assert capsys.readouterr().err == ""

@@ -40,6 +40,7 @@ class ConstantUntilLimit(gym.Env):
 def make_model(env_kwargs: dict, n_envs: int = 4, **kwargs) -> RecurrentPPO:
     env = DummyVecEnv([lambda: ConstantUntilLimit(**env_kwargs)] * n_envs)
     kwargs.setdefault("time_aware_critic", True)
+    kwargs.setdefault("bootstrap_truncated", False)
     kwargs.setdefault("policy_kwargs", dict(hidden_size=16))
     return RecurrentPPO(
         "MlpLstmPolicy",
@@ -112,11 +113,10 @@ def test_the_critic_values_the_time_left():
     assert np.allclose(values, expected, atol=0.2), (values, expected)
 
 
-def test_bootstrapped_truncations_give_the_critic_no_time():
-    model = make_model({"limit": 12}, bootstrap_truncated=True)
-    assert model.policy.value_time_net is None
-    model.learn(48)
-    assert model.rollout_buffer.get(48).__next__().time_discount is None
+@pytest.mark.parametrize("bootstrap", [True, "auto"])
+def test_a_time_aware_critic_needs_truncations_to_end_the_return(bootstrap):
+    with pytest.raises(ValueError, match="time_aware_critic=True needs bootstrap_truncated=False"):
+        make_model({"limit": 12}, bootstrap_truncated=bootstrap)
 
 
 def test_the_actor_never_sees_the_time():
@@ -147,6 +147,8 @@ def test_the_option_reaches_the_model_from_the_command_line():
         env.close()
     with pytest.raises(C.ConfigError, match="time_aware_critic"):
         C.build_config(["--time_aware_critic=maybe"])
+    with pytest.raises(C.ConfigError, match="needs bootstrap_truncated=false, got 'auto'"):
+        C.build_config(["--time_aware_critic=true", "--bootstrap_truncated=auto"])
 
 
 def short_run(tmp_path, task: str, *options: str):
@@ -161,6 +163,7 @@ def short_run(tmp_path, task: str, *options: str):
     "task, options, noted",
     [
         ("BakkerTMaze", (), True),  # its episodes are truncated at 4 (L + 1) steps
+        # the truncations pay what other steps pay: bootstrapped, no deadline
         ("BakkerTMaze", ("--bootstrap_truncated=auto",), False),
         ("TMaze", (), False),  # never truncates
     ],

@@ -207,8 +207,9 @@ class TrainConfig:
         _PPO["bootstrap_truncated"],
         "at a time-limit truncation, bootstrap from V(final observation) as SB3 does (true), "
         "end the return there as a terminal does (false), or bootstrap only where the final "
-        "observation lies in the range the critic was trained on ('auto': the observation "
-        "normaliser would clip none of its entries)",
+        "observation lies in the range the critic was trained on (the observation normaliser "
+        "would clip none of its entries) until the limit shows itself the task's deadline by "
+        "paying rewards no step that goes on pays ('auto')",
     )
     time_aware_critic: bool = _f(
         _PPO["time_aware_critic"],
@@ -794,6 +795,12 @@ def _check_numbers(cfg: TrainConfig) -> None:
     if not is_bootstrap_truncated(cfg.bootstrap_truncated):
         raise ConfigError(
             f"bootstrap_truncated must be true, false or 'auto', got {cfg.bootstrap_truncated!r}"
+        )
+    if cfg.time_aware_critic is True and cfg.bootstrap_truncated is not False:
+        raise ConfigError(
+            "time_aware_critic=true needs bootstrap_truncated=false, got "
+            f"{cfg.bootstrap_truncated!r} (the time left means nothing at a bootstrapped "
+            "truncation)"
         )
     try:
         prev_inputs(cfg.prev_action_reward)

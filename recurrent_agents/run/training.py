@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from recurrent_agents.defaults import BOOTSTRAP_IN_RANGE
 from recurrent_agents.run import checkpoint, rundir
 from recurrent_agents.run.config import (
     RESUME_SAFE,
@@ -393,16 +394,25 @@ def _note_short_run(cfg: TrainConfig, model: Any) -> None:
 
 
 def _note_time_limit(model: Any) -> None:
-    """Say so when a time limit ended episodes and the return ended with them (the default):
-    right where the limit is the task's deadline, a slower task where it only cuts an endless
-    one short."""
-    if model.bootstrap_truncated is False and model.time_limit is not None:
+    """Say so when a time limit ended episodes and the return ended with them: right where the
+    limit is the task's deadline, a slower task where it only cuts an endless one short."""
+    if model.time_limit is None:
+        return
+    if model.bootstrap_truncated is False:
         _note(
             f"episodes ended by a time-limit truncation (at up to {model.time_limit} steps) and "
             "the return ended there as at a terminal (bootstrap_truncated=false): right if the "
             "limit is the task's deadline; if it only cuts an endless task short (a pendulum, "
-            "a balancing task), --bootstrap_truncated=auto learns it faster (README: 'The time "
-            "limit of a continuing task')"
+            "a balancing task), --bootstrap_truncated=auto learns it faster "
+            "(README: 'The time limit of a continuing task')"
+        )
+    elif model.bootstrap_truncated == BOOTSTRAP_IN_RANGE and model.time_limit_is_deadline:
+        _note(
+            f"the time limit (at up to {model.time_limit} steps) paid rewards outside those of "
+            f"every step that went on, on {model.deadline_payoffs} truncations, so it was taken "
+            "for the task's deadline and ended the return there (bootstrap_truncated=auto); "
+            "--bootstrap_truncated=true bootstraps it as SB3 does (README: 'A time limit that "
+            "pays is a deadline')"
         )
 
 
