@@ -6,8 +6,9 @@ in brackets), next to this file.
 
 The auto cells are the suite tables in ``auto/``; a cell's defaults come from the first table
 below that has it (reruns on the same code in ``defaults/``, then the committed cells of
-earlier sessions on the code these defaults still are). Another setting's cells, against the
-defaults and ``auto`` (``--cells DIR --label NAME --out DIR``), e.g. the time-aware critic's:
+earlier sessions on the code these defaults still are; ``--defaults CSV ...`` are read
+first). Another setting's cells, against the defaults and ``auto`` (``--cells DIR --label NAME
+--out DIR``), e.g. the time-aware critic's:
 
     R=bench/suite/results/time_aware_critic
     python bench/suite/results/bootstrap_auto/compare.py --label time_aware_critic \
@@ -62,11 +63,19 @@ def main() -> None:
     parser.add_argument("--cells", type=Path, default=HERE / "auto", help="the setting's tables")
     parser.add_argument("--label", default="auto", help="the setting's column name")
     parser.add_argument("--out", type=Path, default=HERE, help="where compare.* go")
+    parser.add_argument(
+        "--defaults",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="suite tables of the defaults (False) to read before the built-in sources",
+    )
     args = parser.parse_args()
     setting = {}
     for path in sorted(args.cells.glob("*.csv")):
         setting.update(cells(path, None))
-    defaults, stock = first_of(DEFAULT_SOURCES), first_of(STOCK_SOURCES)
+    defaults = first_of([*((p, None) for p in args.defaults), *DEFAULT_SOURCES])
+    stock = first_of(STOCK_SOURCES)
     auto = (
         {} if args.label == "auto" else first_of((p, None) for p in (HERE / "auto").glob("*.csv"))
     )
