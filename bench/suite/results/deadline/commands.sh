@@ -36,6 +36,15 @@ python bench/suite/run_suite.py --out OUT/cartpole_novel_100k_false --name deadl
 python train.py --task=bench.suite.suite_envs:suite/TruncatedTMaze-v0 --memory_length=100 --core=gru \
   --seed=0 --total_timesteps=150000 --eval_sampled=true --video=false --bootstrap_truncated=false
 
+# walk_L100_gru_seed0.csv: the GRU's seed 0 at L=100, rollout by rollout (read back from each run's
+# offline W&B run): the auto cell above, the defaults' run above, and these four
+python train.py --task=bench.suite.suite_envs:suite/TruncatedTMaze-v0 --memory_length=100 --core=gru \
+  --seed=0 --total_timesteps=200000 --eval_sampled=true --video=false --prev_action_reward=false \
+  --bootstrap_truncated=B          # B = auto, false
+PYTHONPATH=.:bench/suite/results/deadline python train.py --task=pace_at_deadline:PaceAtDeadline-v0 \
+  --memory_length=100 --core=gru --seed=0 --total_timesteps=300000 --eval_sampled=true --video=false \
+  --bootstrap_truncated=B          # B = auto, false (written to walk_pace_at_deadline.csv)
+
 # verdicts.csv: each auto run's deadline payoffs, read back from its offline W&B run
 python bench/suite/results/deadline/verdicts.py OUT/*/runs/*
 
