@@ -1,0 +1,5 @@
+# sb3-contrib's own CartPole-without-velocity test (test_ppo_lstm_performance), its agent, settings
+# and evaluation, on seeds 0-9 (38th session, 2026-12-07; two processes at a time on 2 cores)
+python bench/suite/contrib_cartpole_test.py --seeds 0 2 4 6 8 --out even.csv
+python bench/suite/contrib_cartpole_test.py --seeds 1 3 5 7 9 --out odd.csv
+# results.csv: the two files' rows, by seed
