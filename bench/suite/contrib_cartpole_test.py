@@ -7,6 +7,8 @@ The test (sb3-contrib ``tests/test_lstm.py``, ``test_ppo_lstm_performance``) tra
 passes when the model after its last update scores at least 450 over ``evaluate_policy``'s 10
 greedy episodes on the training env. Its ``EvalCallback`` only logs and is left out. One CSV
 row per seed, appended as each run ends; seeds already in ``--out`` are skipped.
+``--vec_normalize false`` trains and evaluates without ``VecNormalize`` (a check of what it
+contributes; not the test).
 
     python bench/suite/contrib_cartpole_test.py --seeds 0 1 2 --out cartpole_test.csv
 """
@@ -28,7 +30,7 @@ TOTAL_TIMESTEPS = 50_000
 FIELDS = ["seed", "mean_return", "std_return", "passes", "train_seconds"]
 
 
-def run_test(seed: int) -> dict:
+def run_test(seed: int, vec_normalize: bool = True) -> dict:
     """Train and evaluate the test's agent with ``seed``; its row of the CSV."""
     import torch as th
     from gymnasium.wrappers import TimeLimit
@@ -40,9 +42,9 @@ def run_test(seed: int) -> dict:
     from bench.suite.suite_envs import CartPoleNoVel
 
     th.set_num_threads(1)
-    env = VecNormalize(
-        make_vec_env(lambda: TimeLimit(CartPoleNoVel(), max_episode_steps=TIME_LIMIT), n_envs=8)
-    )
+    env = make_vec_env(lambda: TimeLimit(CartPoleNoVel(), max_episode_steps=TIME_LIMIT), n_envs=8)
+    if vec_normalize:
+        env = VecNormalize(env)
     model = RecurrentPPO(
         "MlpLstmPolicy",
         env,
@@ -73,18 +75,34 @@ def run_test(seed: int) -> dict:
     }
 
 
+def _true_or_false(text: str) -> bool:
+    """``true`` or ``false``, any case; anything else is an argparse error (exit status 2)."""
+    value = {"true": True, "false": False}.get(text.lower())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"must be true or false, got {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
     parser.add_argument("--out", type=Path, required=True, help="CSV to append rows to")
+    parser.add_argument(
+        "--vec_normalize",
+        type=_true_or_false,
+        default=True,
+        help="train under VecNormalize as the test does (true/false)",
+    )
     args = parser.parse_args(argv)
+    if not args.out.parent.is_dir():
+        parser.error(f"--out: no directory {str(args.out.parent)!r} to write {args.out.name} in")
     done = set()
     if args.out.exists():
         done = {int(row["seed"]) for row in csv.DictReader(args.out.open())}
     for seed in args.seeds:
         if seed in done:
             continue
-        row = run_test(seed)
+        row = run_test(seed, args.vec_normalize)
         new_file = not args.out.exists()
         with args.out.open("a", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=FIELDS)

@@ -11,6 +11,11 @@ python bench/suite/run_suite.py --out OUT/lever_test_settings --name lever-cartp
   --tasks CartPoleNoVel --agents lstm --seeds 0,1,2,3,4,5,6,7,8,9 $W --set n_steps=128 \
   --set batch_size=256 --set n_epochs=10 --set learning_rate=0.0007 --set gae_lambda=0.98 \
   --set max_grad_norm=1
+# cells/lstm_test_settings_boot.csv: the same with SB3's bootstrapped truncations
+python bench/suite/run_suite.py --out OUT/lever_test_settings_boot --name lever-cartpole-test-settings-boot \
+  --tasks CartPoleNoVel --agents lstm --seeds 0,1,2,3,4,5,6,7,8,9 $W --set n_steps=128 \
+  --set batch_size=256 --set n_epochs=10 --set learning_rate=0.0007 --set gae_lambda=0.98 \
+  --set max_grad_norm=1 --set bootstrap_truncated=true
 # cells/{gru,rnn}_gae098.csv
 python bench/suite/run_suite.py --out OUT/gae098_CORE --name gae098-cartpole-CORE --tasks CartPoleNoVel \
   --agents CORE --seeds 0,1,2,3,4,5,6,7,8,9 $W --set gae_lambda=0.98
