@@ -812,8 +812,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 return False
             self._update_info_buffer(infos, dones)
             self._record_episode_returns(rewards, dones)
-            if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
-                self._watch_deadline(rewards, dones, infos)
+            if dones.any() and self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
+                self._keep_truncation_rewards(rewards, dones, infos)
             if dones.any() and self._bootstraps_truncations:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
@@ -839,7 +839,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             )
         rollout_buffer.compute_returns_and_advantage(last_values=last_values, dones=dones)
         if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
-            self._count_deadline_payoffs()
+            self._count_deadline_payoffs(rollout_buffer, dones)
             self.logger.record("rollout/deadline_payoffs", self.deadline_payoffs)
         callback.update_locals(locals())
         callback.on_rollout_end()
@@ -864,27 +864,34 @@ class RecurrentPPO(_ContribRecurrentPPO):
             return not self.time_limit_is_deadline
         return self.bootstrap_truncated is True
 
-    def _watch_deadline(self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict]) -> None:
-        """Widen the range of the rewards of the steps that go on by this step's, and keep the
-        rewards of this step's truncations for :meth:`_count_deadline_payoffs`."""
-        going_on = rewards[~dones]
+    def _keep_truncation_rewards(
+        self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict]
+    ) -> None:
+        """Keep the rewards of this step's truncations, before any bootstrap is added to them,
+        for :meth:`_count_deadline_payoffs`."""
+        for i in np.flatnonzero(dones):
+            if infos[i].get("TimeLimit.truncated", False):
+                self._truncation_rewards.append(float(rewards[i]))
+
+    def _count_deadline_payoffs(
+        self, rollout_buffer: SequenceRolloutBuffer, last_dones: np.ndarray
+    ) -> None:
+        """Widen the range of the rewards of the steps that went on (ended no episode) by this
+        rollout's, then count the rollout's truncations whose reward lies outside it by more than
+        :data:`DEADLINE_MARGIN` of its width; judged once the whole rollout has widened the
+        range, so that a first episode's steps alone do not set it. Bootstrapping such a
+        truncation would price the agent's place at the limit at the critic's guess of going on,
+        where the task pays for that place (README, "A time limit that pays is a deadline")."""
+        # A step ended its episode where the next one starts one; the buffer keeps the rewards
+        # of the steps that went on as the env paid them (a bootstrap is added at an end only).
+        ended = np.concatenate([rollout_buffer.episode_starts[1:], last_dones[None]]) > 0
+        going_on = rollout_buffer.rewards[~ended]
         if going_on.size:
             low, high = float(going_on.min()), float(going_on.max())
             if self.ongoing_reward_range is not None:
                 low = min(low, self.ongoing_reward_range[0])
                 high = max(high, self.ongoing_reward_range[1])
             self.ongoing_reward_range = (low, high)
-        for i in np.flatnonzero(dones):
-            if infos[i].get("TimeLimit.truncated", False):
-                self._truncation_rewards.append(float(rewards[i]))
-
-    def _count_deadline_payoffs(self) -> None:
-        """Count the rollout's truncations whose reward lies outside the range of the rewards of
-        every step that went on so far, by more than :data:`DEADLINE_MARGIN` of its width;
-        judged once the rollout has widened that range, so that a first episode's steps alone do
-        not set it. Bootstrapping such a truncation would price the agent's place at the limit
-        at the critic's guess of going on, where the task pays for that place (README, "A time
-        limit that pays is a deadline")."""
         truncation_rewards, self._truncation_rewards = self._truncation_rewards, []
         if not truncation_rewards or self.ongoing_reward_range is None:
             return
