@@ -31,11 +31,12 @@ class EndsAfterThree(gym.Env):
         return obs, 1.0, end and not self.truncate, end and self.truncate, {}
 
 
-def rollout_rewards(truncate: bool, bootstrap_truncated: bool) -> np.ndarray:
-    env = DummyVecEnv([lambda: EndsAfterThree(truncate)] * 2)
+def collect(make_env, bootstrap_truncated, count: int) -> tuple[RecurrentPPO, list[np.ndarray]]:
+    """A model on two copies of ``make_env()`` after ``count`` rollouts of 6 steps, its
+    observation statistics updated after each as ``train()`` does, and each rollout's rewards."""
     model = RecurrentPPO(
         "MlpLstmPolicy",
-        env,
+        DummyVecEnv([make_env] * 2),
         n_steps=6,
         batch_size=12,
         bootstrap_truncated=bootstrap_truncated,
@@ -43,8 +44,16 @@ def rollout_rewards(truncate: bool, bootstrap_truncated: bool) -> np.ndarray:
         seed=0,
     )
     _, callback = model._setup_learn(10_000, callback=None)
-    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
-    return model.rollout_buffer.rewards.copy()
+    rewards = []
+    for _ in range(count):
+        model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
+        rewards.append(model.rollout_buffer.rewards.copy())
+        model.policy.update_obs_stats(th.as_tensor(model.rollout_buffer.observations))
+    return model, rewards
+
+
+def rollout_rewards(truncate: bool, bootstrap_truncated: bool) -> np.ndarray:
+    return collect(lambda: EndsAfterThree(truncate), bootstrap_truncated, 1)[1][0]
 
 
 def test_truncation_is_bootstrapped_on_request():
@@ -89,22 +98,8 @@ class EndsOnAFlag(EndsAfterThree):
 def auto_rollouts(flag: float) -> tuple[np.ndarray, np.ndarray]:
     """Rewards of a first rollout and of a second one, after the observation statistics have
     seen the first rollout's observations, with bootstrap_truncated='auto'."""
-    env = DummyVecEnv([lambda: EndsOnAFlag(True, flag)] * 2)
-    model = RecurrentPPO(
-        "MlpLstmPolicy",
-        env,
-        n_steps=6,
-        batch_size=12,
-        bootstrap_truncated="auto",
-        policy_kwargs=dict(hidden_size=8),
-        seed=0,
-    )
-    _, callback = model._setup_learn(10_000, callback=None)
-    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
-    first = model.rollout_buffer.rewards.copy()
-    model.policy.update_obs_stats(th.as_tensor(model.rollout_buffer.observations))
-    model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
-    return first, model.rollout_buffer.rewards.copy()
+    first, second = collect(lambda: EndsOnAFlag(True, flag), "auto", 2)[1]
+    return first, second
 
 
 def test_auto_bootstraps_a_final_observation_in_the_trained_range():
@@ -172,21 +167,7 @@ class PaysAtTheLimit(EndsAfterThree):
 def auto_model_after(rollouts: int, payoff: float) -> RecurrentPPO:
     """An ``"auto"`` model after ``rollouts`` rollouts on PaysAtTheLimit (2 envs, 4 truncations
     a rollout), the observation statistics updated after each."""
-    env = DummyVecEnv([lambda: PaysAtTheLimit(payoff)] * 2)
-    model = RecurrentPPO(
-        "MlpLstmPolicy",
-        env,
-        n_steps=6,
-        batch_size=12,
-        bootstrap_truncated="auto",
-        policy_kwargs=dict(hidden_size=8),
-        seed=0,
-    )
-    _, callback = model._setup_learn(10_000, callback=None)
-    for _ in range(rollouts):
-        model.collect_rollouts(model.env, callback, model.rollout_buffer, model.n_steps)
-        model.policy.update_obs_stats(th.as_tensor(model.rollout_buffer.observations))
-    return model
+    return collect(lambda: PaysAtTheLimit(payoff), "auto", rollouts)[0]
 
 
 def test_auto_ends_the_return_once_the_time_limit_pays_what_no_other_step_does():
