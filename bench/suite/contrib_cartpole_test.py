@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.suite.stock import true_or_false  # noqa: E402
+
 TIME_LIMIT = 500
 PASS_AT = 450
 TOTAL_TIMESTEPS = 50_000
@@ -75,21 +77,13 @@ def run_test(seed: int, vec_normalize: bool = True) -> dict:
     }
 
 
-def _true_or_false(text: str) -> bool:
-    """``true`` or ``false``, any case; anything else is an argparse error (exit status 2)."""
-    value = {"true": True, "false": False}.get(text.lower())
-    if value is None:
-        raise argparse.ArgumentTypeError(f"must be true or false, got {text!r}")
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
     parser.add_argument("--out", type=Path, required=True, help="CSV to append rows to")
     parser.add_argument(
         "--vec_normalize",
-        type=_true_or_false,
+        type=true_or_false,
         default=True,
         help="train under VecNormalize as the test does (true/false)",
     )

@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eval_episodes", type=int, default=100)
     p.add_argument(
         "--eval_sampled",
-        type=_true_or_false,
+        type=true_or_false,
         default=False,
         help="also evaluate with sampled actions (true/false)",
     )
@@ -43,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _true_or_false(text: str) -> bool:
-    """A boolean option read as train.py reads one."""
+def true_or_false(text: str) -> bool:
+    """A boolean option read as train.py reads one (an argparse ``type``)."""
     from recurrent_agents.run.config import parse_value
 
     try:
