@@ -23,6 +23,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "clip_range_vf": None,
     "normalize_advantage": True,
     "advantage_floor_ratio": 0.2,
+    "advantage_floor_discounted": False,
     "ent_coef": 0.02,
     "entropy_target": 1.0,
     "entropy_weighting": "uniform",

@@ -156,6 +156,7 @@ def _check_arguments(
     min_updates: Any,
     batch_size: Any,
     advantage_floor_ratio: float,
+    advantage_floor_discounted: Any,
     torch_threads: Any,
     entropy_target: float,
     entropy_weighting: str,
@@ -178,6 +179,10 @@ def _check_arguments(
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
     if not 0 <= advantage_floor_ratio <= 1:
         raise ValueError(f"advantage_floor_ratio must be in [0, 1], got {advantage_floor_ratio!r}")
+    if not isinstance(advantage_floor_discounted, bool):
+        raise ValueError(
+            f"advantage_floor_discounted must be True or False, got {advantage_floor_discounted!r}"
+        )
     threads_ok = isinstance(torch_threads, int) and not isinstance(torch_threads, bool)
     if torch_threads is not None and not (threads_ok and torch_threads >= 1):
         raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}")
@@ -267,6 +272,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
     :param advantage_floor_ratio: lower bound on the advantage std used for normalisation, as a
         fraction of the largest std of episode returns seen so far (0: plain normalisation).
+    :param advantage_floor_discounted: the floor's episode returns are discounted back from
+        each episode's end (each reward times ``gamma`` to the power of the steps after it),
+        the units of the advantages: a reward at the episode's end counts in full, as in the
+        summed return, but an episode of rewards all along counts about ``1 / (1 - gamma)``
+        steps of them, the most any of its values can hold, where its summed return grows with
+        its length. False: summed.
     :param bootstrap_truncated: True: at a time-limit truncation, add
         ``gamma * V(final observation)`` to the last reward (SB3's treatment, as if the task went
         on). False: every episode end ends the return, since the final observation is never a
@@ -409,6 +420,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         clip_range_vf: float | Schedule | None = _D["clip_range_vf"],
         normalize_advantage: bool = _D["normalize_advantage"],
         advantage_floor_ratio: float = _D["advantage_floor_ratio"],
+        advantage_floor_discounted: bool = _D["advantage_floor_discounted"],
         ent_coef: float = _D["ent_coef"],
         entropy_target: float = _D["entropy_target"],
         entropy_weighting: str = _D["entropy_weighting"],
@@ -440,6 +452,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             min_updates=min_updates,
             batch_size=batch_size,
             advantage_floor_ratio=advantage_floor_ratio,
+            advantage_floor_discounted=advantage_floor_discounted,
             torch_threads=torch_threads,
             entropy_target=entropy_target,
             entropy_weighting=entropy_weighting,
@@ -477,6 +490,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         # file's value over this one).
         self.min_updates = min_updates if _init_setup_model else 0
         self.advantage_floor_ratio = float(advantage_floor_ratio)
+        # A saved model that predates the option sums its episode returns (load() applies the
+        # file's value over this one).
+        self.advantage_floor_discounted = advantage_floor_discounted and _init_setup_model
         self.bootstrap_truncated = bootstrap_truncated
         # A saved model that predates the option has no time heads (load() applies the file's
         # value over this one).
@@ -980,9 +996,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
         rewards[idx] += self.gamma * values.cpu().numpy().reshape(-1)
 
     def _record_episode_returns(self, rewards: np.ndarray, dones: np.ndarray) -> None:
-        """Add this step's rewards to each env's running return; keep the returns that end."""
+        """Add this step's rewards to each env's running return (discounted back from the
+        newest step with ``advantage_floor_discounted``); keep the returns that end."""
         if self._episode_reward_sums is None or len(self._episode_reward_sums) != len(rewards):
             self._episode_reward_sums = np.zeros(len(rewards), dtype=np.float64)
+        if self.advantage_floor_discounted:
+            self._episode_reward_sums *= self.gamma
         self._episode_reward_sums += rewards
         for i in np.flatnonzero(dones):
             self.episode_returns.append(float(self._episode_reward_sums[i]))

@@ -25,6 +25,19 @@ class ConstantReward(gym.Env):
         return self.observation_space.sample(), 100.0, False, False, {}
 
 
+class EndReward(ConstantReward):
+    """Reward 7 on the fifth and last step, 0 before."""
+
+    def reset(self, *, seed=None, options=None):
+        self.t = 0
+        return super().reset(seed=seed)
+
+    def step(self, action):
+        self.t += 1
+        end = self.t == 5
+        return self.observation_space.sample(), 7.0 * end, end, False, {}
+
+
 def rollout_actions(model: RecurrentPPO, steps: int = 12) -> np.ndarray:
     """Greedy actions of ``model`` on a fixed seeded batch of episodes."""
     env = make_sb3_vec_env("TMaze", 4, seed=7, monitor=False, memory_length=4)
@@ -157,6 +170,38 @@ def test_the_floor_reads_returns_in_the_units_of_the_rewards_it_learns_from() ->
     assert [i["r"] for i in model.ep_info_buffer] == pytest.approx([2000.0] * 8)
     assert 0 < max(model.episode_returns) < 100  # VecNormalize's scale, not the env's
     assert model.return_std_peak < 10
+
+
+def test_discounted_floor_returns_count_rewards_back_from_each_episode_end(tmp_path) -> None:
+    """Rewards all along count about 1 / (1 - gamma) steps of them (a summed return grows with
+    the episode's length); a reward at the episode's end counts in full, as summed."""
+    from stable_baselines3.common.env_util import make_vec_env
+
+    def make_env():
+        return gym.wrappers.TimeLimit(ConstantReward(), max_episode_steps=20)
+
+    def floor_returns(env, discounted: bool) -> list[float]:
+        model = RecurrentPPO(
+            "MlpPolicy", env, n_steps=40, batch_size=80, gamma=0.9, seed=0,
+            advantage_floor_discounted=discounted, policy_kwargs=dict(hidden_size=8),
+        )  # fmt: skip
+        model.learn(160)
+        return list(model.episode_returns)
+
+    constant = make_vec_env(make_env, n_envs=2)
+    assert floor_returns(constant, False) == pytest.approx([2000.0] * 8)
+    assert floor_returns(constant, True) == pytest.approx([100 * (1 - 0.9**20) / 0.1] * 8)
+    # A reward at the end (a T-maze's arm, a bsuite memory task) counts as summed.
+    end_paid = make_vec_env(EndReward, n_envs=2)
+    discounted, summed = floor_returns(end_paid, True), floor_returns(end_paid, False)
+    assert len(discounted) == len(summed) > 8 and set(discounted) == set(summed) == {7.0}
+    tmaze = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=3)
+    with pytest.raises(ValueError, match="advantage_floor_discounted must be True or False"):
+        RecurrentPPO("MlpPolicy", tmaze, advantage_floor_discounted="yes")
+    # Saved with the model: a resumed run keeps counting its returns the same way.
+    model = RecurrentPPO("MlpPolicy", tmaze, n_steps=8, advantage_floor_discounted=True)
+    model.save(tmp_path / "model.zip")
+    assert RecurrentPPO.load(tmp_path / "model.zip").advantage_floor_discounted is True
 
 
 def test_stop_at_success_ends_training_once_recent_episodes_succeed() -> None:

@@ -201,7 +201,12 @@ class TrainConfig:
     )
     advantage_floor_ratio: float = _f(
         _PPO["advantage_floor_ratio"],
-        "advantage normalisation floor, as a fraction of the run's peak advantage std",
+        "advantage normalisation floor, as a fraction of the largest std of episode returns so far",
+    )
+    advantage_floor_discounted: bool = _f(
+        _PPO["advantage_floor_discounted"],
+        "the floor's episode returns discounted back from each episode's end with gamma, the "
+        "advantages' own units (false: summed)",
     )
     bootstrap_truncated: bool | str = _f(
         _PPO["bootstrap_truncated"],
