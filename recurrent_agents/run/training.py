@@ -399,12 +399,15 @@ def _note_time_limit(model: Any) -> None:
     if model.time_limit is None:
         return
     if model.bootstrap_truncated is False:
+        # "auto" alone slowed CartPole's short run: the advantage floor in summed returns.
+        floor = "" if model.advantage_floor_discounted else " --advantage_floor_discounted=true"
         _note(
             f"episodes ended by a time-limit truncation (at up to {model.time_limit} steps) and "
             "the return ended there as at a terminal (bootstrap_truncated=false): right if the "
             "limit is the task's deadline; if it only cuts an endless task short (a pendulum, "
-            "a balancing task), --bootstrap_truncated=auto learns it faster "
-            "(README: 'The time limit of a continuing task')"
+            f"a balancing task), --bootstrap_truncated=auto{floor} learns it faster "
+            "(README: 'The time limit of a continuing task', 'The advantage floor in the "
+            "advantages' units')"
         )
     elif model.bootstrap_truncated == BOOTSTRAP_IN_RANGE and model.time_limit_is_deadline:
         _note(
