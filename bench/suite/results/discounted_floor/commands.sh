@@ -13,3 +13,34 @@ python bench/suite/results/discounted_floor/binding.py defaults=OUT/defaults aut
   floor0=OUT/floor0 ... discounted_auto=OUT/discounted_auto
 # floor.md / floor.csv
 python bench/suite/results/discounted_floor/summarise.py
+
+# grid/: both (advantage_floor_discounted=true, bootstrap_truncated=auto) on the named targets;
+# compare.md / compare.csv against the defaults' cells of ../targets/ (commit 7152226)
+B="--set advantage_floor_discounted=true --set bootstrap_truncated=auto"
+python bench/suite/run_suite.py --out OUT/easy --tasks RepeatPreviousEasy,RepeatFirstEasy,PositionOnlyCartPoleEasy \
+  --seeds 0,1,2 $W $B
+python bench/suite/run_suite.py --out OUT/medium100k --tasks PositionOnlyCartPoleMedium,RepeatFirstMedium \
+  --budget 100000 --seeds 0,1,2 $W $B
+python bench/suite/run_suite.py --out OUT/truncated_tmaze --tasks TruncatedTMaze-L10,TruncatedTMaze-L30,TruncatedTMaze-L100 \
+  --seeds 0,1,2 $W $B     # stopped after the L=100 LSTM cells (the GRU's and the RNN's not run)
+python bench/suite/run_suite.py --out OUT/pendulum --held-out --tasks PositionOnlyPendulumEasy --budget 100000 \
+  --seeds 0,1 $W $B
+python bench/suite/run_suite.py --out OUT/rpe60k --tasks RepeatPreviousEasy --budget 60000 --seeds 0,1,2 $W $B
+python bench/suite/run_suite.py --out OUT/minigrid --tasks MiniGrid-MemoryS7 --budget 100000 --seeds 0 $W $B
+# grid/cartpole_novel.csv is cells/discounted_auto.csv
+S=bench/suite/results
+python $S/bootstrap_auto/compare.py --label discounted_auto --cells $S/discounted_floor/grid \
+  --out $S/discounted_floor --defaults $S/targets/easy/suite.csv $S/targets/medium100k/suite.csv \
+  $S/targets/truncated_tmaze/suite.csv $S/targets/cartpole_novel/suite.csv \
+  $S/deadline/defaults/cartpole_novel_s5-9.csv
+
+# discounted/: the floor discounted alone
+D="--set advantage_floor_discounted=true"
+python bench/suite/run_suite.py --out OUT/pendulum --held-out --tasks PositionOnlyPendulumEasy --budget 100000 \
+  --seeds 0,1 $W $D
+python bench/suite/run_suite.py --out OUT/rpe60k --tasks RepeatPreviousEasy --budget 60000 --seeds 0,1,2 $W $D
+python bench/suite/run_suite.py --out OUT/memory --tasks TMaze-L100,TruncatedTMaze-L10 --seeds 0 $W $D
+python bench/suite/run_suite.py --out OUT/rfm_rnn --tasks RepeatFirstMedium --budget 100000 --agents rnn \
+  --seeds 3,4 --workers 1 --wandb-mode offline $D    # and the same without $D: rfm_rnn_defaults
+python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --ppo advantage_floor_discounted=true \
+  --out robustness
