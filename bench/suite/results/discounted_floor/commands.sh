@@ -26,6 +26,9 @@ python bench/suite/run_suite.py --out OUT/truncated_tmaze --tasks TruncatedTMaze
 python bench/suite/run_suite.py --out OUT/pendulum --held-out --tasks PositionOnlyPendulumEasy --budget 100000 \
   --seeds 0,1 $W $B
 python bench/suite/run_suite.py --out OUT/rpe60k --tasks RepeatPreviousEasy --budget 60000 --seeds 0,1,2 $W $B
+# grid/pendulum_lstm_s23 and, with bootstrap_truncated=auto alone, auto/pendulum_lstm_s23
+python bench/suite/run_suite.py --out OUT/pendulum_lstm_s23 --held-out --tasks PositionOnlyPendulumEasy \
+  --budget 100000 --agents lstm --seeds 2,3 --workers 1 --wandb-mode offline $B
 python bench/suite/run_suite.py --out OUT/minigrid --tasks MiniGrid-MemoryS7 --budget 100000 --seeds 0 $W $B
 # grid/cartpole_novel.csv is cells/discounted_auto.csv
 S=bench/suite/results
