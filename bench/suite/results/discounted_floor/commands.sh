@@ -46,5 +46,7 @@ python bench/suite/run_suite.py --out OUT/memory --tasks TMaze-L100,TruncatedTMa
 python bench/suite/run_suite.py --out OUT/tmaze100 --tasks TMaze-L100 --seeds 1,2 $W $D
 python bench/suite/run_suite.py --out OUT/rfm_rnn --tasks RepeatFirstMedium --budget 100000 --agents rnn \
   --seeds 3,4 --workers 1 --wandb-mode offline $D    # and the same without $D: rfm_rnn_defaults
+python bench/suite/run_suite.py --out OUT/rfe_rnn --tasks RepeatFirstEasy --agents rnn \
+  --seeds 3,4 --workers 1 --wandb-mode offline $D    # and the same without $D: rfe_rnn_defaults
 python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --ppo advantage_floor_discounted=true \
   --out robustness
