@@ -6,24 +6,33 @@ return, and how much the advantage floor scaled the policy gradient (floor_bindi
 """
 
 import csv
+import sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent
-PASS_AT = 450
+sys.path.insert(0, str(HERE.parents[3]))
+
+from bench.suite.results.cartpole_levers.summarise import DEFAULT_TABLES, PASS_AT  # noqa: E402
+
 #: (setting, table): the cells of the defaults and of bootstrap_truncated="auto" from earlier
 #: sessions, then this directory's.
 TABLES = (
-    ("defaults", RESULTS / "targets" / "cartpole_novel" / "suite.csv"),
-    ("defaults", RESULTS / "deadline" / "defaults" / "cartpole_novel_s5-9.csv"),
+    *DEFAULT_TABLES,
     ("auto", RESULTS / "bootstrap_auto" / "auto" / "cartpole_novel.csv"),
     ("auto", RESULTS / "deadline" / "cells" / "cartpole_novel_auto.csv"),
     *((path.stem, path) for path in sorted((HERE / "cells").glob("*.csv"))),
 )
 #: The order of the rows within a core.
 ORDER = ("defaults", "auto", "discounted", "discounted_auto", "floor0", "floor0_auto")
+
+
+def row_order(key: tuple[str, str]) -> tuple[str, int, str]:
+    """Rows by core, then the settings of :data:`ORDER`, then the rest by name."""
+    core, setting = key
+    return core, ORDER.index(setting) if setting in ORDER else len(ORDER), setting
 
 
 def main() -> None:
@@ -38,12 +47,7 @@ def main() -> None:
         if row["task"] == "CartPoleNoVel":
             ratios.setdefault((row["core"], row["setting"]), []).append(float(row["mean_ratio"]))
     rows = []
-
-    def order(key: tuple[str, str]) -> tuple[str, int, str]:
-        core, setting = key
-        return core, ORDER.index(setting) if setting in ORDER else len(ORDER), setting
-
-    for (core, setting), by_seed in sorted(cells.items(), key=lambda kv: order(kv[0])):
+    for (core, setting), by_seed in sorted(cells.items(), key=lambda kv: row_order(kv[0])):
         greedy = [by_seed[s][0] for s in sorted(by_seed)]
         sampled = [by_seed[s][1] for s in sorted(by_seed)]
         rows.append(
