@@ -93,3 +93,10 @@ python bench/frontier/horizon.py --recipe defaults --tasks DelayedCue --cores gr
 #   solved at 376,760 env steps where scratch_cells.csv has the 33rd session's 460,928) and 1000
 #   (the 36th session's seeds), each run's result.json copied into one directory DIR:
 python train.py report --sweep-dir DIR --out-dir bench/results/gru_defaults/frontier/delayedcue
+# 40th session (2026-12-07): frontier/tmaze/ rebuilt with all five T-maze seeds at L=500 (it had
+#   seeds 0-3; seed 4 finished in the 35th session). The runs' result.json files are not on this
+#   machine, so each T-maze row of scratch_cells.csv was written back as a result.json
+#   (recurrent_agents.run.records.RunResult: task, length, core, seed, env steps, greedy success,
+#   seconds, stopped_at_success, status finished) into one directory DIR, one cell per
+#   subdirectory, then `train.py report --sweep-dir DIR --out-dir bench/results/gru_defaults/frontier/tmaze`
+#   (L=100 and 200 regenerate unchanged; L=500: n=5, 970k env steps on average)
