@@ -50,3 +50,22 @@ python bench/suite/run_suite.py --out OUT/rfe_rnn --tasks RepeatFirstEasy --agen
   --seeds 3,4 --workers 1 --wandb-mode offline $D    # and the same without $D: rfe_rnn_defaults
 python bench/robustness.py --steps 120000 --chunks 8 --seeds 0 1 2 --ppo advantage_floor_discounted=true \
   --out robustness
+
+# kl_stops.csv (40th session): how far each update's first steps moved the policy, per run, read
+# from the offline W&B histories of the Easy cells (the defaults: ../targets/easy/ and the RNN's
+# RepeatFirstEasy seeds 3-4; both: grid/easy and seeds 3-4 with the floor discounted alone,
+# which is both there)
+python bench/suite/results/discounted_floor/kl_stops.py defaults=OUT/targets/easy \
+  defaults=OUT/rfe_rnn_defaults both=OUT/easy both=OUT/rfe_rnn
+
+# tmaze_L1000/ (40th session): the toolkit's T-maze at L=1000 from scratch, the defaults plus the
+# floor discounted, LSTM seeds 0-4, two runs at a time (each result_seed<S>.json is the run's
+# result.json; the defaults' five: bench/results/scratch_L1000_defaults/rollout_variants/)
+for seed in 0 1 2 3 4; do
+  python train.py --task=TMaze --memory_length=1000 --core=lstm --seed=$seed \
+    --total_timesteps=4000000 --eval_length_factor=0 --video=false \
+    --advantage_floor_discounted=true --run_dir OUT/l1000_TMaze_s$seed/run --wandb_mode=offline
+done
+python bench/suite/results/discounted_floor/tmaze_L1000/histories.py \
+  s0=OUT/l1000_TMaze_s0/run s1=OUT/l1000_TMaze_s1/run s2=OUT/l1000_TMaze_s2/run \
+  s3=OUT/l1000_TMaze_s3/run s4=OUT/l1000_TMaze_s4/run
