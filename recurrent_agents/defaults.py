@@ -117,6 +117,18 @@ DEADLINE_EVIDENCE = 8
 DEADLINE_MARGIN = 0.1
 
 
+#: ``advantage_floor_discounted`` value: the floor reads returns discounted back from each
+#: episode's end where the run bootstraps its time-limit truncations (a continuing task cut
+#: short, whose summed return grows with where the limit falls), summed elsewhere (an episode
+#: that ends on its own, or at a deadline: its summed return is what the task pays).
+FLOOR_AUTO = "auto"
+
+
+def is_advantage_floor_discounted(value: Any) -> bool:
+    """Whether ``value`` is an ``advantage_floor_discounted``: True, False or :data:`FLOOR_AUTO`."""
+    return value is True or value is False or value == FLOOR_AUTO
+
+
 def is_bootstrap_truncated(value: Any) -> bool:
     """Whether ``value`` is a ``bootstrap_truncated``: True, False or :data:`BOOTSTRAP_IN_RANGE`."""
     return value is True or value is False or value == BOOTSTRAP_IN_RANGE

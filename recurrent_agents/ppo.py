@@ -42,11 +42,13 @@ from recurrent_agents.defaults import (
     DEADLINE_EVIDENCE,
     DEADLINE_MARGIN,
     ENTROPY_WEIGHTINGS,
+    FLOOR_AUTO,
     GATED_CORE_DEFAULTS,
     LR_ADAPT_RANGE,
     LR_ADAPT_STEP,
     PPO_DEFAULTS,
     default_learning_rate,
+    is_advantage_floor_discounted,
     is_align_rollouts,
     is_bootstrap_truncated,
     is_bptt_rollouts,
@@ -179,9 +181,10 @@ def _check_arguments(
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
     if not 0 <= advantage_floor_ratio <= 1:
         raise ValueError(f"advantage_floor_ratio must be in [0, 1], got {advantage_floor_ratio!r}")
-    if not isinstance(advantage_floor_discounted, bool):
+    if not is_advantage_floor_discounted(advantage_floor_discounted):
         raise ValueError(
-            f"advantage_floor_discounted must be True or False, got {advantage_floor_discounted!r}"
+            f"advantage_floor_discounted must be True, False or {FLOOR_AUTO!r}, "
+            f"got {advantage_floor_discounted!r}"
         )
     threads_ok = isinstance(torch_threads, int) and not isinstance(torch_threads, bool)
     if torch_threads is not None and not (threads_ok and torch_threads >= 1):
@@ -277,7 +280,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         the units of the advantages: a reward at the episode's end counts in full, as in the
         summed return, but an episode of rewards all along counts about ``1 / (1 - gamma)``
         steps of them, the most any of its values can hold, where its summed return grows with
-        its length. False: summed.
+        its length. False: summed. ``"auto"``: discounted while the run bootstraps its
+        time-limit truncations (``bootstrap_truncated``: a continuing task cut short), summed
+        before any truncation and where truncations end the return.
     :param bootstrap_truncated: True: at a time-limit truncation, add
         ``gamma * V(final observation)`` to the last reward (SB3's treatment, as if the task went
         on). False: every episode end ends the return, since the final observation is never a
@@ -420,7 +425,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         clip_range_vf: float | Schedule | None = _D["clip_range_vf"],
         normalize_advantage: bool = _D["normalize_advantage"],
         advantage_floor_ratio: float = _D["advantage_floor_ratio"],
-        advantage_floor_discounted: bool = _D["advantage_floor_discounted"],
+        advantage_floor_discounted: bool | str = _D["advantage_floor_discounted"],
         ent_coef: float = _D["ent_coef"],
         entropy_target: float = _D["entropy_target"],
         entropy_weighting: str = _D["entropy_weighting"],
@@ -492,7 +497,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.advantage_floor_ratio = float(advantage_floor_ratio)
         # A saved model that predates the option sums its episode returns (load() applies the
         # file's value over this one).
-        self.advantage_floor_discounted = advantage_floor_discounted and _init_setup_model
+        self.advantage_floor_discounted = advantage_floor_discounted if _init_setup_model else False
         self.bootstrap_truncated = bootstrap_truncated
         # A saved model that predates the option has no time heads (load() applies the file's
         # value over this one).
@@ -510,14 +515,18 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.normalize_value_targets = bool(normalize_value_targets)
         # Running mean of the squared value targets (None before the first update).
         self.value_target_mean_square: float | None = None
-        # Largest spread of episode returns so far: the task's own return scale (saved with
-        # the model, so a resumed run keeps its floor).
+        # Largest spread of summed episode returns so far, and of discounted ones: the task's
+        # own return scale (saved with the model, so a resumed run keeps its floor).
         self.return_std_peak = 0.0
+        self.discounted_return_std_peak = 0.0
         # Returns of the last episodes in the units of the rewards this algorithm receives
         # (after any reward-scaling wrapper, e.g. VecNormalize: the advantages' units; a
-        # Monitor inside the wrapper records the env's own), and each env's running sum.
+        # Monitor inside the wrapper records the env's own), summed and discounted back from
+        # each episode's end, and each env's running sums.
         self.episode_returns: deque[float] = deque(maxlen=stats_window_size)
+        self.discounted_episode_returns: deque[float] = deque(maxlen=stats_window_size)
         self._episode_reward_sums: np.ndarray | None = None
+        self._episode_discounted_sums: np.ndarray | None = None
         # set_rollout_length's minibatch size, applied when the next rollout starts.
         self._next_batch_size: int | None = None
         # align_rollouts="auto": the rollout length asked for, and whether an episode has
@@ -996,24 +1005,34 @@ class RecurrentPPO(_ContribRecurrentPPO):
         rewards[idx] += self.gamma * values.cpu().numpy().reshape(-1)
 
     def _record_episode_returns(self, rewards: np.ndarray, dones: np.ndarray) -> None:
-        """Add this step's rewards to each env's running return (discounted back from the
-        newest step with ``advantage_floor_discounted``); keep the returns that end."""
+        """Add this step's rewards to each env's running returns, summed and discounted back
+        from the newest step; keep the returns that end."""
         if self._episode_reward_sums is None or len(self._episode_reward_sums) != len(rewards):
             self._episode_reward_sums = np.zeros(len(rewards), dtype=np.float64)
-        if self.advantage_floor_discounted:
-            self._episode_reward_sums *= self.gamma
+            self._episode_discounted_sums = np.zeros(len(rewards), dtype=np.float64)
         self._episode_reward_sums += rewards
+        self._episode_discounted_sums = self.gamma * self._episode_discounted_sums + rewards
         for i in np.flatnonzero(dones):
             self.episode_returns.append(float(self._episode_reward_sums[i]))
-            self._episode_reward_sums[i] = 0.0
+            self.discounted_episode_returns.append(float(self._episode_discounted_sums[i]))
+            self._episode_reward_sums[i] = self._episode_discounted_sums[i] = 0.0
 
-    def _return_std(self) -> float:
+    def _return_std(self, returns: deque[float]) -> float:
         """Spread of the task's returns, in the units of the rewards the algorithm receives:
-        std of the last episodes' returns, or of this rollout's value targets before two
+        std of the last episodes' ``returns``, or of this rollout's value targets before two
         episodes have ended."""
-        if len(self.episode_returns) >= 2:
-            return float(np.std(self.episode_returns))
+        if len(returns) >= 2:
+            return float(np.std(returns))
         return float(self.rollout_buffer.returns.std())
+
+    @property
+    def floor_reads_discounted(self) -> bool:
+        """Whether the advantage floor reads the discounted returns' peak spread now: on
+        request, or with ``advantage_floor_discounted="auto"`` once a time-limit truncation has
+        been seen and while truncations are bootstrapped."""
+        if self.advantage_floor_discounted == FLOOR_AUTO:
+            return self.time_limit is not None and self._bootstraps_truncations
+        return self.advantage_floor_discounted is True
 
     def _excluded_save_params(self) -> list[str]:
         # A loaded model's envs start new episodes: the running sums start from zero. The
@@ -1021,6 +1040,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
         return [
             *super()._excluded_save_params(),
             "_episode_reward_sums",
+            "_episode_discounted_sums",
             "_episode_steps",
             "_truncation_rewards",
             "_entropy_cap",
@@ -1040,10 +1060,16 @@ class RecurrentPPO(_ContribRecurrentPPO):
             return 0.0, 1.0, 1.0
         adv = self.rollout_buffer.advantages
         std = float(adv.std())
-        self.return_std_peak = max(self.return_std_peak, self._return_std())
+        self.return_std_peak = max(self.return_std_peak, self._return_std(self.episode_returns))
+        self.discounted_return_std_peak = max(
+            self.discounted_return_std_peak, self._return_std(self.discounted_episode_returns)
+        )
+        peak = (
+            self.discounted_return_std_peak if self.floor_reads_discounted else self.return_std_peak
+        )
         self.logger.record("train/advantage_std", std)
-        self.logger.record("train/return_std_peak", self.return_std_peak)
-        floored = max(std, self.advantage_floor_ratio * self.return_std_peak, 1e-8)
+        self.logger.record("train/return_std_peak", peak)
+        floored = max(std, self.advantage_floor_ratio * peak, 1e-8)
         return float(adv.mean()), floored, std
 
     def _update_value_scale(self) -> None:

@@ -180,28 +180,70 @@ def test_discounted_floor_returns_count_rewards_back_from_each_episode_end(tmp_p
     def make_env():
         return gym.wrappers.TimeLimit(ConstantReward(), max_episode_steps=20)
 
-    def floor_returns(env, discounted: bool) -> list[float]:
+    def floor_returns(env, discounted: bool) -> tuple[list[float], float]:
+        """The last episodes' returns the floor reads, and the peak spread it uses."""
         model = RecurrentPPO(
             "MlpPolicy", env, n_steps=40, batch_size=80, gamma=0.9, seed=0,
             advantage_floor_discounted=discounted, policy_kwargs=dict(hidden_size=8),
         )  # fmt: skip
         model.learn(160)
-        return list(model.episode_returns)
+        returns = model.discounted_episode_returns if discounted else model.episode_returns
+        return list(returns), model.logger.name_to_value["train/return_std_peak"]
 
     constant = make_vec_env(make_env, n_envs=2)
-    assert floor_returns(constant, False) == pytest.approx([2000.0] * 8)
-    assert floor_returns(constant, True) == pytest.approx([100 * (1 - 0.9**20) / 0.1] * 8)
+    assert floor_returns(constant, False)[0] == pytest.approx([2000.0] * 8)
+    assert floor_returns(constant, True)[0] == pytest.approx([100 * (1 - 0.9**20) / 0.1] * 8)
     # A reward at the end (a T-maze's arm, a bsuite memory task) counts as summed.
     end_paid = make_vec_env(EndReward, n_envs=2)
-    discounted, summed = floor_returns(end_paid, True), floor_returns(end_paid, False)
+    (discounted, peak), (summed, summed_peak) = (
+        floor_returns(end_paid, True),
+        floor_returns(end_paid, False),
+    )
     assert len(discounted) == len(summed) > 8 and set(discounted) == set(summed) == {7.0}
+    assert peak == summed_peak
     tmaze = make_sb3_vec_env("TMaze", 2, seed=0, memory_length=3)
-    with pytest.raises(ValueError, match="advantage_floor_discounted must be True or False"):
+    with pytest.raises(
+        ValueError, match="advantage_floor_discounted must be True, False or 'auto'"
+    ):
         RecurrentPPO("MlpPolicy", tmaze, advantage_floor_discounted="yes")
     # Saved with the model: a resumed run keeps counting its returns the same way.
     model = RecurrentPPO("MlpPolicy", tmaze, n_steps=8, advantage_floor_discounted=True)
     model.save(tmp_path / "model.zip")
     assert RecurrentPPO.load(tmp_path / "model.zip").advantage_floor_discounted is True
+
+
+def test_auto_floor_discounts_the_returns_of_a_task_its_time_limit_cuts_short() -> None:
+    """advantage_floor_discounted="auto": summed until a time limit is seen, then discounted
+    while truncations are bootstrapped; summed where they end the return or never come."""
+    from stable_baselines3.common.env_util import make_vec_env
+
+    def reads_discounted(env, bootstrap, steps: int) -> list[bool]:
+        model = RecurrentPPO(
+            "MlpPolicy", env, n_steps=10, batch_size=20, gamma=0.9, seed=0,
+            advantage_floor_discounted="auto", bootstrap_truncated=bootstrap,
+            policy_kwargs=dict(hidden_size=8),
+        )  # fmt: skip
+        seen = []
+
+        class Watch(BaseCallback):
+            def _on_rollout_end(self) -> None:
+                seen.append(self.model.floor_reads_discounted)
+
+            def _on_step(self) -> bool:
+                return True
+
+        model.learn(steps, callback=Watch())
+        return seen
+
+    def cut_short():
+        return gym.wrappers.TimeLimit(ConstantReward(), max_episode_steps=15)
+
+    # A continuing task cut at 15 steps: summed in the first rollout, discounted once cut.
+    assert reads_discounted(make_vec_env(cut_short, n_envs=2), "auto", 80) == [False] + [True] * 3
+    assert reads_discounted(make_vec_env(cut_short, n_envs=2), True, 40)[1:] == [True]
+    assert not any(reads_discounted(make_vec_env(cut_short, n_envs=2), False, 80))
+    # Episodes that end on their own: never.
+    assert not any(reads_discounted(make_vec_env(EndReward, n_envs=2), "auto", 80))
 
 
 def test_stop_at_success_ends_training_once_recent_episodes_succeed() -> None:

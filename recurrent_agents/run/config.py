@@ -48,6 +48,7 @@ from recurrent_agents.defaults import (
     LEARNING_RATE,
     LEARNING_RATE_BY_CORE,
     MIN_ROLLOUT_STEPS,
+    is_advantage_floor_discounted,
     is_align_rollouts,
     is_bootstrap_truncated,
     is_bptt_rollouts,
@@ -203,10 +204,11 @@ class TrainConfig:
         _PPO["advantage_floor_ratio"],
         "advantage normalisation floor, as a fraction of the largest std of episode returns so far",
     )
-    advantage_floor_discounted: bool = _f(
+    advantage_floor_discounted: bool | str = _f(
         _PPO["advantage_floor_discounted"],
         "the floor's episode returns discounted back from each episode's end with gamma, the "
-        "advantages' own units (false: summed)",
+        "advantages' own units (true), summed (false), or discounted while time-limit "
+        "truncations are bootstrapped, a continuing task cut short ('auto')",
     )
     bootstrap_truncated: bool | str = _f(
         _PPO["bootstrap_truncated"],
@@ -796,6 +798,11 @@ def _check_numbers(cfg: TrainConfig) -> None:
     if not is_align_rollouts(cfg.align_rollouts):
         raise ConfigError(
             f"align_rollouts must be true, false or 'auto', got {cfg.align_rollouts!r}"
+        )
+    if not is_advantage_floor_discounted(cfg.advantage_floor_discounted):
+        raise ConfigError(
+            "advantage_floor_discounted must be true, false or 'auto', got "
+            f"{cfg.advantage_floor_discounted!r}"
         )
     if not is_bootstrap_truncated(cfg.bootstrap_truncated):
         raise ConfigError(
