@@ -173,4 +173,4 @@ def test_a_run_says_when_a_time_limit_ended_the_return(tmp_path, capsys, task, o
     err = capsys.readouterr().err
     assert ("episodes ended by a time-limit truncation" in err) is noted, err
     if noted:
-        assert "--bootstrap_truncated=auto --advantage_floor_discounted=true" in err
+        assert "--bootstrap_truncated=auto --advantage_floor_discounted=auto" in err

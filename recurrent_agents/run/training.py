@@ -400,7 +400,7 @@ def _note_time_limit(model: Any) -> None:
         return
     if model.bootstrap_truncated is False:
         # "auto" alone slowed CartPole's short run: the advantage floor in summed returns.
-        floor = "" if model.advantage_floor_discounted else " --advantage_floor_discounted=true"
+        floor = "" if model.advantage_floor_discounted else " --advantage_floor_discounted=auto"
         _note(
             f"episodes ended by a time-limit truncation (at up to {model.time_limit} steps) and "
             "the return ended there as at a terminal (bootstrap_truncated=false): right if the "

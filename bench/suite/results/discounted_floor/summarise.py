@@ -26,7 +26,7 @@ TABLES = (
     *((path.stem, path) for path in sorted((HERE / "cells").glob("*.csv"))),
 )
 #: The order of the rows within a core.
-ORDER = ("defaults", "auto", "discounted", "discounted_auto", "floor0", "floor0_auto")
+ORDER = ("defaults", "auto", "discounted", "discounted_auto", "auto_auto", "floor0", "floor0_auto")
 
 
 def row_order(key: tuple[str, str]) -> tuple[str, int, str]:
