@@ -67,5 +67,31 @@ for seed in 0 1 2 3 4; do
     --advantage_floor_discounted=true --run_dir OUT/l1000_TMaze_s$seed/run --wandb_mode=offline
 done
 python bench/suite/results/discounted_floor/tmaze_L1000/histories.py \
-  s0=OUT/l1000_TMaze_s0/run s1=OUT/l1000_TMaze_s1/run s2=OUT/l1000_TMaze_s2/run \
-  s3=OUT/l1000_TMaze_s3/run s4=OUT/l1000_TMaze_s4/run
+  bench/suite/results/discounted_floor/tmaze_L1000/histories.csv s0=OUT/l1000_TMaze_s0/run \
+  s1=OUT/l1000_TMaze_s1/run s2=OUT/l1000_TMaze_s2/run s3=OUT/l1000_TMaze_s3/run \
+  s4=OUT/l1000_TMaze_s4/run
+
+# auto_auto/ (40th session): bootstrap_truncated="auto" with advantage_floor_discounted="auto"
+# (commit 98431b8), every task of the suite with a time limit that was run; defaults_s40/: the
+# held-out games with the defaults, run again on the same code
+AA="--set bootstrap_truncated=auto --set advantage_floor_discounted=auto"
+python bench/suite/run_suite.py --out OUT/cp_aa --tasks CartPoleNoVel --seeds 0,1,2,3,4,5,6,7,8,9 $W $AA
+python bench/suite/run_suite.py --out OUT/pend_aa --held-out --tasks PositionOnlyPendulumEasy \
+  --budget 100000 --seeds 0,1 $W $AA
+python bench/suite/run_suite.py --out OUT/tt_aa --tasks TruncatedTMaze-L10,TruncatedTMaze-L30 --seeds 0,1,2 $W $AA
+python bench/suite/run_suite.py --out OUT/mg_aa --tasks MiniGrid-MemoryS7 --budget 100000 --seeds 0 $W $AA
+H=CountRecallEasy,HigherLowerEasy,ConcentrationEasy,MultiarmedBanditEasy,MineSweeperEasy,BattleshipEasy,VelocityOnlyCartpoleEasy
+python bench/suite/run_suite.py --out OUT/ho_aa --held-out --tasks $H --budget 100000 --seeds 0 $W $AA
+python bench/suite/run_suite.py --out OUT/ho_def --held-out --tasks $H --budget 100000 --seeds 0 $W
+python bench/suite/run_suite.py --out OUT/pocpm_aa --tasks PositionOnlyCartPoleMedium --budget 100000 --seeds 0,1,2 $W $AA
+python bench/suite/run_suite.py --out OUT/pocpe_aa --tasks PositionOnlyCartPoleEasy --seeds 0,1,2 $W $AA
+python bench/suite/run_suite.py --out OUT/tt100_aa --tasks TruncatedTMaze-L100 --seeds 0,1,2 $W $AA
+# each OUT/*/suite.{csv,md} copied to auto_auto/cells/ (cartpole_novel = cp_aa, also cells/auto_auto.*
+# for floor.md), then
+S=bench/suite/results
+python $S/bootstrap_auto/compare.py --label auto_auto --cells $S/discounted_floor/auto_auto/cells \
+  --out $S/discounted_floor/auto_auto --defaults $S/discounted_floor/defaults_s40/held_out.csv \
+  $S/targets/easy/suite.csv $S/targets/medium100k/suite.csv $S/targets/truncated_tmaze/suite.csv \
+  $S/targets/cartpole_novel/suite.csv $S/deadline/defaults/cartpole_novel_s5-9.csv
+python $S/discounted_floor/tmaze_L1000/histories.py $S/discounted_floor/auto_auto/tmaze_l100_gru_s0.csv \
+  gru_s0=OUT/tt100_aa/runs/TruncatedTMaze-L100-gru-s0

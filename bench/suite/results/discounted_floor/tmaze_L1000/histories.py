@@ -1,9 +1,10 @@
-"""histories.csv: each L=1000 run's W&B history, one row per update that ended episodes, every
-``EVERY`` such rows: training success and return, the policy's entropy, the critic's explained
-variance, and the advantage floor's inputs (the rollout's advantage std, the std it was
-normalised by, and the peak std of episode returns the floor reads).
+"""A CSV of each run's W&B history (histories.csv here: the L=1000 runs), one row per update
+that ended episodes, every ``EVERY`` such rows: training success and return, the policy's
+entropy, the critic's explained variance, and the advantage floor's inputs (the rollout's
+advantage std, the std it was normalised by, and the peak std of episode returns the floor
+reads).
 
-    python bench/suite/results/discounted_floor/tmaze_L1000/histories.py NAME=RUN_DIR ...
+    python bench/suite/results/discounted_floor/tmaze_L1000/histories.py OUT_CSV NAME=RUN_DIR ...
 """
 
 import csv
@@ -12,7 +13,6 @@ from pathlib import Path
 
 from recurrent_agents.run.plot import read_history
 
-HERE = Path(__file__).resolve().parent
 EVERY = 6
 COLUMNS = {
     "train_success_rate": "rollout/success_rate",
@@ -39,8 +39,8 @@ def history(run_dir: Path) -> list[dict[str, float]]:
     return rows[::EVERY]
 
 
-def main(pairs: list[str]) -> None:
-    with (HERE / "histories.csv").open("w", newline="") as f:
+def main(out_csv: str, pairs: list[str]) -> None:
+    with Path(out_csv).open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=["run", "env_steps", *COLUMNS])
         writer.writeheader()
         for pair in pairs:
@@ -49,4 +49,4 @@ def main(pairs: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1], sys.argv[2:])
