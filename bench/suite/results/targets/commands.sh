@@ -35,3 +35,10 @@ python bench/suite/run_suite.py --out OUT/stock_pocpm --agents stock --seeds 1,2
 W="--workers 1 --wandb-mode offline --agents gru --seeds 0,1,2,3,4 --tasks PositionOnlyCartPoleMedium --budget 100000"
 python bench/suite/run_suite.py --out OUT/gru_lr1e3_nohead $W --set actor_value_coef=0
 python bench/suite/run_suite.py --out OUT/gru_lr5e4_head $W --set learning_rate=0.0005
+
+# stock_rfm/ (40th session): stock sb3-contrib on RepeatFirstMedium at 100k, seeds 3 and 4 (seeds
+# 0-2: medium100k/), each in its own OUT (two at a time), then the table over both finished cells
+python bench/suite/run_suite.py --out OUT/rfm_stock3 --agents stock --seeds 3 \
+  --tasks RepeatFirstMedium --budget 100000 --workers 1 --wandb-mode offline   # and --seeds 4
+python bench/suite/run_suite.py --out OUT/rfm_stock --name s40-rfm_stock --agents stock --seeds 3,4 \
+  --tasks RepeatFirstMedium --budget 100000 --workers 1 --wandb-mode disabled   # both runs/ copied in
