@@ -11,6 +11,7 @@ offline W&B history (``train/advantage_std``, ``train/advantage_scale``).
 import csv
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -32,30 +33,33 @@ def binding(run_dir: Path) -> tuple[int, float, float]:
     return len(ratios), float(np.mean(ratios)), float(np.mean(last))
 
 
-def main(pairs: list[str]) -> None:
-    rows = []
+def suite_runs(pairs: list[str]) -> Iterator[tuple[dict[str, object], Path]]:
+    """Each suite cell with a W&B history under the ``SETTING=SUITE_OUT_DIR`` pairs: its
+    setting, task, core and seed, and its run directory."""
     for pair in pairs:
         setting, out_dir = pair.split("=", 1)
         for run_dir in sorted(Path(out_dir, "runs").iterdir()):
             match = RUN.match(run_dir.name)
-            if match is None or not (run_dir / "wandb").exists():
-                continue
-            updates, mean, last = binding(run_dir)
-            rows.append(
-                {
-                    "setting": setting,
-                    "task": match["task"],
-                    "core": match["core"],
-                    "seed": int(match["seed"]),
-                    "updates": updates,
-                    "mean_ratio": round(mean, 3),
-                    "last_quarter_ratio": round(last, 3),
-                }
-            )
-    with (HERE / "floor_binding.csv").open("w", newline="") as f:
+            if match is not None and (run_dir / "wandb").exists():
+                cell = {"setting": setting, "task": match["task"], "core": match["core"]}
+                yield {**cell, "seed": int(match["seed"])}, run_dir
+
+
+def write_rows(path: Path, rows: list[dict[str, object]]) -> None:
+    """``rows`` as a CSV at ``path``, their keys the header."""
+    with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def main(pairs: list[str]) -> None:
+    rows = []
+    for cell, run_dir in suite_runs(pairs):
+        updates, mean, last = binding(run_dir)
+        ratios = {"mean_ratio": round(mean, 3), "last_quarter_ratio": round(last, 3)}
+        rows.append({**cell, "updates": updates, **ratios})
+    write_rows(HERE / "floor_binding.csv", rows)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,11 @@ times ``target_kl``: a single minibatch step that moved the policy far past the 
     python bench/suite/results/discounted_floor/kl_stops.py SETTING=SUITE_OUT_DIR ...
 """
 
-import csv
 import sys
 from pathlib import Path
 
 import numpy as np
-from binding import RUN
+from binding import suite_runs, write_rows
 
 from recurrent_agents.defaults import PPO_DEFAULTS
 from recurrent_agents.run.plot import read_history
@@ -41,19 +40,8 @@ def kl_stops(run_dir: Path) -> dict[str, float]:
 
 
 def main(pairs: list[str]) -> None:
-    rows = []
-    for pair in pairs:
-        setting, out_dir = pair.split("=", 1)
-        for run_dir in sorted(Path(out_dir, "runs").iterdir()):
-            match = RUN.match(run_dir.name)
-            if match is None or not (run_dir / "wandb").exists():
-                continue
-            cell = {"setting": setting, "task": match["task"], "core": match["core"]}
-            rows.append({**cell, "seed": int(match["seed"]), **kl_stops(run_dir)})
-    with (HERE / "kl_stops.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    rows = [{**cell, **kl_stops(run_dir)} for cell, run_dir in suite_runs(pairs)]
+    write_rows(HERE / "kl_stops.csv", rows)
 
 
 if __name__ == "__main__":
