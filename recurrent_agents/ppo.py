@@ -1011,7 +1011,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self._episode_reward_sums = np.zeros(len(rewards), dtype=np.float64)
             self._episode_discounted_sums = np.zeros(len(rewards), dtype=np.float64)
         self._episode_reward_sums += rewards
-        self._episode_discounted_sums = self.gamma * self._episode_discounted_sums + rewards
+        self._episode_discounted_sums *= self.gamma
+        self._episode_discounted_sums += rewards
         for i in np.flatnonzero(dones):
             self.episode_returns.append(float(self._episode_reward_sums[i]))
             self.discounted_episode_returns.append(float(self._episode_discounted_sums[i]))
