@@ -10,7 +10,7 @@ python bench/suite/run_suite.py --out OUT/NAME --name s39-NAME --tasks CartPoleN
   --seeds 0,1,2,3,4,5,6,7,8,9 $W --set SETTING [--set bootstrap_truncated=auto]
 # floor_binding.csv: how much the floor scaled each run's policy gradient (W&B histories)
 python bench/suite/results/discounted_floor/binding.py defaults=OUT/defaults auto=OUT/auto \
-  floor0=OUT/floor0 ... discounted_auto=OUT/discounted_auto
+  floor0=OUT/floor0 ... discounted_auto=OUT/discounted_auto auto_auto=OUT/cp_aa   # auto_auto: 40th session
 # floor.md / floor.csv
 python bench/suite/results/discounted_floor/summarise.py
 
