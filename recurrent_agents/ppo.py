@@ -41,6 +41,7 @@ from recurrent_agents.defaults import (
     CRITIC_CORE_BY_CORE,
     DEADLINE_EVIDENCE,
     DEADLINE_MARGIN,
+    DEADLINE_SHARE,
     ENTROPY_WEIGHTINGS,
     FLOOR_AUTO,
     GATED_CORE_DEFAULTS,
@@ -507,11 +508,18 @@ class RecurrentPPO(_ContribRecurrentPPO):
         self.time_limit: int | None = None
         self._episode_steps: np.ndarray | None = None
         # bootstrap_truncated="auto" (saved, so a resumed run keeps its verdict): the range of
-        # the rewards of steps that did not end an episode, and how many truncations paid a
-        # reward outside it.
+        # the rewards of steps that did not end an episode; how many truncations paid a reward
+        # outside it, how many paid one outside the range of their own episode's other steps,
+        # of how many judged; and the verdict.
         self.ongoing_reward_range: tuple[float, float] | None = None
         self.deadline_payoffs = 0
-        self._truncation_rewards: list[float] = []
+        self.episode_payoffs = 0
+        self.judged_truncations = 0
+        self.deadline_verdict = False
+        # Each truncation's reward with its episode's range, judged when the rollout ends, and
+        # each env's range of the rewards of its current episode's steps that went on.
+        self._truncation_rewards: list[tuple[float, float, float]] = []
+        self._episode_reward_range: np.ndarray | None = None
         self.normalize_value_targets = bool(normalize_value_targets)
         # Running mean of the squared value targets (None before the first update).
         self.value_target_mean_square: float | None = None
@@ -685,6 +693,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 buffer.clear()
         self.episode_returns.clear()
         self._episode_reward_sums = None
+        self._episode_reward_range = None
         self.episodes_end_early = False
 
     def _bptt_history(self) -> int:
@@ -837,7 +846,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 return False
             self._update_info_buffer(infos, dones)
             self._record_episode_returns(rewards, dones)
-            if dones.any() and self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
+            if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
                 self._keep_truncation_rewards(rewards, dones, infos)
             if dones.any() and self._bootstraps_truncations:
                 self._bootstrap_truncated(rewards, dones, infos, states)
@@ -866,6 +875,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
             self._count_deadline_payoffs(rollout_buffer, dones)
             self.logger.record("rollout/deadline_payoffs", self.deadline_payoffs)
+            self.logger.record("rollout/episode_payoffs", self.episode_payoffs)
+            self.logger.record("rollout/judged_truncations", self.judged_truncations)
         callback.update_locals(locals())
         callback.on_rollout_end()
         if self.episodes_end_early and self.n_steps != self._requested_n_steps:
@@ -875,11 +886,12 @@ class RecurrentPPO(_ContribRecurrentPPO):
 
     @property
     def time_limit_is_deadline(self) -> bool:
-        """Whether the task's time limit has paid rewards that no step going on pays, on at
-        least :data:`DEADLINE_EVIDENCE` truncations (watched with ``bootstrap_truncated="auto"``):
-        the reward is then for where the agent is when time runs out (a T-maze's arm at its
-        deadline), part of the task rather than a cut of an endless one."""
-        return self.deadline_payoffs >= DEADLINE_EVIDENCE
+        """Whether the task's time limit has shown itself its deadline (watched with
+        ``bootstrap_truncated="auto"``): its truncations paid rewards that no step going on
+        pays, the reward being for where the agent is when time runs out (a T-maze's arm at
+        its deadline), part of the task rather than a cut of an endless one. Once reached, the
+        verdict is kept (:meth:`_count_deadline_payoffs`)."""
+        return self.deadline_verdict
 
     @property
     def _bootstraps_truncations(self) -> bool:
@@ -892,21 +904,42 @@ class RecurrentPPO(_ContribRecurrentPPO):
     def _keep_truncation_rewards(
         self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict]
     ) -> None:
-        """Keep the rewards of this step's truncations, before any bootstrap is added to them,
-        for :meth:`_count_deadline_payoffs`."""
+        """Keep the reward of each of this step's truncations, before any bootstrap is added
+        to it, with the range of the rewards its episode's other steps paid, for
+        :meth:`_count_deadline_payoffs`; widen each going-on episode's range by this step's
+        reward and start an ended episode's range again."""
+        if self._episode_reward_range is None or len(self._episode_reward_range) != len(rewards):
+            self._episode_reward_range = np.tile([np.inf, -np.inf], (len(rewards), 1))
+        episode_range = self._episode_reward_range
         for i in np.flatnonzero(dones):
             if infos[i].get("TimeLimit.truncated", False):
-                self._truncation_rewards.append(float(rewards[i]))
+                low, high = episode_range[i]
+                self._truncation_rewards.append((float(rewards[i]), float(low), float(high)))
+        going_on = ~np.asarray(dones, dtype=bool)
+        episode_range[going_on, 0] = np.minimum(episode_range[going_on, 0], rewards[going_on])
+        episode_range[going_on, 1] = np.maximum(episode_range[going_on, 1], rewards[going_on])
+        episode_range[~going_on] = (np.inf, -np.inf)
 
     def _count_deadline_payoffs(
         self, rollout_buffer: SequenceRolloutBuffer, last_dones: np.ndarray
     ) -> None:
-        """Widen the range of the rewards of the steps that went on (ended no episode) by this
-        rollout's, then count the rollout's truncations whose reward lies outside it by more than
-        :data:`DEADLINE_MARGIN` of its width; judged once the whole rollout has widened the
-        range, so that a first episode's steps alone do not set it. Bootstrapping such a
-        truncation would price the agent's place at the limit at the critic's guess of going on,
-        where the task pays for that place (README, "A time limit that pays is a deadline")."""
+        """Judge the rollout's truncations against the rewards of the steps that went on
+        (ended no episode), and reach the deadline verdict on either of two counts.
+
+        - A payoff: a truncation whose reward lies outside the range of every going-on step of
+          the run so far (widened by this rollout's first, so that a first episode's steps
+          alone do not set it), by more than :data:`DEADLINE_MARGIN` of its width.
+          :data:`DEADLINE_EVIDENCE` of them make the verdict.
+        - An episode payoff: a truncation whose reward lies outside the range of its own
+          episode's going-on steps by that margin (the truncating T-maze pays 0 at its
+          deadline to an agent whose every step before paid -1/L for being behind). The
+          verdict needs :data:`DEADLINE_EVIDENCE` of them that are also at least
+          :data:`DEADLINE_SHARE` of the truncations judged: a continuing task's rewards can
+          reach a new high for their episode on its last step, now and then.
+
+        Bootstrapping a deadline would price the agent's place at the limit at the critic's
+        guess of going on, where the task pays for that place (README, "A time limit that
+        pays is a deadline")."""
         # A step ended its episode where the next one starts one; the buffer keeps the rewards
         # of the steps that went on as the env paid them (a bootstrap is added at an end only).
         ended = np.concatenate([rollout_buffer.episode_starts[1:], last_dones[None]]) > 0
@@ -917,13 +950,23 @@ class RecurrentPPO(_ContribRecurrentPPO):
                 low = min(low, self.ongoing_reward_range[0])
                 high = max(high, self.ongoing_reward_range[1])
             self.ongoing_reward_range = (low, high)
-        truncation_rewards, self._truncation_rewards = self._truncation_rewards, []
-        if not truncation_rewards or self.ongoing_reward_range is None:
+        truncations, self._truncation_rewards = self._truncation_rewards, []
+        if not truncations or self.ongoing_reward_range is None:
             return
         low, high = self.ongoing_reward_range
         margin = DEADLINE_MARGIN * (high - low) + 1e-6
-        paid = np.asarray(truncation_rewards)
+        paid, episode_low, episode_high = np.asarray(truncations).T
         self.deadline_payoffs += int(np.sum((paid < low - margin) | (paid > high + margin)))
+        judged = np.isfinite(episode_low)  # an episode truncated on its first step has no range
+        outside = (paid < episode_low - margin) | (paid > episode_high + margin)
+        self.episode_payoffs += int(np.sum(outside & judged))
+        self.judged_truncations += int(np.sum(judged))
+        share = self.episode_payoffs >= DEADLINE_SHARE * self.judged_truncations
+        self.deadline_verdict = (
+            self.deadline_verdict
+            or self.deadline_payoffs >= DEADLINE_EVIDENCE
+            or (self.episode_payoffs >= DEADLINE_EVIDENCE and share)
+        )
 
     @property
     def _time_critic(self) -> bool:
@@ -1044,6 +1087,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             "_episode_discounted_sums",
             "_episode_steps",
             "_truncation_rewards",
+            "_episode_reward_range",
             "_entropy_cap",
         ]
 

@@ -194,6 +194,46 @@ def test_auto_needs_more_than_one_payoff_to_call_the_limit_a_deadline():
     assert model.deadline_payoffs == 4 and not model.time_limit_is_deadline
 
 
+class PaysOutOfLineWithItsEpisode(EndsAfterThree):
+    """EndsAfterThree (truncated) whose episodes pay -1 and 1 on every step, in turn, and whose
+    truncating step pays -1 times the step's usual reward on every ``every``-th episode: within
+    the run's range of rewards, outside that episode's (as the truncating T-maze's deadline
+    pays 0 to an agent charged -1/L on every step before)."""
+
+    def __init__(self, every: int) -> None:
+        super().__init__(truncate=True)
+        self.every, self.episodes = every, 0
+
+    def reset(self, *, seed=None, options=None):
+        self.episodes += 1
+        return super().reset(seed=seed, options=options)
+
+    def step(self, action):
+        obs, _, terminated, truncated, info = super().step(action)
+        reward = 1.0 if self.episodes % 2 else -1.0
+        if truncated and self.episodes % self.every == 0:
+            reward = -reward
+        return obs, reward, terminated, truncated, info
+
+
+def test_auto_takes_a_limit_that_pays_out_of_line_with_its_episode_for_a_deadline():
+    model, rewards = collect(lambda: PaysOutOfLineWithItsEpisode(every=1), "auto", 3)
+    assert model.ongoing_reward_range == (-1.0, 1.0) and model.deadline_payoffs == 0
+    assert model.episode_payoffs == model.judged_truncations == 12
+    assert model.time_limit_is_deadline
+    assert np.all(np.abs(rewards[1][[2, 5]]) != 1.0)  # bootstrapped before the verdict
+    rewards = rewards[2]
+    assert set(rewards[[2, 5]].ravel()) == {-1.0, 1.0}, rewards  # as paid, no gamma * V added
+
+
+def test_auto_keeps_bootstrapping_a_limit_out_of_line_on_few_episodes():
+    """A continuing task whose reward reaches a new high for its episode on the last step now
+    and then (one truncation in eight here) is not taken for a deadline, however long it runs."""
+    model = collect(lambda: PaysOutOfLineWithItsEpisode(every=8), "auto", 24)[0]
+    assert model.judged_truncations == 96 and model.episode_payoffs == 12
+    assert not model.time_limit_is_deadline
+
+
 def test_the_deadline_verdict_is_saved(tmp_path):
     model = auto_model_after(rollouts=3, payoff=5.0)
     model.save(tmp_path / "model.zip")
@@ -204,7 +244,8 @@ def test_the_deadline_verdict_is_saved(tmp_path):
 def test_a_run_says_when_it_took_the_time_limit_for_a_deadline(capsys):
     training._note_time_limit(auto_model_after(rollouts=2, payoff=5.0))
     err = capsys.readouterr().err
-    assert "taken for the task's deadline" in err and "on 8 truncations" in err, err
+    assert "taken for the task's deadline" in err and "range on 8 truncations" in err, err
+    assert "their own episode's on 8 of 8" in err, err
     assert "--bootstrap_truncated=true" in err
     training._note_time_limit(auto_model_after(rollouts=2, payoff=1.0))
     assert capsys.readouterr().err == ""

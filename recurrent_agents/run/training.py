@@ -411,9 +411,11 @@ def _note_time_limit(model: Any) -> None:
         )
     elif model.bootstrap_truncated == BOOTSTRAP_IN_RANGE and model.time_limit_is_deadline:
         _note(
-            f"the time limit (at up to {model.time_limit} steps) paid rewards outside those of "
-            f"every step that went on, on {model.deadline_payoffs} truncations, so it was taken "
-            "for the task's deadline and ended the return there (bootstrap_truncated=auto); "
+            f"the time limit (at up to {model.time_limit} steps) paid rewards that the steps "
+            f"going on did not (outside the run's range on {model.deadline_payoffs} "
+            f"truncations, outside their own episode's on {model.episode_payoffs} of "
+            f"{model.judged_truncations}), so it was taken for the task's deadline and ended "
+            "the return there (bootstrap_truncated=auto); "
             "--bootstrap_truncated=true bootstraps it as SB3 does (README: 'A time limit that "
             "pays is a deadline')"
         )
