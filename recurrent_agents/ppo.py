@@ -281,19 +281,20 @@ class RecurrentPPO(_ContribRecurrentPPO):
         the units of the advantages: a reward at the episode's end counts in full, as in the
         summed return, but an episode of rewards all along counts about ``1 / (1 - gamma)``
         steps of them, the most any of its values can hold, where its summed return grows with
-        its length. False: summed. ``"auto"``: discounted while the run bootstraps its
-        time-limit truncations (``bootstrap_truncated``: a continuing task cut short), summed
-        before any truncation and where truncations end the return.
+        its length. False: summed. ``"auto"`` (the default): discounted while the run
+        bootstraps its time-limit truncations (``bootstrap_truncated``: a continuing task cut
+        short), summed before any truncation and where truncations end the return.
     :param bootstrap_truncated: True: at a time-limit truncation, add
         ``gamma * V(final observation)`` to the last reward (SB3's treatment, as if the task went
         on). False: every episode end ends the return, since the final observation is never a
         training input and its value can be any extrapolation (README, "What RecurrentPPO
-        changes"). ``"auto"``: bootstrap only where the final observation lies in the range
-        of the observations trained on (the ``normalize_obs`` standardisation would clip none
-        of its entries; never without that standardisation), so the critic's value there is no
-        extrapolation, and only until the time limit shows itself the task's deadline
-        (:attr:`time_limit_is_deadline`: its truncations pay rewards that no step going on
-        pays, as a T-maze's arm at its deadline), after which truncations end the return.
+        changes"). ``"auto"`` (the default): bootstrap only where the final observation lies in
+        the range of the observations trained on (the ``normalize_obs`` standardisation would
+        clip none of its entries; never without that standardisation), so the critic's value
+        there is no extrapolation, and only until the time limit shows itself the task's
+        deadline (:attr:`time_limit_is_deadline`: its truncations pay rewards that no step
+        going on pays, as a T-maze's arm at its deadline, or that no other step of their own
+        episode paid), after which truncations end the return.
     :param time_aware_critic: with ``bootstrap_truncated=False`` (needed), where truncations
         end the return, the value heads also get the discount left to the task's time limit,
         ``gamma ** (time_limit - t)`` (the policy's ``time_aware_critic``), so that a critic

@@ -176,7 +176,8 @@ def test_bootstrap_truncated_reads_a_bool_or_auto_and_reaches_the_model():
     from recurrent_agents.run.training import make_env, new_model
 
     assert C.build_config(["--bootstrap_truncated=true"]).bootstrap_truncated is True
-    assert C.build_config([]).bootstrap_truncated is False
+    assert C.build_config([]).bootstrap_truncated == "auto"
+    assert C.build_config(["--bootstrap_truncated=false"]).bootstrap_truncated is False
     cfg = C.build_config(
         ["--bootstrap_truncated=auto", "--n_envs=2", "--n_steps=16", "--batch_size=8"]
     )

@@ -267,7 +267,7 @@ def test_time_limit_truncation_bootstraps_with_the_critic() -> None:
         "MlpPolicy",
         env,
         n_steps=7,
-        bootstrap_truncated=True,  # SB3's treatment (the default ends the return there)
+        bootstrap_truncated=True,  # SB3's treatment, with no range or deadline check
         policy_kwargs=dict(hidden_size=8),
         seed=0,
     )

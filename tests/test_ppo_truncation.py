@@ -63,9 +63,10 @@ def test_truncation_is_bootstrapped_on_request():
     assert np.all(ends != 1.0), ends  # 1 + gamma * V(final obs), V of an untrained critic
 
 
-def test_truncation_ends_the_return_by_default():
+def test_time_limits_are_judged_by_default():
     env = DummyVecEnv([lambda: EndsAfterThree(True)])
-    assert RecurrentPPO("MlpLstmPolicy", env, n_steps=6).bootstrap_truncated is False
+    model = RecurrentPPO("MlpLstmPolicy", env, n_steps=6)
+    assert model.bootstrap_truncated == "auto" and model.advantage_floor_discounted == "auto"
 
 
 @pytest.mark.parametrize("truncate, bootstrap", [(True, False), (False, True), (False, False)])

@@ -137,7 +137,8 @@ def test_bad_value_is_rejected():
 
 def test_the_option_reaches_the_model_from_the_command_line():
     cfg = C.build_config(
-        ["--time_aware_critic=true", "--n_envs=2", "--n_steps=16", "--batch_size=8"]
+        ["--time_aware_critic=true", "--bootstrap_truncated=false", "--n_envs=2", "--n_steps=16"]
+        + ["--batch_size=8"]
     )
     assert cfg.time_aware_critic is True and C.build_config([]).time_aware_critic is False
     env = make_env(cfg, seed=0, memory_length=10)
@@ -148,7 +149,7 @@ def test_the_option_reaches_the_model_from_the_command_line():
     with pytest.raises(C.ConfigError, match="time_aware_critic"):
         C.build_config(["--time_aware_critic=maybe"])
     with pytest.raises(C.ConfigError, match="needs bootstrap_truncated=false, got 'auto'"):
-        C.build_config(["--time_aware_critic=true", "--bootstrap_truncated=auto"])
+        C.build_config(["--time_aware_critic=true"])  # "auto", the default
 
 
 def short_run(tmp_path, task: str, *options: str):
@@ -162,9 +163,10 @@ def short_run(tmp_path, task: str, *options: str):
 @pytest.mark.parametrize(
     "task, options, noted",
     [
-        ("BakkerTMaze", (), True),  # its episodes are truncated at 4 (L + 1) steps
-        # the truncations pay what other steps pay: bootstrapped, no deadline
-        ("BakkerTMaze", ("--bootstrap_truncated=auto",), False),
+        # its episodes are truncated at 4 (L + 1) steps
+        ("BakkerTMaze", ("--bootstrap_truncated=false",), True),
+        # the truncations pay what other steps pay: bootstrapped, no deadline (the default)
+        ("BakkerTMaze", (), False),
         ("TMaze", (), False),  # never truncates
     ],
 )
@@ -173,4 +175,4 @@ def test_a_run_says_when_a_time_limit_ended_the_return(tmp_path, capsys, task, o
     err = capsys.readouterr().err
     assert ("episodes ended by a time-limit truncation" in err) is noted, err
     if noted:
-        assert "--bootstrap_truncated=auto --advantage_floor_discounted=auto" in err
+        assert "--bootstrap_truncated=auto (the default)" in err

@@ -405,7 +405,7 @@ def _note_time_limit(model: Any) -> None:
             f"episodes ended by a time-limit truncation (at up to {model.time_limit} steps) and "
             "the return ended there as at a terminal (bootstrap_truncated=false): right if the "
             "limit is the task's deadline; if it only cuts an endless task short (a pendulum, "
-            f"a balancing task), --bootstrap_truncated=auto{floor} learns it faster "
+            f"a balancing task), --bootstrap_truncated=auto{floor} (the default) learns it faster "
             "(README: 'The time limit of a continuing task', 'The advantage floor in the "
             "advantages' units')"
         )
