@@ -74,3 +74,9 @@ for s in 0 1 2 3 4; do
 done
 python bench/suite/results/time_limits_auto/collect_runs.py bench/suite/results/time_limits_auto/foreign.csv \
   OUT/foreign/* OUT/foreign_diag/*
+# pendulum_400k.csv: the LSTM on Pendulum-v1 at twice the budget, seeds 0-2, each setting
+for s in 0 1 2; do for setting in auto false; do
+  python train.py --task=Pendulum-v1 --core=lstm --seed=$s --total_timesteps=400000 --video=false --wandb_mode=disabled \
+    --run_dir=OUT/p400/Pendulum-v1-$setting-lstm-s$s --bootstrap_truncated=$setting --advantage_floor_discounted=$setting
+done; done
+python bench/suite/results/time_limits_auto/collect_runs.py bench/suite/results/time_limits_auto/pendulum_400k.csv OUT/p400/*
