@@ -16,16 +16,17 @@ the rules use):
         LABEL=RUN_DIR ... TASK[@MEMORY_LENGTH]=random ...
 """
 
-import csv
 import sys
+from pathlib import Path
 
 import numpy as np
 import torch as th
-import yaml
 
 import bench.suite.suite_envs  # noqa: F401  registers suite/*
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
+from recurrent_agents.run.rundir import read_config
+from recurrent_agents.study.frontier import write_csv
 
 STEPS, N_ENVS, MARGIN = 60_000, 8, 0.1
 WINDOWS = {"out_k1": 1, "out_k4": 4, "out_k16": 16, "out_kep": None}
@@ -70,8 +71,9 @@ def row(label: str, source: str) -> dict[str, object]:
         task, _, length = label.partition("@")
         memory_length, prev_action_reward, model = int(length) if length else None, "auto", None
     else:
-        with open(f"{source}/config.yaml") as f:
-            cfg = yaml.safe_load(f)
+        cfg = read_config(source)
+        if cfg is None:
+            raise SystemExit(f"no run config in {source}")
         task, memory_length = cfg["task"], cfg["memory_length"]
         prev_action_reward = cfg["prev_action_reward"]
         model = RecurrentPPO.load(f"{source}/model.zip", device="cpu")
@@ -105,10 +107,7 @@ def main(out: str, specs: list[str]) -> None:
         label, source = spec.split("=", 1)
         rows.append(row(label, source))
         print(rows[-1], flush=True)
-    with open(out, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(rows, Path(out), columns=list(rows[0]))
 
 
 if __name__ == "__main__":
