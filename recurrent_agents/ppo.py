@@ -848,7 +848,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             self._update_info_buffer(infos, dones)
             self._record_episode_returns(rewards, dones)
             if self.bootstrap_truncated == BOOTSTRAP_IN_RANGE:
-                self._keep_truncation_rewards(rewards, dones, infos)
+                self._watch_episode_rewards(rewards, dones, infos)
             if dones.any() and self._bootstraps_truncations:
                 self._bootstrap_truncated(rewards, dones, infos, states)
             rollout_buffer.add(
@@ -902,7 +902,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             return not self.time_limit_is_deadline
         return self.bootstrap_truncated is True
 
-    def _keep_truncation_rewards(
+    def _watch_episode_rewards(
         self, rewards: np.ndarray, dones: np.ndarray, infos: list[dict]
     ) -> None:
         """Keep the reward of each of this step's truncations, before any bootstrap is added
