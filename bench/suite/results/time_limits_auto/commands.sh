@@ -80,3 +80,16 @@ for s in 0 1 2; do for setting in auto false; do
     --run_dir=OUT/p400/Pendulum-v1-$setting-lstm-s$s --bootstrap_truncated=$setting --advantage_floor_discounted=$setting
 done; done
 python bench/suite/results/time_limits_auto/collect_runs.py bench/suite/results/time_limits_auto/pendulum_400k.csv OUT/p400/*
+# pendulum_critic.csv (42nd session): the LSTM (seeds 0-4) and the GRU (0, 1) on Pendulum-v1 again,
+# each setting, with W&B histories; and the new defaults with twice the entropy bonus (autoent04)
+for c in lstm gru; do for s in 0 1 2 3 4; do for setting in auto false; do
+  [ $c = gru ] && [ $s -gt 1 ] && continue
+  python train.py --task=Pendulum-v1 --core=$c --seed=$s --total_timesteps=200000 --video=false --wandb_mode=offline \
+    --run_dir=OUT/pend/Pendulum-v1-$setting-$c-s$s --bootstrap_truncated=$setting --advantage_floor_discounted=$setting
+done; done; done
+for s in 0 1 2 3 4; do
+  python train.py --task=Pendulum-v1 --core=lstm --seed=$s --total_timesteps=200000 --video=false --wandb_mode=offline \
+    --run_dir=OUT/pend/Pendulum-v1-autoent04-lstm-s$s --ent_coef=0.04
+done
+python bench/suite/results/time_limits_auto/pendulum_critic.py bench/suite/results/time_limits_auto/pendulum_critic.csv \
+  OUT/pend/Pendulum-v1-auto-* OUT/pend/Pendulum-v1-false-* OUT/pend/Pendulum-v1-autoent04-*
