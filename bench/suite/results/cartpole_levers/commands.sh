@@ -24,3 +24,8 @@ python bench/suite/run_suite.py --out OUT/gae098_memory --name gae098-memory \
   --tasks TMaze-L100,DelayedCue-L100 --agents lstm --seeds 0,1,2 $W --set gae_lambda=0.98
 # levers.csv / levers.md
 python bench/suite/results/cartpole_levers/summarise.py
+# decision_margins.csv (42nd session): how decided each final policy of the defaults (since the 41st
+# session: time_limits_auto/cells/cartpole_novel.md, seeds 0-9, every core) is on the states its
+# greedy play visits; RUNS is that suite's runs/ directory (bench/ must be importable: PYTHONPATH=.)
+PYTHONPATH=. python bench/suite/results/cartpole_levers/decision_margins.py \
+  bench/suite/results/cartpole_levers/decision_margins.csv RUNS/CartPoleNoVel-*
