@@ -100,3 +100,19 @@ python train.py report --sweep-dir DIR --out-dir bench/results/gru_defaults/fron
 #   seconds, stopped_at_success, status finished) into one directory DIR, one cell per
 #   subdirectory, then `train.py report --sweep-dir DIR --out-dir bench/results/gru_defaults/frontier/tmaze`
 #   (L=100 and 200 regenerate unchanged; L=500: n=5, 970k env steps on average)
+# 42nd session (2026-12-07): the T-maze at L=1000 from scratch, seeds 0 and 1, with the GRU's
+#   defaults (twice the learning rate and the actor's value head are its defaults now, so no
+#   options; one seed per tag, two runs at a time):
+python bench/frontier/horizon.py --recipe defaults --tasks TMaze --cores gru --lengths 1000 --seeds 0 \
+  --eval-length-factor 10 --max-steps 4000000 --workers 1 --tag s42
+#   (seed 1: --seeds 1 --tag s42b). Neither stops on its own: sampled training success peaked at
+#   0.89 and 0.78 (0.70-0.89 and 0.42-0.78 over each run's last 300k env steps) while the greedy
+#   policy succeeded, so each was ended by hand at its newest checkpoint, after a checkpoint
+#   before it had played greedily at 1.00 (tmaze1000_checkpoints.csv: 100 episodes each,
+#   recurrent_agents.run.evaluation.evaluate, deterministic=True; checked first on 48 episodes):
+python train.py --task=TMaze --memory_length=1000 --core=gru --seed=0 --run_dir=RUN \
+  --total_timesteps=2034032 --eval_length_factor=10 --resume true     # seed 1: 1889888
+#   scratch_cells.csv's two rows are those runs' result.json (train_seconds: train_seconds_total,
+#   beside another run). frontier/tmaze/ rebuilt as in the 40th session (rows of scratch_cells.csv
+#   written back as result.json for L=100-500) with the two L=1000 runs' own result.json files,
+#   which hold the evaluation at 10x (L=10,000)
