@@ -23,7 +23,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "clip_range_vf": None,
     "normalize_advantage": True,
     "advantage_floor_ratio": 0.2,
-    "advantage_floor_discounted": "auto",  # README, "Time limits: auto by default"
+    "advantage_floor_discounted": "auto",  # README, "Time limits judged by default"
     "ent_coef": 0.02,
     "entropy_target": 1.0,
     "entropy_weighting": "uniform",
@@ -36,7 +36,7 @@ PPO_DEFAULTS: dict[str, Any] = {
     "max_grad_norm": 0.5,
     "target_kl": 0.02,
     "desired_kl": None,
-    "bootstrap_truncated": "auto",  # README, "Time limits: auto by default"
+    "bootstrap_truncated": "auto",  # README, "Time limits judged by default"
     "time_aware_critic": False,
     "normalize_value_targets": True,
 }
