@@ -74,6 +74,18 @@ def test_resume_may_change_the_resume_safe_options(run):
     assert rundir.read_config(run.dir)["total_timesteps"] == 256
 
 
+def test_resume_may_switch_the_success_measure_between_training_and_either(run):
+    # A long run whose sampled success stays under the stop is resumed with greedy judgements.
+    assert run()[0] == 0
+    status, err = run("--resume", "--total_timesteps=256", "--success_measure=either")
+    assert status == 0, err
+    assert _result(run.dir)["resumed_from_step"] == 128
+    assert rundir.read_config(run.dir)["success_measure"] == "either"
+    status, err = run("--resume", "--total_timesteps=384", "--success_measure=greedy")
+    assert status == 2 and "success_measure ('either' -> 'greedy')" in err, err
+    assert "success_measure between training and either" in err
+
+
 def test_config_differences_ignore_resume_safe_and_unknown_options():
     stored = build_config(["--core=lstm", "--total_timesteps=10"]).to_dict()
     new = build_config(["--core=gru", "--total_timesteps=99", "--resume"]).to_dict()

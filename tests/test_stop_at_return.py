@@ -10,7 +10,7 @@ import pytest
 from gymnasium import spaces
 
 from recurrent_agents.run import training
-from recurrent_agents.run.callbacks import GREEDY_RETURN_SHARE, TrainingCallback
+from recurrent_agents.run.callbacks import GREEDY_JUDGEMENT_SHARE, TrainingCallback
 from recurrent_agents.run.config import ConfigError, build_config
 from tests.test_success_measure import ROLLOUT, small_model
 
@@ -126,7 +126,7 @@ def test_greedy_return_stop_waits_for_the_stop_allowed_and_a_second_rollout() ->
 def test_greedy_return_judgements_play_at_most_their_share_of_the_env_steps() -> None:
     model = small_model(p_success=1.0)
     measured_at: list[int] = []
-    played = round(3 * ROLLOUT * GREEDY_RETURN_SHARE)  # each judgement: 3 rollouts' share
+    played = round(3 * ROLLOUT * GREEDY_JUDGEMENT_SHARE)  # each judgement: 3 rollouts' share
 
     def greedy_return() -> tuple[float, int]:
         measured_at.append(model.num_timesteps)
@@ -144,7 +144,7 @@ def test_after_a_pass_the_next_judgement_comes_at_the_next_rollout() -> None:
     model = small_model(p_success=1.0)
     measured_at: list[int] = []
     scores = iter([0.0, 1.0] + [0.0] * 10)
-    played = round(3 * ROLLOUT * GREEDY_RETURN_SHARE)
+    played = round(3 * ROLLOUT * GREEDY_JUDGEMENT_SHARE)
 
     def greedy_return() -> tuple[float, int]:
         measured_at.append(model.num_timesteps)

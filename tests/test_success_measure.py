@@ -152,7 +152,7 @@ def test_judge_at_entry_needs_the_greedy_measure_and_a_known_value() -> None:
 
 def test_bad_success_measure_is_rejected() -> None:
     with pytest.raises(
-        ConfigError, match="success_measure must be one of training, greedy, got 'best'"
+        ConfigError, match="success_measure must be one of training, greedy, either, got 'best'"
     ):
         build_config(["--success_measure=best"])
     assert build_config([]).success_measure == "training"

@@ -32,16 +32,45 @@ def nonfinite_parameters(policy: Any) -> list[str]:
     ]
 
 
-#: The most env steps the greedy judgements of ``stop_at_return`` play, as a share of the env
-#: steps trained between them (each plays 100 episodes; after one of E env steps the next comes
-#: E / share env steps later).
-GREEDY_RETURN_SHARE = 0.2
-#: Judgements in a row, each after an update, whose greedy return must reach ``stop_at_return``.
+#: The most env steps spaced greedy judgements (``stop_at_return``; ``success_measure="either"``)
+#: play, as a share of the env steps trained between them (each plays 100 episodes; after one of
+#: E env steps the next comes E / share env steps later).
+GREEDY_JUDGEMENT_SHARE = 0.2
+#: Spaced judgements in a row, each after an update, that must reach their threshold.
 #: One is a test of 100 episodes repeated at every judgement: a policy that fails one episode
 #: in 40 passes a 0.99 bar with 100 episodes one time in 12, so over a run some judgement
 #: passes by luck (POPGym RepeatFirstEasy, LSTM seed 2: stopped on 100 perfect episodes at
 #: 305k env steps, 0.93-0.96 on 400 others). Two in a row, across an update, rarely do.
-GREEDY_RETURN_PASSES = 2
+GREEDY_JUDGEMENT_PASSES = 2
+
+
+class SpacedJudgements:
+    """Greedy judgements of one measure against a threshold, made after updates: after a miss
+    the next waits until ``1 / GREEDY_JUDGEMENT_SHARE`` times the env steps its episodes took
+    have been trained (long episodes of a good policy cost many); after a pass it comes at the
+    next update, and ``GREEDY_JUDGEMENT_PASSES`` passes in a row call for the stop.
+
+    ``measure`` returns the current policy's value on fresh greedy episodes and the env steps
+    they took.
+    """
+
+    def __init__(self, measure: Callable[[], tuple[float, int]], threshold: float) -> None:
+        self.measure = measure
+        self.threshold = threshold
+        self._next_at = 0.0
+        self._passes = 0
+
+    def judge(self, env_steps: int) -> tuple[float, bool] | None:
+        """None when no judgement is due at ``env_steps``; else the measured value and whether
+        the passes in a row now call for the stop."""
+        if env_steps < self._next_at:
+            return None
+        value, steps_played = self.measure()
+        passed = value >= self.threshold
+        self._passes = self._passes + 1 if passed else 0
+        if not passed:
+            self._next_at = env_steps + steps_played / GREEDY_JUDGEMENT_SHARE
+        return value, self._passes >= GREEDY_JUDGEMENT_PASSES
 
 
 class TrainingCallback(BaseCallback):
@@ -74,11 +103,13 @@ class TrainingCallback(BaseCallback):
     With ``stop_at_return`` and ``greedy_return`` (a function returning the current policy's
     greedy mean return on fresh episodes and the env steps they took), training stops once that
     return reaches ``stop_at_return``, measured like ``greedy_success`` (at the start of a
-    rollout, from the second one the stop is allowed in on) but spaced so that these episodes
-    add at most ``GREEDY_RETURN_SHARE`` of the env steps trained, and reached
-    ``GREEDY_RETURN_PASSES`` times in a row. Sampled training episodes are
-    no measure of it: on a task scored by return every exploratory action costs some, so their
-    mean stays below the greedy policy's however well it has learned. ``stopped_by`` says which
+    rollout, from the second one the stop is allowed in on) but in :class:`SpacedJudgements`.
+    Sampled training episodes are no measure of it: on a task scored by return every
+    exploratory action costs some, so their mean stays below the greedy policy's however well
+    it has learned. ``spaced_greedy_success`` (the greedy success rate and the env steps it
+    took) is judged the same way against ``stop_at_success``, beside the training measure:
+    sampled episodes of L steps can fall short of it at large L whatever the memory (each step
+    risks an exploratory slip), while the greedy policy's do not. ``stopped_by`` says which
     threshold stopped training ("success" or "return").
     """
 
@@ -95,12 +126,20 @@ class TrainingCallback(BaseCallback):
         confirm_success: Callable[[], float] | None = None,
         stop_at_return: float | None = None,
         greedy_return: Callable[[], tuple[float, int]] | None = None,
+        spaced_greedy_success: Callable[[], tuple[float, int]] | None = None,
     ) -> None:
         super().__init__()
         self.stop_at_return = stop_at_return
-        self.greedy_return = greedy_return
-        self._next_return_judgement = 0.0
-        self._return_passes = 0
+        self._return_judgements = (
+            SpacedJudgements(greedy_return, stop_at_return)
+            if greedy_return is not None and stop_at_return is not None
+            else None
+        )
+        self._success_judgements = (
+            SpacedJudgements(spaced_greedy_success, stop_at_success)
+            if spaced_greedy_success is not None and stop_at_success is not None
+            else None
+        )
         self.stopped_by: str | None = None
         self.confirm_success = confirm_success
         self.refused_stops: list[tuple[int, float, float]] = []
@@ -159,8 +198,10 @@ class TrainingCallback(BaseCallback):
             return
         if self.greedy_success is not None and self.stop_at_success is not None:
             self._stop_if_greedy_success()
-        if self.greedy_return is not None and self.stop_at_return is not None:
-            self._stop_if_greedy_return()
+        if self._success_judgements is not None:
+            self._stop_if_judged(self._success_judgements, "train/greedy_success", "success")
+        if self._return_judgements is not None:
+            self._stop_if_judged(self._return_judgements, "train/greedy_return", "return")
 
     def _stop_allowed(self) -> bool:
         return self.stop_allowed is None or self.stop_allowed()
@@ -171,21 +212,17 @@ class TrainingCallback(BaseCallback):
         if success >= self.stop_at_success:
             self._stop("success")
 
-    def _stop_if_greedy_return(self) -> None:
-        """Judge the greedy return: stop after ``GREEDY_RETURN_PASSES`` passes in a row, each
-        after an update. After a failed judgement the next comes ``1 / GREEDY_RETURN_SHARE``
-        times its env steps later (long episodes of a good policy cost many); after a pass,
-        at the next rollout."""
-        if self.stopped_at is not None or self.num_timesteps < self._next_return_judgement:
+    def _stop_if_judged(self, judgements: SpacedJudgements, key: str, measure: str) -> None:
+        """Make the spaced judgement if one is due, log it, and stop if it calls for it."""
+        if self.stopped_at is not None:
             return
-        mean_return, steps_played = self.greedy_return()
-        self.logger.record("train/greedy_return", mean_return)
-        passed = mean_return >= self.stop_at_return
-        self._return_passes = self._return_passes + 1 if passed else 0
-        if self._return_passes >= GREEDY_RETURN_PASSES:
-            self._stop("return")
-        elif not passed:
-            self._next_return_judgement = self.num_timesteps + steps_played / GREEDY_RETURN_SHARE
+        verdict = judgements.judge(self.num_timesteps)
+        if verdict is None:
+            return
+        value, stop = verdict
+        self.logger.record(key, value)
+        if stop:
+            self._stop(measure)
 
     def _stop(self, measure: str) -> None:
         self.stopped_at, self.stopped_by = self.num_timesteps, measure

@@ -61,7 +61,7 @@ CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 PPO_KEYS = tuple(_PPO)
 #: ``chrono_init`` value that turns the agent's default chrono init off.
 CHRONO_OFF = "off"
-SUCCESS_MEASURES = ("training", "greedy")
+SUCCESS_MEASURES = ("training", "greedy", "either")
 #: ``stop_at_return`` value: the task's registered ``reward_threshold`` (Gymnasium's "solved").
 STOP_AT_ENV_THRESHOLD = "env"
 #: Which lengths ``success_measure="greedy"`` also judges before any update on them.
@@ -312,14 +312,18 @@ class TrainConfig:
     success_measure: str = _f(
         "training",
         "what stop_at_success and curriculum_threshold measure: 'training' (the last 100 "
-        "training episodes, sampled actions) or 'greedy' (100 fresh greedy episodes after each "
-        "update, from the second update at a length on)",
+        "training episodes, sampled actions), 'greedy' (100 fresh greedy episodes after each "
+        "update, from the second update at a length on) or 'either' (the training measure, "
+        "and for the stop also 100 fresh greedy episodes judged as stop_at_return's are: "
+        "spaced, twice in a row; for long episodes, whose sampled success stays below the "
+        "greedy policy's)",
     )
     confirm_stop: bool = _f(
         True,
-        "with success_measure=training, stop only if the policy's greedy success on 100 fresh "
-        "episodes also reaches stop_at_success (else train on and try after the next update): "
-        "the training window spans updates and can hold episodes an update has since lost",
+        "with success_measure=training or either, stop only if the policy's greedy success on "
+        "100 fresh episodes also reaches stop_at_success (else train on and try after the next "
+        "update): the training window spans updates and can hold episodes an update has "
+        "since lost",
     )
     judge_at_entry: str = _f(
         "none",
@@ -1002,17 +1006,32 @@ RESUME_SAFE = (
     "device",
     "wandb_mode",
 )
+#: Options a resumed run may switch among these values only: with either measure the training
+#: episodes judge a curriculum's stages and the training window can stop the run; "either"
+#: adds spaced greedy judgements of the stop, so it changes when the run ends, not what it
+#: learns (a run at a long length whose sampled success stays under the stop can be resumed
+#: with it).
+RESUME_SAFE_VALUES = {"success_measure": ("training", "either")}
 #: Options that say how to start, not what the run is: never compared.
 _HOW_TO_START = ("resume", "overwrite", "run_dir")
 
 
 def config_differences(stored: dict[str, Any], config: dict[str, Any]) -> list[str]:
     """The options, other than `RESUME_SAFE` ones, whose value in ``config`` differs from the
-    ``stored`` config of the run being resumed (options it does not have are not compared)."""
+    ``stored`` config of the run being resumed (options it does not have are not compared;
+    `RESUME_SAFE_VALUES` may change among their values)."""
+
+    def switchable(name: str, value: Any) -> bool:
+        values = RESUME_SAFE_VALUES.get(name, ())
+        return stored[name] in values and value in values
+
     return [
         name
         for name, value in config.items()
-        if name in stored and name not in RESUME_SAFE + _HOW_TO_START and stored[name] != value
+        if name in stored
+        and name not in RESUME_SAFE + _HOW_TO_START
+        and stored[name] != value
+        and not switchable(name, value)
     ]
 
 

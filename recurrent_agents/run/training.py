@@ -32,6 +32,7 @@ from recurrent_agents.defaults import BOOTSTRAP_IN_RANGE
 from recurrent_agents.run import checkpoint, rundir
 from recurrent_agents.run.config import (
     RESUME_SAFE,
+    RESUME_SAFE_VALUES,
     STOP_AT_ENV_THRESHOLD,
     ConfigError,
     TrainConfig,
@@ -193,9 +194,17 @@ def _check_earlier_run(cfg: TrainConfig, run_dir: Path) -> list[str]:
         changes = ", ".join(f"{k} ({stored[k]!r} -> {getattr(cfg, k)!r})" for k in differing)
         raise ConfigError(
             f"--resume: the config differs from the run in {run_dir} in {changes}; only "
-            f"{', '.join(RESUME_SAFE)} may change (--overwrite starts a new run)"
+            f"{', '.join(RESUME_SAFE)} may change, {_switchable_values()} (--overwrite "
+            "starts a new run)"
         )
     return files
+
+
+def _switchable_values() -> str:
+    """`RESUME_SAFE_VALUES` in words: "success_measure between training and either"."""
+    return ", ".join(
+        f"{name} between {' and '.join(values)}" for name, values in RESUME_SAFE_VALUES.items()
+    )
 
 
 def _build_curriculum(
@@ -303,10 +312,25 @@ def _greedy_success_probe(cfg: TrainConfig, model: Any) -> Callable[[int | None]
 
 
 def _stop_confirmation(cfg: TrainConfig, model: Any) -> Callable[[], float] | None:
-    """With ``confirm_stop`` and the training measure: :func:`_greedy_success` of the model at
-    the task's own length, which a training-success stop must reach too (else None)."""
-    confirms = cfg.confirm_stop and cfg.success_measure == "training"
+    """With ``confirm_stop`` and the training measure (``training`` or ``either``):
+    :func:`_greedy_success` of the model at the task's own length, which a training-success
+    stop must reach too (else None)."""
+    confirms = cfg.confirm_stop and cfg.success_measure in ("training", "either")
     return _greedy_success(cfg, model) if confirms and cfg.stop_at_success else None
+
+
+def _spaced_greedy_success(cfg: TrainConfig, model: Any) -> Callable[[], tuple[float, int]] | None:
+    """With ``success_measure="either"``: the greedy success rate of ``model`` as it is now on
+    fresh episodes at the task's own length, and the env steps they took (else None)."""
+    if cfg.success_measure != "either" or cfg.stop_at_success is None:
+        return None
+
+    def greedy_success() -> tuple[float, int]:
+        result = _fresh_greedy_episodes(cfg, model)
+        steps_played = round(result["mean_length"] * result["episodes"])
+        return result["success_rate"] or 0.0, steps_played  # None: the task reports no success
+
+    return greedy_success
 
 
 def return_threshold(cfg: TrainConfig) -> float | None:
@@ -571,6 +595,7 @@ def _learn(
         confirm_success=_stop_confirmation(cfg, model),
         stop_at_return=stop_at_return,
         greedy_return=_greedy_return(cfg, model) if stop_at_return is not None else None,
+        spaced_greedy_success=_spaced_greedy_success(cfg, model),
     )
     callbacks = CallbackList([curriculum, callback]) if curriculum is not None else callback
     started = time.perf_counter()
