@@ -52,6 +52,21 @@ def test_the_training_window_still_stops_the_run_between_judgements() -> None:
     assert all(step < callback.stopped_at for step in measured_at)
 
 
+def test_a_task_that_reports_no_success_is_judged_once() -> None:
+    model = small_model(p_success=0.0)
+    measured_at: list[int] = []
+
+    def no_success() -> tuple[float | None, int]:
+        measured_at.append(model.num_timesteps)
+        return None, 0
+
+    callback = TrainingCallback(
+        total_timesteps=8 * ROLLOUT, stop_at_success=0.95, spaced_greedy_success=no_success
+    )
+    model.learn(8 * ROLLOUT, callback=callback)
+    assert measured_at == [ROLLOUT] and callback.stopped_at is None
+
+
 def test_either_keeps_the_greedy_confirmation_of_training_stops() -> None:
     model = small_model(p_success=1.0)
     cfg = build_config(["--success_measure=either"])

@@ -51,10 +51,10 @@ class SpacedJudgements:
     next update, and ``GREEDY_JUDGEMENT_PASSES`` passes in a row call for the stop.
 
     ``measure`` returns the current policy's value on fresh greedy episodes and the env steps
-    they took.
+    they took; a value of None (a task that reports no success) ends the judgements.
     """
 
-    def __init__(self, measure: Callable[[], tuple[float, int]], threshold: float) -> None:
+    def __init__(self, measure: Callable[[], tuple[float | None, int]], threshold: float) -> None:
         self.measure = measure
         self.threshold = threshold
         self._next_at = 0.0
@@ -66,6 +66,9 @@ class SpacedJudgements:
         if env_steps < self._next_at:
             return None
         value, steps_played = self.measure()
+        if value is None:
+            self._next_at = float("inf")
+            return None
         passed = value >= self.threshold
         self._passes = self._passes + 1 if passed else 0
         if not passed:
@@ -126,7 +129,7 @@ class TrainingCallback(BaseCallback):
         confirm_success: Callable[[], float] | None = None,
         stop_at_return: float | None = None,
         greedy_return: Callable[[], tuple[float, int]] | None = None,
-        spaced_greedy_success: Callable[[], tuple[float, int]] | None = None,
+        spaced_greedy_success: Callable[[], tuple[float | None, int]] | None = None,
     ) -> None:
         super().__init__()
         self.stop_at_return = stop_at_return

@@ -319,16 +319,18 @@ def _stop_confirmation(cfg: TrainConfig, model: Any) -> Callable[[], float] | No
     return _greedy_success(cfg, model) if confirms and cfg.stop_at_success else None
 
 
-def _spaced_greedy_success(cfg: TrainConfig, model: Any) -> Callable[[], tuple[float, int]] | None:
+def _spaced_greedy_success(
+    cfg: TrainConfig, model: Any
+) -> Callable[[], tuple[float | None, int]] | None:
     """With ``success_measure="either"``: the greedy success rate of ``model`` as it is now on
-    fresh episodes at the task's own length, and the env steps they took (else None)."""
+    fresh episodes at the task's own length (None: the task reports no success, which ends
+    the judgements), and the env steps they took (else None)."""
     if cfg.success_measure != "either" or cfg.stop_at_success is None:
         return None
 
-    def greedy_success() -> tuple[float, int]:
+    def greedy_success() -> tuple[float | None, int]:
         result = _fresh_greedy_episodes(cfg, model)
-        steps_played = round(result["mean_length"] * result["episodes"])
-        return result["success_rate"] or 0.0, steps_played  # None: the task reports no success
+        return result["success_rate"], round(result["mean_length"] * result["episodes"])
 
     return greedy_success
 
