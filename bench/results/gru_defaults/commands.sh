@@ -116,3 +116,9 @@ python train.py --task=TMaze --memory_length=1000 --core=gru --seed=0 --run_dir=
 #   beside another run). frontier/tmaze/ rebuilt as in the 40th session (rows of scratch_cells.csv
 #   written back as result.json for L=100-500) with the two L=1000 runs' own result.json files,
 #   which hold the evaluation at 10x (L=10,000)
+# 43rd session (2026-12-07): scratch_cells.csv gains the evaluation at 10x the length
+#   (long_eval_memory_length, long_eval_success_rate; set for the runs that made it: the T-maze
+#   at L=1000, from those runs' result.json, as frontier/tmaze/frontier.csv holds it), and the
+#   rebuild of frontier/tmaze/ described above is a script (it regenerates the committed report
+#   byte for byte):
+python bench/results/gru_defaults/rebuild_frontier.py bench/results/gru_defaults/frontier/tmaze
