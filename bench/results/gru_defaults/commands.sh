@@ -122,3 +122,15 @@ python train.py --task=TMaze --memory_length=1000 --core=gru --seed=0 --run_dir=
 #   rebuild of frontier/tmaze/ described above is a script (it regenerates the committed report
 #   byte for byte):
 python bench/results/gru_defaults/rebuild_frontier.py bench/results/gru_defaults/frontier/tmaze
+# The T-maze at L=1000 from scratch, seeds 2-4 (43rd session; the 42nd session's runs of seeds 2
+#   and 3 were lost with its machine, so they were run again from the start), with the one
+#   option that ends such a run on its own, the spaced greedy judgements of the stop (they
+#   leave training as it was); one seed per tag, two runs at a time, seed 4 beside the runs below:
+python bench/frontier/horizon.py --recipe defaults --tasks TMaze --cores gru --lengths 1000 --seeds 2 \
+  --eval-length-factor 10 --max-steps 4000000 --workers 1 --tag s43c -- --success_measure=either
+#   (seed 3: --seeds 3 --tag s43d; seed 4: --seeds 4 --tag s43e). Each stopped solved: 1,529,536,
+#   2,042,048 and 1,025,032 env steps. scratch_cells.csv's three rows are their result.json;
+#   every judgement they made, from their W&B histories:
+python bench/results/gru_defaults/tmaze1000_judgements.py bench/results/gru_defaults/tmaze1000_judgements.csv \
+  RUN_s2 RUN_s3 RUN_s4
+#   frontier/tmaze/ rebuilt with rebuild_frontier.py (above): n=5 at L=1000.
