@@ -134,3 +134,13 @@ python bench/frontier/horizon.py --recipe defaults --tasks TMaze --cores gru --l
 python bench/results/gru_defaults/tmaze1000_judgements.py bench/results/gru_defaults/tmaze1000_judgements.csv \
   RUN_s2 RUN_s3 RUN_s4
 #   frontier/tmaze/ rebuilt with rebuild_frontier.py (above): n=5 at L=1000.
+# success_measure=either against training at shorter lengths (43rd session, one machine, both
+#   measures; each tag's cells in one sweeps directory DIR):
+for measure in either training; do
+python bench/frontier/horizon.py --recipe defaults --tasks TMaze,DelayedCue --cores gru --lengths 100 \
+  --seeds 0,1,2,3,4 --eval-length-factor 0 --max-steps 2000000 --workers 1 --sweeps-dir DIR \
+  --tag $measure -- --success_measure=$measure
+done
+#   then the same with --tasks DelayedCue --lengths 200, and --tasks TMaze --lengths 200 (either:
+#   seeds 0-2, training: seeds 0-1; stopped there for the session's end):
+python bench/results/gru_defaults/success_measure_either.py DIR bench/results/gru_defaults/success_measure_either.csv
