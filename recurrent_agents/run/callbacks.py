@@ -132,7 +132,6 @@ class TrainingCallback(BaseCallback):
         spaced_greedy_success: Callable[[], tuple[float | None, int]] | None = None,
     ) -> None:
         super().__init__()
-        self.stop_at_return = stop_at_return
         self._return_judgements = (
             SpacedJudgements(greedy_return, stop_at_return)
             if greedy_return is not None and stop_at_return is not None

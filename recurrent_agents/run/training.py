@@ -327,12 +327,7 @@ def _spaced_greedy_success(
     the judgements), and the env steps they took (else None)."""
     if cfg.success_measure != "either" or cfg.stop_at_success is None:
         return None
-
-    def greedy_success() -> tuple[float | None, int]:
-        result = _fresh_greedy_episodes(cfg, model)
-        return result["success_rate"], round(result["mean_length"] * result["episodes"])
-
-    return greedy_success
+    return _greedy_measure(cfg, model, "success_rate")
 
 
 def return_threshold(cfg: TrainConfig) -> float | None:
@@ -351,12 +346,18 @@ def _greedy_return(cfg: TrainConfig, model: Any) -> Callable[[], tuple[float, in
     """The greedy mean return of ``model`` as it is now, on fresh episodes (new seeds at every
     call) at the task's own length, what ``stop_at_return`` is compared with, and the env steps
     those episodes took."""
+    return _greedy_measure(cfg, model, "mean_return")
 
-    def greedy_return() -> tuple[float, int]:
+
+def _greedy_measure(cfg: TrainConfig, model: Any, metric: str) -> Callable[[], tuple[Any, int]]:
+    """``metric`` of :func:`_fresh_greedy_episodes` of ``model`` as it is now, and the env steps
+    those episodes took: what a spaced judgement measures."""
+
+    def measure() -> tuple[Any, int]:
         result = _fresh_greedy_episodes(cfg, model)
-        return result["mean_return"], round(result["mean_length"] * result["episodes"])
+        return result[metric], round(result["mean_length"] * result["episodes"])
 
-    return greedy_return
+    return measure
 
 
 def _fresh_greedy_episodes(

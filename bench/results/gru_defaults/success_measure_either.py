@@ -27,11 +27,7 @@ COLUMNS = ("env_steps", "greedy", "stopped", "greedy_measurements")
 def measured(result_path: Path) -> tuple[tuple, str, dict[str, object]]:
     """A run's cell, its success measure and its columns."""
     result = json.loads(result_path.read_text())
-    history = [
-        row
-        for d in sorted((result_path.parent / "wandb").glob("offline-run-*"))
-        for row in read_history(d)
-    ]
+    history = read_history(result_path.parent)
     greedy = [row for row in history if row.get("train/greedy_success") is not None]
     cell = (result["task"], result["memory_length"], result["core"], result["seed"])
     columns = {

@@ -27,9 +27,7 @@ STOP_STEP = 8
 def judgements(run_dir: Path) -> list[dict[str, object]]:
     """The judgements of the run in ``run_dir``, in the order they were made."""
     result = json.loads((run_dir / "result.json").read_text())
-    history = [
-        row for d in sorted((run_dir / "wandb").glob("offline-run-*")) for row in read_history(d)
-    ]
+    history = read_history(run_dir)
     sampled = {
         row["global_step"]: row["rollout/success_rate"]
         for row in history
