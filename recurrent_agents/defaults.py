@@ -127,8 +127,9 @@ DEADLINE_SHARE = 0.25
 
 #: ``advantage_floor_discounted`` value: the floor reads returns discounted back from each
 #: episode's end where the run bootstraps its time-limit truncations (a continuing task cut
-#: short, whose summed return grows with where the limit falls), summed elsewhere (an episode
-#: that ends on its own, or at a deadline: its summed return is what the task pays).
+#: short, whose summed return grows with where the limit falls), from the first update where
+#: a Gymnasium ``TimeLimit`` declares the limit; summed elsewhere (an episode that ends on its
+#: own, or at a deadline: its summed return is what the task pays).
 FLOOR_AUTO = "auto"
 
 

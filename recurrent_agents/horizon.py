@@ -50,6 +50,37 @@ def episode_horizon(env: Any) -> int | None:
     return None
 
 
+def _single_env_time_limit(env: Any) -> int | None:
+    """The ``TimeLimit`` of one env (a Gymnasium env's wrappers included), else None."""
+    while env is not None:
+        limit = _positive_int(getattr(env, "_max_episode_steps", None))  # a TimeLimit wrapper
+        if limit is not None:
+            return limit
+        env = getattr(env, "env", None)
+    return None
+
+
+def declared_time_limit(env: Any) -> int | None:
+    """The time limit Gymnasium's ``TimeLimit`` cuts ``env``'s episodes at, or None.
+
+    Unlike :func:`episode_horizon`, which also reads deadlines that end an episode as a
+    terminal, this is the limit by Gymnasium's convention for a truncation (``TimeLimit``, as
+    ``gymnasium.make`` adds from a registration's ``max_episode_steps``). ``env`` may be a
+    Gymnasium env or vector env, or a stable-baselines3 VecEnv (wrappers included).
+    """
+    seen: set[int] = set()
+    while env is not None and id(env) not in seen:
+        seen.add(id(env))
+        sub_envs = getattr(env, "envs", None)  # SB3 DummyVecEnv, Gymnasium SyncVectorEnv
+        if sub_envs:
+            return _single_env_time_limit(sub_envs[0])
+        limit = _single_env_time_limit(env)
+        if limit is not None:
+            return limit
+        env = getattr(env, "venv", None) or getattr(env, "env", None)  # wrapped vector envs
+    return None
+
+
 def whole_episode_rollout(n_steps: int, horizon: int | None) -> int:
     """``n_steps`` rounded to the nearest whole number of ``horizon`` (at least one horizon), or
     ``n_steps`` when the horizon is unknown.

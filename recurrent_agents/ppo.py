@@ -56,7 +56,12 @@ from recurrent_agents.defaults import (
     is_coefficient,
     rollout_for_budget,
 )
-from recurrent_agents.horizon import bptt_reach, episode_horizon, whole_episode_rollout
+from recurrent_agents.horizon import (
+    bptt_reach,
+    declared_time_limit,
+    episode_horizon,
+    whole_episode_rollout,
+)
 from recurrent_agents.policy import (
     RecurrentActorCriticCnnPolicy,
     RecurrentActorCriticPolicy,
@@ -283,7 +288,8 @@ class RecurrentPPO(_ContribRecurrentPPO):
         steps of them, the most any of its values can hold, where its summed return grows with
         its length. False: summed. ``"auto"`` (the default): discounted while the run
         bootstraps its time-limit truncations (``bootstrap_truncated``: a continuing task cut
-        short), summed before any truncation and where truncations end the return.
+        short), from the first update where a Gymnasium ``TimeLimit`` declares the limit,
+        else from its first truncation; summed before it and where truncations end the return.
     :param bootstrap_truncated: True: at a time-limit truncation, add
         ``gamma * V(final observation)`` to the last reward (SB3's treatment, as if the task went
         on). False: every episode end ends the return, since the final observation is never a
@@ -1073,10 +1079,19 @@ class RecurrentPPO(_ContribRecurrentPPO):
     @property
     def floor_reads_discounted(self) -> bool:
         """Whether the advantage floor reads the discounted returns' peak spread now: on
-        request, or with ``advantage_floor_discounted="auto"`` once a time-limit truncation has
-        been seen and while truncations are bootstrapped."""
+        request, or with ``advantage_floor_discounted="auto"`` while the task has a time limit
+        (declared by a Gymnasium ``TimeLimit``, or seen in a truncation) and its truncations are
+        bootstrapped.
+
+        A declared limit counts from the first update: a balancing task's episodes end long
+        before its limit while it learns, and with the floor summed until its first truncation
+        the floor held its policy gradient to a third, then let go at once (README, "The
+        floor's units from a declared time limit")."""
         if self.advantage_floor_discounted == FLOOR_AUTO:
-            return self.time_limit is not None and self._bootstraps_truncations
+            limited = self.time_limit is not None or (
+                self.env is not None and declared_time_limit(self.env) is not None
+            )
+            return limited and self._bootstraps_truncations
         return self.advantage_floor_discounted is True
 
     def _excluded_save_params(self) -> list[str]:

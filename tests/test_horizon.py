@@ -11,7 +11,7 @@ import torch as th
 import envs
 from envs.sb3 import make_sb3_vec_env
 from recurrent_agents import RecurrentPPO
-from recurrent_agents.horizon import episode_horizon
+from recurrent_agents.horizon import declared_time_limit, episode_horizon
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,34 @@ def test_env_without_horizon_is_none():
         action_space = gym.spaces.Discrete(2)
 
     assert episode_horizon(NoHorizon()) is None
+
+
+@pytest.mark.parametrize(
+    ("task", "kwargs", "limit"),
+    [
+        ("CartPole-v1", {}, 500),  # registered with max_episode_steps: gym.make's TimeLimit
+        ("TMaze", {"memory_length": 30}, None),  # a deadline that ends as a terminal
+        ("bench.suite.suite_envs:suite/TruncatedTMaze-v0", {"memory_length": 12}, None),
+    ],
+)
+def test_declared_time_limit_is_a_time_limit_wrapper_only(task, kwargs, limit):
+    # The truncating T-maze truncates itself at its horizon without declaring a TimeLimit.
+    assert declared_time_limit(gym.make(envs.env_id(task), **kwargs)) == limit
+    for prev_action_reward in (False, "reward"):  # train.py's env observes the previous reward
+        env = make_sb3_vec_env(task, n_envs=2, prev_action_reward=prev_action_reward, **kwargs)
+        assert declared_time_limit(env) == limit
+
+
+def test_declared_time_limit_through_wrappers_and_vector_envs():
+    from stable_baselines3.common.env_util import make_vec_env
+    from stable_baselines3.common.vec_env import VecNormalize
+
+    def wrapped_by_hand():  # as sb3-contrib's CartPole test builds its env
+        return gym.wrappers.TimeLimit(gym.make("CartPole-v1").unwrapped, max_episode_steps=80)
+
+    assert declared_time_limit(VecNormalize(make_vec_env(wrapped_by_hand, n_envs=2))) == 80
+    sync = gym.make_vec("CartPole-v1", num_envs=2, vectorization_mode="sync")
+    assert declared_time_limit(sync) == 500
 
 
 def _keep_bias(model: RecurrentPPO) -> th.Tensor:

@@ -38,6 +38,18 @@ class EndReward(ConstantReward):
         return self.observation_space.sample(), 7.0 * end, end, False, {}
 
 
+class SelfTruncating(ConstantReward):
+    """ConstantReward cut at 15 steps by the env itself, with no ``TimeLimit`` declaring it."""
+
+    def reset(self, *, seed=None, options=None):
+        self.t = 0
+        return super().reset(seed=seed)
+
+    def step(self, action):
+        self.t += 1
+        return self.observation_space.sample(), 100.0, False, self.t == 15, {}
+
+
 def rollout_actions(model: RecurrentPPO, steps: int = 12) -> np.ndarray:
     """Greedy actions of ``model`` on a fixed seeded batch of episodes."""
     env = make_sb3_vec_env("TMaze", 4, seed=7, monitor=False, memory_length=4)
@@ -213,8 +225,9 @@ def test_discounted_floor_returns_count_rewards_back_from_each_episode_end(tmp_p
 
 
 def test_auto_floor_discounts_the_returns_of_a_task_its_time_limit_cuts_short() -> None:
-    """advantage_floor_discounted="auto": summed until a time limit is seen, then discounted
-    while truncations are bootstrapped; summed where they end the return or never come."""
+    """advantage_floor_discounted="auto": discounted while the task has a time limit (declared
+    by a TimeLimit, or seen in a truncation) and truncations are bootstrapped; summed where they
+    end the return or never come."""
     from stable_baselines3.common.env_util import make_vec_env
 
     def reads_discounted(env, bootstrap, steps: int) -> list[bool]:
@@ -238,10 +251,16 @@ def test_auto_floor_discounts_the_returns_of_a_task_its_time_limit_cuts_short() 
     def cut_short():
         return gym.wrappers.TimeLimit(ConstantReward(), max_episode_steps=15)
 
-    # A continuing task cut at 15 steps: summed in the first rollout, discounted once cut.
-    assert reads_discounted(make_vec_env(cut_short, n_envs=2), "auto", 80) == [False] + [True] * 3
-    assert reads_discounted(make_vec_env(cut_short, n_envs=2), True, 40)[1:] == [True]
+    # A continuing task whose TimeLimit cuts it at 15 steps: discounted from the first
+    # rollout, before any truncation, because the limit is declared.
+    assert reads_discounted(make_vec_env(cut_short, n_envs=2), "auto", 80) == [True] * 4
+    assert reads_discounted(make_vec_env(cut_short, n_envs=2), True, 40) == [True] * 2
     assert not any(reads_discounted(make_vec_env(cut_short, n_envs=2), False, 80))
+    # The same task truncating itself (as POPGym's do), its limit undeclared: summed in the
+    # first rollout, discounted once a truncation shows the limit.
+    assert (
+        reads_discounted(make_vec_env(SelfTruncating, n_envs=2), "auto", 80) == [False] + [True] * 3
+    )
     # Episodes that end on their own: never.
     assert not any(reads_discounted(make_vec_env(EndReward, n_envs=2), "auto", 80))
 

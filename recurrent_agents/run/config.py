@@ -208,7 +208,8 @@ class TrainConfig:
         _PPO["advantage_floor_discounted"],
         "the floor's episode returns discounted back from each episode's end with gamma, the "
         "advantages' own units (true), summed (false), or discounted while time-limit "
-        "truncations are bootstrapped, a continuing task cut short ('auto')",
+        "truncations are bootstrapped, a continuing task cut short, from the first update "
+        "where a TimeLimit declares the limit ('auto')",
     )
     bootstrap_truncated: bool | str = _f(
         _PPO["bootstrap_truncated"],
