@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The advantage floor's units from a declared time limit (44th session, 2026-12-08). "before" is
+# main at 3c184fb (the floor summed until the first truncation); "after" is the commit that
+# reads a TimeLimit's declared limit (dde0f71). Two runs at a time on 2 cores; OUT is scratch.
+set -euo pipefail
+D=bench/suite/results/declared_time_limit
+
+# Which tasks declare a time limit (only those can train differently): which_tasks.csv
+python $D/which_tasks.py $D/which_tasks.csv
+
+# curves.csv / floor_kept.csv / curves.md / curves.png: CartPole without velocities to 70k env
+# steps with a checkpoint after every update, each checkpoint from 30k on played greedily
+# (10 episodes). "after" was run on the code before with --advantage_floor_discounted=true,
+# which trains the same runs as the new default on this task (checked: the suite's LSTM seed-0
+# cell logs the same floor and KL at every update).
+for setting in before after; do
+  extra=(); [ $setting = after ] && extra=(--advantage_floor_discounted=true)
+  for s in 0 1 2 3 4 5 6 7 8 9; do for c in lstm gru rnn; do
+    run=OUT/$setting/runs/${c}_s$s
+    python train.py --task=bench.suite.suite_envs:suite/CartPoleNoVel-v0 --core=$c --seed=$s \
+      --run_dir=$run --torch_threads=1 --progress=false --total_timesteps=70000 --video=false \
+      --wandb_mode=offline --checkpoint_every=2048 --keep_checkpoints=0 "${extra[@]}"
+    for f in $run/checkpoints/model_*.zip; do   # only the updates from 30k on are played
+      n=$(basename $f .zip); [ $((10#${n#model_})) -lt 30000 ] && rm $f
+    done
+    python train.py evaluate $run --checkpoints --episodes=10 --out=OUT/$setting/${c}_s$s.csv
+  done; done
+done
+python $D/curves.py collect $D before=OUT/before after=OUT/after
+
+# cells/cartpole_novel_{before,after}.*: the suite's own cells (greedy after the last update,
+# 100 episodes), on each commit
+python bench/suite/run_suite.py --out OUT/before --name s44-cp-old --tasks CartPoleNoVel \
+  --agents lstm,gru,rnn --seeds 0,1,2,3,4,5,6,7,8,9 --workers 1 --wandb-mode offline   # at 3c184fb
+python bench/suite/run_suite.py --out OUT/after --name s44-cp --tasks CartPoleNoVel \
+  --agents lstm,gru,rnn --seeds 0,1,2,3,4,5,6,7,8,9 --workers 1 --wandb-mode offline   # at dde0f71
+
+# foreign.csv: Gymnasium's own tasks that declare a limit, on each commit (CODE = old, new)
+for s in 0 1 2 3 4; do for c in lstm gru rnn; do
+  python train.py --task=CartPole-v1 --core=$c --seed=$s --total_timesteps=50000 --video=false \
+    --wandb_mode=disabled --torch_threads=1 --progress=false --run_dir=OUT/foreign/CartPole-v1-CODE-$c-s$s
+done; done
+for task in Acrobot-v1 Pendulum-v1 MountainCar-v0; do for c in lstm gru rnn; do
+  python train.py --task=$task --core=$c --seed=0 --total_timesteps=30000 --video=false \
+    --wandb_mode=disabled --torch_threads=1 --progress=false --run_dir=OUT/foreign/$task-CODE-$c-s0
+done; done
+python bench/suite/results/time_limits_auto/collect_runs.py $D/foreign.csv OUT/foreign/*
