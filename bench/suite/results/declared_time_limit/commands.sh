@@ -26,7 +26,12 @@ for setting in before after; do
     python train.py evaluate $run --checkpoints --episodes=10 --out=OUT/$setting/${c}_s$s.csv
   done; done
 done
-python $D/curves.py collect $D before=OUT/before after=OUT/after
+# The vanilla RNN after, with its critic on a core of its own (its default is the actor's core)
+# or reading the actor's core without training it: the same loop with --core rnn only, on the
+# commit after, and --critic_core=separate / shared_detached, into OUT/rnn_separate and
+# OUT/rnn_shared_detached
+python $D/curves.py collect $D before=OUT/before after=OUT/after \
+  after_rnn_critic_separate=OUT/rnn_separate after_rnn_critic_shared_detached=OUT/rnn_shared_detached
 
 # cells/cartpole_novel_{before,after}.*: the suite's own cells (greedy after the last update,
 # 100 episodes), on each commit

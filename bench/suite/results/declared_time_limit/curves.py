@@ -88,7 +88,7 @@ def summarise(out: Path) -> None:
     settings = list(dict.fromkeys(r["setting"] for r in curves))
     cores = list(dict.fromkeys(r["core"] for r in curves))
     lines = [
-        "| core | floor | seeds | share of updates at 40k-60k passing (mean over seeds, 95% "
+        "| core | setting | seeds | share of updates at 40k-60k passing (mean over seeds, 95% "
         "bootstrap interval) | runs passing at the 50k update | gradient kept by the floor, "
         "20k-40k / 40k-52k |",
         "|---|---|---|---|---|---|",
@@ -98,6 +98,8 @@ def summarise(out: Path) -> None:
             runs = sorted(
                 {int(r["seed"]) for r in curves if (r["core"], r["setting"]) == (core, setting)}
             )
+            if not runs:
+                continue
             shares, at_test, kept_learning, kept_late = [], 0, [], []
             for seed in runs:
                 mine = [
@@ -142,6 +144,8 @@ def _plot(path: Path, curves: list[dict], cores: list[str], settings: list[str])
     for ax, core in zip(np.atleast_1d(axes), cores, strict=True):
         for setting in settings:
             mine = [r for r in curves if (r["core"], r["setting"]) == (core, setting)]
+            if not mine:
+                continue
             steps = sorted({int(r["env_steps"]) for r in mine})
             share = [
                 np.mean(
