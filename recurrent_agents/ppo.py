@@ -1084,9 +1084,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         bootstrapped.
 
         A declared limit counts from the first update: a balancing task's episodes end long
-        before its limit while it learns, and with the floor summed until its first truncation
-        the floor held its policy gradient to a third, then let go at once (README, "The
-        floor's units from a declared time limit")."""
+        before its limit while it learns, and a floor summed until its first truncation held
+        back a quarter of its policy gradient on average (up to two thirds), then let go at
+        once (README, "The floor's units from a declared time limit")."""
         if self.advantage_floor_discounted == FLOOR_AUTO:
             limited = self.time_limit is not None or (
                 self.env is not None and declared_time_limit(self.env) is not None
