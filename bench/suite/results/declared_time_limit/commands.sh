@@ -50,3 +50,12 @@ for task in Acrobot-v1 Pendulum-v1 MountainCar-v0; do for c in lstm gru rnn; do
     --wandb_mode=disabled --torch_threads=1 --progress=false --run_dir=OUT/foreign/$task-CODE-$c-s0
 done; done
 python bench/suite/results/time_limits_auto/collect_runs.py $D/foreign.csv OUT/foreign/*
+
+# rnn_critic_memory.csv: the vanilla RNN with a critic core of its own on the memory tasks at
+# L=100 from scratch (the defaults otherwise, on the commit after), seeds 0-4
+for task in TMaze DelayedCue; do for s in 0 1 2 3 4; do
+  python train.py --task=$task --memory_length=100 --core=rnn --seed=$s --critic_core=separate \
+    --total_timesteps=2000000 --video=false --wandb_mode=offline --torch_threads=1 --progress=false \
+    --run_dir=OUT/rnnsep/$task-L100-rnn-separate-s$s
+done; done
+python bench/suite/results/time_limits_auto/collect_runs.py $D/rnn_critic_memory.csv OUT/rnnsep/*
