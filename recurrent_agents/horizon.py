@@ -7,6 +7,7 @@ what depends on it (the chrono initialisation's ``T_max``) for environments writ
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 #: Attributes that hold an env's episode horizon, in the order they are looked for: this
@@ -29,6 +30,23 @@ def _single_env_horizon(env: Any) -> int | None:
     return _positive_int(getattr(getattr(env, "spec", None), "max_episode_steps", None))
 
 
+def _first_declared(env: Any, read: Callable[[Any], int | None]) -> int | None:
+    """``read`` of ``env``, or of the first env below it that gives one: ``env`` may be a
+    Gymnasium env or vector env, or a stable-baselines3 VecEnv, wrappers included (a vector
+    env's first sub-env speaks for all of them)."""
+    seen: set[int] = set()
+    while env is not None and id(env) not in seen:
+        seen.add(id(env))
+        value = read(env)
+        if value is not None:
+            return value
+        sub_envs = getattr(env, "envs", None)  # SB3 DummyVecEnv, Gymnasium SyncVectorEnv
+        if sub_envs:
+            return read(sub_envs[0])
+        env = getattr(env, "venv", None) or getattr(env, "env", None)  # wrapped vector envs
+    return None
+
+
 def episode_horizon(env: Any) -> int | None:
     """The longest episode of ``env``, or None when it declares none.
 
@@ -37,27 +55,16 @@ def episode_horizon(env: Any) -> int | None:
     ``max_episode_length`` (POPGym), ``max_steps`` (MiniGrid), the registration's
     ``max_episode_steps`` (Gymnasium's ``TimeLimit``).
     """
-    seen: set[int] = set()
-    while env is not None and id(env) not in seen:
-        seen.add(id(env))
-        horizon = _single_env_horizon(env)
-        if horizon is not None:
-            return horizon
-        sub_envs = getattr(env, "envs", None)  # SB3 DummyVecEnv, Gymnasium SyncVectorEnv
-        if sub_envs:
-            return _single_env_horizon(sub_envs[0])
-        env = getattr(env, "venv", None) or getattr(env, "env", None)  # wrapped vector envs
-    return None
+    return _first_declared(env, _single_env_horizon)
 
 
 def _single_env_time_limit(env: Any) -> int | None:
-    """The ``TimeLimit`` of one env (a Gymnasium env's wrappers included), else None."""
-    while env is not None:
-        limit = _positive_int(getattr(env, "_max_episode_steps", None))  # a TimeLimit wrapper
-        if limit is not None:
-            return limit
-        env = getattr(env, "env", None)
-    return None
+    """The limit of a ``TimeLimit`` among one Gymnasium env's wrappers (Gymnasium's own
+    lookup through them), else None."""
+    try:
+        return _positive_int(env.get_wrapper_attr("_max_episode_steps"))
+    except AttributeError:  # no TimeLimit, or not a Gymnasium env (no get_wrapper_attr)
+        return None
 
 
 def declared_time_limit(env: Any) -> int | None:
@@ -68,17 +75,7 @@ def declared_time_limit(env: Any) -> int | None:
     ``gymnasium.make`` adds from a registration's ``max_episode_steps``). ``env`` may be a
     Gymnasium env or vector env, or a stable-baselines3 VecEnv (wrappers included).
     """
-    seen: set[int] = set()
-    while env is not None and id(env) not in seen:
-        seen.add(id(env))
-        sub_envs = getattr(env, "envs", None)  # SB3 DummyVecEnv, Gymnasium SyncVectorEnv
-        if sub_envs:
-            return _single_env_time_limit(sub_envs[0])
-        limit = _single_env_time_limit(env)
-        if limit is not None:
-            return limit
-        env = getattr(env, "venv", None) or getattr(env, "env", None)  # wrapped vector envs
-    return None
+    return _first_declared(env, _single_env_time_limit)
 
 
 def whole_episode_rollout(n_steps: int, horizon: int | None) -> int:

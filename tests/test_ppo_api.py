@@ -38,12 +38,9 @@ class EndReward(ConstantReward):
         return self.observation_space.sample(), 7.0 * end, end, False, {}
 
 
-class SelfTruncating(ConstantReward):
-    """ConstantReward cut at 15 steps by the env itself, with no ``TimeLimit`` declaring it."""
-
-    def reset(self, *, seed=None, options=None):
-        self.t = 0
-        return super().reset(seed=seed)
+class SelfTruncating(EndReward):
+    """Reward 100 on every step, cut at 15 steps by the env itself (truncated, no terminal),
+    with no ``TimeLimit`` declaring it."""
 
     def step(self, action):
         self.t += 1
