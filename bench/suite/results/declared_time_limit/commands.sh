@@ -59,3 +59,13 @@ for task in TMaze DelayedCue; do for s in 0 1 2 3 4; do
     --run_dir=OUT/rnnsep/$task-L100-rnn-separate-s$s
 done; done
 python bench/suite/results/time_limits_auto/collect_runs.py $D/rnn_critic_memory.csv OUT/rnnsep/*
+
+# declared_tmaze.csv: a memory task whose declared TimeLimit is its deadline (the truncating
+# T-maze at L=30, registered with max_episode_steps=31 by declared_tmaze.py), seeds 0-1, every
+# core, on each commit (CODE = old, new)
+for c in lstm gru rnn; do for s in 0 1; do
+  python train.py --task=bench.suite.results.declared_time_limit.declared_tmaze:declared/TruncatedTMaze-L30-v0 \
+    --core=$c --seed=$s --total_timesteps=2000000 --video=false --wandb_mode=disabled \
+    --torch_threads=1 --progress=false --run_dir=OUT/dtm/DeclaredTMaze-L30-CODE-$c-s$s
+done; done
+python bench/suite/results/time_limits_auto/collect_runs.py $D/declared_tmaze.csv OUT/dtm/*
