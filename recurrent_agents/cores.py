@@ -8,9 +8,10 @@ before that step is processed.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch as th
@@ -388,25 +389,67 @@ def available_cores() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def core_class(name: str) -> type[RecurrentCore]:
+    """The core class registered as ``name``. ``module:NAME`` imports ``module`` first, so that
+    its :func:`register_core` runs (Gymnasium's form for env ids): ``my_cores:layernorm-gru``
+    names a user's core wherever a core name goes (``train.py --core``, sweeps, a saved model).
+
+    Raises:
+        ValueError: the module cannot be imported or no core is registered as NAME (one line).
+    """
+    module, _, registered = name.rpartition(":") if isinstance(name, str) else ("", "", name)
+    if module:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise ValueError(f"core {name!r}: cannot import module {module!r} ({exc})") from None
+    if registered not in _REGISTRY:
+        raise ValueError(
+            f"core must be one of {', '.join(available_cores())} or module:NAME (imports the "
+            f"module that registers NAME), got {name!r}"
+        )
+    return _REGISTRY[registered]
+
+
+def is_core(name: str) -> bool:
+    """Whether ``name`` names a core :func:`core_class` finds (importing its module if given)."""
+    try:
+        core_class(name)
+    except ValueError:
+        return False
+    return True
+
+
+def check_cores(names: Sequence[str]) -> None:
+    """Raise ValueError (one line) naming each of ``names`` that :func:`core_class` does not
+    find."""
+    unknown = [name for name in names if not is_core(name)]
+    if unknown:
+        allowed = ", ".join(available_cores())
+        raise ValueError(
+            f"cores must be registered cores ({allowed}) or module:NAME, got {', '.join(unknown)}"
+        )
+
+
 def core_takes(name: str, option: str) -> bool:
     """Whether the core registered as ``name`` takes the constructor option ``option``."""
-    params = inspect.signature(_REGISTRY[name]).parameters
+    params = inspect.signature(core_class(name)).parameters
     return option in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def make_core(
     name: str, input_size: int, hidden_size: int = 64, num_layers: int = 1, **kwargs
 ) -> RecurrentCore:
-    """Build the core registered as ``name`` (extra keyword arguments go to its constructor)."""
-    if name not in _REGISTRY:
-        raise ValueError(f"core must be one of {available_cores()}, got {name!r}")
-    params = inspect.signature(_REGISTRY[name]).parameters
+    """Build the core registered as ``name`` (or ``module:NAME``, :func:`core_class`); extra
+    keyword arguments go to its constructor."""
+    cls = core_class(name)
+    params = inspect.signature(cls).parameters
     if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
         options = [p for p in params if p not in ("input_size", "hidden_size", "num_layers")]
         unknown = sorted(set(kwargs) - set(options))
         if unknown:
             raise ValueError(f"core {name!r} takes the options {options}, got {unknown}")
-    return _REGISTRY[name](input_size, hidden_size=hidden_size, num_layers=num_layers, **kwargs)
+    return cls(input_size, hidden_size=hidden_size, num_layers=num_layers, **kwargs)
 
 
 register_core("lstm")(LSTMCore)

@@ -30,7 +30,7 @@ from recurrent_agents.buffer import (
     discount_to_limit,
     map_observations,
 )
-from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, available_cores, core_takes
+from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, core_takes, is_core
 from recurrent_agents.defaults import (
     ACTOR_VALUE_COEF_BY_CORE,
     ALIGN_AUTO,
@@ -650,7 +650,7 @@ class RecurrentPPO(_ContribRecurrentPPO):
             kwargs["critic_core"] = self.critic_core_default
         core = _policy_core(kwargs)
         core_kwargs = dict(kwargs.get("core_kwargs") or {})
-        registered = core in available_cores()
+        registered = is_core(core)
         if registered:
             dropped = [o for o in CORE_SPECIFIC_OPTIONS if not core_takes(core, o)]
             core_kwargs = {k: v for k, v in core_kwargs.items() if k not in dropped}

@@ -97,7 +97,7 @@ def test_chrono_fraction_initialises_only_that_share_of_the_units() -> None:
 
 def test_registry_and_bad_input() -> None:
     assert {"lstm", "gru", "rnn"} <= set(available_cores())
-    with pytest.raises(ValueError, match="core must be one of .*'lstm'.*got 'tcn'"):
+    with pytest.raises(ValueError, match="core must be one of .*lstm.*got 'tcn'"):
         make_core("tcn", 3)
     with pytest.raises(ValueError, match="hidden_size must be a positive int, got 0"):
         make_core("lstm", 3, hidden_size=0)

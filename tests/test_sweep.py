@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from recurrent_agents import cores
 from recurrent_agents.run.records import MANIFEST_FILE, RunResult, skip_reason
 from recurrent_agents.study import backends as sweep_backends
 from recurrent_agents.study import sweep
@@ -117,7 +118,7 @@ def fake_train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     script = tmp_path / "fake_train.py"
     script.write_text(FAKE_TRAIN)
     # 'broken' passes the registry check so that the fake can fail it
-    monkeypatch.setattr("recurrent_agents.available_cores", lambda: ["lstm", "rnn", "broken"])
+    monkeypatch.setitem(cores._REGISTRY, "broken", cores.LSTMCore)
     return script
 
 

@@ -12,6 +12,7 @@ import optuna
 import pytest
 import yaml
 
+from recurrent_agents import cores
 from recurrent_agents.defaults import default_learning_rate
 from recurrent_agents.run.config import build_config, ppo_defaults
 from recurrent_agents.study import tune
@@ -49,9 +50,7 @@ FAKE_TRAIN = textwrap.dedent(
 def fake_train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     script = tmp_path / "fake_train.py"
     script.write_text(FAKE_TRAIN)
-    monkeypatch.setattr(
-        "recurrent_agents.available_cores", lambda: ["lstm", "gru", "rnn", "broken"]
-    )
+    monkeypatch.setitem(cores._REGISTRY, "broken", cores.LSTMCore)
     return script
 
 
@@ -188,7 +187,7 @@ def test_bad_input_is_one_line_and_writes_nothing(
     [
         (["--memory-length", "0"], "memory-length must be a positive int for task TMaze, got 0"),
         (["--trials", "0"], "trials must be a positive int, got 0"),
-        (["--cores", "tcn"], "cores must be registered cores (lstm, gru, rnn, broken), got tcn"),
+        (["--cores", "tcn"], "or module:NAME, got tcn"),
         (["--", "--core=gru"], "overrides after -- must not set core or run_dir"),
         (["--", "--n_envs=zero"], "n_envs must be an int"),
     ],

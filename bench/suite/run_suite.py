@@ -551,9 +551,10 @@ def build_parser() -> argparse.ArgumentParser:
 def suite_cells(args: argparse.Namespace) -> tuple[list[Cell], list[str]]:
     """The cells of parsed ``args`` (stock only up to ``--stock-max-steps``) and the agents."""
     from recurrent_agents import available_cores
+    from recurrent_agents.cores import is_core
 
     agents = parse_names("agents", args.agents)
-    unknown = [a for a in agents if a != STOCK and a not in available_cores()]
+    unknown = [a for a in agents if a != STOCK and not is_core(a)]
     if unknown:
         raise ValueError(f"agents must be cores ({', '.join(available_cores())}) or stock")
     for setting in args.set:

@@ -120,7 +120,11 @@ class TrainConfig:
         "obs_requires_prev_action), the action ('auto')",
     )
     # agent
-    core: str = _f("lstm", "recurrent core (recurrent_agents.available_cores())")
+    core: str = _f(
+        "lstm",
+        "recurrent core: lstm, gru, rnn, or module:NAME for a core of your own (imports module, "
+        "whose register_core('NAME') runs)",
+    )
     hidden_size: int = _f(64, "recurrent state size")
     num_layers: int = _f(1, "stacked recurrent layers")
     shared_core: bool | None = _f(None, "actor and critic share one core (default: the policy's)")
@@ -422,13 +426,6 @@ _HINTS = typing.get_type_hints(TrainConfig)
 def ppo_defaults() -> dict[str, Any]:
     """The tuned PPO defaults of `recurrent_agents.defaults` (a copy)."""
     return dict(_PPO)
-
-
-def available_cores() -> list[str]:
-    """Core names from the core registry."""
-    from recurrent_agents import available_cores as _available
-
-    return list(_available())
 
 
 def _type_name(tp: Any) -> str:
@@ -918,10 +915,12 @@ def _check_names(cfg: TrainConfig) -> None:
         raise ConfigError(
             f"entropy_weighting must be one of {allowed}, got {cfg.entropy_weighting!r}"
         )
-    cores = available_cores()
-    if cfg.core not in cores:
-        raise ConfigError(f"core must be one of {', '.join(cores)}, got {cfg.core!r}")
-    from recurrent_agents.cores import GATED_INITS, RECURRENT_WEIGHTS
+    from recurrent_agents.cores import GATED_INITS, RECURRENT_WEIGHTS, core_class
+
+    try:
+        core_class(cfg.core)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
     if cfg.core_init is not None and cfg.core_init not in GATED_INITS:
         allowed = ", ".join(GATED_INITS)
@@ -1042,11 +1041,18 @@ def task_label(task: str) -> str:
     return task.rpartition(":")[2].split("/")[-1]
 
 
+def core_label(core: str) -> str:
+    """The core as part of a directory or W&B name: its name without module
+    (``my_cores:layernorm-gru`` -> ``layernorm-gru``)."""
+    return core.rpartition(":")[2]
+
+
 def default_run_dir(cfg: TrainConfig) -> str:
     """runs/<task>-<core>-L<memory_length>-s<seed> (stable, so `--resume` finds it again);
     without `-L<memory_length>` for a task that takes none."""
     length = "" if cfg.memory_length is None else f"-L{cfg.memory_length}"
-    return os.path.join("runs", f"{task_label(cfg.task)}-{cfg.core}{length}-s{cfg.seed}")
+    name = f"{task_label(cfg.task)}-{core_label(cfg.core)}{length}-s{cfg.seed}"
+    return os.path.join("runs", name)
 
 
 def build_config(argv: list[str]) -> TrainConfig:
@@ -1071,5 +1077,5 @@ def build_config(argv: list[str]) -> TrainConfig:
     if cfg.run_dir is None:
         cfg.run_dir = default_run_dir(cfg)
     if cfg.wandb_group is None:
-        cfg.wandb_group = f"{task_label(cfg.task)}-{cfg.core}"
+        cfg.wandb_group = f"{task_label(cfg.task)}-{core_label(cfg.core)}"
     return cfg

@@ -37,6 +37,7 @@ from recurrent_agents.run.config import (
     ConfigError,
     TrainConfig,
     config_differences,
+    core_label,
     task_label,
 )
 from recurrent_agents.run.records import (
@@ -472,7 +473,7 @@ def _claim_run_dir(
 def _default_tags(cfg: TrainConfig) -> list[str]:
     """The run's W&B tags: task, core and memory length (for a task that has one)."""
     length = [] if cfg.memory_length is None else [f"L{cfg.memory_length}"]
-    return [task_label(cfg.task), cfg.core, *length]
+    return [task_label(cfg.task), core_label(cfg.core), *length]
 
 
 def _start_tracking(

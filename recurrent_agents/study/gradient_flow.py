@@ -378,11 +378,14 @@ def _env_for(model: Any, model_path: str, env: Any) -> Any:
 
 
 def parse_core_spec(spec: str) -> tuple[str, dict[str, Any]]:
-    """``"lstm:chrono_init=20,forget_bias=1.0"`` -> ``("lstm", {"chrono_init": 20, ...})``.
+    """``"lstm:chrono_init=20,forget_bias=1.0"`` -> ``("lstm", {"chrono_init": 20, ...})``;
+    a user's core as ``module:NAME[:key=value,...]`` (the options are the part after the last
+    colon, when it holds a ``=``).
 
     Values are read as JSON when they parse (numbers, true/false), else kept as strings.
     """
-    name, _, rest = spec.partition(":")
+    head, colon, tail = spec.rpartition(":")
+    name, rest = (head, tail) if colon and (not tail or "=" in tail) else (spec, "")
     kwargs: dict[str, Any] = {}
     for item in filter(None, (x.strip() for x in rest.split(","))):
         key, sep, value = item.partition("=")

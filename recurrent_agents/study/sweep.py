@@ -71,8 +71,9 @@ class GridPoint:
     def name(self) -> str:
         """Directory / W&B run name, e.g. ``TMaze-lstm-L20-s0`` (no ``-L20`` without a length)."""
         task = self.task.replace("/", "_").replace(":", "_")
+        core = self.core.replace(":", "_")
         length = "" if self.memory_length is None else f"-L{self.memory_length}"
-        return f"{task}-{self.core}{length}-s{self.seed}"
+        return f"{task}-{core}{length}-s{self.seed}"
 
 
 def parse_int_list(name: str, text: str, minimum: int) -> list[int]:
@@ -248,12 +249,9 @@ def _validated_grid(args: argparse.Namespace) -> tuple[list[int | None], list[st
         raise ValueError(f"threshold must be in (0, 1], got {args.threshold}")
     if args.address and args.backend != "ray":
         raise ValueError(f"address needs backend ray, got backend {args.backend!r}")
-    from recurrent_agents import available_cores
+    from recurrent_agents.cores import check_cores
 
-    unknown = [c for c in cores if c not in available_cores()]
-    if unknown:
-        allowed = ", ".join(available_cores())
-        raise ValueError(f"cores must be registered cores ({allowed}), got {', '.join(unknown)}")
+    check_cores(cores)
     return lengths, cores, seeds
 
 

@@ -489,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _validate(args: argparse.Namespace) -> None:
     """Options whose values argparse cannot check; ValueError naming the bad one."""
     import envs
-    from recurrent_agents import available_cores
+    from recurrent_agents.cores import check_cores
 
     for name in ("trials", "workers", "threads_per_run"):
         value = getattr(args, name)
@@ -502,10 +502,7 @@ def _validate(args: argparse.Namespace) -> None:
         )
     if not takes_length and args.memory_length is not None:
         raise ValueError(f"task {args.task} takes no memory_length, got {args.memory_length}")
-    unknown = [c for c in parse_names("cores", args.cores) if c not in available_cores()]
-    if unknown:
-        allowed = ", ".join(available_cores())
-        raise ValueError(f"cores must be registered cores ({allowed}), got {', '.join(unknown)}")
+    check_cores(parse_names("cores", args.cores))
 
 
 def run_tuning(args: argparse.Namespace, extra: list[str], command: str) -> int:
