@@ -301,6 +301,8 @@ def test_dry_run_cells_are_default_train_runs(tmp_path, capsys) -> None:
     # A finished cell is not run again.
     cell = run_suite.Cell(run_suite.suite_tasks(quick=True)[-3], "lstm", 0)
     assert cell.name == "bsuite-L1-lstm-s0"
+    user_cell = run_suite.Cell(cell.task, "my_cores:ln-gru", 0)
+    assert user_cell.name == "bsuite-L1-my_cores_ln-gru-s0"  # no colon in a directory name
     RunResult(memory_length=1, core="lstm", seed=0, status=FINISHED).write(out / "runs" / cell.name)
     assert run_suite.main([*argv, "--dry-run"]) == 0
     assert "1 finished, 15 to run" in capsys.readouterr().out

@@ -124,8 +124,9 @@ class Cell:
 
     @property
     def name(self) -> str:
-        """The cell's directory and W&B run name, e.g. ``TMaze-L10-lstm-s0``."""
-        return f"{self.task.name}-{self.agent}-s{self.seed}"
+        """The cell's directory and W&B run name, e.g. ``TMaze-L10-lstm-s0`` (a user's core
+        ``my_cores:ln-gru`` as ``my_cores_ln-gru``, as in sweeps)."""
+        return f"{self.task.name}-{self.agent.replace(':', '_')}-s{self.seed}"
 
 
 def bsuite_budget(memory_length: int) -> int:
