@@ -188,12 +188,22 @@ CHRONO_FRACTION_BY_CORE: dict[str, float] = {"gru": 0.75}
 CRITIC_CORE_BY_CORE: dict[str, str] = {"rnn": "shared"}
 
 #: ``actor_value_coef`` a core gets when none is given (``None``) and its critic has a core of
-#: its own; 0 for every other core and critic. The gated cores' actors get their own value head:
-#: with only the critic's core learning what predicts the return, the T-maze's junction can go
-#: deterministic at chance while the critic predicts each guess's outcome, and nothing moves it
-#: (the LSTM from scratch at L=100 and 200: 5 of 5 seeds with the head, 4 and 3 of 5 without;
-#: README, "The actor's own value head, the LSTM's default"). The GRU has it with its own
-#: learning rate (:data:`LEARNING_RATE_BY_CORE`): at 5e-4 the head cost its RepeatPreviousEasy
-#: at 60k env steps (0.78 against 0.93), at 1e-3 it does not (README, "The GRU's learning rate
-#: and value head"). The RNN's critic reads its actor's core already.
-ACTOR_VALUE_COEF_BY_CORE: dict[str, float] = {"lstm": 0.25, "gru": 0.25}
+#: its own, unless :data:`ACTOR_VALUE_COEF_BY_CORE` lists the core; 0 wherever the critic reads
+#: the actor's core (its value loss trains that core already). The actor gets its own value
+#: head: with only the critic's core learning what predicts the return, the T-maze's junction
+#: can go deterministic at chance while the critic predicts each guess's outcome, and nothing
+#: moves it (the LSTM from scratch at L=100 and 200: 5 of 5 seeds with the head, 4 and 3 of 5
+#: without; README, "The actor's own value head, the LSTM's default"). The GRU has it with its
+#: own learning rate (:data:`LEARNING_RATE_BY_CORE`): at 5e-4 the head cost its
+#: RepeatPreviousEasy at 60k env steps (0.78 against 0.93), at 1e-3 it does not (README, "The
+#: GRU's learning rate and value head"). A user's own core gets it too (since 2026-12-08): the
+#: README's layer-normalised GRU froze at the T-maze's junction without it (README, "Add your
+#: own core").
+ACTOR_VALUE_COEF = 0.25
+
+#: ``actor_value_coef`` of the cores that differ from :data:`ACTOR_VALUE_COEF`. The vanilla
+#: RNN's critic reads its actor's core by default; given a core of its own it keeps the critic
+#: without the head, as its results with that critic were measured: the head takes away its
+#: T-maze trap at L=100 (5 of 5 seeds, against 3 of 5) but lost DelayedCue at L=100 on a seed
+#: and CartPole's steadiness (README, "Cores").
+ACTOR_VALUE_COEF_BY_CORE: dict[str, float] = {"rnn": 0.0}

@@ -32,6 +32,7 @@ from recurrent_agents.buffer import (
 )
 from recurrent_agents.cores import CORE_SPECIFIC_OPTIONS, core_takes, is_core
 from recurrent_agents.defaults import (
+    ACTOR_VALUE_COEF,
     ACTOR_VALUE_COEF_BY_CORE,
     ALIGN_AUTO,
     BOOTSTRAP_IN_RANGE,
@@ -127,10 +128,11 @@ def _default_critic_core(policy_kwargs: dict[str, Any] | None) -> str | None:
 def _default_actor_value_coef(
     policy_kwargs: dict[str, Any] | None, critic_core_default: str | None
 ) -> float:
-    """The ``actor_value_coef`` given as None: the core's entry in
-    :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE` when the critic has a core of
-    its own (``critic_core_default``, or the critic option given), else 0 (a critic on the
-    actor's core trains it with the value loss already)."""
+    """The ``actor_value_coef`` given as None: when the critic has a core of its own
+    (``critic_core_default``, or the critic option given), the core's entry in
+    :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE`, else
+    :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF`; 0 for a critic on the actor's core
+    (its value loss trains that core already)."""
     kwargs = policy_kwargs or {}
     critic_core = critic_core_default or resolve_critic_core(
         *(kwargs.get(name) for name in _CRITIC_OPTIONS),
@@ -138,7 +140,7 @@ def _default_actor_value_coef(
     )
     if critic_core != "separate":
         return 0.0
-    return ACTOR_VALUE_COEF_BY_CORE.get(_policy_core(kwargs), 0.0)
+    return ACTOR_VALUE_COEF_BY_CORE.get(_policy_core(kwargs), ACTOR_VALUE_COEF)
 
 
 def resolve_core_defaults(
@@ -266,9 +268,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
     * given no critic option, the vanilla RNN's critic reads the actor's core
       (``critic_core="shared"``, :data:`recurrent_agents.defaults.CRITIC_CORE_BY_CORE`); every
       other core's critic has its own core, as in sb3-contrib.
-    * given no ``actor_value_coef``, a gated core (LSTM, GRU) whose critic has its own core also
-      trains a value head on its actor's latent (0.25,
-      :data:`recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE`).
+    * given no ``actor_value_coef``, a core whose critic has its own core also trains a value
+      head on its actor's latent (0.25, :data:`recurrent_agents.defaults.ACTOR_VALUE_COEF`;
+      the vanilla RNN only with its critic on the actor's core, its default).
     * given no ``learning_rate``, the GRU trains at 1e-3 and every other core at 5e-4
       (:data:`recurrent_agents.defaults.LEARNING_RATE_BY_CORE`).
     * a short run is split into at least ``min_updates`` (64) updates: ``learn()`` shortens the
@@ -351,9 +353,9 @@ class RecurrentPPO(_ContribRecurrentPPO):
         on the critic's targets: its gradient trains the actor's core to carry what predicts
         the return (the cue), as a critic on the actor's core does, while the advantages keep
         the critic's own values (Phasic Policy Gradient's auxiliary value head, Cobbe et al.
-        2021, trained jointly). 0: off. None (the default): the core's entry in
-        :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE` when the critic has a core
-        of its own (0.25 for the LSTM and the GRU), else 0.
+        2021, trained jointly). 0: off. None (the default): when the critic has a core of its
+        own, :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF` (0.25), or the core's entry in
+        :data:`~recurrent_agents.defaults.ACTOR_VALUE_COEF_BY_CORE` (the vanilla RNN: 0); else 0.
     :param start_epsilon: probability that an episode's first action is drawn uniformly at
         random instead of from the policy (discrete actions), and learned from with the policy's
         own log-probability of it. Exploration placed where the agent knows least, at the start

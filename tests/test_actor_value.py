@@ -8,7 +8,8 @@ import torch as th
 from gymnasium import spaces
 from stable_baselines3.common.vec_env import DummyVecEnv
 
-from recurrent_agents import RecurrentPPO
+from recurrent_agents import RecurrentPPO, cores
+from recurrent_agents.defaults import ACTOR_VALUE_COEF
 from recurrent_agents.run.config import ConfigError, build_config
 from tests.test_ppo_ratio import DictCueEnv
 
@@ -121,6 +122,23 @@ def test_the_default_is_the_cores(policy_kwargs, coef):
     assert model.actor_value_coef == coef
     assert (model.policy.actor_value_net is not None) == (coef > 0)
     assert build_config([]).ppo_kwargs()["actor_value_coef"] is None  # the CLI's is the core's
+
+
+def test_a_users_own_core_gets_the_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A core no default lists, with a critic of its own (the policy's), gets the head."""
+    monkeypatch.setitem(cores._REGISTRY, "users-gru", cores.GRUCore)
+    model = RecurrentPPO(
+        "MlpPolicy", DummyVecEnv([RewardedCue]), n_steps=8, policy_kwargs={"core": "users-gru"}
+    )
+    assert model.actor_value_coef == ACTOR_VALUE_COEF == 0.25
+    assert model.policy.actor_value_net is not None
+    shared = RecurrentPPO(
+        "MlpPolicy",
+        DummyVecEnv([RewardedCue]),
+        n_steps=8,
+        policy_kwargs={"core": "users-gru", "critic_core": "shared"},
+    )
+    assert shared.actor_value_coef == 0.0 and shared.policy.actor_value_net is None
 
 
 def test_a_model_saved_before_the_option_loads_without_the_head(tmp_path):

@@ -41,6 +41,7 @@ from simple_parsing.wrappers import DashVariant, DataclassWrapper, FieldWrapper
 
 from envs.wrappers import prev_inputs
 from recurrent_agents.defaults import (
+    ACTOR_VALUE_COEF,
     ACTOR_VALUE_COEF_BY_CORE,
     BPTT_HORIZON,
     CHRONO_HORIZON,
@@ -262,7 +263,8 @@ class TrainConfig:
         _PPO["actor_value_coef"],
         "coefficient of a second value loss on a head that reads the actor's core: trains the "
         "actor's memory on the critic's targets while the advantages keep the critic's values "
-        f"(0: off; default with a critic of its own: {_by_core(ACTOR_VALUE_COEF_BY_CORE, 0)})",
+        "(0: off; default with a critic of its own: "
+        f"{_by_core(ACTOR_VALUE_COEF_BY_CORE, ACTOR_VALUE_COEF)})",
     )
     start_epsilon: float = _f(
         _PPO["start_epsilon"],
