@@ -32,12 +32,12 @@ USER_CORES = textwrap.dedent(
 
         def __init__(self, input_size, hidden_size=64, num_layers=1):
             super().__init__(input_size, hidden_size, num_layers)
-            self.rnn = nn.GRU(input_size, hidden_size, num_layers)
-            self.norm = nn.LayerNorm(hidden_size)
+            self.cell = nn.GRU(input_size, hidden_size, num_layers)
+            self.out = nn.Sequential(nn.LayerNorm(hidden_size), nn.Tanh())
 
         def forward_sequence(self, inputs, state):
-            out, h = self.rnn(inputs, state[0])
-            return self.norm(out), (h,)
+            outputs, last = self.cell(inputs, state[0])
+            return self.out(outputs), (last,)
     """
 )
 
