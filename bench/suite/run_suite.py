@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from recurrent_agents.run.config import FIELDS, TrainConfig  # noqa: E402
+from recurrent_agents.run.config import FIELDS, TrainConfig, core_path_name  # noqa: E402
 from recurrent_agents.run.records import RunResult  # noqa: E402
 from recurrent_agents.study.backends import Job, Outcome, python_executable, run_local  # noqa: E402
 from recurrent_agents.study.sweep import (  # noqa: E402
@@ -126,7 +126,7 @@ class Cell:
     def name(self) -> str:
         """The cell's directory and W&B run name, e.g. ``TMaze-L10-lstm-s0`` (a user's core
         ``my_cores:ln-gru`` as ``my_cores_ln-gru``, as in sweeps)."""
-        return f"{self.task.name}-{self.agent.replace(':', '_')}-s{self.seed}"
+        return f"{self.task.name}-{core_path_name(self.agent)}-s{self.seed}"
 
 
 def bsuite_budget(memory_length: int) -> int:

@@ -1049,6 +1049,12 @@ def core_label(core: str) -> str:
     return core.rpartition(":")[2]
 
 
+def core_path_name(core: str) -> str:
+    """The core as one file or directory name of a sweep, search or suite, module kept
+    (``my_cores:layernorm-gru`` -> ``my_cores_layernorm-gru``)."""
+    return core.replace(":", "_")
+
+
 def default_run_dir(cfg: TrainConfig) -> str:
     """runs/<task>-<core>-L<memory_length>-s<seed> (stable, so `--resume` finds it again);
     without `-L<memory_length>` for a task that takes none."""

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from recurrent_agents.run.config import CommandParser
+from recurrent_agents.run.config import CommandParser, core_path_name
 from recurrent_agents.run.records import (
     FINISHED,
     FINISHED_BEFORE,
@@ -71,9 +71,8 @@ class GridPoint:
     def name(self) -> str:
         """Directory / W&B run name, e.g. ``TMaze-lstm-L20-s0`` (no ``-L20`` without a length)."""
         task = self.task.replace("/", "_").replace(":", "_")
-        core = self.core.replace(":", "_")
         length = "" if self.memory_length is None else f"-L{self.memory_length}"
-        return f"{task}-{core}{length}-s{self.seed}"
+        return f"{task}-{core_path_name(self.core)}{length}-s{self.seed}"
 
 
 def parse_int_list(name: str, text: str, minimum: int) -> list[int]:

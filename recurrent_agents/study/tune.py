@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from recurrent_agents.run.config import CommandParser
+from recurrent_agents.run.config import CommandParser, core_path_name
 from recurrent_agents.run.records import RunResult
 from recurrent_agents.run.tracking import WANDB_MODES
 from recurrent_agents.study.backends import Job, local_workers, run_local, signals_interrupt
@@ -208,7 +208,8 @@ class Tuning:
 
     def run_dir(self, core: str, params: dict[str, Any], seed: int) -> Path:
         """Where the run of a trial's options and one seed writes."""
-        return self.dir / "runs" / core / f"p-{params_digest(params)}" / f"s{seed}"
+        core_dir = core_path_name(core)
+        return self.dir / "runs" / core_dir / f"p-{params_digest(params)}" / f"s{seed}"
 
     def job(self, core: str, params: dict[str, Any], seed: int) -> Job:
         """The ``train.py`` job of one seed of a trial (resuming its run when it exists)."""
@@ -224,7 +225,7 @@ class Tuning:
             resume=run_dir.exists(),
             train_script=self.args.train_script,
         )
-        name = f"{core}/p-{params_digest(params)}/s{seed}"
+        name = f"{core_path_name(core)}/p-{params_digest(params)}/s{seed}"
         return Job(name, cmd, str(run_dir), thread_env(self.args.threads_per_run))
 
     def check_commands(self) -> None:
@@ -455,7 +456,8 @@ def write_outputs(tuning: Tuning, studies: dict[str, Any], command: str) -> None
         config = best_config(tuning, core, study)
         if config is not None:
             text = f"# best of {budget_used(study)} trials of `train.py tune` ({REPORT_FILE})\n"
-            (tuning.dir / f"{core}.yaml").write_text(text + yaml.safe_dump(config, sort_keys=False))
+            config_file = tuning.dir / f"{core_path_name(core)}.yaml"
+            config_file.write_text(text + yaml.safe_dump(config, sort_keys=False))
     (tuning.dir / REPORT_FILE).write_text(report(tuning, studies, command))
 
 
