@@ -30,7 +30,8 @@ def test_command_line_is_checked_before_anything_runs(capsys) -> None:
     assert args.options == ["--gamma=0.9"]
     for bad, message in [
         (["--", "--gamma=0.9"], "need a --tag"),
-        (["--cores=lstm,tcn"], "--cores must be among lstm, gru, rnn, got tcn"),
+        (["--cores=lstm,tcn"], "--cores must be among lstm, gru, rnn or a core of your own"),
+        (["--cores=no_such_mod:x"], "got no_such_mod:x"),
         (["--eval-length-factor=-1"], "--eval-length-factor must be an int >= 0, got -1"),
     ]:
         with pytest.raises(SystemExit) as exit_info:
@@ -68,3 +69,21 @@ def test_the_defaults_recipe_is_the_agents_defaults_and_a_budget() -> None:
     defaults = build_config(cell)
     differs = {k for k, v in cfg.to_dict().items() if defaults.to_dict()[k] != v}
     assert differs == {"total_timesteps", "eval_length_factor"}
+
+
+def test_a_core_of_your_own_runs_in_its_own_sweep_dir(monkeypatch, tmp_path) -> None:
+    from bench.frontier import horizon
+
+    (tmp_path / "mine_mod.py").write_text(
+        "from recurrent_agents import register_core\n"
+        "from recurrent_agents.cores import GRUCore\n"
+        "register_core('mine')(GRUCore)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    commands: list[list[str]] = []
+    monkeypatch.setattr(horizon, "run", commands.append)
+    argv = ["--tasks=TMaze", "--cores=mine_mod:mine", "--lengths=5", "--recipe=defaults"]
+    assert horizon.main([*argv, f"--sweeps-dir={tmp_path / 'sweeps'}"]) == 0
+    (sweep,) = commands
+    assert sweep[sweep.index("--cores") + 1] == "mine_mod:mine"
+    assert sweep[sweep.index("--sweep-dir") + 1].endswith("tmaze-defaults/mine_mod_mine")

@@ -58,6 +58,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from recurrent_agents.cores import is_core
+from recurrent_agents.run.config import core_path_name
 from recurrent_agents.run.records import SweepManifest
 from recurrent_agents.run.tracking import WANDB_MODES
 from recurrent_agents.study.sweep import parse_int_list, parse_names
@@ -101,7 +103,7 @@ class Recipe:
         budget = [f"--total_timesteps={max_steps}", f"--eval_length_factor={length_factor}"]
         budget += self.options
         if core_configs is not None:
-            return [f"--config={core_configs / f'{core}.yaml'}", *budget]
+            return [f"--config={core_configs / f'{core_path_name(core)}.yaml'}", *budget]
         config = [] if self.config is None else [f"--config={self.config}"]
         return [*config, *self.core_options.get(core, ()), *budget]
 
@@ -178,16 +180,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"options {' '.join(args.options)} need a --tag to name their directories")
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)
     parse_int_list("lengths", args.lengths, 1)
-    unknown = [c for c in cores if c not in CORES]
+    unknown = [c for c in cores if c not in CORES and not (":" in c and is_core(c))]
     if unknown:
-        p.error(f"--cores must be among {', '.join(CORES)}, got {', '.join(unknown)}")
+        p.error(
+            f"--cores must be among {', '.join(CORES)} or a core of your own as module:NAME, "
+            f"got {', '.join(unknown)}"
+        )
     missing = [
-        c for c in cores if args.core_configs and not (args.core_configs / f"{c}.yaml").is_file()
+        f"{core_path_name(c)}.yaml"
+        for c in cores
+        if args.core_configs and not (args.core_configs / f"{core_path_name(c)}.yaml").is_file()
     ]
     if missing:
-        p.error(
-            f"--core-configs {args.core_configs} has no {', '.join(f'{c}.yaml' for c in missing)}"
-        )
+        p.error(f"--core-configs {args.core_configs} has no {', '.join(missing)}")
     if args.one_run and not args.recipe.startswith("curriculum"):
         p.error(
             f"--one-run needs a curriculum recipe (the stages are the lengths), got {args.recipe}"
@@ -220,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         for core in args.cores if not args.report_only else []:
             run(
                 [py, "train.py", "sweep", "--task", task, *sweep_lengths]
-                + ["--cores", core, "--seeds", args.seeds, "--sweep-dir", str(task_dir / core)]
+                + ["--cores", core, "--seeds", args.seeds]
+                + ["--sweep-dir", str(task_dir / core_path_name(core))]
                 + ["--name", task_dir.name, "--workers", str(args.workers)]
                 + ["--wandb-mode", args.wandb_mode, "--no-report", "--"]
                 + recipe.cell_options(core, max_steps, args.core_configs, args.eval_length_factor)
