@@ -86,23 +86,11 @@ def test_sweep_cell_names_carry_no_colon() -> None:
 def test_train_py_trains_a_user_core_and_a_fresh_process_loads_it(
     user_module: Path, tmp_path: Path
 ) -> None:
+    from tests.test_train import TINY, _train
+
     run_dir = tmp_path / "run"
-    env = dict(os.environ, WANDB_MODE="disabled")
-    args = [
-        "--task=TMaze",
-        "--memory_length=2",
-        "--core=user_cores_mod:normed-gru",
-        *("--n_envs=4", "--n_steps=32", "--batch_size=64", "--hidden_size=16"),
-        *("--total_timesteps=256", "--eval_episodes=4", "--video=false", "--progress=false"),
-        f"--run_dir={run_dir}",
-    ]
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "train.py"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-    )
+    core = "--core=user_cores_mod:normed-gru"
+    proc = _train([*TINY, "--total_timesteps=256", "--video=false", core, f"--run_dir={run_dir}"])
     assert proc.returncode == 0, proc.stderr
     result = json.loads((run_dir / "result.json").read_text())
     assert result["status"] == "finished" and result["core"] == "user_cores_mod:normed-gru"
@@ -113,7 +101,7 @@ def test_train_py_trains_a_user_core_and_a_fresh_process_loads_it(
         "print(type(m.policy.core_actor).__name__)"
     )
     loaded = subprocess.run(
-        [sys.executable, "-c", load], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", load], capture_output=True, text=True, timeout=120
     )
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "NormedGRU"

@@ -180,7 +180,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"options {' '.join(args.options)} need a --tag to name their directories")
     tasks, cores = parse_names("tasks", args.tasks), parse_names("cores", args.cores)
     parse_int_list("lengths", args.lengths, 1)
-    unknown = [c for c in cores if c not in CORES and not (":" in c and is_core(c))]
+    unknown = [c for c in cores if not is_core(c)]
     if unknown:
         p.error(
             f"--cores must be among {', '.join(CORES)} or a core of your own as module:NAME, "

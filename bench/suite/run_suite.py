@@ -557,7 +557,8 @@ def suite_cells(args: argparse.Namespace) -> tuple[list[Cell], list[str]]:
     agents = parse_names("agents", args.agents)
     unknown = [a for a in agents if a != STOCK and not is_core(a)]
     if unknown:
-        raise ValueError(f"agents must be cores ({', '.join(available_cores())}) or stock")
+        cores, got = ", ".join(available_cores()), ", ".join(unknown)
+        raise ValueError(f"agents must be cores ({cores}), module:NAME or stock, got {got}")
     for setting in args.set:
         key = setting.split("=", 1)[0]
         if "=" not in setting or key not in FIELDS:
