@@ -29,5 +29,8 @@ for coef in 0 0.25; do
     --agents $CORE --seeds 0,1,2 --workers 1 --wandb-mode offline --set actor_value_coef=$coef
   python bench/suite/run_suite.py --out OUT/av${coef}_cp --tasks CartPoleNoVel \
     --agents $CORE --seeds 0,1,2 --workers 1 --wandb-mode offline --set actor_value_coef=$coef
+  # the review's check on an episode end that is a truncation (at commit 909569e)
+  python bench/suite/run_suite.py --out OUT/av${coef}_tt --tasks TruncatedTMaze-L10 \
+    --agents $CORE --seeds 0,1 --workers 1 --wandb-mode offline --set actor_value_coef=$coef
 done
 python $D/collect.py $D/runs.csv OUT   # one row per run, with its actor_value_coef
